@@ -1,0 +1,3 @@
+from foresight.cli import main
+
+main()

@@ -1,0 +1,277 @@
+"""The ``foresight`` command: parse, call the library, print. Errors are rendered here, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from foresight import corpus
+from foresight.errors import ForesightError
+from foresight.ingest import SOURCE_TYPES, FileOutcome, IngestOptions, IngestReport, ingest
+from foresight.project import PROJECT_ENV, Project
+from foresight.resources import DEFAULT_CODEBOOK, SAMPLE_CORPUS
+
+app = typer.Typer(
+    help="Horizon scanning and foresight on grey literature.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+_state: dict[str, Any] = {"project": None, "debug": False}
+
+ProjectOption = Annotated[
+    Path | None,
+    typer.Option("--project", "-P", help=f"Project folder (default: ${PROJECT_ENV} or the current folder)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@app.callback()
+def main_options(
+    project: ProjectOption = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    _state["project"] = project
+    _state["debug"] = debug
+
+
+def open_project() -> Project:
+    return Project.open(_state["project"])
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the new project.")] = Path("."),
+    codebook: Annotated[Path | None, typer.Option(help="Codebook to load (YAML or .qdc).")] = None,
+    no_codebook: Annotated[bool, typer.Option("--no-codebook", help="Start with no codebook.")] = False,
+) -> None:
+    """Create a project: foresight.toml and its store (SQLite unless database_url says otherwise)."""
+    from foresight.codebook import import_codebook
+
+    project = Project.init(directory)
+    message = f"Created project {project.config.name!r} in {project.root}"
+    if not no_codebook:
+        file = codebook or (DEFAULT_CODEBOOK if DEFAULT_CODEBOOK.exists() else None)
+        if file is not None:
+            loaded = import_codebook(project, file, actor="init")
+            message += f" with codebook {loaded.name!r} ({loaded.codes} codes)"
+    out.print(message)
+
+
+class _Bar:
+    """Rich progress over documents and units for :func:`foresight.ingest.ingest`."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.files = progress.add_task("documents", total=None)
+        self.units = progress.add_task("units", total=None)
+
+    def found(self, files: int) -> None:
+        self.progress.update(self.files, total=files)
+
+    def done(self, outcome: FileOutcome) -> None:
+        self.progress.advance(self.files)
+        self.progress.advance(self.units, outcome.units)
+        if outcome.status == "failed" and self.progress.console.is_terminal:
+            self.progress.console.print(
+                f"{outcome.location}: {outcome.message}", style="red", markup=False, soft_wrap=True
+            )
+
+
+def run_ingest(project: Project, paths: list[str], options: IngestOptions) -> IngestReport:
+    with Progress(
+        TextColumn("{task.description:>9}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        report = ingest(project, paths, options, _Bar(progress), strict=_state["debug"])
+    if not err.is_terminal:
+        for outcome in report.failed:
+            err.print(f"{outcome.location}: {outcome.message}", markup=False, highlight=False, soft_wrap=True)
+    return report
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (read recursively) and URLs.")],
+    source_type: Annotated[str | None, typer.Option(help="|".join(SOURCE_TYPES))] = None,
+    actor_type: Annotated[str | None, typer.Option(help="Who speaks: firm, cluster, research, ...")] = None,
+    date: Annotated[
+        str | None, typer.Option(help="Publication date YYYY-MM-DD when a document has none.")
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="Language when a document names none.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Read documents into sources and information units (paragraphs)."""
+    if source_type is not None and source_type not in SOURCE_TYPES:
+        raise typer.BadParameter(
+            f"{source_type!r} is not one of {', '.join(SOURCE_TYPES)}", param_hint="--source-type"
+        )
+    try:
+        day = dt.date.fromisoformat(date) if date else None
+    except ValueError:
+        raise typer.BadParameter(f"{date!r} is not a date YYYY-MM-DD", param_hint="--date") from None
+    project = open_project()
+    options = IngestOptions(source_type=source_type, actor_type=actor_type, date=day, language=lang)
+    report = run_ingest(project, paths, options)
+    if as_json:
+        print_json(
+            {
+                "ingested": report.count("ingested", "updated"),
+                "skipped": report.count("skipped"),
+                "failed": report.count("failed"),
+                "units": report.units,
+                "files": [vars(o) for o in report.outcomes],
+            }
+        )
+    else:
+        out.print(
+            f"{report.count('ingested')} ingested, {report.count('updated')} updated, "
+            f"{report.count('skipped')} skipped, {report.count('failed')} failed; "
+            f"{report.units} units"
+        )
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sources(
+    as_json: JsonOption = False,
+    all_versions: Annotated[bool, typer.Option("--all-versions", help="Include older versions.")] = False,
+) -> None:
+    """List the sources."""
+    rows = corpus.list_sources(open_project(), all_versions=all_versions)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "date", "type", "format", "units", "title", box=None)
+    for r in rows:
+        version = f" (v{r['version']})" if r["version"] > 1 else ""
+        table.add_row(
+            str(r["id"]),
+            r["date"] or "?",
+            r["source_type"],
+            r["format"],
+            str(r["units"]),
+            r["title"] + version,
+        )
+    out.print(table)
+    out.print(f"{len(rows)} sources, {sum(r['units'] for r in rows)} units")
+
+
+@app.command()
+def units(
+    source: Annotated[int | None, typer.Option("--source", help="Only this source's units.")] = None,
+    search: Annotated[str | None, typer.Option(help="Only units whose text contains this.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List information units."""
+    rows = corpus.list_units(open_project(), source_id=source, search=search, limit=limit)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "source", "#", "page", "section", "text", box=None)
+    for r in rows:
+        preview = r["text"].replace("\n", " ")
+        table.add_row(
+            str(r["id"]),
+            str(r["source_id"]),
+            str(r["ordinal"]),
+            str(r["page"] or ""),
+            (r["section"] or "")[:24],
+            preview[:90] + ("…" if len(preview) > 90 else ""),
+        )
+    out.print(table)
+    out.print(f"{len(rows)} units")
+
+
+@app.command()
+def demo(
+    directory: Annotated[
+        Path | None, typer.Argument(help="Where to build the demo project (default: a temporary folder).")
+    ] = None,
+) -> None:
+    """Build a project from the bundled sample corpus and show what it found."""
+    folder = directory or Path(tempfile.mkdtemp(prefix="foresight-demo-"))
+    if not SAMPLE_CORPUS.is_dir():
+        raise ForesightError(f"{SAMPLE_CORPUS}: the sample corpus is missing from this install")
+    from foresight.codebook import import_codebook
+
+    project = Project.init(folder)
+    cb = import_codebook(project, DEFAULT_CODEBOOK, actor="demo") if DEFAULT_CODEBOOK.exists() else None
+    out.rule("foresight demo")
+    out.print(f"Project: {project.root}" + (f" (codebook: {cb.codes} codes)" if cb else ""))
+    report = run_ingest(project, [str(SAMPLE_CORPUS)], IngestOptions())
+    rows = corpus.list_sources(project)
+    table = Table("id", "date", "type", "format", "units", "title", box=None, title="Sources")
+    for r in rows:
+        table.add_row(
+            str(r["id"]), r["date"] or "?", r["source_type"], r["format"], str(r["units"]), r["title"][:60]
+        )
+    out.print(table)
+    by_period: dict[str, int] = {}
+    for unit in corpus.list_units(project):
+        key = unit["period"] or "no period"
+        by_period[key] = by_period.get(key, 0) + 1
+    periods = ", ".join(f"{k}: {v}" for k, v in sorted(by_period.items()))
+    out.print(f"{len(rows)} sources, {report.units} units ({periods}); {report.count('failed')} files failed")
+    out.print(f"Look around: foresight --project {project.root} units --search cluster")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point: runs the app and turns a :class:`ForesightError` into one red line."""
+    debug = "--debug" in sys.argv or os.environ.get("FORESIGHT_DEBUG") == "1"
+    try:
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except ForesightError as exc:
+        if debug:
+            raise
+        err.print(f"Error: {exc}", style="red", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("Aborted.")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("Interrupted.")
+        sys.exit(130)
+    except Exception as exc:  # usage errors arrive here in non-standalone mode
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if debug:
+            raise
+        err.print(
+            f"Unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            style="red",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)

@@ -1,0 +1,11 @@
+"""Reading grey literature into sources and information units."""
+
+from foresight.ingest.pipeline import (
+    SOURCE_TYPES,
+    FileOutcome,
+    IngestOptions,
+    IngestReport,
+    ingest,
+)
+
+__all__ = ["SOURCE_TYPES", "FileOutcome", "IngestOptions", "IngestReport", "ingest"]

@@ -1,0 +1,53 @@
+"""What readers hand to the segmenter: documents made of raw blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Block:
+    """A run of raw text as a reader found it: a paragraph, a heading or a list item."""
+
+    text: str
+    kind: str = "paragraph"  # paragraph | heading | list_item
+    page: int | None = None
+    section: str | None = None
+    wrapped: bool = False  # line breaks inside are soft wraps, to be joined
+    fixed: bool = False  # a unit as it stands (a survey answer): never merged, dropped or split
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Document:
+    """One source as read from a file (a feed file yields one per item)."""
+
+    format: str
+    blocks: list[Block]
+    title: str | None = None
+    date: dt.date | None = None
+    author: str | None = None
+    language: str | None = None
+    source_type: str | None = None  # from the document itself (front matter), when it says
+    locator: str = ""  # which part of the file, for files holding several sources
+    url: str | None = None
+    sha256: str | None = None  # of the part's own bytes; None means the whole file's
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class UnitDraft:
+    text: str
+    start: int
+    end: int
+    page: int | None
+    section: str | None
+    attributes: dict[str, Any]
+
+
+@dataclass
+class Segmented:
+    text: str
+    units: list[UnitDraft]

@@ -1,0 +1,157 @@
+"""PDF text with pypdfium2: lines with their positions, paragraphs from the gaps between them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from foresight.errors import InputError
+from foresight.ingest.model import Block, Document
+from foresight.ingest.segment import TERMINAL, drop_running_lines, looks_like_heading
+
+PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
+LINE_END_HYPHEN = "\ufffe"  # pdfium marks a hyphen it found at a line end with this
+
+
+def pdf_date(value: str) -> dt.date | None:
+    match = PDF_DATE.match(value.strip())
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1))
+    except ValueError:
+        return None
+
+
+def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise InputError(name, "not a PDF (the file does not start with %PDF)")
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise InputError(
+                name, "the PDF is encrypted (password protected); save an unlocked copy"
+            ) from None
+        raise InputError(name, f"not a readable PDF ({exc})") from None
+
+
+@dataclass
+class _Line:
+    text: str
+    left: float
+    top: float  # of its first character
+    bottom: float  # of its last character (a line pdfium joined at a hyphen ends lower)
+    size: float
+    length: int  # characters on the longest visual line it holds
+
+
+def _lines(textpage: pdfium.PdfTextPage, text: str) -> list[_Line]:
+    lines = []
+    pos = 0
+    for raw in text.split("\r\n"):
+        start, pos = pos, pos + len(raw) + 2
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        first = start + (len(raw) - len(raw.lstrip()))
+        last = start + len(raw.rstrip()) - 1
+        left, _, _, top = textpage.get_charbox(first, loose=True)
+        bottom = textpage.get_charbox(last, loose=True)[1]
+        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, first)
+        length = max(len(part) for part in stripped.split(LINE_END_HYPHEN))
+        lines.append(_Line(stripped, left, top, bottom, size, length))
+    return lines
+
+
+def _page_paragraphs(textpage: pdfium.PdfTextPage, text: str) -> list[tuple[list[str], bool]]:
+    """A page's lines grouped into paragraphs, each flagged when it is a heading.
+
+    A paragraph starts after a wider vertical gap, at a first-line indent, where the font size
+    changes, after a short line that ends a sentence, and after a short line with no closing
+    punctuation (a heading set in body type).
+    """
+    lines = _lines(textpage, text)
+    if not lines:
+        return []
+    pairs = list(zip(lines, lines[1:], strict=False))
+    leads = sorted(
+        a.bottom - b.top for a, b in pairs if abs(a.size - b.size) <= 0.5 and a.bottom > b.top - a.size
+    )
+    lead = leads[len(leads) // 4] if leads else None  # the usual space between lines
+    margin = statistics.median(ln.left for ln in lines)
+    body = statistics.median(ln.size for ln in lines)
+    longest = max(ln.length for ln in lines)
+    groups: list[list[_Line]] = [[lines[0]]]
+    for prev, line in pairs:
+        gap = prev.bottom - line.top
+        short = prev.length < 0.7 * longest
+        new = (
+            (lead is not None and gap > lead + 0.5 * body)  # a wider gap between the lines
+            or line.top > prev.bottom + 2 * body  # back up the page: a new column
+            or (line.left - margin > 8 and prev.left - margin <= 8)  # a first-line indent
+            or abs(line.size - prev.size) > 0.5
+            or (short and (TERMINAL.search(prev.text) is not None or looks_like_heading(prev.text)))
+        )
+        if new:
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    return [
+        (
+            [ln.text for ln in group],
+            all(ln.size >= body + 1 for ln in group) and sum(ln.length for ln in group) <= 160,
+        )
+        for group in groups
+    ]
+
+
+def read_pdf(data: bytes, name: str) -> list[Document]:
+    pdf = open_pdf(data, name)
+    try:
+        pages: list[list[tuple[list[str], bool]]] = []
+        letters = 0
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            letters += sum(ch.isalpha() for ch in text[:2000])
+            pages.append(_page_paragraphs(textpage, text))
+            textpage.close()
+            page.close()
+        if len(pdf) and letters < 20:
+            raise InputError(name, "has no text layer (a scanned PDF?); run OCR on it first")
+        meta = pdf.get_metadata_dict()
+    finally:
+        pdf.close()
+    # Running headers and footers are lines at the pages' edges; look for them line by line.
+    flat = [[line for para, _ in page for line in para] for page in pages]
+    kept = drop_running_lines(flat)
+    blocks: list[Block] = []
+    for number, (page, keep) in enumerate(zip(pages, kept, strict=True), start=1):
+        keep_counts: dict[str, int] = {}
+        for line in keep:
+            keep_counts[line] = keep_counts.get(line, 0) + 1
+        for para, heading in page:
+            lines = []
+            for line in para:
+                if keep_counts.get(line, 0) > 0:
+                    keep_counts[line] -= 1
+                    lines.append(line.replace(LINE_END_HYPHEN, "-\n"))
+            if lines:
+                kind = "heading" if heading else "paragraph"
+                blocks.append(Block("\n".join(lines), kind=kind, page=number, wrapped=True))
+    return [
+        Document(
+            format="pdf",
+            blocks=blocks,
+            title=(meta.get("Title") or "").strip() or None,
+            author=(meta.get("Author") or "").strip() or None,
+            date=pdf_date(meta.get("CreationDate") or ""),
+        )
+    ]

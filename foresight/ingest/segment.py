@@ -1,0 +1,269 @@
+"""Cleaning and splitting: raw blocks in, information units with offsets out.
+
+Splitting follows the text, not the line breaks: wrapped lines are joined, words hyphenated at a
+line end are rejoined, running headers and footers are dropped, figure debris is dropped, short
+fragments are merged, over-long paragraphs are split at sentence boundaries (spaCy's sentencizer
+on a blank English pipeline: no model download), and a bullet list stays with the sentence that
+introduces it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from foresight.config import IngestSettings
+from foresight.ingest.model import Block, Segmented, UnitDraft
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.lookups import Table
+
+BULLET = re.compile(r"^\s*(?:[•●▪▫◦○■□‣⁃∙·*–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+TERMINAL = re.compile(r"[.!?:;…][\"'”’)\]]*$")
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+CAPTION = re.compile(
+    r"^(?:figure|fig\.?|table|tab\.|chart|exhibit|graph|photo|image|source|box)\s*"
+    r"[\dIVXivx]+[a-z]?\s*[.:]?$",
+    re.IGNORECASE,
+)
+PAGE_NUMBER = re.compile(r"^\W*(?:page|p\.|seite)?\s*\d{1,4}(?:\s*(?:of|/|von)\s*\d{1,4})?\W*$", re.I)
+SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+SOFT_HYPHEN = "\u00ad"
+HYPHENS = "-\u2010\u2011"
+
+
+@cache
+def _word_frequencies() -> Table:
+    """Log-probabilities of about a million English words (spacy-lookups-data, offline)."""
+    from spacy.lookups import load_lookups
+
+    return load_lookups("en", ["lexeme_prob"]).get_table("lexeme_prob")
+
+
+def join_hyphenated(head: str, tail: str) -> str:
+    """Rejoin a word split at a line end: "develop-" + "ment" -> "development".
+
+    A true compound keeps its hyphen: when the joined word is much rarer in English than both of
+    its parts ("cross-sectoral", "long-term", "policy-making"), the hyphen was part of the word.
+    """
+    freq = _word_frequencies()
+    joined = (head + tail).lower()
+    a, b = head.lower(), tail.lower()
+    if a not in freq or b not in freq:
+        return head + tail
+    if joined not in freq or freq[joined] < min(freq[a], freq[b]) - 2.0:
+        return f"{head}-{tail}"
+    return head + tail
+
+
+_WORD_END = re.compile(r"(\w+)[" + HYPHENS + r"]$")
+_WORD_START = re.compile(r"^([a-zäöüßéèàçñ]\w*)")
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join soft-wrapped lines into one paragraph; bullet items keep their own lines."""
+    out: list[str] = []
+    for raw in lines:
+        line = SPACES.sub(" ", raw.replace(SOFT_HYPHEN, "-")).strip()
+        if not line:
+            continue
+        if not out or BULLET.match(line):
+            out.append(line)
+            continue
+        prev = out[-1]
+        head = _WORD_END.search(prev)
+        tail = _WORD_START.match(line)
+        if head and tail and not prev.endswith(" -"):
+            word = join_hyphenated(head.group(1), tail.group(1))
+            out[-1] = prev[: head.start()] + word + line[tail.end() :]
+        elif head and line[0].isupper():  # "Baden-" + "Württemberg": a name keeps its hyphen
+            out[-1] = prev + line
+        else:
+            out[-1] = f"{prev} {line}"
+    return "\n".join(out)
+
+
+def drop_running_lines(pages: list[list[str]], edge: int = 3) -> list[list[str]]:
+    """Drop running headers, footers and page numbers repeated across the pages' edges."""
+    if len(pages) < 2:
+        return [[ln for ln in page if not PAGE_NUMBER.match(ln)] if len(page) > 1 else page for page in pages]
+
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", SPACES.sub(" ", line).strip().lower())
+
+    def edges(page: list[str]) -> list[int]:
+        filled = [i for i, ln in enumerate(page) if ln.strip()]
+        return sorted(set(filled[:edge] + filled[-edge:]))
+
+    seen: Counter[str] = Counter()
+    for page in pages:
+        seen.update({key(page[i]) for i in edges(page)})
+    need = max(2, math.ceil(0.5 * len(pages)))
+    running = {k for k, n in seen.items() if n >= need and k}
+    cleaned = []
+    for page in pages:
+        drop = {i for i in edges(page) if key(page[i]) in running or PAGE_NUMBER.match(page[i])}
+        cleaned.append([ln for i, ln in enumerate(page) if i not in drop])
+    return cleaned
+
+
+def looks_like_heading(text: str) -> bool:
+    words = text.split()
+    return (
+        0 < len(words) <= 12
+        and len(text) <= 100
+        and "\n" not in text
+        and not TERMINAL.search(text)
+        and not text.endswith(",")
+        and (text[0].isupper() or text[0].isdigit())
+        and any(ch.isalpha() for ch in text)
+    )
+
+
+def is_debris(text: str) -> bool:
+    """Figure and table captions without text, lone numbers, stray symbols."""
+    letters = sum(ch.isalpha() for ch in text)
+    return letters < 2 or bool(CAPTION.match(text)) or bool(PAGE_NUMBER.match(text))
+
+
+@cache
+def _sentencizer() -> Language:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def split_long(text: str, max_chars: int) -> list[str]:
+    """Split a paragraph longer than ``max_chars`` at sentence boundaries, packing greedily."""
+    if len(text) <= max_chars:
+        return [text]
+    doc = _sentencizer()(text)
+    pieces: list[str] = []
+    for sent in doc.sents:
+        s = sent.text.strip()
+        while len(s) > max_chars:  # one sentence longer than a unit: cut at a space
+            cut = s.rfind(" ", 0, max_chars)
+            cut = cut if cut > max_chars // 2 else max_chars
+            pieces.append(s[:cut].strip())
+            s = s[cut:].strip()
+        if s:
+            pieces.append(s)
+    chunks: list[str] = []
+    for piece in pieces:
+        if chunks and len(chunks[-1]) + 1 + len(piece) <= max_chars:
+            chunks[-1] = f"{chunks[-1]} {piece}"
+        else:
+            chunks.append(piece)
+    return chunks
+
+
+@dataclass
+class _Para:
+    text: str
+    page: int | None
+    section: str | None
+    fixed: bool = False
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+def _clean(block: Block) -> str:
+    if block.wrapped:
+        return join_lines(block.text.splitlines())
+    lines = [SPACES.sub(" ", ln).strip() for ln in block.text.replace(SOFT_HYPHEN, "").splitlines()]
+    return (
+        "\n".join(ln for ln in lines if ln)
+        if block.kind == "list_item"
+        else " ".join(ln for ln in lines if ln)
+    )
+
+
+def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | str]:
+    """Paragraphs (and headings, as plain strings) after joining, dropping and merging."""
+    out: list[_Para | str] = []
+    section: str | None = None
+    pending = ""  # a short fragment waiting to be merged into the next paragraph
+
+    def last_para() -> _Para | None:
+        return out[-1] if out and isinstance(out[-1], _Para) and not out[-1].fixed else None
+
+    for block in blocks:
+        text = _clean(block)
+        if not text:
+            continue
+        if block.fixed:
+            out.append(_Para(text, block.page, block.section, True, dict(block.attributes)))
+            continue
+        if block.section is not None:
+            section = block.section
+        if block.kind == "heading":
+            section = text.replace("\n", " ")
+            out.append(section)
+            continue
+        if is_debris(text):
+            continue
+        prev = last_para()
+        if block.kind == "list_item" or BULLET.match(text):
+            item = text if BULLET.match(text) else f"- {text}"
+            if prev is not None:
+                prev.text = f"{prev.text}\n{item}"
+            else:
+                out.append(_Para(item, block.page, section))
+            continue
+        if prev is not None and not SENTENCE_END.search(prev.text) and text[0].islower():
+            prev.text = join_lines([prev.text, text]) if "\n" not in prev.text else f"{prev.text} {text}"
+            continue
+        if looks_like_heading(text) and len(text) < settings.min_unit_chars * 2:
+            section = text
+            out.append(section)
+            continue
+        if len(text) < settings.min_unit_chars:
+            if prev is not None and prev.section == section:
+                prev.text = f"{prev.text} {text}"
+            else:
+                pending = f"{pending} {text}".strip()
+            continue
+        if pending:
+            text, pending = f"{pending} {text}", ""
+        out.append(_Para(text, block.page, section))
+    if pending:
+        prev = last_para()
+        if prev is not None:
+            prev.text = f"{prev.text} {pending}"
+        else:
+            out.append(_Para(pending, None, section))
+    return out
+
+
+def segment(blocks: list[Block], settings: IngestSettings) -> Segmented:
+    """Cut a document's blocks into units; the returned text is what their offsets index."""
+    parts: list[str] = []
+    units: list[UnitDraft] = []
+    offset = 0
+
+    def emit(text: str) -> int:
+        nonlocal offset
+        if parts:
+            offset += 2  # the "\n\n" between parts
+        start = offset
+        parts.append(text)
+        offset += len(text)
+        return start
+
+    for item in _paragraphs(blocks, settings):
+        if isinstance(item, str):
+            emit(item)
+            continue
+        chunks = [item.text] if item.fixed else split_long(item.text, settings.max_unit_chars)
+        for chunk in chunks:
+            start = emit(chunk)
+            units.append(
+                UnitDraft(chunk, start, start + len(chunk), item.page, item.section, item.attributes)
+            )
+    return Segmented("\n\n".join(parts), units)

@@ -1,0 +1,79 @@
+"""Survey sheets (CSV, XLSX): one unit per non-empty answer cell.
+
+Answer columns are those whose header is a question (ends with "?") or whose cells hold prose
+(40 characters on average); the other columns describe the respondent and are kept on every
+unit as attributes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from typing import Any
+
+import openpyxl
+
+from foresight.errors import InputError
+from foresight.ingest.model import Block, Document
+from foresight.ingest.textfile import decode
+
+PROSE_CHARS = 40
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def blocks_from_rows(rows: list[list[str]], name: str) -> list[Block]:
+    rows = [row for row in rows if any(cell for cell in row)]
+    if len(rows) < 2:
+        raise InputError(name, "a survey sheet needs a header row and at least one answer row")
+    header = [h or f"column {i + 1}" for i, h in enumerate(rows[0])]
+    width = len(header)
+    body = [(row + [""] * width)[:width] for row in rows[1:]]
+
+    def prose(col: int) -> bool:
+        filled = [row[col] for row in body if row[col]]
+        return bool(filled) and sum(map(len, filled)) / len(filled) >= PROSE_CHARS
+
+    answers = [i for i, h in enumerate(header) if h.rstrip().endswith("?") or prose(i)]
+    if not answers:
+        raise InputError(name, "no answer columns (headers ending in '?' or columns of prose)")
+    described = [i for i in range(width) if i not in answers]
+    blocks = []
+    for number, row in enumerate(body, start=2):
+        respondent = {header[i]: row[i] for i in described if row[i]}
+        for col in answers:
+            if row[col]:
+                attributes = {**respondent, "question": header[col], "row": number}
+                blocks.append(Block(row[col], fixed=True, section=header[col], attributes=attributes))
+    return blocks
+
+
+def read_csv(data: bytes, name: str) -> list[Document]:
+    text = decode(data, name)
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    return [Document(format="csv", blocks=blocks_from_rows(rows, name))]
+
+
+def read_xlsx(data: bytes, name: str) -> list[Document]:
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputError(name, f"not a readable .xlsx workbook ({exc})") from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        title = book.properties.title
+    finally:
+        book.close()
+    return [Document(format="xlsx", blocks=blocks_from_rows(rows, name), title=title or None)]

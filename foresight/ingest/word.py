@@ -1,0 +1,45 @@
+"""Word documents (.docx) with python-docx: headings become the units' sections."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+
+from foresight.errors import InputError
+from foresight.ingest.model import Block, Document
+
+
+def read_docx(data: bytes, name: str) -> list[Document]:
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(name, f"not a readable Word .docx file ({exc})") from None
+    blocks: list[Block] = []
+    for paragraph in document.paragraphs:
+        text = paragraph.text
+        if not text.strip():
+            continue
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        p_pr = paragraph._p.pPr
+        numbered = p_pr is not None and p_pr.numPr is not None
+        if style.startswith("Heading") or style == "Title":
+            blocks.append(Block(text, kind="heading"))
+        elif numbered or style.startswith("List"):
+            blocks.append(Block(text, kind="list_item"))
+        else:
+            blocks.append(Block(text))
+    props = document.core_properties
+    created = props.created
+    return [
+        Document(
+            format="docx",
+            blocks=blocks,
+            title=(props.title or "").strip() or None,
+            author=(props.author or "").strip() or None,
+            date=created.date() if created is not None else None,
+            language=(props.language or "").strip() or None,
+        )
+    ]

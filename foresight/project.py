@@ -1,0 +1,64 @@
+"""A project: a folder with ``foresight.toml`` and, by default, the SQLite store beside it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from foresight.config import CONFIG_NAME, DATABASE_NAME, ProjectConfig, load_config, render_config
+from foresight.errors import ProjectError
+from foresight.store import make_engine, migrate, session_scope
+
+PROJECT_ENV = "FORESIGHT_PROJECT"
+
+
+@dataclass
+class Project:
+    root: Path
+    config: ProjectConfig
+    engine: Engine
+
+    @property
+    def database_url(self) -> str:
+        return self.config.database_url or f"sqlite:///{self.root / DATABASE_NAME}"
+
+    @classmethod
+    def open(cls, root: str | Path | None = None) -> Project:
+        """Open the project in ``root``, ``$FORESIGHT_PROJECT`` or the current folder."""
+        folder = Path(root or os.environ.get(PROJECT_ENV) or ".").resolve()
+        config_path = folder / CONFIG_NAME
+        if not config_path.is_file():
+            raise ProjectError(
+                f"{folder}: not a foresight project (no {CONFIG_NAME}); "
+                "run 'foresight init' or pass --project DIR"
+            )
+        config = load_config(config_path)
+        url = config.database_url or f"sqlite:///{folder / DATABASE_NAME}"
+        engine = make_engine(url)
+        migrate(engine)
+        return cls(root=folder, config=config, engine=engine)
+
+    @classmethod
+    def init(cls, root: str | Path, *, name: str | None = None, database_url: str | None = None) -> Project:
+        """Create a project folder with a fresh ``foresight.toml`` and an empty store."""
+        folder = Path(root).resolve()
+        config_path = folder / CONFIG_NAME
+        if config_path.exists():
+            raise ProjectError(f"{folder}: already a foresight project ({CONFIG_NAME} exists)")
+        folder.mkdir(parents=True, exist_ok=True)
+        config_path.write_text(render_config(name or folder.name, database_url), encoding="utf-8")
+        return cls.open(folder)
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def transaction(self):  # type: ignore[no-untyped-def]
+        """``with project.transaction() as session:`` commits on success, rolls back on error."""
+        return session_scope(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,216 @@
+"""The store: SQLModel tables (the one definition of the schema), engine and migrations.
+
+SQLite (WAL, foreign keys on, busy timeout) is the embedded default; the same schema runs on
+PostgreSQL through psycopg. Every write of a coder's work is its own transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, event, inspect
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+from foresight.errors import ProjectError
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class SchemaMigration(SQLModel, table=True):
+    __tablename__ = "schema_migration"
+    name: str = Field(primary_key=True)
+    applied_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Source(SQLModel, table=True):
+    """One document (or one feed item): its metadata and the cleaned plain text units index."""
+
+    __tablename__ = "source"
+    __table_args__ = (Index("ix_source_location", "path", "locator"),)
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    path: str  # file path or URL the source was read from
+    locator: str = ""  # which part of the file: a feed item's id; empty for whole files
+    sha256: str = Field(index=True)  # of the source's own bytes (the item's, for a feed item)
+    file_sha256: str = Field(index=True)  # of the whole file read
+    format: str
+    source_type: str = "other"
+    actor_type: str | None = None
+    date: dt.date | None = None
+    date_origin: str = "unknown"  # metadata | flag | unknown
+    language: str | None = None
+    author: str | None = None
+    ingested_at: dt.datetime = Field(default_factory=utcnow)
+    text: str = ""  # the cleaned plain text the units were cut from
+    version: int = 1
+    previous_id: int | None = Field(default=None, foreign_key="source.id")
+    current: bool = True
+    attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class Unit(SQLModel, table=True):
+    """An information unit: one paragraph of a source, with offsets into the source's text."""
+
+    __tablename__ = "unit"
+    __table_args__ = (UniqueConstraint("source_id", "ordinal"),)
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    ordinal: int
+    text: str
+    start: int
+    end: int
+    page: int | None = None
+    section: str | None = None
+    period: str | None = Field(default=None, index=True)
+    attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    # MinHash bands for finding near-duplicates (foresight.ingest.dedupe)
+    band0: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
+    band1: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
+    band2: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
+    band3: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
+    duplicate_of: int | None = Field(default=None, foreign_key="unit.id")
+
+
+class Codebook(SQLModel, table=True):
+    __tablename__ = "codebook"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    version: int = 1
+    description: str = ""
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Code(SQLModel, table=True):
+    __tablename__ = "code"
+    __table_args__ = (UniqueConstraint("codebook_id", "code_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    codebook_id: int = Field(foreign_key="codebook.id", index=True)
+    code_id: str  # the stable id users see (e.g. MT.IOT)
+    name: str
+    group: str = ""
+    parent_id: int | None = Field(default=None, foreign_key="code.id")
+    definition: str = ""
+    use_when: str = ""
+    not_when: str = ""
+    example: str = ""
+    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    colour: str = "#808080"
+    retired: bool = False
+
+
+class Coding(SQLModel, table=True):
+    """A coder's decision that a code applies to a unit. Machine work never deletes one."""
+
+    __tablename__ = "coding"
+    __table_args__ = (UniqueConstraint("unit_id", "code_id", "coder"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    code_id: int = Field(foreign_key="code.id", index=True)
+    coder: str = Field(index=True)
+    origin: str = "manual"  # manual | accepted-suggestion | adjudicated | carried
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Event(SQLModel, table=True):
+    """The append-only log: who did what, when."""
+
+    __tablename__ = "event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, index=True)
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None = None
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+# Named schema changes, applied in order, each in its own transaction. A new database is
+# created from the models and marked with every name; an older one runs what it lacks.
+Migration = Callable[[Connection], None]
+
+
+def _initial(conn: Connection) -> None:
+    SQLModel.metadata.create_all(conn)
+
+
+MIGRATIONS: list[tuple[str, Migration]] = [("0001_initial", _initial)]
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` with the settings the store relies on."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if url.startswith("postgresql"):
+        return create_engine(url, pool_pre_ping=True)
+    raise ProjectError(f"database_url {url!r}: only sqlite:/// and postgresql+psycopg:// work")
+
+
+def pending_migrations(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table(SchemaMigration.__tablename__):
+            return [name for name, _ in MIGRATIONS]
+        done = set(conn.execute(select(SchemaMigration.name)).scalars())
+    return [name for name, _ in MIGRATIONS if name not in done]
+
+
+def migrate(engine: Engine) -> list[str]:
+    """Bring the schema up to date; return the names of the migrations applied."""
+    try:
+        with engine.begin() as conn:
+            fresh = not inspect(conn).has_table(SchemaMigration.__tablename__)
+            if fresh:
+                SQLModel.metadata.create_all(conn)
+                for name, _ in MIGRATIONS:
+                    conn.execute(SchemaMigration.__table__.insert().values(name=name))
+                return [name for name, _ in MIGRATIONS]
+        applied = []
+        for name in pending_migrations(engine):
+            step = dict(MIGRATIONS)[name]
+            with engine.begin() as conn:
+                step(conn)
+                conn.execute(SchemaMigration.__table__.insert().values(name=name))
+            applied.append(name)
+        return applied
+    except OperationalError as exc:
+        raise ProjectError(f"{engine.url.render_as_string()}: cannot open the store ({exc.orig})") from None
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session whose work is committed together, or not at all."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def log_event(
+    session: Session,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None = None,
+    **details: Any,
+) -> None:
+    session.add(Event(actor=actor, action=action, entity=entity, entity_id=entity_id, details=details))

@@ -1,0 +1,79 @@
+"""The command contract other tools and scripts rely on."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from foresight.cli import app
+from foresight.resources import SAMPLE_CORPUS
+from tests import builders
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_init_ingest_and_json_listings(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project = tmp_path / "scan"
+    result = cli("init", str(project))
+    assert result.code == 0
+    assert re.fullmatch(
+        r"Created project 'scan' in .+ with codebook '.+' \(\d+ codes\)", " ".join(result.out.split())
+    )
+    assert (project / "foresight.toml").is_file() and (project / "foresight.db").is_file()
+    pdf = builders.wrapped_pdf(tmp_path / "brief.pdf")
+    result = cli("--project", str(project), "ingest", str(pdf), "--actor-type", "cluster", "--lang", "de")
+    assert result.code == 0, result.err
+    sources = json.loads(cli("--project", str(project), "sources", "--json").out)
+    assert len(sources) == 1
+    source = sources[0]
+    assert {
+        k: source[k] for k in ("title", "path", "format", "source_type", "actor_type", "date", "units")
+    } == {
+        "title": "Sensing clusters",
+        "path": str(pdf),
+        "format": "pdf",
+        "source_type": "other",
+        "actor_type": "cluster",
+        "date": "2011-04-14",
+        "units": 4,
+    }
+    assert re.fullmatch(r"[0-9a-f]{64}", source["sha256"]) and source["language"] == "de"
+    units = json.loads(cli("--project", str(project), "units", "--source", str(source["id"]), "--json").out)
+    assert [u["ordinal"] for u in units] == [1, 2, 3, 4]
+    assert {"id", "source_id", "ordinal", "text", "start", "end", "page", "section"} <= units[0].keys()
+    found = json.loads(cli("--project", str(project), "units", "--search", "TRACEABLE", "--json").out)
+    assert [u["ordinal"] for u in found] == [2]
+
+
+def test_project_from_environment(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    cli("init", str(tmp_path / "p"), "--no-codebook")
+    monkeypatch.setenv("FORESIGHT_PROJECT", str(tmp_path / "p"))
+    result = cli("sources")
+    assert result.code == 0 and "0 sources, 0 units" in result.out
+
+
+def test_demo_ingests_the_whole_sample_corpus(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("demo", str(tmp_path / "demo"))
+    assert result.code == 0, result.err
+    files = [p for p in SAMPLE_CORPUS.rglob("*") if p.is_file()]
+    assert len(files) >= 20
+    sources = json.loads(cli("--project", str(tmp_path / "demo"), "sources", "--json").out)
+    formats = {s["format"] for s in sources}
+    assert {"pdf", "docx", "html", "txt", "feed", "xlsx"} <= formats
+    assert all(s["date"] and "2000-01-01" <= s["date"] <= "2014-12-31" for s in sources)
+    assert sum(s["units"] for s in sources) > 200
+
+
+def test_every_command_has_help() -> None:
+    for command in app.registered_commands:
+        assert command.help or (command.callback and command.callback.__doc__), command.name
+
+
+def test_readme_opens_with_the_two_commands_and_ci_runs_the_second() -> None:
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```bash\n(.*?)\n```", readme, re.S)
+    assert blocks[0].endswith("foresight demo")
+    assert blocks[1].endswith("pytest")
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert blocks[1] in ci

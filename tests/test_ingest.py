@@ -1,0 +1,259 @@
+"""Ingest of every format, into a project on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from foresight import corpus
+from foresight.ingest import IngestOptions, ingest
+from foresight.project import Project
+from tests import builders
+
+
+def only_source(project: Project) -> dict:
+    sources = corpus.list_sources(project)
+    assert len(sources) == 1
+    return sources[0]
+
+
+def assert_offsets(project: Project) -> None:
+    for source in corpus.list_sources(project, all_versions=True):
+        text = corpus.source_text(project, source["id"])
+        for unit in corpus.list_units(project, source_id=source["id"]):
+            assert text[unit["start"] : unit["end"]] == unit["text"]
+
+
+def test_pdf_is_cleaned_into_paragraphs_with_pages(project: Project, tmp_path: Path) -> None:
+    report = ingest(project, [builders.wrapped_pdf(tmp_path / "brief.pdf")])
+    assert report.count("ingested") == 1
+    source = only_source(project)
+    assert (source["format"], source["title"], source["date"]) == ("pdf", "Sensing clusters", "2011-04-14")
+    units = corpus.list_units(project)
+    assert [(u["page"], u["text"]) for u in units] == [
+        (
+            1,
+            "Regional clusters are changing as the internet of things reaches the factory floor. "
+            "Sensor makers and machine builders now share development teams, and the cluster "
+            "office runs joint pilot lines.",
+        ),
+        (
+            1,
+            "Cross-sectoral projects bring packaging firms and software houses together around "
+            "traceable supply chains.",
+        ),
+        (
+            2,
+            "A second page continues the argument with evidence from the survey of cluster "
+            "managers: most expect shorter product life cycles to reward firms that collaborate "
+            "across sectors.",
+        ),
+        (
+            2,
+            "The conclusion of the brief is that policy should fund shared infrastructure rather "
+            "than single firms.",
+        ),
+    ]
+    text = corpus.source_text(project, source["id"])
+    assert "Observatory" not in text and "Page" not in text
+    assert_offsets(project)
+
+
+def test_long_pdf_paragraph_is_split_into_units_under_the_limit(project: Project, tmp_path: Path) -> None:
+    ingest(project, [builders.long_pdf(tmp_path / "long.pdf")])
+    units = corpus.list_units(project)
+    assert len(units) >= 3
+    assert all(len(u["text"]) <= project.config.ingest.max_unit_chars for u in units)
+    assert all(u["text"].endswith(".") for u in units)
+    assert_offsets(project)
+
+
+def test_docx_headings_become_sections_and_lists_stay_together(project: Project, tmp_path: Path) -> None:
+    ingest(project, [builders.word_document(tmp_path / "blue.docx")])
+    source = only_source(project)
+    assert (source["title"], source["date"], source["author"]) == (
+        "Blue growth in the Aldermoor cluster",
+        "2012-09-03",
+        "Cluster office",
+    )
+    units = corpus.list_units(project)
+    assert [u["section"] for u in units] == ["Blue growth in the Aldermoor cluster", "Drivers", "Outlook"]
+    assert units[1]["text"] == (
+        "Three drivers explain the growth of the cluster since 2008:\n- resource scarcity on land,\n"
+        "- public funding for offshore wind,\n- and new materials for underwater sensors."
+    )
+    assert_offsets(project)
+
+
+def test_html_main_text_title_date_author_without_boilerplate(project: Project, tmp_path: Path) -> None:
+    ingest(project, [builders.web_page(tmp_path / "news.html")])
+    source = only_source(project)
+    assert source["date"] == "2009-06-02"
+    assert source["author"] == "Maria Keller"
+    assert "Printed electronics cluster signs alliance" in source["title"]
+    texts = [u["text"] for u in corpus.list_units(project)]
+    assert any(t.startswith("The printed electronics cluster of the Lower Vessel Valley") for t in texts)
+    assert any("Critics warn" in t for t in texts)
+    joined = " ".join(texts)
+    assert "cookies" not in joined and "Copyright" not in joined and "Most read" not in joined
+    assert_offsets(project)
+
+
+def test_markdown_front_matter_headings_and_lists(project: Project, tmp_path: Path) -> None:
+    ingest(project, [builders.markdown_post(tmp_path / "makers.md")])
+    source = only_source(project)
+    assert (source["title"], source["date"], source["source_type"], source["author"]) == (
+        "Makers and the maker movement",
+        "2013-02-11",
+        "blog",
+        "Jo Lind",
+    )
+    units = corpus.list_units(project)
+    assert units[0]["text"] == (
+        "Fab labs have appeared in nine cluster regions this year, and "
+        "their users are not only hobbyists: product designers use them "
+        "for rapid prototyping."
+    )
+    assert units[1]["section"] == "What cluster managers can do"
+    assert units[1]["text"].endswith(
+        "- open the labs to member firms,\n- run joint training,\n- and share machines."
+    )
+    assert_offsets(project)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "utf-16"])
+def test_text_in_any_encoding_is_joined_and_dehyphenated(
+    project: Project, tmp_path: Path, encoding: str
+) -> None:
+    ingest(
+        project,
+        [builders.hard_wrapped_text(tmp_path / "notes.txt", encoding)],
+        IngestOptions(date=dt.date(2010, 5, 1), source_type="interview"),
+    )
+    source = only_source(project)
+    assert (source["date"], source["date_origin"], source["source_type"]) == (
+        "2010-05-01",
+        "flag",
+        "interview",
+    )
+    units = corpus.list_units(project)
+    assert units[0]["section"] == "Interview notes, cluster manager, Île-de-France"
+    assert units[0]["text"] == (
+        "The manager said that the café owners near the science park now "
+        "sell more lunches to start-ups than to the old electronics firms, "
+        "a sign that the cluster's centre of gravity is moving."
+    )
+    assert "Baden-Württemberg and in Asia." in units[1]["text"]
+    assert all(u["period"] == "2007-2014" for u in units)
+    assert_offsets(project)
+
+
+def test_feed_items_become_one_source_each(project: Project, tmp_path: Path) -> None:
+    report = ingest(project, [builders.feed_file(tmp_path / "wire.xml")])
+    assert report.units == 3
+    sources = corpus.list_sources(project)
+    assert [(s["title"], s["date"], s["path"], s["language"]) for s in sources] == [
+        ("Medical devices cluster opens test lab", "2008-03-04", "https://example.org/news/1", "en"),
+        ("Logistics firms join mobility cluster", "2008-09-18", "https://example.org/news/2", "en"),
+    ]
+    assert [u["text"][:30] for u in corpus.list_units(project, source_id=sources[0]["id"])] == [
+        "The medical devices cluster in",
+        "The lab will also serve photon",
+    ]
+    assert_offsets(project)
+
+
+@pytest.mark.parametrize("build", [builders.survey_xlsx, builders.survey_csv])
+def test_survey_sheet_gives_one_unit_per_answer_with_respondent(
+    project: Project, tmp_path: Path, build
+) -> None:
+    path = build(tmp_path / f"survey.{'xlsx' if build is builders.survey_xlsx else 'csv'}")
+    ingest(project, [path])
+    assert only_source(project)["source_type"] == "survey"
+    units = corpus.list_units(project)
+    assert len(units) == 4  # six answer cells, two of them empty
+    first = units[0]
+    assert first["text"] == "Digitalisation of production and the internet of things in our machine builders."
+    assert first["section"] == "Which trends will most change your cluster by 2020?"
+    assert first["attributes"] == {
+        "respondent": "R1",
+        "country": "DE",
+        "stakeholder group": "cluster management",
+        "question": "Which trends will most change your cluster by 2020?",
+        "row": 2,
+    }
+    assert [u["attributes"]["respondent"] for u in units] == ["R1", "R1", "R2", "R3"]
+    assert_offsets(project)
+
+
+def test_folder_is_read_recursively_and_periods_follow_dates(project: Project, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    builders.web_page(docs / "news.html")
+    builders.word_document(docs / "sub" / "blue.docx")
+    (docs / ".hidden.txt").write_text("a hidden file is not a document")
+    report = ingest(project, [docs])
+    assert report.count("ingested") == 2 and not report.failed
+    periods = {u["period"] for u in corpus.list_units(project)}
+    assert periods == {"2007-2014"}
+
+
+def test_reingesting_the_same_file_does_nothing(project: Project, tmp_path: Path) -> None:
+    path = builders.word_document(tmp_path / "blue.docx")
+    ingest(project, [path])
+    before = corpus.list_units(project)
+    report = ingest(project, [path])
+    assert report.count("skipped") == 1 and report.units == 0
+    assert corpus.list_units(project) == before
+
+
+def test_a_changed_file_is_a_new_version_and_codings_are_kept(project: Project, tmp_path: Path) -> None:
+    from sqlmodel import select
+
+    from foresight.codebook import import_codebook
+    from foresight.resources import DEFAULT_CODEBOOK
+    from foresight.store import Code, Coding
+
+    import_codebook(project, DEFAULT_CODEBOOK, actor="test")
+    path = builders.markdown_post(tmp_path / "makers.md")
+    ingest(project, [path])
+    old_units = corpus.list_units(project)
+    with project.transaction() as session:
+        code = session.exec(select(Code).where(Code.code_id == "FC.TREND")).one()
+        for unit in old_units[:2]:
+            session.add(Coding(unit_id=unit["id"], code_id=code.id, coder="anna"))
+    path.write_text(
+        path.read_text().replace("Fab labs have appeared in nine", "Fab labs have appeared in twelve")
+    )
+    report = ingest(project, [path])
+    assert report.count("updated") == 1
+    versions = corpus.list_sources(project, all_versions=True)
+    assert [(v["version"], v["current"]) for v in versions] == [(1, False), (2, True)]
+    assert versions[1]["previous_id"] == versions[0]["id"]
+    assert "twelve" in corpus.list_units(project)[0]["text"]
+    with project.session() as session:
+        codings = session.exec(select(Coding)).all()
+    # both old codings stay; the unchanged second unit's coding is carried to the new version
+    new_ids = {u["id"] for u in corpus.list_units(project)}
+    assert len([c for c in codings if c.unit_id in {u["id"] for u in old_units[:2]}]) == 2
+    assert [c.unit_id in new_ids for c in codings].count(True) == 1
+    assert_offsets(project)
+
+
+def test_syndicated_paragraph_is_flagged_not_deleted(project: Project, tmp_path: Path) -> None:
+    story = (
+        "The printed electronics cluster of the Lower Vessel Valley signed a strategic alliance "
+        "with two packaging converters on Tuesday, aiming at smart labels for food."
+    )
+    (tmp_path / "a.txt").write_text(f"{story}\n\nFirst outlet adds its own closing remarks here today.\n")
+    (tmp_path / "b.txt").write_text(
+        story.replace("on Tuesday", "this Tuesday") + "\n\nA second outlet writes something else entirely.\n"
+    )
+    ingest(project, [tmp_path / "a.txt"])
+    ingest(project, [tmp_path / "b.txt"])
+    first, second = (corpus.list_units(project, source_id=s["id"]) for s in corpus.list_sources(project))
+    assert second[0]["duplicate_of"] == first[0]["id"]
+    assert second[1]["duplicate_of"] is None
+    assert len(first) == 2 and len(second) == 2

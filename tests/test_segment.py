@@ -1,0 +1,110 @@
+"""Cleaning and splitting on text that shows each problem."""
+
+from __future__ import annotations
+
+from foresight.config import IngestSettings
+from foresight.ingest.model import Block
+from foresight.ingest.segment import drop_running_lines, join_lines, segment, split_long
+
+SETTINGS = IngestSettings()
+
+
+def test_wrapped_lines_are_joined_and_hyphenated_words_rejoined() -> None:
+    text = join_lines(
+        [
+            "The cluster supports the develop-",
+            "ment of new sensors and the",
+            "manufac-",
+            "turing of flexible displays.",
+        ]
+    )
+    assert text == (
+        "The cluster supports the development of new sensors and the manufacturing of flexible displays."
+    )
+
+
+def test_true_compounds_keep_their_hyphen_at_a_line_end() -> None:
+    assert join_lines(["a cross-", "sectoral alliance"]) == "a cross-sectoral alliance"
+    assert join_lines(["a long-", "term view"]) == "a long-term view"
+
+
+def test_running_headers_footers_and_page_numbers_are_dropped() -> None:
+    pages = [
+        ["Cluster Observatory 2011", "First page body text.", "More body.", "Page 1"],
+        ["Cluster Observatory 2011", "Second page body text.", "Page 2"],
+        ["Cluster Observatory 2011", "Third page body text.", "- 3 -"],
+    ]
+    assert drop_running_lines(pages) == [
+        ["First page body text.", "More body."],
+        ["Second page body text."],
+        ["Third page body text."],
+    ]
+
+
+def test_lines_that_merely_repeat_inside_the_body_are_kept() -> None:
+    pages = [["Header", "Intro", "Body one.", "Footer"], ["Header", "Body two.", "Intro again"]]
+    assert drop_running_lines(pages)[1] == ["Body two.", "Intro again"]
+
+
+def test_long_paragraph_is_split_at_sentence_boundaries() -> None:
+    sentence = "Cluster policy must change because industries converge across old boundaries."
+    paragraph = " ".join([sentence] * 40)
+    chunks = split_long(paragraph, 1200)
+    assert len(chunks) > 1
+    assert all(len(c) <= 1200 for c in chunks)
+    assert all(c.endswith(".") for c in chunks)
+    assert " ".join(chunks) == paragraph
+
+
+def test_short_debris_is_dropped_and_short_fragments_are_merged() -> None:
+    blocks = [
+        Block("Figure 2"),
+        Block("17"),
+        Block("Firms in the cluster expect growth in demand for shared labs over the decade."),
+        Block("Really."),
+    ]
+    cut = segment(blocks, SETTINGS)
+    assert [u.text for u in cut.units] == [
+        "Firms in the cluster expect growth in demand for shared labs over the decade. Really."
+    ]
+
+
+def test_bullet_list_stays_with_its_introducing_sentence() -> None:
+    blocks = [
+        Block("Three drivers explain the growth of the cluster since the turn of the century:"),
+        Block("resource scarcity,", kind="list_item"),
+        Block("public funding,", kind="list_item"),
+        Block("Members expect further growth of the cluster in the next five years overall."),
+    ]
+    cut = segment(blocks, SETTINGS)
+    assert [u.text for u in cut.units] == [
+        "Three drivers explain the growth of the cluster since the turn of the century:\n"
+        "- resource scarcity,\n- public funding,",
+        "Members expect further growth of the cluster in the next five years overall.",
+    ]
+
+
+def test_headings_become_sections_and_offsets_point_into_the_text() -> None:
+    blocks = [
+        Block("Outlook", kind="heading"),
+        Block("Members expect blue growth to converge with logistical services soon."),
+        Block("Risks"),  # a heading set in body type
+        Block("Storms and a falling fish price could slow the cluster down considerably."),
+    ]
+    cut = segment(blocks, SETTINGS)
+    assert [u.section for u in cut.units] == ["Outlook", "Risks"]
+    for unit in cut.units:
+        assert cut.text[unit.start : unit.end] == unit.text
+
+
+def test_paragraph_broken_across_a_page_is_joined() -> None:
+    blocks = [
+        Block("Three years on, the first group reports eleven joint projects and two licence", page=1),
+        Block("agreements with firms outside the region.", page=2),
+    ]
+    cut = segment(blocks, SETTINGS)
+    assert [u.text for u in cut.units] == [
+        "Three years on, the first group reports eleven joint projects and two licence "
+        "agreements with firms outside the region."
+    ]
+    assert cut.units[0].page == 1
