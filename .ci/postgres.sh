@@ -2,7 +2,7 @@
 # Start a throw-away local PostgreSQL server (Debian packages) for the store tests and print
 # the URL the tests take from FORESIGHT_TEST_DATABASE_URL. Stop it with: .ci/postgres.sh stop DIR
 set -euo pipefail
-PORT=${FORESIGHT_PG_PORT:-54329}
+PORT=${FORESIGHT_PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 if [ "${1:-}" = "stop" ]; then
   su postgres -c "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/pg_ctl -D '$2' -m fast stop" >/dev/null 2>&1 || true
   rm -rf "$2"
