@@ -257,3 +257,26 @@ def test_syndicated_paragraph_is_flagged_not_deleted(project: Project, tmp_path:
     assert second[0]["duplicate_of"] == first[0]["id"]
     assert second[1]["duplicate_of"] is None
     assert len(first) == 2 and len(second) == 2
+
+
+def test_web_page_by_url(project: Project, tmp_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    site = tmp_path / "site"
+    site.mkdir()
+    builders.web_page(site / "story.html")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        report = ingest(project, [f"{base}/story.html", f"{base}/missing.html"])
+    finally:
+        server.shutdown()
+    assert report.count("ingested") == 1
+    assert [o.message for o in report.failed] == ["cannot fetch it (HTTP 404 File not found)"]
+    source = only_source(project)
+    assert (source["path"], source["format"], source["date"]) == (f"{base}/story.html", "html", "2009-06-02")
+    assert_offsets(project)

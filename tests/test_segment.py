@@ -108,3 +108,9 @@ def test_paragraph_broken_across_a_page_is_joined() -> None:
         "agreements with firms outside the region."
     ]
     assert cut.units[0].page == 1
+
+
+def test_chart_axis_numbers_are_dropped_from_a_caption() -> None:
+    assert join_lines(["0 25 50 75 100", "Figure 1: Share of experts rating a megatrend as relevant"]) == (
+        "Figure 1: Share of experts rating a megatrend as relevant"
+    )

@@ -126,6 +126,8 @@ def fetch(url: str, cap: int) -> tuple[bytes, str]:
         with urllib.request.urlopen(request, timeout=30) as response:
             data = response.read(cap + 1)
             kind = response.headers.get_content_type()
+    except urllib.error.HTTPError as exc:
+        raise InputError(url, f"cannot fetch it (HTTP {exc.code} {exc.reason})") from None
     except (urllib.error.URLError, TimeoutError, ValueError) as exc:
         raise InputError(url, f"cannot fetch it ({getattr(exc, 'reason', exc)})") from None
     if len(data) > cap:

@@ -70,8 +70,8 @@ def join_lines(lines: list[str]) -> str:
     out: list[str] = []
     for raw in lines:
         line = SPACES.sub(" ", raw.replace(SOFT_HYPHEN, "-")).strip()
-        if not line:
-            continue
+        if not any(ch.isalpha() for ch in line):
+            continue  # chart axis labels, table figures, lone numbers
         if not out or BULLET.match(line):
             out.append(line)
             continue
