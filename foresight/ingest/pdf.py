@@ -12,7 +12,7 @@ import pypdfium2.raw as pdfium_c
 
 from foresight.errors import InputError
 from foresight.ingest.model import Block, Document
-from foresight.ingest.segment import TERMINAL, drop_running_lines, looks_like_heading
+from foresight.ingest.segment import LETTER, TERMINAL, drop_running_lines, looks_like_heading
 
 PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
 LINE_END_HYPHEN = "\ufffe"  # pdfium marks a hyphen it found at a line end with this
@@ -48,24 +48,30 @@ class _Line:
     top: float  # of its first character
     bottom: float  # of its last character (a line pdfium joined at a hyphen ends lower)
     size: float
-    length: int  # characters on the longest visual line it holds
+    length: int
 
 
 def _lines(textpage: pdfium.PdfTextPage, text: str) -> list[_Line]:
+    """The page's visual lines; a line pdfium joined at an end-of-line hyphen is split again."""
     lines = []
     pos = 0
     for raw in text.split("\r\n"):
         start, pos = pos, pos + len(raw) + 2
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        first = start + (len(raw) - len(raw.lstrip()))
-        last = start + len(raw.rstrip()) - 1
-        left, _, _, top = textpage.get_charbox(first, loose=True)
-        bottom = textpage.get_charbox(last, loose=True)[1]
-        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, first)
-        length = max(len(part) for part in stripped.split(LINE_END_HYPHEN))
-        lines.append(_Line(stripped, left, top, bottom, size, length))
+        parts = raw.split(LINE_END_HYPHEN)
+        offset = start
+        for number, part in enumerate(parts):
+            first_at, offset = offset, offset + len(part) + 1
+            stripped = part.strip()
+            if not stripped:
+                continue
+            first = first_at + (len(part) - len(part.lstrip()))
+            last = first_at + len(part.rstrip()) - 1
+            left, _, _, top = textpage.get_charbox(first, loose=True)
+            bottom = textpage.get_charbox(last, loose=True)[1]
+            size = pdfium_c.FPDFText_GetFontSize(textpage.raw, first)
+            if number < len(parts) - 1:
+                stripped += "-"
+            lines.append(_Line(stripped, left, top, bottom, size, len(stripped)))
     return lines
 
 
@@ -90,7 +96,7 @@ def _page_paragraphs(textpage: pdfium.PdfTextPage, text: str) -> list[tuple[list
     groups: list[list[_Line]] = [[lines[0]]]
     for prev, line in pairs:
         gap = prev.bottom - line.top
-        short = prev.length < 0.7 * longest
+        short = prev.length < 0.7 * longest and not prev.text.endswith("-")
         new = (
             (lead is not None and gap > lead + 0.5 * body)  # a wider gap between the lines
             or line.top > prev.bottom + 2 * body  # back up the page: a new column
@@ -120,7 +126,8 @@ def read_pdf(data: bytes, name: str) -> list[Document]:
             page = pdf[index]
             textpage = page.get_textpage()
             text = textpage.get_text_range()
-            letters += sum(ch.isalpha() for ch in text[:2000])
+            if letters < 20:
+                letters += len(LETTER.findall(text, 0, 2000))
             pages.append(_page_paragraphs(textpage, text))
             textpage.close()
             page.close()
@@ -142,7 +149,7 @@ def read_pdf(data: bytes, name: str) -> list[Document]:
             for line in para:
                 if keep_counts.get(line, 0) > 0:
                     keep_counts[line] -= 1
-                    lines.append(line.replace(LINE_END_HYPHEN, "-\n"))
+                    lines.append(line)
             if lines:
                 kind = "heading" if heading else "paragraph"
                 blocks.append(Block("\n".join(lines), kind=kind, page=number, wrapped=True))

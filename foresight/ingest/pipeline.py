@@ -1,63 +1,39 @@
 """Ingest: files, folders and URLs in; sources and their units in the store.
 
-Each source is written in one transaction: a failure or a kill leaves nothing half-ingested.
-Re-ingesting an unchanged file does nothing; a changed file becomes a new version of its source,
-and codings of units whose text did not change are carried to the new version (the old
-version and all its codings stay in the store).
+Files are read and cut into units in worker processes (:mod:`foresight.ingest.reading`) while
+this process writes the results. Each source is written in one transaction: a failure or a
+kill leaves nothing half-ingested. Re-ingesting an unchanged file does nothing; a changed file
+becomes a new version of its source, and codings of units whose text did not change are carried
+to the new version (the old version and all its codings stay in the store).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import multiprocessing
+import os
 import re
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlmodel import Session
 
-from foresight.errors import ForesightError, InputError
+from foresight.config import IngestSettings
+from foresight.errors import ForesightError
 from foresight.ingest import dedupe
-from foresight.ingest.feed import is_feed, read_feed
-from foresight.ingest.model import Document
-from foresight.ingest.pdf import read_pdf
-from foresight.ingest.segment import segment
-from foresight.ingest.survey import read_csv, read_xlsx
-from foresight.ingest.textfile import read_markdown, read_text
-from foresight.ingest.web import read_html
-from foresight.ingest.word import read_docx
+from foresight.ingest.model import Document, Segmented
+from foresight.ingest.reading import Prepared, discover, is_url, prepare
 from foresight.project import Project
 from foresight.store import Coding, Source, Unit, log_event
 
 SOURCE_TYPES = ("news", "blog", "policy", "report", "proceedings", "interview", "survey", "other")
-Reader = Callable[[bytes, str], list[Document]]
-READERS: dict[str, Reader] = {
-    ".pdf": read_pdf,
-    ".docx": read_docx,
-    ".html": read_html,
-    ".htm": read_html,
-    ".xhtml": read_html,
-    ".txt": read_text,
-    ".text": read_text,
-    ".md": read_markdown,
-    ".markdown": read_markdown,
-    ".rss": read_feed,
-    ".atom": read_feed,
-    ".xml": read_feed,
-    ".csv": read_csv,
-    ".xlsx": read_xlsx,
-}
-HINTS = {
-    ".doc": "old Word .doc files are not read; save it as .docx",
-    ".xls": "old Excel .xls files are not read; save it as .xlsx",
-    ".pptx": "slides are not read; export them to PDF",
-}
 FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[_ -]+([a-z]+))?")
+PARALLEL_FROM = 8  # files; fewer are read in this process
 
 
 @dataclass(frozen=True)
@@ -96,90 +72,6 @@ class IngestReport:
 class Progress(Protocol):
     def found(self, files: int) -> None: ...
     def done(self, outcome: FileOutcome) -> None: ...
-
-
-def is_url(location: str) -> bool:
-    return location.startswith(("http://", "https://"))
-
-
-def discover(inputs: Iterable[str | Path]) -> Iterator[str]:
-    """Files named, files under folders named (recursively, hidden ones skipped), and URLs."""
-    for item in inputs:
-        text = str(item)
-        if is_url(text):
-            yield text
-            continue
-        path = Path(text)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path).parts
-                if child.is_file() and not any(part.startswith(".") for part in rel):
-                    yield str(child.resolve())
-        else:
-            yield str(path.resolve()) if path.exists() else text
-
-
-def fetch(url: str, cap: int) -> tuple[bytes, str]:
-    """The bytes of a URL and the extension its content type stands for."""
-    request = urllib.request.Request(url, headers={"User-Agent": "foresight (horizon scanning)"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            data = response.read(cap + 1)
-            kind = response.headers.get_content_type()
-    except urllib.error.HTTPError as exc:
-        raise InputError(url, f"cannot fetch it (HTTP {exc.code} {exc.reason})") from None
-    except (urllib.error.URLError, TimeoutError, ValueError) as exc:
-        raise InputError(url, f"cannot fetch it ({getattr(exc, 'reason', exc)})") from None
-    if len(data) > cap:
-        raise InputError(url, f"over the {cap / 1e6:g} MB limit (max_file_mb in foresight.toml)")
-    ext = {
-        "application/pdf": ".pdf",
-        "application/rss+xml": ".rss",
-        "application/atom+xml": ".atom",
-        "application/xml": ".xml",
-        "text/xml": ".xml",
-        "text/plain": ".txt",
-        "text/markdown": ".md",
-        "text/csv": ".csv",
-    }.get(kind, ".html")
-    return data, ext
-
-
-def read_location(location: str, cap: int) -> tuple[bytes, str]:
-    if is_url(location):
-        return fetch(location, cap)
-    path = Path(location)
-    if not path.is_file():
-        raise InputError(location, "no such file")
-    size = path.stat().st_size
-    if size > cap:
-        raise InputError(
-            location,
-            f"{size / 1e6:.1f} MB is over the {cap / 1e6:g} MB limit (max_file_mb in foresight.toml)",
-        )
-    try:
-        return path.read_bytes(), path.suffix.lower()
-    except OSError as exc:
-        raise InputError(location, f"cannot read it ({exc.strerror})") from None
-
-
-def read_documents(data: bytes, ext: str, location: str) -> list[Document]:
-    if not data.strip():
-        raise InputError(location, "empty file")
-    if ext == ".xml" and not is_feed(data):
-        raise InputError(location, "an XML file that is not an RSS or Atom feed")
-    if ext in (".html", ".htm") and is_feed(data[:512]):
-        ext = ".rss"
-    reader = READERS.get(ext)
-    if reader is None:
-        hint = (
-            HINTS.get(ext)
-            or f"unsupported file type '{ext or '(none)'}' (reads {', '.join(sorted(READERS))})"
-        )
-        raise InputError(location, hint)
-    if reader is read_html and is_url(location):
-        return read_html(data, location, url=location)
-    return reader(data, location)
 
 
 def _name_hints(location: str) -> tuple[dt.date | None, str | None]:
@@ -222,37 +114,59 @@ def _carry_codings(session: Session, old_id: int, new_units: dict[str, int]) -> 
     return len(carried), len(rows) - len(carried)
 
 
-def _near_duplicates(session: Session, source_id: int, max_shared: int = 200) -> int:
-    """Flag this source's units that nearly repeat a unit of another source."""
+def _near_duplicates(session: Session, source_id: int, limit: int = 50) -> int:
+    """Flag this source's units that nearly repeat a unit of another source (one query)."""
+    bands = [Unit.band0, Unit.band1, Unit.band2, Unit.band3]
     mine = session.execute(
-        select(Unit.id, Unit.text, Unit.band0, Unit.band1, Unit.band2, Unit.band3).where(
-            Unit.source_id == source_id, Unit.band0.is_not(None)
+        select(Unit.id, Unit.text, *bands).where(Unit.source_id == source_id, Unit.band0.is_not(None))
+    ).all()
+    if not mine:
+        return 0
+    wanted = [{row[2 + i] for row in mine} for i in range(dedupe.BANDS)]
+    others = session.execute(
+        select(Unit.id, Unit.text, *bands)
+        .join(Source, Source.id == Unit.source_id)
+        .where(
+            Unit.source_id != source_id,
+            Source.current.is_(True),
+            Unit.duplicate_of.is_(None),
+            or_(*(band.in_(values) for band, values in zip(bands, wanted, strict=True))),
         )
     ).all()
-    flagged = 0
-    for uid, text, *bands in mine:
-        candidates = session.execute(
-            select(Unit.id, Unit.text)
-            .join(Source, Source.id == Unit.source_id)
-            .where(
-                Unit.source_id != source_id,
-                Source.current.is_(True),
-                Unit.duplicate_of.is_(None),
-                or_(*(getattr(Unit, f"band{i}") == b for i, b in enumerate(bands))),
-            )
-            .order_by(Unit.id)
-            .limit(max_shared)
-        ).all()
-        match = next((cid for cid, ctext in candidates if dedupe.jaccard(text, ctext) >= 0.7), None)
-        if match is not None:
-            session.execute(update(Unit).where(Unit.id == uid).values(duplicate_of=match))
-            flagged += 1
-    return flagged
+    index: list[dict[int, list[int]]] = [{} for _ in range(dedupe.BANDS)]
+    texts = {}
+    for row in others:
+        texts[row[0]] = row[1]
+        for i in range(dedupe.BANDS):
+            index[i].setdefault(row[2 + i], []).append(row[0])
+    shingles: dict[int, set[str]] = {}
+    flags = []
+    for uid, text, *unit_bands in mine:
+        candidates = sorted({c for i, b in enumerate(unit_bands) for c in index[i].get(b, ())})[:limit]
+        if not candidates:
+            continue
+        own = dedupe.shingles(text)
+        for cid in candidates:
+            if not 0.6 < len(texts[cid]) / len(text) < 1.67:  # too different in length to be 70% alike
+                continue
+            if cid not in shingles:
+                shingles[cid] = dedupe.shingles(texts[cid])
+            other = shingles[cid]
+            if len(own & other) >= 0.7 * len(own | other):
+                flags.append({"uid": uid, "dup": cid})
+                break
+    if flags:
+        table = Unit.__table__
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("uid")).values(duplicate_of=bindparam("dup")), flags
+        )
+    return len(flags)
 
 
 def store_document(
     project: Project,
     document: Document,
+    cut: Segmented,
     *,
     location: str,
     file_sha256: str,
@@ -261,7 +175,6 @@ def store_document(
     """Write one source and its units in one transaction; skip it if it is already there."""
     sha = document.sha256 or file_sha256
     path = document.url if document.format == "feed" and document.url else location
-    settings = project.config.ingest
     with project.transaction() as session:
         if session.execute(select(Source.id).where(Source.sha256 == sha)).first():
             return FileOutcome(location, "skipped", "unchanged")
@@ -270,9 +183,6 @@ def store_document(
                 Source.path == path, Source.locator == document.locator, Source.current.is_(True)
             )
         ).scalar_one_or_none()
-        cut = segment(document.blocks, settings)
-        if not cut.units:
-            raise InputError(location, "no text found to cut into units")
         name_date, name_type = _name_hints(location)
         if document.date is not None:
             day, origin = document.date, "metadata"
@@ -310,7 +220,7 @@ def store_document(
         period = project.config.period_of(day)
         rows = []
         for ordinal, draft in enumerate(cut.units, start=1):
-            bands = dedupe.band_values(draft.text) or (None,) * dedupe.BANDS
+            bands = draft.bands or (None,) * dedupe.BANDS
             rows.append(
                 {
                     "source_id": source.id,
@@ -352,30 +262,23 @@ def store_document(
     return FileOutcome(location, status, message, sources=1, units=len(rows))
 
 
-def ingest_location(
-    project: Project, location: str, options: IngestOptions, *, strict: bool = False
-) -> FileOutcome:
-    """Ingest one file or URL; a problem raises :class:`InputError` naming it."""
-    cap = int(project.config.ingest.max_file_mb * 1e6)
-    data, ext = read_location(location, cap)
-    file_sha = hashlib.sha256(data).hexdigest()
-    multi = ext in (".xml", ".rss", ".atom")
-    if not multi:
-        with project.session() as session:
-            if session.execute(select(Source.id).where(Source.file_sha256 == file_sha)).first():
-                return FileOutcome(location, "skipped", "unchanged (same content already ingested)")
-    try:
-        documents = read_documents(data, ext, location)
-    except InputError:
-        raise
-    except Exception as exc:  # a reader library choked on the bytes: report it for this file
-        if strict:
-            raise
-        raise InputError(location, f"cannot be read ({type(exc).__name__}: {exc})") from exc
-    total = FileOutcome(location, "skipped", "unchanged")
+def store_prepared(project: Project, prepared: Prepared, options: IngestOptions) -> FileOutcome:
+    """Write what :func:`~foresight.ingest.reading.prepare` gave for one file."""
+    if prepared.problem:
+        return FileOutcome(prepared.location, "failed", prepared.problem)
+    if prepared.skipped:
+        return FileOutcome(prepared.location, "skipped", prepared.skipped)
+    total = FileOutcome(prepared.location, "skipped", "unchanged")
     messages = []
-    for document in documents:
-        outcome = store_document(project, document, location=location, file_sha256=file_sha, options=options)
+    for document, cut in prepared.documents:
+        outcome = store_document(
+            project,
+            document,
+            cut,
+            location=prepared.location,
+            file_sha256=prepared.file_sha256,
+            options=options,
+        )
         total.sources += outcome.sources
         total.units += outcome.units
         if outcome.status != "skipped":
@@ -386,17 +289,56 @@ def ingest_location(
     return total
 
 
+_known: frozenset[str] = frozenset()
+
+
+def _remember(known: frozenset[str]) -> None:
+    global _known
+    _known = known
+
+
+def _prepare_in_worker(location: str, settings: IngestSettings, strict: bool) -> Prepared:
+    return prepare(location, settings, _known, strict=strict)
+
+
+def _warm_up() -> None:
+    """Load what cutting text needs once, so forked workers share it instead of each loading it."""
+    from foresight.ingest import segment
+
+    segment._word_frequencies()
+    segment._sentencizer()
+
+
+def _prepared(
+    locations: list[str], settings: IngestSettings, known: frozenset[str], workers: int, strict: bool
+) -> Iterator[Prepared]:
+    if workers <= 1 or len(locations) < PARALLEL_FROM:
+        for location in locations:
+            yield prepare(location, settings, known, strict=strict)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:
+        _warm_up()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_remember, initargs=(known,)) as pool:
+        yield from pool.map(
+            partial(_prepare_in_worker, settings=settings, strict=strict), locations, chunksize=2
+        )
+
+
 def ingest(
     project: Project,
     inputs: Sequence[str | Path],
     options: IngestOptions | None = None,
     progress: Progress | None = None,
     *,
+    workers: int | None = None,
     strict: bool = False,
 ) -> IngestReport:
     """Ingest files, folders and URLs; each bad input is reported and the run goes on.
 
-    ``strict`` lets unexpected reader errors propagate with their traceback (``--debug``).
+    ``workers`` processes read and cut files (default: one per core, at most 4); ``strict``
+    lets unexpected reader errors propagate with their traceback (``--debug``).
     """
     options = options or IngestOptions()
     if options.source_type is not None and options.source_type not in SOURCE_TYPES:
@@ -404,12 +346,12 @@ def ingest(
     locations = list(discover(inputs))
     if progress:
         progress.found(len(locations))
+    with project.session() as session:
+        known = frozenset(session.execute(select(Source.file_sha256)).scalars())
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     report = IngestReport()
-    for location in locations:
-        try:
-            outcome = ingest_location(project, location, options, strict=strict)
-        except InputError as exc:
-            outcome = FileOutcome(exc.location, "failed", exc.problem)
+    for prepared in _prepared(locations, project.config.ingest, known, workers, strict):
+        outcome = store_prepared(project, prepared, options)
         report.outcomes.append(outcome)
         if progress:
             progress.done(outcome)

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foresight.config import IngestSettings
@@ -21,7 +22,6 @@ from foresight.ingest.model import Block, Segmented, UnitDraft
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.lookups import Table
 
 BULLET = re.compile(r"^\s*(?:[•●▪▫◦○■□‣⁃∙·*–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 TERMINAL = re.compile(r"[.!?:;…][\"'”’)\]]*$")
@@ -34,15 +34,23 @@ CAPTION = re.compile(
 PAGE_NUMBER = re.compile(r"^\W*(?:page|p\.|seite)?\s*\d{1,4}(?:\s*(?:of|/|von)\s*\d{1,4})?\W*$", re.I)
 SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 SOFT_HYPHEN = "\u00ad"
+LETTER = re.compile(r"[^\W\d_]")
+TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 HYPHENS = "-\u2010\u2011"
 
 
 @cache
-def _word_frequencies() -> Table:
-    """Log-probabilities of about a million English words (spacy-lookups-data, offline)."""
-    from spacy.lookups import load_lookups
+def _word_frequencies() -> dict[str, float]:
+    """Log-probabilities of English words (spacy-lookups-data's table, read offline).
 
-    return load_lookups("en", ["lexeme_prob"]).get_table("lexeme_prob")
+    Only lower-case words likely enough to matter are kept (about 320,000 of a million).
+    """
+    import spacy_lookups_data
+    import srsly
+
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
+    table: dict[str, float] = srsly.read_gzip_json(path)
+    return {word: prob for word, prob in table.items() if prob >= -20.0}
 
 
 def join_hyphenated(head: str, tail: str) -> str:
@@ -70,13 +78,13 @@ def join_lines(lines: list[str]) -> str:
     out: list[str] = []
     for raw in lines:
         line = SPACES.sub(" ", raw.replace(SOFT_HYPHEN, "-")).strip()
-        if not any(ch.isalpha() for ch in line):
+        if not LETTER.search(line):
             continue  # chart axis labels, table figures, lone numbers
         if not out or BULLET.match(line):
             out.append(line)
             continue
         prev = out[-1]
-        head = _WORD_END.search(prev)
+        head = _WORD_END.search(prev, max(0, len(prev) - 80)) if prev.endswith(tuple(HYPHENS)) else None
         tail = _WORD_START.match(line)
         if head and tail and not prev.endswith(" -"):
             word = join_hyphenated(head.group(1), tail.group(1))
@@ -121,14 +129,13 @@ def looks_like_heading(text: str) -> bool:
         and not TERMINAL.search(text)
         and not text.endswith(",")
         and (text[0].isupper() or text[0].isdigit())
-        and any(ch.isalpha() for ch in text)
+        and LETTER.search(text) is not None
     )
 
 
 def is_debris(text: str) -> bool:
     """Figure and table captions without text, lone numbers, stray symbols."""
-    letters = sum(ch.isalpha() for ch in text)
-    return letters < 2 or bool(CAPTION.match(text)) or bool(PAGE_NUMBER.match(text))
+    return not TWO_LETTERS.search(text) or bool(CAPTION.match(text)) or bool(PAGE_NUMBER.match(text))
 
 
 @cache

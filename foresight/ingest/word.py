@@ -17,12 +17,14 @@ def read_docx(data: bytes, name: str) -> list[Document]:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError(name, f"not a readable Word .docx file ({exc})") from None
+    # paragraph.style searches all styles on every call; look the names up once
+    styles = {style.style_id: style.name or "" for style in document.styles}
     blocks: list[Block] = []
     for paragraph in document.paragraphs:
         text = paragraph.text
         if not text.strip():
             continue
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        style = styles.get(paragraph._p.style or "Normal", "")
         p_pr = paragraph._p.pPr
         numbered = p_pr is not None and p_pr.numPr is not None
         if style.startswith("Heading") or style == "Title":
