@@ -79,11 +79,15 @@ class Unit(SQLModel, table=True):
 
 
 class Codebook(SQLModel, table=True):
+    """A codebook; the project codes against its one active codebook. Each edit raises version."""
+
     __tablename__ = "codebook"
     id: int | None = Field(default=None, primary_key=True)
     name: str
     version: int = 1
     description: str = ""
+    active: bool = True
+    groups: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -102,7 +106,10 @@ class Code(SQLModel, table=True):
     example: str = ""
     keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     colour: str = "#808080"
-    retired: bool = False
+    guid: str = ""  # REFI-QDA guid, stable across exports
+    status: str = "active"  # active | retired | merged | split
+    merged_into_id: int | None = Field(default=None, foreign_key="code.id")
+    split_into: list[str] = Field(default_factory=list, sa_column=Column(JSON))
 
 
 class Coding(SQLModel, table=True):

@@ -1,0 +1,139 @@
+"""The codebook as plain data, and the checks every codebook must pass before it is used."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+CODE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# guids of codes written by foresight are derived from the code's id, so they stay the same
+# from one export to the next
+GUID_NAMESPACE = uuid.UUID("5b1f6c2e-8a3d-4f0e-9a57-1c2d3e4f5a6b")
+
+
+def stable_guid(*parts: str) -> str:
+    return str(uuid.uuid5(GUID_NAMESPACE, "/".join(parts)))
+
+
+@dataclass
+class GroupSpec:
+    id: str
+    name: str
+    description: str = ""
+    colour: str = "#808080"
+    guid: str | None = None
+    line: int | None = None  # where it stands in the file it was read from
+
+
+@dataclass
+class CodeSpec:
+    id: str
+    name: str
+    group: str = ""
+    parent: str | None = None
+    definition: str = ""
+    use_when: str = ""
+    not_when: str = ""
+    example: str = ""
+    keywords: list[str] = field(default_factory=list)
+    colour: str = "#808080"
+    guid: str | None = None
+    line: int | None = None
+
+    def same_as(self, other: CodeSpec) -> bool:
+        """Equal in everything a user wrote (not in where it was read from)."""
+        keys = ("id", "name", "group", "parent", "definition", "use_when", "not_when", "example",
+                "keywords", "colour")
+        return all(getattr(self, k) == getattr(other, k) for k in keys)
+
+
+@dataclass
+class CodebookSpec:
+    name: str
+    version: int = 1
+    description: str = ""
+    groups: list[GroupSpec] = field(default_factory=list)
+    codes: list[CodeSpec] = field(default_factory=list)
+
+    def code(self, code_id: str) -> CodeSpec | None:
+        return next((c for c in self.codes if c.id == code_id), None)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a codebook file, with the line it is on when known."""
+
+    line: int | None
+    message: str
+
+    def render(self, path: str) -> str:
+        return f"{path}:{self.line}: {self.message}" if self.line else f"{path}: {self.message}"
+
+
+REQUIRED_TEXT = ("definition", "use_when", "not_when", "example")
+
+
+def validate(spec: CodebookSpec, *, complete: bool = True) -> list[Problem]:
+    """Every problem in the codebook: duplicates, unknown groups and parents, cycles, gaps.
+
+    ``complete`` also asks for the fields the shipped codebook promises for every code (when to
+    use it, when not to, an example, keywords); imported codebooks need only a definition.
+    """
+    problems: list[Problem] = []
+    group_ids: dict[str, GroupSpec] = {}
+    for group in spec.groups:
+        if group.id in group_ids:
+            problems.append(Problem(group.line, f"duplicate group id {group.id!r}"))
+        group_ids[group.id] = group
+        if not COLOUR.match(group.colour):
+            problems.append(Problem(group.line, f"group {group.id}: bad colour {group.colour!r} (use #rrggbb)"))
+    ids: dict[str, CodeSpec] = {}
+    names: dict[str, CodeSpec] = {}
+    for code in spec.codes:
+        where = f"code {code.id or '(no id)'}"
+        if not code.id:
+            problems.append(Problem(code.line, "a code without an id"))
+        elif not CODE_ID.match(code.id):
+            problems.append(Problem(code.line, f"{where}: id may hold only letters, digits and . _ -"))
+        elif code.id in ids:
+            problems.append(Problem(code.line, f"duplicate code id {code.id!r} (first on line {ids[code.id].line})"))
+        else:
+            ids[code.id] = code
+        if not code.name.strip():
+            problems.append(Problem(code.line, f"{where}: missing name"))
+        elif code.name.casefold() in names:
+            first = names[code.name.casefold()]
+            problems.append(Problem(code.line, f"duplicate code name {code.name!r} (first on line {first.line})"))
+        else:
+            names[code.name.casefold()] = code
+        if code.group and spec.groups and code.group not in group_ids:
+            problems.append(Problem(code.line, f"{where}: unknown group {code.group!r}"))
+        if not code.definition.strip():
+            problems.append(Problem(code.line, f"{where}: missing definition"))
+        if complete:
+            for key in REQUIRED_TEXT[1:]:
+                if not getattr(code, key).strip():
+                    problems.append(Problem(code.line, f"{where}: missing {key}"))
+            if not code.keywords:
+                problems.append(Problem(code.line, f"{where}: no keywords"))
+            if spec.groups and not code.group:
+                problems.append(Problem(code.line, f"{where}: missing group"))
+        if not COLOUR.match(code.colour):
+            problems.append(Problem(code.line, f"{where}: bad colour {code.colour!r} (use #rrggbb)"))
+    for code in spec.codes:
+        if code.parent and code.parent not in ids:
+            problems.append(Problem(code.line, f"code {code.id}: unknown parent {code.parent!r}"))
+    reported: set[str] = set()
+    for code in spec.codes:
+        seen: list[str] = []
+        current: CodeSpec | None = code
+        while current is not None and current.parent and current.id not in seen:
+            seen.append(current.id)
+            current = ids.get(current.parent)
+        if current is not None and current.id in seen and not reported & set(seen):
+            cycle = seen[seen.index(current.id):] + [current.id]
+            problems.append(Problem(code.line, f"code {code.id}: parents form a cycle ({' -> '.join(cycle)})"))
+            reported.update(seen)
+    return sorted(problems, key=lambda p: (p.line or 0, p.message))
