@@ -75,6 +75,7 @@ class Unit(SQLModel, table=True):
     band1: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
     band2: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
     band3: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
+    sketch: int | None = Field(default=None, sa_column=Column(BigInteger))
     duplicate_of: int | None = Field(default=None, foreign_key="unit.id")
 
 

@@ -45,7 +45,7 @@ class UnitDraft:
     page: int | None
     section: str | None
     attributes: dict[str, Any]
-    bands: tuple[int, ...] | None = None  # MinHash bands (foresight.ingest.dedupe), set by prepare
+    bands: tuple[int, ...] | None = None  # MinHash bands and sketch (foresight.ingest.dedupe)
 
 
 @dataclass

@@ -118,13 +118,15 @@ def _near_duplicates(session: Session, source_id: int, limit: int = 50) -> int:
     """Flag this source's units that nearly repeat a unit of another source (one query)."""
     bands = [Unit.band0, Unit.band1, Unit.band2, Unit.band3]
     mine = session.execute(
-        select(Unit.id, Unit.text, *bands).where(Unit.source_id == source_id, Unit.band0.is_not(None))
+        select(Unit.id, Unit.text, Unit.sketch, *bands).where(
+            Unit.source_id == source_id, Unit.band0.is_not(None)
+        )
     ).all()
     if not mine:
         return 0
-    wanted = [{row[2 + i] for row in mine} for i in range(dedupe.BANDS)]
+    wanted = [{row[3 + i] for row in mine} for i in range(dedupe.BANDS)]
     others = session.execute(
-        select(Unit.id, Unit.text, *bands)
+        select(Unit.id, Unit.text, Unit.sketch, *bands)
         .join(Source, Source.id == Unit.source_id)
         .where(
             Unit.source_id != source_id,
@@ -134,21 +136,22 @@ def _near_duplicates(session: Session, source_id: int, limit: int = 50) -> int:
         )
     ).all()
     index: list[dict[int, list[int]]] = [{} for _ in range(dedupe.BANDS)]
-    texts = {}
+    texts, sketches = {}, {}
     for row in others:
-        texts[row[0]] = row[1]
+        texts[row[0]], sketches[row[0]] = row[1], row[2]
         for i in range(dedupe.BANDS):
-            index[i].setdefault(row[2 + i], []).append(row[0])
+            index[i].setdefault(row[3 + i], []).append(row[0])
     shingles: dict[int, set[str]] = {}
     flags = []
-    for uid, text, *unit_bands in mine:
+    for uid, text, sketch, *unit_bands in mine:
         candidates = sorted({c for i, b in enumerate(unit_bands) for c in index[i].get(b, ())})[:limit]
-        if not candidates:
-            continue
-        own = dedupe.shingles(text)
+        own: set[str] | None = None
         for cid in candidates:
             if not 0.6 < len(texts[cid]) / len(text) < 1.67:  # too different in length to be 70% alike
                 continue
+            if dedupe.sketch_similarity(sketch, sketches[cid]) < 0.5:
+                continue
+            own = own if own is not None else dedupe.shingles(text)
             if cid not in shingles:
                 shingles[cid] = dedupe.shingles(texts[cid])
             other = shingles[cid]
@@ -220,7 +223,7 @@ def store_document(
         period = project.config.period_of(day)
         rows = []
         for ordinal, draft in enumerate(cut.units, start=1):
-            bands = draft.bands or (None,) * dedupe.BANDS
+            bands = draft.bands or (None,) * (dedupe.BANDS + 1)
             rows.append(
                 {
                     "source_id": source.id,
@@ -232,7 +235,8 @@ def store_document(
                     "section": draft.section,
                     "period": period,
                     "attributes": draft.attributes,
-                    **{f"band{i}": b for i, b in enumerate(bands)},
+                    **{f"band{i}": b for i, b in enumerate(bands[: dedupe.BANDS])},
+                    "sketch": bands[dedupe.BANDS],
                 }
             )
         session.execute(insert(Unit), rows)
@@ -306,7 +310,6 @@ def _warm_up() -> None:
     from foresight.ingest import segment
 
     segment._word_frequencies()
-    segment._sentencizer()
 
 
 def _prepared(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from foresight.config import IngestSettings
 from foresight.errors import InputError
-from foresight.ingest.dedupe import band_values
+from foresight.ingest.dedupe import band_values_many
 from foresight.ingest.feed import is_feed, read_feed
 from foresight.ingest.model import Document, Segmented
 from foresight.ingest.pdf import read_pdf
@@ -164,8 +164,8 @@ def prepare(
             cut = segment(document.blocks, settings)
             if not cut.units:
                 raise InputError(location, "no text found to cut into units")
-            for unit in cut.units:
-                unit.bands = band_values(unit.text)
+            for unit, bands in zip(cut.units, band_values_many([u.text for u in cut.units]), strict=True):
+                unit.bands = bands
             document.blocks = []
             prepared.documents.append((document, cut))
         return prepared

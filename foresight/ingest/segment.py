@@ -9,7 +9,9 @@ introduces it.
 
 from __future__ import annotations
 
+import marshal
 import math
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,18 +41,41 @@ TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 HYPHENS = "-\u2010\u2011"
 
 
+def cache_dir() -> Path:
+    """Where derived data is kept between runs: $FORESIGHT_CACHE_DIR, else the user's cache."""
+    explicit = os.environ.get("FORESIGHT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "foresight"
+
+
 @cache
 def _word_frequencies() -> dict[str, float]:
     """Log-probabilities of English words (spacy-lookups-data's table, read offline).
 
-    Only lower-case words likely enough to matter are kept (about 320,000 of a million).
+    Only lower-case words are kept (about 320,000 of a million entries); the smaller table
+    is cached so that later runs load it in a fraction of the time.
     """
     import spacy_lookups_data
     import srsly
 
+    version = getattr(spacy_lookups_data, "__version__", "0")
+    cached = cache_dir() / f"en-word-frequencies-{version}.marshal"
+    try:
+        return marshal.loads(cached.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # not cached yet (or unreadable): build it below
     path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
     table: dict[str, float] = srsly.read_gzip_json(path)
-    return {word: prob for word, prob in table.items() if prob >= -20.0}
+    words = {word: prob for word, prob in table.items() if word.isalpha() and word.islower()}
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(marshal.dumps(words))
+        partial.replace(cached)
+    except OSError:
+        pass  # a read-only cache folder only costs time
+    return words
 
 
 def join_hyphenated(head: str, tail: str) -> str:
