@@ -77,3 +77,16 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second() -> None:
     assert blocks[1].endswith("pytest")
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert blocks[1] in ci
+
+
+def test_database_url_from_the_environment_puts_the_store_elsewhere(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    elsewhere = tmp_path / "server" / "team.db"
+    elsewhere.parent.mkdir()
+    monkeypatch.setenv("FORESIGHT_DATABASE_URL", f"sqlite:///{elsewhere}")
+    assert cli("init", str(tmp_path / "p"), "--no-codebook").code == 0
+    assert (
+        cli("--project", str(tmp_path / "p"), "ingest", str(builders.web_page(tmp_path / "a.html"))).code == 0
+    )
+    assert elsewhere.is_file() and not (tmp_path / "p" / "foresight.db").exists()
+    monkeypatch.delenv("FORESIGHT_DATABASE_URL")
+    assert json.loads(cli("--project", str(tmp_path / "p"), "sources", "--json").out) == []
