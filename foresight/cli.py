@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from foresight import corpus
+from foresight.cli_codebook import codebook_app
+from foresight.cli_common import JsonOption, ProjectOption, err, open_project, out, print_json, state
 from foresight.errors import ForesightError
 from foresight.ingest import SOURCE_TYPES, FileOutcome, IngestOptions, IngestReport, ingest
-from foresight.project import PROJECT_ENV, Project
+from foresight.project import Project
 from foresight.resources import DEFAULT_CODEBOOK, SAMPLE_CORPUS
 
 app = typer.Typer(
@@ -27,15 +27,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
-_state: dict[str, Any] = {"project": None, "debug": False}
-
-ProjectOption = Annotated[
-    Path | None,
-    typer.Option("--project", "-P", help=f"Project folder (default: ${PROJECT_ENV} or the current folder)."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+app.add_typer(codebook_app, name="codebook")
+_state = state
 
 
 @app.callback()
@@ -45,14 +38,6 @@ def main_options(
 ) -> None:
     _state["project"] = project
     _state["debug"] = debug
-
-
-def open_project() -> Project:
-    return Project.open(_state["project"])
-
-
-def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 @app.command()

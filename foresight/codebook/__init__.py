@@ -1,5 +1,27 @@
-"""The codebook: groups of codes with definitions, keywords and colours."""
+"""The codebook: groups of codes with definitions, keywords and colours; YAML and REFI-QDA .qdc."""
 
-from foresight.codebook._old import import_codebook
+from foresight.codebook.catalog import (
+    LoadedCodebook,
+    code_details,
+    code_tree,
+    export_codebook,
+    find_code,
+    import_codebook,
+    read_codebook_file,
+)
+from foresight.codebook.model import CodebookSpec, CodeSpec, GroupSpec, Problem, validate
 
-__all__ = ["import_codebook"]
+__all__ = [
+    "CodeSpec",
+    "CodebookSpec",
+    "GroupSpec",
+    "LoadedCodebook",
+    "Problem",
+    "code_details",
+    "code_tree",
+    "export_codebook",
+    "find_code",
+    "import_codebook",
+    "read_codebook_file",
+    "validate",
+]

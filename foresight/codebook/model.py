@@ -44,8 +44,18 @@ class CodeSpec:
 
     def same_as(self, other: CodeSpec) -> bool:
         """Equal in everything a user wrote (not in where it was read from)."""
-        keys = ("id", "name", "group", "parent", "definition", "use_when", "not_when", "example",
-                "keywords", "colour")
+        keys = (
+            "id",
+            "name",
+            "group",
+            "parent",
+            "definition",
+            "use_when",
+            "not_when",
+            "example",
+            "keywords",
+            "colour",
+        )
         return all(getattr(self, k) == getattr(other, k) for k in keys)
 
 
@@ -88,7 +98,9 @@ def validate(spec: CodebookSpec, *, complete: bool = True) -> list[Problem]:
             problems.append(Problem(group.line, f"duplicate group id {group.id!r}"))
         group_ids[group.id] = group
         if not COLOUR.match(group.colour):
-            problems.append(Problem(group.line, f"group {group.id}: bad colour {group.colour!r} (use #rrggbb)"))
+            problems.append(
+                Problem(group.line, f"group {group.id}: bad colour {group.colour!r} (use #rrggbb)")
+            )
     ids: dict[str, CodeSpec] = {}
     names: dict[str, CodeSpec] = {}
     for code in spec.codes:
@@ -98,14 +110,18 @@ def validate(spec: CodebookSpec, *, complete: bool = True) -> list[Problem]:
         elif not CODE_ID.match(code.id):
             problems.append(Problem(code.line, f"{where}: id may hold only letters, digits and . _ -"))
         elif code.id in ids:
-            problems.append(Problem(code.line, f"duplicate code id {code.id!r} (first on line {ids[code.id].line})"))
+            problems.append(
+                Problem(code.line, f"duplicate code id {code.id!r} (first on line {ids[code.id].line})")
+            )
         else:
             ids[code.id] = code
         if not code.name.strip():
             problems.append(Problem(code.line, f"{where}: missing name"))
         elif code.name.casefold() in names:
             first = names[code.name.casefold()]
-            problems.append(Problem(code.line, f"duplicate code name {code.name!r} (first on line {first.line})"))
+            problems.append(
+                Problem(code.line, f"duplicate code name {code.name!r} (first on line {first.line})")
+            )
         else:
             names[code.name.casefold()] = code
         if code.group and spec.groups and code.group not in group_ids:
@@ -133,7 +149,9 @@ def validate(spec: CodebookSpec, *, complete: bool = True) -> list[Problem]:
             seen.append(current.id)
             current = ids.get(current.parent)
         if current is not None and current.id in seen and not reported & set(seen):
-            cycle = seen[seen.index(current.id):] + [current.id]
-            problems.append(Problem(code.line, f"code {code.id}: parents form a cycle ({' -> '.join(cycle)})"))
+            cycle = seen[seen.index(current.id) :] + [current.id]
+            problems.append(
+                Problem(code.line, f"code {code.id}: parents form a cycle ({' -> '.join(cycle)})")
+            )
             reported.update(seen)
     return sorted(problems, key=lambda p: (p.line or 0, p.message))

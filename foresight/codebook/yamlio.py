@@ -11,8 +11,18 @@ from foresight.codebook.model import CodebookSpec, CodeSpec, GroupSpec, Problem
 from foresight.errors import ForesightError
 
 SCHEMA_VERSION = 1
-CODE_FIELDS = ("id", "name", "group", "parent", "definition", "use_when", "not_when", "example",
-               "keywords", "colour")
+CODE_FIELDS = (
+    "id",
+    "name",
+    "group",
+    "parent",
+    "definition",
+    "use_when",
+    "not_when",
+    "example",
+    "keywords",
+    "colour",
+)
 GROUP_FIELDS = ("id", "name", "description", "colour")
 
 
@@ -43,7 +53,9 @@ def parse_yaml(text: str, path: Path) -> tuple[CodebookSpec, list[Problem]]:
         raise ForesightError(f"{path}: not a foresight codebook (no 'codes' list)")
     problems: list[Problem] = []
     if raw.get("schema_version") != SCHEMA_VERSION:
-        problems.append(Problem(1, f"schema_version must be {SCHEMA_VERSION}, not {raw.get('schema_version')!r}"))
+        problems.append(
+            Problem(1, f"schema_version must be {SCHEMA_VERSION}, not {raw.get('schema_version')!r}")
+        )
     meta = raw.get("codebook") or {}
     groups = []
     for item, line in zip(raw.get("groups") or [], _lines(root, "groups"), strict=False):
@@ -51,29 +63,49 @@ def parse_yaml(text: str, path: Path) -> tuple[CodebookSpec, list[Problem]]:
             problems.append(Problem(line, "a group must be a mapping of id, name, description, colour"))
             continue
         problems += [Problem(line, f"group: unknown field {k!r}") for k in item if k not in GROUP_FIELDS]
-        groups.append(GroupSpec(id=_text(item.get("id")), name=_text(item.get("name")),
-                                description=_text(item.get("description")),
-                                colour=_text(item.get("colour")) or "#808080", line=line))
+        groups.append(
+            GroupSpec(
+                id=_text(item.get("id")),
+                name=_text(item.get("name")),
+                description=_text(item.get("description")),
+                colour=_text(item.get("colour")) or "#808080",
+                line=line,
+            )
+        )
     codes = []
     for item, line in zip(raw.get("codes") or [], _lines(root, "codes"), strict=False):
         if not isinstance(item, dict):
             problems.append(Problem(line, "a code must be a mapping of id, name, group, definition, ..."))
             continue
-        problems += [Problem(line, f"code {item.get('id')}: unknown field {k!r}") for k in item
-                     if k not in CODE_FIELDS]
+        problems += [
+            Problem(line, f"code {item.get('id')}: unknown field {k!r}") for k in item if k not in CODE_FIELDS
+        ]
         keywords = item.get("keywords") or []
         if not isinstance(keywords, list):
             problems.append(Problem(line, f"code {item.get('id')}: keywords must be a list"))
             keywords = []
-        codes.append(CodeSpec(
-            id=_text(item.get("id")), name=_text(item.get("name")), group=_text(item.get("group")),
-            parent=_text(item.get("parent")) or None, definition=_text(item.get("definition")),
-            use_when=_text(item.get("use_when")), not_when=_text(item.get("not_when")),
-            example=_text(item.get("example")), keywords=[_text(k) for k in keywords if _text(k)],
-            colour=_text(item.get("colour")) or "#808080", line=line,
-        ))
-    spec = CodebookSpec(name=_text(meta.get("name")) or path.stem, version=int(meta.get("version") or 1),
-                        description=_text(meta.get("description")), groups=groups, codes=codes)
+        codes.append(
+            CodeSpec(
+                id=_text(item.get("id")),
+                name=_text(item.get("name")),
+                group=_text(item.get("group")),
+                parent=_text(item.get("parent")) or None,
+                definition=_text(item.get("definition")),
+                use_when=_text(item.get("use_when")),
+                not_when=_text(item.get("not_when")),
+                example=_text(item.get("example")),
+                keywords=[_text(k) for k in keywords if _text(k)],
+                colour=_text(item.get("colour")) or "#808080",
+                line=line,
+            )
+        )
+    spec = CodebookSpec(
+        name=_text(meta.get("name")) or path.stem,
+        version=int(meta.get("version") or 1),
+        description=_text(meta.get("description")),
+        groups=groups,
+        codes=codes,
+    )
     return spec, problems
 
 
@@ -91,8 +123,10 @@ def to_yaml(spec: CodebookSpec) -> str:
     data = {
         "schema_version": SCHEMA_VERSION,
         "codebook": {"name": spec.name, "version": spec.version, "description": spec.description},
-        "groups": [{"id": g.id, "name": g.name, "description": g.description, "colour": g.colour}
-                   for g in spec.groups],
+        "groups": [
+            {"id": g.id, "name": g.name, "description": g.description, "colour": g.colour}
+            for g in spec.groups
+        ],
         "codes": [{k: getattr(c, k) for k in CODE_FIELDS} for c in spec.codes],
     }
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,40 @@
+"""What every part of the command line shares: consoles, the project, JSON, who is acting."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from foresight.project import PROJECT_ENV, Project
+
+out = Console()
+err = Console(stderr=True)
+state: dict[str, Any] = {"project": None, "debug": False}
+
+ProjectOption = Annotated[
+    Path | None,
+    typer.Option("--project", "-P", help=f"Project folder (default: ${PROJECT_ENV} or the current folder)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+CoderOption = Annotated[
+    str | None,
+    typer.Option("--coder", help="Who makes the change (default: default_coder, else your login)."),
+]
+
+
+def open_project() -> Project:
+    return Project.open(state["project"])
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def actor(project: Project, coder: str | None) -> str:
+    return coder or project.config.default_coder or getpass.getuser()

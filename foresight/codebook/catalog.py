@@ -1,0 +1,287 @@
+"""The project's codebooks in the store: import, export, the code tree with its counts, lookup.
+
+A project can hold several codebooks over time; coders code against the active one (the one
+imported last). Codings point at codes, never at names, so renaming a code changes nothing
+in them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from foresight.codebook.model import CodebookSpec, CodeSpec, GroupSpec, Problem, stable_guid, validate
+from foresight.codebook.qdc import read_qdc, write_qdc
+from foresight.codebook.yamlio import read_yaml, write_yaml
+from foresight.errors import ForesightError
+from foresight.project import Project
+from foresight.store import Code, Codebook, Coding, log_event
+
+FORMATS = {".yaml": "yaml", ".yml": "yaml", ".qdc": "qdc"}
+
+
+@dataclass(frozen=True)
+class LoadedCodebook:
+    id: int
+    name: str
+    version: int
+    codes: int
+
+
+def file_format(path: Path) -> str:
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise ForesightError(f"{path}: a codebook file ends in .yaml, .yml or .qdc")
+    return kind
+
+
+def read_codebook_file(path: Path) -> tuple[CodebookSpec, list[Problem]]:
+    """The codebook in a YAML or .qdc file and every problem found in it."""
+    if file_format(path) == "yaml":
+        spec, problems = read_yaml(path)
+        return spec, sorted(problems + validate(spec, complete=False), key=lambda p: (p.line or 0, p.message))
+    spec = read_qdc(path)
+    return spec, validate(spec, complete=False)
+
+
+def _raise_problems(path: Path, problems: list[Problem]) -> None:
+    if problems:
+        more = f" (and {len(problems) - 1} more problems; run 'foresight codebook validate {path}')"
+        raise ForesightError(problems[0].render(str(path)) + (more if len(problems) > 1 else ""))
+
+
+def active_codebook(session: Session) -> Codebook | None:
+    return (
+        session.execute(select(Codebook).where(Codebook.active.is_(True)).order_by(Codebook.id.desc()))
+        .scalars()
+        .first()
+    )
+
+
+def require_codebook(session: Session) -> Codebook:
+    book = active_codebook(session)
+    if book is None:
+        raise ForesightError("the project has no codebook; load one with 'foresight codebook import FILE'")
+    return book
+
+
+def store_spec(session: Session, spec: CodebookSpec, *, actor: str, source: str) -> Codebook:
+    """Add ``spec`` as the project's new active codebook (within the caller's transaction)."""
+    for old in session.execute(select(Codebook).where(Codebook.active.is_(True))).scalars():
+        old.active = False
+        session.add(old)
+    book = Codebook(
+        name=spec.name,
+        version=spec.version,
+        description=spec.description,
+        active=True,
+        groups=[
+            {
+                "id": g.id,
+                "name": g.name,
+                "description": g.description,
+                "colour": g.colour,
+                "guid": g.guid or stable_guid(spec.name, "group", g.id),
+            }
+            for g in spec.groups
+        ],
+    )
+    session.add(book)
+    session.flush()
+    rows: dict[str, Code] = {}
+    for item in spec.codes:
+        row = Code(
+            codebook_id=book.id,
+            code_id=item.id,
+            name=item.name,
+            group=item.group,
+            definition=item.definition,
+            use_when=item.use_when,
+            not_when=item.not_when,
+            example=item.example,
+            keywords=list(item.keywords),
+            colour=item.colour,
+            guid=item.guid or stable_guid(spec.name, item.id),
+        )
+        session.add(row)
+        rows[item.id] = row
+    session.flush()
+    for item in spec.codes:
+        if item.parent:
+            rows[item.id].parent_id = rows[item.parent].id
+    log_event(session, actor, "import", "codebook", book.id, file=source, codes=len(rows))
+    return book
+
+
+def import_codebook(project: Project, path: str | Path, *, actor: str) -> LoadedCodebook:
+    """Check a YAML or .qdc codebook and make it the project's active codebook."""
+    file = Path(path)
+    spec, problems = read_codebook_file(file)
+    _raise_problems(file, problems)
+    with project.transaction() as session:
+        book = store_spec(session, spec, actor=actor, source=str(file))
+    return LoadedCodebook(book.id, book.name, book.version, len(spec.codes))  # type: ignore[arg-type]
+
+
+def codes_of(session: Session, book: Codebook) -> list[Code]:
+    return list(session.execute(select(Code).where(Code.codebook_id == book.id).order_by(Code.id)).scalars())
+
+
+def to_spec(session: Session, book: Codebook) -> CodebookSpec:
+    """The active codes of ``book`` as plain data; a child of a retired code moves up a level."""
+    codes = codes_of(session, book)
+    by_row = {c.id: c for c in codes}
+
+    def live_parent(code: Code) -> str | None:
+        parent = by_row.get(code.parent_id) if code.parent_id else None
+        while parent is not None and parent.status != "active":
+            parent = by_row.get(parent.parent_id) if parent.parent_id else None
+        return parent.code_id if parent is not None else None
+
+    return CodebookSpec(
+        name=book.name,
+        version=book.version,
+        description=book.description,
+        groups=[
+            GroupSpec(
+                id=g["id"],
+                name=g["name"],
+                description=g.get("description", ""),
+                colour=g.get("colour", "#808080"),
+                guid=g.get("guid"),
+            )
+            for g in book.groups
+        ],
+        codes=[
+            CodeSpec(
+                id=c.code_id,
+                name=c.name,
+                group=c.group,
+                parent=live_parent(c),
+                definition=c.definition,
+                use_when=c.use_when,
+                not_when=c.not_when,
+                example=c.example,
+                keywords=list(c.keywords),
+                colour=c.colour,
+                guid=c.guid,
+            )
+            for c in codes
+            if c.status == "active"
+        ],
+    )
+
+
+def export_codebook(project: Project, path: str | Path) -> int:
+    """Write the active codebook to a YAML or .qdc file (by its extension); return the codes written."""
+    file = Path(path)
+    kind = file_format(file)
+    with project.session() as session:
+        spec = to_spec(session, require_codebook(session))
+    (write_yaml if kind == "yaml" else write_qdc)(spec, file)
+    return len(spec.codes)
+
+
+def find_code(session: Session, ref: str, *, book: Codebook | None = None, active_only: bool = False) -> Code:
+    """The code of the active codebook whose id is ``ref``, or whose name is (any case)."""
+    book = book or require_codebook(session)
+    query = select(Code).where(Code.codebook_id == book.id)
+    code = (
+        session.execute(query.where(Code.code_id == ref)).scalars().first()
+        or session.execute(query.where(func.lower(Code.name) == ref.strip().lower())).scalars().first()
+    )
+    if code is None:
+        raise ForesightError(f"no code {ref!r} in codebook {book.name!r} (see 'foresight codebook list')")
+    if active_only and code.status != "active":
+        raise ForesightError(f"code {code.code_id} ({code.name}) is {code.status}; it cannot be used")
+    return code
+
+
+def code_tree(project: Project, *, include_inactive: bool = False) -> list[dict[str, Any]]:
+    """The active codebook's codes in tree order, each with its depth and counts of codings."""
+    with project.session() as session:
+        book = require_codebook(session)
+        codes = codes_of(session, book)
+        counts = dict(
+            session.execute(
+                select(Coding.code_id, func.count(Coding.id))
+                .join(Code, Code.id == Coding.code_id)
+                .where(Code.codebook_id == book.id)
+                .group_by(Coding.code_id)
+            ).all()
+        )
+        units = dict(
+            session.execute(
+                select(Coding.code_id, func.count(func.distinct(Coding.unit_id)))
+                .join(Code, Code.id == Coding.code_id)
+                .where(Code.codebook_id == book.id)
+                .group_by(Coding.code_id)
+            ).all()
+        )
+    groups = [g["id"] for g in book.groups]
+    children: dict[int | None, list[Code]] = {}
+    for code in codes:
+        children.setdefault(code.parent_id, []).append(code)
+    rows: list[dict[str, Any]] = []
+
+    def walk(code: Code, depth: int) -> None:
+        if code.status == "active" or include_inactive:
+            rows.append(
+                {
+                    "id": code.code_id,
+                    "name": code.name,
+                    "group": code.group,
+                    "parent": next((c.code_id for c in codes if c.id == code.parent_id), None),
+                    "depth": depth,
+                    "status": code.status,
+                    "colour": code.colour,
+                    "codings": counts.get(code.id, 0),
+                    "units": units.get(code.id, 0),
+                }
+            )
+        for child in children.get(code.id, []):
+            walk(child, depth + 1)
+
+    roots = sorted(
+        children.get(None, []),
+        key=lambda c: (groups.index(c.group) if c.group in groups else len(groups), c.id),
+    )
+    for root in roots:
+        walk(root, 0)
+    return rows
+
+
+def code_details(project: Project, ref: str) -> dict[str, Any]:
+    """Everything about one code: its text, place in the tree, history and counts."""
+    with project.session() as session:
+        code = find_code(session, ref)
+        by_id = {c.id: c for c in codes_of(session, require_codebook(session))}
+        codings = session.execute(select(func.count(Coding.id)).where(Coding.code_id == code.id)).scalar_one()
+        coders = sorted(
+            session.execute(select(Coding.coder).where(Coding.code_id == code.id).distinct()).scalars()
+        )
+    parent = by_id.get(code.parent_id) if code.parent_id else None
+    merged = by_id.get(code.merged_into_id) if code.merged_into_id else None
+    return {
+        "id": code.code_id,
+        "name": code.name,
+        "group": code.group,
+        "parent": parent.code_id if parent else None,
+        "children": [c.code_id for c in by_id.values() if c.parent_id == code.id],
+        "definition": code.definition,
+        "use_when": code.use_when,
+        "not_when": code.not_when,
+        "example": code.example,
+        "keywords": code.keywords,
+        "colour": code.colour,
+        "guid": code.guid,
+        "status": code.status,
+        "merged_into": merged.code_id if merged else None,
+        "split_into": code.split_into,
+        "codings": codings,
+        "coders": coders,
+    }
