@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from foresight.project import Project
-from foresight.store import Source, Unit
+from foresight.store import Source, Unit, iso
 
 
 def list_sources(project: Project, *, all_versions: bool = False) -> list[dict[str, Any]]:
@@ -40,7 +40,7 @@ def list_sources(project: Project, *, all_versions: bool = False) -> list[dict[s
             "version": s.version,
             "current": s.current,
             "previous_id": s.previous_id,
-            "ingested_at": s.ingested_at.isoformat(timespec="seconds"),
+            "ingested_at": iso(s.ingested_at),
             "units": n,
         }
         for s, n in rows

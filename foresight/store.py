@@ -23,6 +23,15 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def iso(moment: dt.datetime | None) -> str | None:
+    """A stored moment as ISO 8601 in UTC (SQLite hands back naive values, PostgreSQL too)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
 class SchemaMigration(SQLModel, table=True):
     __tablename__ = "schema_migration"
     name: str = Field(primary_key=True)
@@ -124,6 +133,77 @@ class Coding(SQLModel, table=True):
     coder: str = Field(index=True)
     origin: str = "manual"  # manual | accepted-suggestion | adjudicated | carried
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class UnitState(SQLModel, table=True):
+    """A coder's mark that a unit is finished, with or without codes."""
+
+    __tablename__ = "unit_state"
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+    coder: str = Field(primary_key=True)
+    done: bool = False
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Memo(SQLModel, table=True):
+    """A coder's note on a unit or on a code."""
+
+    __tablename__ = "memo"
+    __table_args__ = (UniqueConstraint("kind", "target_id", "coder"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # unit | code
+    target_id: int = Field(index=True)
+    coder: str
+    text: str = ""
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class CoderAction(SQLModel, table=True):
+    """A coder's own steps, newest last: what undo and redo walk back and forth."""
+
+    __tablename__ = "coder_action"
+    id: int | None = Field(default=None, primary_key=True)
+    coder: str = Field(index=True)
+    kind: str  # apply | remove | done | undone
+    unit_id: int = Field(foreign_key="unit.id")
+    code_id: int | None = Field(default=None, foreign_key="code.id")
+    origin: str = "manual"
+    state: str = "done"  # done | undone (redo can bring it back) | dropped
+    at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Suggestion(SQLModel, table=True):
+    """A machine's proposal that a code applies to a unit; a coder accepts or rejects it."""
+
+    __tablename__ = "suggestion"
+    __table_args__ = (UniqueConstraint("unit_id", "code_id", "model"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    code_id: int = Field(foreign_key="code.id", index=True)
+    model: str  # the model version that made it
+    score: float
+    source: str = "rules"  # rules | classifier | both
+    status: str = "open"  # open | accepted | rejected
+    decided_by: str | None = None
+    decided_at: dt.datetime | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Batch(SQLModel, table=True):
+    """A double-coding batch: units that several coders code blind."""
+
+    __tablename__ = "batch"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    coders: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class BatchUnit(SQLModel, table=True):
+    __tablename__ = "batch_unit"
+    batch_id: int = Field(foreign_key="batch.id", primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True, index=True)
 
 
 class Event(SQLModel, table=True):

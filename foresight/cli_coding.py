@@ -1,0 +1,56 @@
+"""``foresight code`` and ``foresight codings``: the scriptable twins of the coders' screen."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from foresight import coding
+from foresight.cli_common import CoderOption, JsonOption, actor, open_project, out, print_json
+
+
+def code_command(
+    unit_id: Annotated[int, typer.Argument(help="The unit's id (see 'foresight units').")],
+    codes: Annotated[list[str] | None, typer.Argument(help="Codes: ids or exact names.")] = None,
+    coder: CoderOption = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Remove these codes instead.")] = False,
+    done: Annotated[
+        bool, typer.Option("--done", help="Mark the unit finished (with or without codes).")
+    ] = False,
+) -> None:
+    """Apply codes to a unit (or remove them), as the coders' screen does."""
+    if not codes and not done:
+        raise typer.BadParameter("name at least one code, or pass --done", param_hint="CODE")
+    project = open_project()
+    who = actor(project, coder)
+    for code in codes or []:
+        if remove:
+            changed = coding.remove_code(project, unit_id, code, coder=who)
+            out.print(f"unit {unit_id}: {'removed' if changed else 'had no'} {code}")
+        else:
+            changed = coding.apply_code(project, unit_id, code, coder=who)
+            out.print(f"unit {unit_id}: {'applied' if changed else 'already has'} {code}")
+    if done:
+        coding.mark_done(project, unit_id, coder=who)
+        out.print(f"unit {unit_id}: done")
+
+
+def codings_command(
+    coder: Annotated[str | None, typer.Option(help="Only this coder's codings.")] = None,
+    code: Annotated[str | None, typer.Option(help="Only codings of this code.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List codings: unit, code, coder, origin and when."""
+    rows = coding.list_codings(open_project(), coder=coder, code=code)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("unit", "code", "name", "coder", "origin", "at", box=None)
+    for r in rows:
+        table.add_row(
+            str(r["unit_id"]), r["code_id"], r["code_name"], r["coder"], r["origin"], r["created_at"]
+        )
+    out.print(table)
+    out.print(f"{len(rows)} codings")

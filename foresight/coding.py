@@ -1,0 +1,324 @@
+"""A coder's work: apply and remove codes, mark units done, undo and redo, memos, suggestions.
+
+Every function is one committed transaction: when it returns, the work is in the store, so a
+screen that shows a coding as applied never shows more than the store holds. Machine work never
+deletes a coding; accepting a suggestion creates one with origin ``accepted-suggestion``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from foresight.codebook.catalog import find_code
+from foresight.errors import ForesightError
+from foresight.project import Project
+from foresight.store import (
+    Batch,
+    BatchUnit,
+    Code,
+    CoderAction,
+    Coding,
+    Memo,
+    Source,
+    Suggestion,
+    Unit,
+    UnitState,
+    log_event,
+    utcnow,
+)
+
+ORIGINS = ("manual", "accepted-suggestion", "adjudicated", "carried")
+
+
+def _unit(session: Session, unit_id: int) -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise ForesightError(f"no unit {unit_id} in the project (see 'foresight units')")
+    return unit
+
+
+def _record(session: Session, coder: str, kind: str, unit_id: int, code_id: int | None, origin: str) -> None:
+    """Note a new step of the coder's; steps undone before it can no longer be redone."""
+    session.execute(
+        update(CoderAction)
+        .where(CoderAction.coder == coder, CoderAction.state == "undone")
+        .values(state="dropped")
+    )
+    session.add(CoderAction(coder=coder, kind=kind, unit_id=unit_id, code_id=code_id, origin=origin))
+
+
+def _insert_coding(session: Session, unit_id: int, code_id: int, coder: str, origin: str) -> bool:
+    exists = session.execute(
+        select(Coding.id).where(Coding.unit_id == unit_id, Coding.code_id == code_id, Coding.coder == coder)
+    ).first()
+    if exists:
+        return False
+    session.add(Coding(unit_id=unit_id, code_id=code_id, coder=coder, origin=origin))
+    return True
+
+
+def _delete_coding(session: Session, unit_id: int, code_id: int, coder: str) -> str | None:
+    """Delete a coder's coding; return its origin, or None when there was none."""
+    row = session.execute(
+        select(Coding).where(Coding.unit_id == unit_id, Coding.code_id == code_id, Coding.coder == coder)
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    session.delete(row)
+    return row.origin
+
+
+def _commit(project: Project, work: Any) -> Any:
+    """Run ``work(session)`` in its own transaction; a clash with another process is retried."""
+    for attempt in range(3):
+        try:
+            with project.transaction() as session:
+                return work(session)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    return None
+
+
+def apply_code(project: Project, unit_id: int, code: str, *, coder: str, origin: str = "manual") -> bool:
+    """Apply ``code`` (an id or exact name) to a unit; False when the coder had applied it already."""
+    if origin not in ORIGINS:
+        raise ForesightError(f"origin {origin!r} is not one of {', '.join(ORIGINS)}")
+
+    def work(session: Session) -> bool:
+        _unit(session, unit_id)
+        row = find_code(session, code, active_only=True)
+        if not _insert_coding(session, unit_id, row.id, coder, origin):  # type: ignore[arg-type]
+            return False
+        _record(session, coder, "apply", unit_id, row.id, origin)
+        log_event(session, coder, "apply", "coding", unit_id, code=row.code_id, origin=origin)
+        return True
+
+    return bool(_commit(project, work))
+
+
+def remove_code(project: Project, unit_id: int, code: str, *, coder: str) -> bool:
+    """Remove the coder's coding of ``code`` from a unit; False when there was none."""
+
+    def work(session: Session) -> bool:
+        _unit(session, unit_id)
+        row = find_code(session, code)
+        origin = _delete_coding(session, unit_id, row.id, coder)  # type: ignore[arg-type]
+        if origin is None:
+            return False
+        _record(session, coder, "remove", unit_id, row.id, origin)
+        log_event(session, coder, "remove", "coding", unit_id, code=row.code_id)
+        return True
+
+    return bool(_commit(project, work))
+
+
+def _set_done(session: Session, unit_id: int, coder: str, done: bool) -> bool:
+    state = session.get(UnitState, (unit_id, coder))
+    before = bool(state and state.done)
+    if state is None:
+        state = UnitState(unit_id=unit_id, coder=coder)
+    state.done, state.updated_at = done, utcnow()
+    session.add(state)
+    return before
+
+
+def mark_done(project: Project, unit_id: int, *, coder: str, done: bool = True) -> None:
+    """Mark a unit finished by the coder (with or without codes), or not finished."""
+
+    def work(session: Session) -> None:
+        _unit(session, unit_id)
+        before = _set_done(session, unit_id, coder, done)
+        if before != done:
+            _record(session, coder, "done" if done else "undone", unit_id, None, "manual")
+            log_event(session, coder, "done" if done else "not done", "unit", unit_id)
+
+    _commit(project, work)
+
+
+def _invert(session: Session, action: CoderAction, coder: str, forward: bool) -> None:
+    """Do (``forward``) or undo one recorded step."""
+    apply = (action.kind == "apply") == forward
+    if action.kind in ("apply", "remove"):
+        assert action.code_id is not None
+        if apply:
+            _insert_coding(session, action.unit_id, action.code_id, coder, action.origin)
+        else:
+            _delete_coding(session, action.unit_id, action.code_id, coder)
+    else:
+        _set_done(session, action.unit_id, coder, (action.kind == "done") == forward)
+
+
+def _describe(session: Session, action: CoderAction) -> str:
+    if action.code_id is None:
+        return f"{action.kind} unit {action.unit_id}"
+    code = session.get(Code, action.code_id)
+    return f"{action.kind} {code.code_id if code else action.code_id} on unit {action.unit_id}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """What undo or redo did: the kind of step, its unit and code."""
+
+    description: str
+    unit_id: int
+
+
+def undo(project: Project, *, coder: str) -> Step | None:
+    """Take back the coder's last step; None when there is nothing to undo."""
+
+    def work(session: Session) -> Step | None:
+        action = session.execute(
+            select(CoderAction)
+            .where(CoderAction.coder == coder, CoderAction.state == "done")
+            .order_by(CoderAction.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if action is None:
+            return None
+        _invert(session, action, coder, forward=False)
+        action.state = "undone"
+        session.add(action)
+        text = _describe(session, action)
+        log_event(session, coder, "undo", "unit", action.unit_id, step=text)
+        return Step(f"undid {text}", action.unit_id)
+
+    return _commit(project, work)  # type: ignore[no-any-return]
+
+
+def redo(project: Project, *, coder: str) -> Step | None:
+    """Do again the step the coder undid last; None when there is nothing to redo."""
+
+    def work(session: Session) -> Step | None:
+        action = session.execute(
+            select(CoderAction)
+            .where(CoderAction.coder == coder, CoderAction.state == "undone")
+            .order_by(CoderAction.id.asc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if action is None:
+            return None
+        _invert(session, action, coder, forward=True)
+        action.state = "done"
+        session.add(action)
+        text = _describe(session, action)
+        log_event(session, coder, "redo", "unit", action.unit_id, step=text)
+        return Step(f"redid {text}", action.unit_id)
+
+    return _commit(project, work)  # type: ignore[no-any-return]
+
+
+def set_memo(project: Project, kind: str, target_id: int, *, coder: str, text: str) -> None:
+    """Write the coder's memo on a unit (``kind="unit"``) or a code (``kind="code"``, by row id)."""
+    if kind not in ("unit", "code"):
+        raise ForesightError("a memo belongs to a unit or a code")
+
+    def work(session: Session) -> None:
+        memo = session.execute(
+            select(Memo).where(Memo.kind == kind, Memo.target_id == target_id, Memo.coder == coder)
+        ).scalar_one_or_none() or Memo(kind=kind, target_id=target_id, coder=coder)
+        memo.text, memo.updated_at = text, utcnow()
+        session.add(memo)
+        log_event(session, coder, "memo", kind, target_id, length=len(text))
+
+    _commit(project, work)
+
+
+def get_memo(project: Project, kind: str, target_id: int, *, coder: str) -> str:
+    with project.session() as session:
+        memo = session.execute(
+            select(Memo.text).where(Memo.kind == kind, Memo.target_id == target_id, Memo.coder == coder)
+        ).scalar_one_or_none()
+    return memo or ""
+
+
+def decide_suggestion(project: Project, suggestion_id: int, *, coder: str, accept: bool) -> bool:
+    """Accept (a coding with origin accepted-suggestion) or reject a suggestion; it is remembered."""
+
+    def work(session: Session) -> bool:
+        suggestion = session.get(Suggestion, suggestion_id)
+        if suggestion is None:
+            raise ForesightError(f"no suggestion {suggestion_id}")
+        suggestion.status = "accepted" if accept else "rejected"
+        suggestion.decided_by, suggestion.decided_at = coder, utcnow()
+        session.add(suggestion)
+        applied = False
+        if accept and _insert_coding(
+            session, suggestion.unit_id, suggestion.code_id, coder, "accepted-suggestion"
+        ):
+            _record(session, coder, "apply", suggestion.unit_id, suggestion.code_id, "accepted-suggestion")
+            applied = True
+        log_event(session, coder, "accept" if accept else "reject", "suggestion", suggestion_id)
+        return applied
+
+    return bool(_commit(project, work))
+
+
+def list_codings(
+    project: Project, *, coder: str | None = None, code: str | None = None
+) -> list[dict[str, Any]]:
+    """Codings with their code and coder, oldest first."""
+    query = select(Coding, Code.code_id, Code.name).join(Code, Code.id == Coding.code_id).order_by(Coding.id)
+    with project.session() as session:
+        if coder:
+            query = query.where(Coding.coder == coder)
+        if code:
+            query = query.where(Coding.code_id == find_code(session, code).id)
+        rows = session.execute(query).all()
+    return [
+        {
+            "unit_id": c.unit_id,
+            "code_id": code_id,
+            "code_name": name,
+            "coder": c.coder,
+            "origin": c.origin,
+            "created_at": c.created_at.isoformat(timespec="seconds"),
+        }
+        for c, code_id, name in rows
+    ]
+
+
+def batch_units(session: Session, coder: str) -> set[int]:
+    """Units in a double-coding batch the coder is assigned to (coded blind)."""
+    rows = session.execute(
+        select(BatchUnit.unit_id, Batch.coders).join(Batch, Batch.id == BatchUnit.batch_id)
+    )
+    return {unit for unit, coders in rows if coder in coders}
+
+
+def progress(project: Project, *, coder: str) -> tuple[int, int]:
+    """(units the coder has coded or marked done, units of current sources)."""
+    with project.session() as session:
+        total = session.execute(
+            select(func.count(Unit.id))
+            .join(Source, Source.id == Unit.source_id)
+            .where(Source.current.is_(True))
+        ).scalar_one()
+        coded = set(session.execute(select(Coding.unit_id).where(Coding.coder == coder).distinct()).scalars())
+        done = set(
+            session.execute(
+                select(UnitState.unit_id).where(UnitState.coder == coder, UnitState.done.is_(True))
+            ).scalars()
+        )
+    return len(coded | done), total
+
+
+__all__ = [
+    "Step",
+    "apply_code",
+    "batch_units",
+    "decide_suggestion",
+    "get_memo",
+    "list_codings",
+    "mark_done",
+    "progress",
+    "redo",
+    "remove_code",
+    "set_memo",
+    "undo",
+]
