@@ -15,7 +15,7 @@ from rich.table import Table
 
 from foresight import corpus
 from foresight.cli_codebook import codebook_app
-from foresight.cli_coding import code_command, codings_command
+from foresight.cli_coding import code_command, codings_command, tui_command
 from foresight.cli_common import JsonOption, ProjectOption, err, open_project, out, print_json, state
 from foresight.errors import ForesightError
 from foresight.ingest import SOURCE_TYPES, FileOutcome, IngestOptions, IngestReport, ingest
@@ -31,6 +31,7 @@ app = typer.Typer(
 app.add_typer(codebook_app, name="codebook")
 app.command("code")(code_command)
 app.command("codings")(codings_command)
+app.command("tui")(tui_command)
 _state = state
 
 

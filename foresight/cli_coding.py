@@ -54,3 +54,11 @@ def codings_command(
         )
     out.print(table)
     out.print(f"{len(rows)} codings")
+
+
+def tui_command(coder: CoderOption = None) -> None:
+    """Open the coders' screen: code units with a few keystrokes (? lists the keys)."""
+    from foresight.tui.app import run
+
+    project = open_project()
+    run(project, actor(project, coder))

@@ -291,6 +291,18 @@ def batch_units(session: Session, coder: str) -> set[int]:
     return {unit for unit, coders in rows if coder in coders}
 
 
+def finished_units(project: Project, *, coder: str) -> set[int]:
+    """Units the coder has coded or marked done."""
+    with project.session() as session:
+        coded = set(session.execute(select(Coding.unit_id).where(Coding.coder == coder).distinct()).scalars())
+        done = set(
+            session.execute(
+                select(UnitState.unit_id).where(UnitState.coder == coder, UnitState.done.is_(True))
+            ).scalars()
+        )
+    return coded | done
+
+
 def progress(project: Project, *, coder: str) -> tuple[int, int]:
     """(units the coder has coded or marked done, units of current sources)."""
     with project.session() as session:
@@ -299,13 +311,7 @@ def progress(project: Project, *, coder: str) -> tuple[int, int]:
             .join(Source, Source.id == Unit.source_id)
             .where(Source.current.is_(True))
         ).scalar_one()
-        coded = set(session.execute(select(Coding.unit_id).where(Coding.coder == coder).distinct()).scalars())
-        done = set(
-            session.execute(
-                select(UnitState.unit_id).where(UnitState.coder == coder, UnitState.done.is_(True))
-            ).scalars()
-        )
-    return len(coded | done), total
+    return len(finished_units(project, coder=coder)), total
 
 
 __all__ = [
@@ -313,6 +319,7 @@ __all__ = [
     "apply_code",
     "batch_units",
     "decide_suggestion",
+    "finished_units",
     "get_memo",
     "list_codings",
     "mark_done",

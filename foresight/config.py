@@ -43,6 +43,7 @@ class ProjectConfig:
     default_language: str = "en"
     periods: tuple[Period, ...] = ()
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    tui_keys: dict[str, str] = field(default_factory=dict)  # action -> key, over the defaults
 
     def period_of(self, day: dt.date | None) -> str | None:
         """The name of the first period containing ``day``; ``None`` for an unknown date."""
@@ -90,6 +91,11 @@ min_unit_chars = {defaults.min_unit_chars}
 max_file_mb = {defaults.max_file_mb:g}
 # Units whose 64-bit SimHash differs in at most this many bits are near-duplicates.
 near_duplicate_bits = {defaults.near_duplicate_bits}
+
+# The coders' screen: remap keys by action, e.g.
+# [tui.keys]
+# next = "j"
+# previous = "k"
 
 # Periods for the analysis: a unit falls in the period that contains its source's date
 # (start and end inclusive); an unknown date falls in no period.
@@ -140,7 +146,11 @@ def load_config(path: Path) -> ProjectConfig:
         raise ConfigError(f"{path}: [ingest] holds a value that is not a number ({exc})") from None
     if ingest.max_unit_chars < 200:
         raise ConfigError(f"{path}: [ingest] max_unit_chars must be at least 200")
+    keys = (raw.get("tui") or {}).get("keys") or {}
+    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+        raise ConfigError(f'{path}: [tui.keys] maps actions to keys, e.g. next = "j"')
     return ProjectConfig(
+        tui_keys=dict(keys),
         name=str(raw.get("name", path.parent.name)),
         database_url=os.environ.get(DATABASE_ENV) or raw.get("database_url") or None,
         default_coder=raw.get("default_coder") or None,

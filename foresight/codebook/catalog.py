@@ -222,37 +222,43 @@ def code_tree(project: Project, *, include_inactive: bool = False) -> list[dict[
                 .group_by(Coding.code_id)
             ).all()
         )
-    groups = [g["id"] for g in book.groups]
+    parents = {c.id: c.code_id for c in codes}
+    return [
+        {
+            "id": code.code_id,
+            "name": code.name,
+            "group": code.group,
+            "parent": parents.get(code.parent_id),
+            "depth": depth,
+            "status": code.status,
+            "colour": code.colour,
+            "codings": counts.get(code.id, 0),
+            "units": units.get(code.id, 0),
+        }
+        for code, depth in tree_order(codes, [g["id"] for g in book.groups])
+        if code.status == "active" or include_inactive
+    ]
+
+
+def tree_order(codes: list[Code], groups: list[str]) -> list[tuple[Code, int]]:
+    """Codes depth first under their parents, roots in the order of their groups; with depths."""
+    ids = {c.id for c in codes}
     children: dict[int | None, list[Code]] = {}
     for code in codes:
-        children.setdefault(code.parent_id, []).append(code)
-    rows: list[dict[str, Any]] = []
+        children.setdefault(code.parent_id if code.parent_id in ids else None, []).append(code)
+    ordered: list[tuple[Code, int]] = []
 
     def walk(code: Code, depth: int) -> None:
-        if code.status == "active" or include_inactive:
-            rows.append(
-                {
-                    "id": code.code_id,
-                    "name": code.name,
-                    "group": code.group,
-                    "parent": next((c.code_id for c in codes if c.id == code.parent_id), None),
-                    "depth": depth,
-                    "status": code.status,
-                    "colour": code.colour,
-                    "codings": counts.get(code.id, 0),
-                    "units": units.get(code.id, 0),
-                }
-            )
+        ordered.append((code, depth))
         for child in children.get(code.id, []):
             walk(child, depth + 1)
 
-    roots = sorted(
-        children.get(None, []),
-        key=lambda c: (groups.index(c.group) if c.group in groups else len(groups), c.id),
-    )
-    for root in roots:
+    def group_order(code: Code) -> tuple[int, int]:
+        return (groups.index(code.group) if code.group in groups else len(groups), code.id or 0)
+
+    for root in sorted(children.get(None, []), key=group_order):
         walk(root, 0)
-    return rows
+    return ordered
 
 
 def code_details(project: Project, ref: str) -> dict[str, Any]:

@@ -1,0 +1,282 @@
+"""What a coder works through: the units in reading order, their status, filters, one unit's view.
+
+Headless: the terminal UI shows what these functions return, and a notebook can use them too.
+Loading the rows of a 100,000-unit project takes one query per kind of fact.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from foresight.codebook.catalog import active_codebook, tree_order
+from foresight.coding import batch_units
+from foresight.project import Project
+from foresight.store import Code, Coding, Memo, Source, Suggestion, Unit, UnitState
+
+STATUSES = ("uncoded", "coded", "suggested", "batch", "done")
+PREVIEW = 120
+
+
+@dataclass
+class Filters:
+    """Which units the coder sees; empty fields filter nothing."""
+
+    source_id: int | None = None
+    source_type: str | None = None
+    period: str | None = None
+    code: str | None = None  # a code id: units the coder applied it to
+    status: str | None = None  # one of STATUSES
+    search: str | None = None
+
+    def describe(self) -> str:
+        parts = [f"{k}={v}" for k, v in asdict(self).items() if v not in (None, "")]
+        return ", ".join(parts) or "all units"
+
+
+@dataclass
+class Row:
+    id: int
+    source_id: int
+    source_title: str
+    ordinal: int
+    preview: str
+    codes: list[str] = field(default_factory=list)  # the coder's codes (ids)
+    done: bool = False
+    suggested: bool = False
+    in_batch: bool = False
+
+    @property
+    def status(self) -> str:
+        if self.codes:
+            return "coded"
+        if self.done:
+            return "done"
+        if self.suggested:
+            return "suggested"
+        return "uncoded"
+
+
+def load_rows(project: Project, coder: str, filters: Filters | None = None) -> list[Row]:
+    """The units the coder sees, in reading order, with what the coder has done to each."""
+    filters = filters or Filters()
+    query = (
+        select(Unit.id, Unit.source_id, Source.title, Unit.ordinal, func.substr(Unit.text, 1, PREVIEW))
+        .join(Source, Source.id == Unit.source_id)
+        .where(Source.current.is_(True))
+        .order_by(Unit.source_id, Unit.ordinal)
+    )
+    if filters.source_id is not None:
+        query = query.where(Unit.source_id == filters.source_id)
+    if filters.source_type:
+        query = query.where(Source.source_type == filters.source_type)
+    if filters.period:
+        query = query.where(Unit.period == filters.period)
+    if filters.search:
+        query = query.where(func.lower(Unit.text).contains(filters.search.lower(), autoescape=True))
+    with project.session() as session:
+        units = session.execute(query).all()
+        codes: dict[int, list[str]] = {}
+        for unit_id, code_id in session.execute(
+            select(Coding.unit_id, Code.code_id)
+            .join(Code, Code.id == Coding.code_id)
+            .where(Coding.coder == coder)
+            .order_by(Coding.id)
+        ):
+            codes.setdefault(unit_id, []).append(code_id)
+        done = set(
+            session.execute(
+                select(UnitState.unit_id).where(UnitState.coder == coder, UnitState.done.is_(True))
+            ).scalars()
+        )
+        suggested = set(
+            session.execute(
+                select(Suggestion.unit_id).where(Suggestion.status == "open").distinct()
+            ).scalars()
+        )
+        batch = batch_units(session, coder)
+    rows = [
+        Row(
+            uid,
+            sid,
+            title,
+            ordinal,
+            (preview or "").replace("\n", " "),
+            codes.get(uid, []),
+            uid in done,
+            uid in suggested,
+            uid in batch,
+        )
+        for uid, sid, title, ordinal, preview in units
+    ]
+    if filters.code:
+        rows = [r for r in rows if filters.code in r.codes]
+    if filters.status == "batch":
+        rows = [r for r in rows if r.in_batch]
+    elif filters.status:
+        rows = [r for r in rows if r.status == filters.status]
+    return rows
+
+
+@dataclass
+class CodeChip:
+    id: str
+    name: str
+    colour: str
+    coder: str = ""
+    origin: str = "manual"
+
+
+@dataclass
+class SuggestionView:
+    id: int
+    code: CodeChip
+    score: float
+    source: str
+
+
+@dataclass
+class UnitView:
+    id: int
+    text: str
+    source_title: str
+    source_type: str
+    date: str | None
+    section: str | None
+    page: int | None
+    ordinal: int
+    before: str | None  # the neighbouring paragraphs, for context
+    after: str | None
+    mine: list[CodeChip]
+    others: list[CodeChip]  # empty when blind
+    blind: bool
+    suggestions: list[SuggestionView]
+    memo: str
+    duplicate_of: int | None
+
+
+def _chip(code: Code, coder: str = "", origin: str = "manual") -> CodeChip:
+    return CodeChip(code.code_id, code.name, code.colour, coder, origin)
+
+
+def unit_view(project: Project, unit_id: int, coder: str) -> UnitView:
+    """Everything the coder's screen shows about one unit. Others' codings are hidden in blind batches."""
+    with project.session() as session:
+        unit = session.get(Unit, unit_id)
+        if unit is None:
+            raise LookupError(unit_id)
+        source = session.get(Source, unit.source_id)
+        assert source is not None
+        near = dict(
+            session.execute(
+                select(Unit.ordinal, Unit.text).where(
+                    Unit.source_id == unit.source_id, Unit.ordinal.in_([unit.ordinal - 1, unit.ordinal + 1])
+                )
+            ).all()
+        )
+        codings = session.execute(
+            select(Coding, Code)
+            .join(Code, Code.id == Coding.code_id)
+            .where(Coding.unit_id == unit_id)
+            .order_by(Coding.id)
+        ).all()
+        blind = unit_id in batch_units(session, coder)
+        rejected_or_mine = {c.code_id for c, _ in codings if c.coder == coder}
+        suggestions = session.execute(
+            select(Suggestion, Code)
+            .join(Code, Code.id == Suggestion.code_id)
+            .where(Suggestion.unit_id == unit_id, Suggestion.status == "open")
+            .order_by(Suggestion.score.desc())
+        ).all()
+        memo = session.execute(
+            select(Memo.text).where(Memo.kind == "unit", Memo.target_id == unit_id, Memo.coder == coder)
+        ).scalar_one_or_none()
+    return UnitView(
+        id=unit.id,
+        text=unit.text,
+        source_title=source.title,
+        source_type=source.source_type,  # type: ignore[arg-type]
+        date=source.date.isoformat() if source.date else None,
+        section=unit.section,
+        page=unit.page,
+        ordinal=unit.ordinal,
+        before=near.get(unit.ordinal - 1),
+        after=near.get(unit.ordinal + 1),
+        mine=[_chip(code, c.coder, c.origin) for c, code in codings if c.coder == coder],
+        others=[] if blind else [_chip(code, c.coder, c.origin) for c, code in codings if c.coder != coder],
+        blind=blind,
+        suggestions=[
+            SuggestionView(s.id, _chip(code), s.score, s.source)  # type: ignore[arg-type]
+            for s, code in suggestions
+            if s.code_id not in rejected_or_mine
+        ],
+        memo=memo or "",
+        duplicate_of=unit.duplicate_of,
+    )
+
+
+def palette_codes(session: Session) -> list[tuple[Code, int]]:
+    """The codes a coder may apply, with their depth in the tree: retired ones left out."""
+    book = active_codebook(session)
+    if book is None:
+        return []
+    codes = list(
+        session.execute(
+            select(Code).where(Code.codebook_id == book.id, Code.status == "active").order_by(Code.id)
+        ).scalars()
+    )
+    return tree_order(codes, [g["id"] for g in book.groups])
+
+
+def fuzzy_score(query: str, code_id: str, name: str) -> float | None:
+    """How well ``query`` matches a code (None: not at all): substrings first, then letters in order."""
+    q = query.casefold().strip()
+    if not q:
+        return 0.0
+    for rank, text in enumerate((code_id.casefold(), name.casefold())):
+        at = text.find(q)
+        if at == 0:
+            return 100.0 - rank
+        if at > 0:
+            return 80.0 - rank - at / 100
+    target = f"{code_id} {name}".casefold()
+    pos, gaps = 0, 0
+    for ch in q:
+        found = target.find(ch, pos)
+        if found < 0:
+            return None
+        gaps += found - pos
+        pos = found + 1
+    return 50.0 - gaps / 10
+
+
+def state_path(project: Project, coder: str) -> Path:
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in coder)
+    return project.root / ".foresight" / f"tui-{safe}.json"
+
+
+def save_state(
+    project: Project, coder: str, filters: Filters, unit_id: int | None, recent: list[str]
+) -> None:
+    """Remember the coder's filter, position and recent codes for the next session."""
+    path = state_path(project, coder)
+    path.parent.mkdir(exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(json.dumps({"filters": asdict(filters), "unit_id": unit_id, "recent": recent}))
+    partial.replace(path)
+
+
+def load_state(project: Project, coder: str) -> tuple[Filters, int | None, list[str]]:
+    try:
+        raw: dict[str, Any] = json.loads(state_path(project, coder).read_text())
+        filters = Filters(
+            **{k: v for k, v in raw.get("filters", {}).items() if k in Filters.__dataclass_fields__}
+        )
+        return filters, raw.get("unit_id"), list(raw.get("recent", []))
+    except (OSError, ValueError, TypeError):
+        return Filters(), None, []

@@ -1,0 +1,1 @@
+"""The coders' terminal UI (Textual): ``foresight tui --coder NAME``."""

@@ -1,0 +1,343 @@
+"""``foresight tui --coder NAME``: code units with a few keystrokes; every coding is saved at once.
+
+A key press calls one core function (:mod:`foresight.coding`), which commits before the screen
+shows the change. Loading a big project runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from textual import work
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Input, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from foresight import coding
+from foresight.errors import ForesightError
+from foresight.project import Project
+from foresight.queue import (
+    Filters,
+    Row,
+    UnitView,
+    load_rows,
+    load_state,
+    palette_codes,
+    save_state,
+    unit_view,
+)
+from foresight.store import Source, Unit
+from foresight.tui.keys import RECENT_KEYS, keymap, shown
+from foresight.tui.screens import FilterScreen, HelpScreen, MemoScreen
+from foresight.tui.widgets import Palette, PaletteCode, UnitList, UnitPanel
+
+Loaded = tuple[list[Row], int | None, set[int], int, set[int]]
+
+
+class CodingApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "foresight"
+
+    def __init__(self, project: Project, coder: str) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = coder
+        self.keys = keymap(project.config.tui_keys)
+        self.filters, self.start_unit, self.recent = load_state(project, coder)
+        self.view: UnitView | None = None
+        self.suggestion = 0
+        self.finished: set[int] = set()
+        self.batch: set[int] = set()
+        self.total = 0
+        self.last_save: str = "-"
+        with project.session() as session:
+            self.codes = [
+                PaletteCode(c.code_id, c.name, c.colour, depth, c.definition, c.id or 0)
+                for c, depth in palette_codes(session)
+            ]
+        self.code_ids = {c.id for c in self.codes}
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield UnitList(id="units")
+            yield UnitPanel(id="unit")
+            yield Palette(self.codes, id="palette")
+        with Horizontal(id="bar"):
+            yield Static(id="status")
+            yield ProgressBar(id="batch", show_eta=False)
+
+    def on_mount(self) -> None:
+        for action, key in self.keys.items():
+            self.bind(key, action, description=action.replace("_", " "), show=False)
+        for number in RECENT_KEYS:
+            self.bind(number, f"recent({number})", show=False)
+        self.query_one("#batch", ProgressBar).display = False
+        self.query_one(UnitList).focus()
+        self.load(self.filters, self.start_unit)
+
+    # -- loading -----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(
+        self, filters: Filters, unit_id: int | None
+    ) -> tuple[list[Row], int | None, set[int], int, set[int]]:
+        rows = load_rows(self.project, self.coder, filters)
+        finished = coding.finished_units(self.project, coder=self.coder)
+        total = coding.progress(self.project, coder=self.coder)[1]
+        with self.project.session() as session:
+            batch = coding.batch_units(session, self.coder)
+        return rows, unit_id, finished, total, batch
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "load":
+            return
+        if event.state == WorkerState.ERROR:
+            self.notify(f"Could not load the units: {event.worker.error}", severity="error", timeout=10)
+        elif event.state == WorkerState.SUCCESS:
+            rows, unit_id, self.finished, self.total, self.batch = event.worker.result  # type: ignore[misc]
+            index = next((i for i, r in enumerate(rows) if r.id == unit_id), 0)
+            self.query_one(UnitList).set_rows(rows, index)
+            if not rows:
+                self.show_unit(None)
+            self.update_status()
+
+    # -- showing -----------------------------------------------------------------------------
+
+    @property
+    def row(self) -> Row | None:
+        units = self.query_one(UnitList)
+        return units.rows[units.cursor] if units.rows else None
+
+    def on_unit_list_highlighted(self, event: UnitList.Highlighted) -> None:
+        self.suggestion = 0
+        self.show_unit(self.row.id if self.row else None)
+
+    def show_unit(self, unit_id: int | None) -> None:
+        try:
+            self.view = unit_view(self.project, unit_id, self.coder) if unit_id is not None else None
+        except LookupError:
+            self.view = None
+        self.query_one(UnitPanel).show(self.view, self.suggestion)
+        self.update_status()
+
+    def refresh_unit(self) -> None:
+        """Show the current unit again after a change, and its line in the list."""
+        row = self.row
+        if row is None:
+            return
+        self.show_unit(row.id)
+        if self.view is not None:
+            row.codes = [c.id for c in self.view.mine]
+            row.suggested = bool(self.view.suggestions)
+        self.query_one(UnitList).refresh()
+
+    def update_status(self) -> None:
+        batch_done = len(self.batch & self.finished)
+        in_batch = self.row is not None and self.row.id in self.batch
+        bar = self.query_one("#batch", ProgressBar)
+        bar.display = in_batch
+        if in_batch:
+            bar.update(total=len(self.batch), progress=batch_done)
+        recent = " ".join(f"{i + 1}:{code}" for i, code in enumerate(self.recent[:9]))
+        self.query_one("#status", Static).update(
+            f"{self.coder} · {self.project.config.name} · {len(self.finished)}/{self.total} coded · "
+            f"saved {self.last_save} · {self.filters.describe()} · ? help"
+            + (f" · {recent}" if recent else "")
+        )
+
+    def saved(self, unit_id: int, finished: bool | None = None) -> None:
+        self.last_save = dt.datetime.now().strftime("%H:%M:%S")
+        if finished is None and self.view is not None:
+            finished = bool(self.view.mine) or (self.row is not None and self.row.done)
+        if finished:
+            self.finished.add(unit_id)
+        else:
+            self.finished.discard(unit_id)
+
+    def guarded(self, work_fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Run a core call; a user error becomes a notification, not a crash."""
+        try:
+            return work_fn(*args, **kwargs)
+        except ForesightError as exc:
+            self.notify(str(exc), severity="error", timeout=6)
+            return None
+
+    # -- coding ------------------------------------------------------------------------------
+
+    def toggle_code(self, code_id: str) -> None:
+        row = self.row
+        if row is None:
+            return
+        if code_id in row.codes:
+            changed = self.guarded(coding.remove_code, self.project, row.id, code_id, coder=self.coder)
+            message = f"removed {code_id}"
+        else:
+            changed = self.guarded(coding.apply_code, self.project, row.id, code_id, coder=self.coder)
+            message = f"applied {code_id}"
+            if changed:
+                self.recent = [code_id] + [c for c in self.recent if c != code_id][:8]
+        if changed is None:
+            return
+        self.refresh_unit()
+        self.saved(row.id)
+        self.update_status()
+        self.notify(message, timeout=1.5)
+
+    def on_palette_chosen(self, message: Palette.Chosen) -> None:
+        self.toggle_code(message.code)
+
+    def action_recent(self, number: str) -> None:
+        index = int(number) - 1
+        if index < len(self.recent):
+            self.toggle_code(self.recent[index])
+
+    def action_search(self) -> None:
+        self.query_one("#palette-search", Input).focus()
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        search = self.query_one("#palette-search", Input)
+        if event.key == "escape" and search.has_focus:
+            search.value = ""
+            self.query_one(UnitList).focus()
+            event.stop()
+
+    def action_next(self) -> None:
+        self.query_one(UnitList).action_move(1)
+
+    def action_previous(self) -> None:
+        self.query_one(UnitList).action_move(-1)
+
+    def action_next_uncoded(self) -> None:
+        units = self.query_one(UnitList)
+        n = len(units.rows)
+        for step in range(1, n + 1):
+            index = (units.cursor + step) % n
+            if (
+                units.rows[index].status in ("uncoded", "suggested")
+                and units.rows[index].id not in self.finished
+            ):
+                units.cursor = index
+                return
+        self.notify("Every unit in this filter is coded or done.")
+
+    def after_step(self, step: coding.Step | None, none_left: str) -> None:
+        if step is None:
+            self.notify(none_left)
+            return
+        units = self.query_one(UnitList)
+        index = next((i for i, r in enumerate(units.rows) if r.id == step.unit_id), None)
+        if index is not None and index != units.cursor:
+            units.cursor = index
+        self.refresh_unit()
+        row = self.row
+        if row is not None and row.id == step.unit_id:
+            row.done = step.description.startswith(("redid done", "undid undone"))
+        finished = step.unit_id in coding.finished_units(self.project, coder=self.coder)
+        self.saved(step.unit_id, finished)
+        self.update_status()
+        self.notify(step.description, timeout=2)
+
+    def action_undo(self) -> None:
+        self.after_step(self.guarded(coding.undo, self.project, coder=self.coder), "Nothing to undo.")
+
+    def action_redo(self) -> None:
+        self.after_step(self.guarded(coding.redo, self.project, coder=self.coder), "Nothing to redo.")
+
+    def action_done(self) -> None:
+        row = self.row
+        if row is None:
+            return
+        row.done = not row.done
+        self.guarded(coding.mark_done, self.project, row.id, coder=self.coder, done=row.done)
+        self.saved(row.id, row.done or bool(row.codes))
+        self.query_one(UnitList).refresh()
+        self.update_status()
+        self.notify("done" if row.done else "not done", timeout=1.5)
+
+    # -- suggestions -------------------------------------------------------------------------
+
+    def action_next_suggestion(self) -> None:
+        if self.view and self.view.suggestions:
+            self.suggestion = (self.suggestion + 1) % len(self.view.suggestions)
+            self.query_one(UnitPanel).show(self.view, self.suggestion)
+
+    def decide(self, accept: bool) -> None:
+        if not self.view or not self.view.suggestions or self.row is None:
+            self.notify("No suggestion on this unit.")
+            return
+        item = self.view.suggestions[min(self.suggestion, len(self.view.suggestions) - 1)]
+        self.guarded(coding.decide_suggestion, self.project, item.id, coder=self.coder, accept=accept)
+        self.suggestion = 0
+        self.refresh_unit()
+        self.saved(self.row.id)
+        self.update_status()
+        self.notify(f"{'accepted' if accept else 'rejected'} {item.code.id}", timeout=1.5)
+
+    def action_accept(self) -> None:
+        self.decide(True)
+
+    def action_reject(self) -> None:
+        self.decide(False)
+
+    # -- memos, filters, help ----------------------------------------------------------------
+
+    def action_memo(self) -> None:
+        row = self.row
+        if row is None:
+            return
+
+        def keep(text: str | None) -> None:
+            if text is not None:
+                self.guarded(coding.set_memo, self.project, "unit", row.id, coder=self.coder, text=text)
+                self.refresh_unit()
+                self.last_save = dt.datetime.now().strftime("%H:%M:%S")
+                self.update_status()
+
+        current = coding.get_memo(self.project, "unit", row.id, coder=self.coder)
+        self.push_screen(MemoScreen(f"Memo on unit {row.id}", current), keep)
+
+    def action_code_memo(self) -> None:
+        code = self.query_one(Palette).highlighted
+        if code is None:
+            return
+
+        def keep(text: str | None) -> None:
+            if text is not None:
+                self.guarded(coding.set_memo, self.project, "code", code.row_id, coder=self.coder, text=text)
+                self.notify(f"memo on {code.id} kept", timeout=1.5)
+
+        current = coding.get_memo(self.project, "code", code.row_id, coder=self.coder)
+        self.push_screen(MemoScreen(f"Memo on code {code.id} {code.name}", current), keep)
+
+    def action_filter(self) -> None:
+        with self.project.session() as session:
+            types = sorted(set(session.execute(select(Source.source_type)).scalars()))
+            periods = sorted({p for p in session.execute(select(Unit.period).distinct()).scalars() if p})
+
+        def apply(filters: Filters | None) -> None:
+            if filters is not None:
+                self.filters = filters
+                self.load(filters, self.row.id if self.row else None)
+
+        self.push_screen(FilterScreen(self.filters, types, periods), apply)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.keys))
+
+    def remember(self) -> None:
+        save_state(self.project, self.coder, self.filters, self.row.id if self.row else None, self.recent)
+
+    async def action_quit(self) -> None:
+        self.remember()
+        self.exit()
+
+
+def run(project: Project, coder: str) -> None:
+    CodingApp(project, coder).run()
+
+
+__all__ = ["CodingApp", "run", "shown"]

@@ -1,0 +1,241 @@
+"""The coders' screen's parts: the virtual unit list, the unit panel and the code palette."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from foresight.queue import CodeChip, Row, UnitView, fuzzy_score
+
+GLYPHS = {"coded": ("●", "green"), "done": ("✓", "cyan"), "suggested": ("◆", "yellow"), "uncoded": ("○", "")}
+
+
+class UnitList(ScrollView, can_focus=True):
+    """Every unit in the filter, one line each; only the lines on screen are drawn."""
+
+    BINDINGS = [
+        Binding("up", "move(-1)", show=False),
+        Binding("down", "move(1)", show=False),
+        Binding("pageup", "move(-20)", show=False),
+        Binding("pagedown", "move(20)", show=False),
+        Binding("home", "jump(0)", show=False),
+        Binding("end", "jump(-1)", show=False),
+    ]
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    @dataclass
+    class Highlighted(Message):
+        index: int
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.rows: list[Row] = []
+
+    def set_rows(self, rows: list[Row], cursor: int = 0) -> None:
+        self.rows = rows
+        self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
+        self.cursor = max(0, min(cursor, len(rows) - 1)) if rows else 0
+        self.refresh()
+
+    def watch_cursor(self, value: int) -> None:
+        if not self.rows:
+            return
+        top = int(self.scroll_offset.y)
+        height = max(1, self.scrollable_content_region.height)
+        if value < top:
+            self.scroll_to(y=value, animate=False)
+        elif value >= top + height:
+            self.scroll_to(y=value - height + 1, animate=False)
+        self.refresh()
+        self.post_message(self.Highlighted(value))
+
+    def action_move(self, step: int) -> None:
+        if self.rows:
+            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + step))
+
+    def action_jump(self, index: int) -> None:
+        if self.rows:
+            self.cursor = index % len(self.rows)
+
+    def render_line(self, y: int) -> Strip:
+        index = y + int(self.scroll_offset.y)
+        width = self.scrollable_content_region.width
+        if index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        row = self.rows[index]
+        glyph, colour = GLYPHS[row.status]
+        base = Style(reverse=True) if index == self.cursor else Style()
+        batch = Segment("▣" if row.in_batch else " ", base + Style(color="magenta"))
+        head = f" {row.source_title[:10]:<10}{row.ordinal:>4} "
+        codes = f" [{','.join(row.codes)}]" if row.codes else ""
+        segments = [
+            Segment(glyph, base + (Style(color=colour) if colour else Style())),
+            batch,
+            Segment(head, base + Style(dim=True)),
+            Segment(row.preview + codes, base),
+        ]
+        return Strip(segments).adjust_cell_length(width, base).crop(0, width)
+
+
+class UnitPanel(VerticalScroll):
+    """The current unit's full text with its source, neighbours, codes and suggestions."""
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(id="unit-text")
+
+    def show(self, view: UnitView | None, suggestion: int = 0) -> None:
+        body = self.query_one("#unit-text", Static)
+        if view is None:
+            body.update("No unit here: change the filter (f).")
+            return
+        text = Text()
+        where = " · ".join(
+            x
+            for x in (
+                view.source_title,
+                view.source_type,
+                view.date or "no date",
+                view.section or "",
+                f"p. {view.page}" if view.page else "",
+            )
+            if x
+        )
+        text.append(f"{where}\n", style="bold")
+        text.append(f"unit {view.id} (#{view.ordinal})", style="dim")
+        if view.duplicate_of:
+            text.append(f"  near-duplicate of unit {view.duplicate_of}", style="yellow")
+        text.append("\n\n")
+        if view.before:
+            text.append(f"… {view.before[-300:]}\n\n", style="dim")
+        text.append(view.text + "\n\n")
+        if view.after:
+            text.append(f"{view.after[:300]} …\n\n", style="dim")
+        text.append("My codes: ", style="bold")
+        text.append_text(chips(view.mine) if view.mine else Text("none", style="dim"))
+        text.append("\n")
+        if view.suggestions:
+            text.append("Suggestions (a accept, r reject, s next):\n", style="bold")
+            for i, item in enumerate(view.suggestions):
+                mark = "▶ " if i == suggestion else "  "
+                line = Text(f"{mark}{item.score:.2f} {item.source:<10} ")
+                line.append_text(chips([item.code]))
+                if i == suggestion:
+                    line.stylize("reverse")
+                text.append_text(line)
+                text.append("\n")
+        if view.blind:
+            text.append(
+                "Blind: this unit is in your double-coding batch; others' codes are hidden.\n",
+                style="magenta",
+            )
+        elif view.others:
+            text.append("Others: ", style="bold")
+            text.append_text(chips(view.others, with_coder=True))
+            text.append("\n")
+        if view.memo:
+            text.append(f"Memo: {view.memo}\n", style="italic")
+        body.update(text)
+
+
+def chips(codes: list[CodeChip], with_coder: bool = False) -> Text:
+    text = Text()
+    for code in codes:
+        label = f" {code.id}{' · ' + code.coder if with_coder else ''} "
+        text.append(label, style=Style(bgcolor=code.colour, color="white", bold=True))
+        text.append(" ")
+    return text
+
+
+@dataclass
+class PaletteCode:
+    id: str
+    name: str
+    colour: str
+    depth: int
+    definition: str
+    row_id: int
+
+
+class Palette(Vertical):
+    """The codebook tree; typing filters it (by part of a name or id), Enter applies a code."""
+
+    @dataclass
+    class Chosen(Message):
+        code: str
+
+    def __init__(self, codes: list[PaletteCode], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.codes = codes
+        self.shown: list[PaletteCode] = codes
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Input(placeholder="/ find a code", id="palette-search")
+        yield OptionList(id="palette-list")
+        yield Static(id="palette-definition")
+
+    def on_mount(self) -> None:
+        self.refill("")
+
+    def refill(self, query: str) -> None:
+        if query.strip():
+            scored = [(fuzzy_score(query, c.id, c.name), c) for c in self.codes]
+            self.shown = [c for s, c in sorted((x for x in scored if x[0] is not None), key=lambda x: -x[0])]  # type: ignore[operator]
+        else:
+            self.shown = self.codes
+        options = self.query_one("#palette-list", OptionList)
+        options.clear_options()
+        options.add_options([self._option(c, indent=not query.strip()) for c in self.shown])
+        if self.shown:
+            options.highlighted = 0
+
+    @staticmethod
+    def _option(code: PaletteCode, indent: bool) -> Option:
+        text = Text("  " * code.depth if indent else "")
+        text.append("■ ", style=code.colour)
+        text.append(code.name)
+        text.append(f"  {code.id}", style="dim")
+        return Option(text, id=code.id)
+
+    @property
+    def highlighted(self) -> PaletteCode | None:
+        index = self.query_one("#palette-list", OptionList).highlighted
+        return self.shown[index] if index is not None and index < len(self.shown) else None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.refill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.highlighted is not None:
+            self.post_message(self.Chosen(self.highlighted.id))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        code = self.highlighted
+        definition = self.query_one("#palette-definition", Static)
+        definition.update(Text(f"{code.name}: {code.definition}") if code else "")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Chosen(event.option.id))
+
+    def key_down(self) -> None:
+        """Arrow keys in the search box move through the list."""
+        if self.query_one("#palette-search", Input).has_focus:
+            self.query_one("#palette-list", OptionList).action_cursor_down()
+
+    def key_up(self) -> None:
+        if self.query_one("#palette-search", Input).has_focus:
+            self.query_one("#palette-list", OptionList).action_cursor_up()

@@ -1,0 +1,142 @@
+"""The coders' screen driven with Textual's Pilot; each step checked in the store."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from foresight import coding, corpus
+from foresight.project import Project
+from foresight.store import Memo, Suggestion, UnitState
+from foresight.tui.app import CodingApp
+from foresight.tui.keys import ACTIONS
+from foresight.tui.widgets import UnitList
+
+SIZE = (120, 36)
+
+
+async def ready(app: CodingApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def mine(project: Project, coder: str = "anna") -> set[tuple[int, str, str]]:
+    return {(r["unit_id"], r["code_id"], r["origin"]) for r in coding.list_codings(project, coder=coder)}
+
+
+async def test_code_uncode_undo_redo_through_the_palette(desk: Project) -> None:
+    units = [u["id"] for u in corpus.list_units(desk)]
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert app.row.id == units[0]
+        await pilot.press("slash", *"blue growth", "enter")
+        assert mine(desk) == {(units[0], "EI.BLUE_GROWTH", "manual")}
+        await pilot.press("escape", "n", "slash", *"FC.TREND", "enter", "escape")
+        assert mine(desk) == {(units[0], "EI.BLUE_GROWTH", "manual"), (units[1], "FC.TREND", "manual")}
+        await pilot.press("slash", *"FC.TREND", "enter", "escape")  # Enter on an applied code removes it
+        assert mine(desk) == {(units[0], "EI.BLUE_GROWTH", "manual")}
+        await pilot.press("u")
+        assert mine(desk) == {(units[0], "EI.BLUE_GROWTH", "manual"), (units[1], "FC.TREND", "manual")}
+        await pilot.press("ctrl+r")
+        assert mine(desk) == {(units[0], "EI.BLUE_GROWTH", "manual")}
+        await pilot.press("p", "2")  # recent codes: 1 = FC.TREND, 2 = EI.BLUE_GROWTH
+        assert mine(desk) == set()
+        assert app.query_one(UnitList).rows[0].codes == []
+
+
+async def test_done_and_next_uncoded(desk: Project) -> None:
+    units = [u["id"] for u in corpus.list_units(desk)]
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("d")
+        with desk.session() as session:
+            assert session.get(UnitState, (units[0], "anna")).done
+        await pilot.press("n", "slash", *"FC.TREND", "enter", "escape", "p", "N")
+        assert app.row.id == units[2]  # the done unit and the coded one are passed over
+        assert " 2/6 coded " in str(app.query_one("#status").render())
+
+
+async def test_accept_and_reject_suggestions(desk: Project) -> None:
+    units = [u["id"] for u in corpus.list_units(desk)]
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert [s.code.id for s in app.view.suggestions] == ["EI.BLUE_GROWTH", "MT.IOT"]
+        await pilot.press("s", "r")  # reject the second one
+        await pilot.press("a")  # accept the first
+        assert mine(desk) == {(units[0], "EI.BLUE_GROWTH", "accepted-suggestion")}
+        assert app.view.suggestions == []
+    with desk.session() as session:
+        assert {s.status for s in session.exec(select(Suggestion))} == {"accepted", "rejected"}
+    again = CodingApp(desk, "anna")
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(again, pilot)
+        assert again.view.suggestions == []  # a rejected suggestion stays rejected
+
+
+async def test_blind_batch_hides_others_codes_and_shows_progress(desk: Project) -> None:
+    units = [u["id"] for u in corpus.list_units(desk)]
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("n")
+        assert app.row.id == units[1] and app.view.blind and app.view.others == []
+        assert app.query_one("#batch").display
+        await pilot.press("n")
+        assert not app.view.blind and [c.id for c in app.view.others] == ["FC.TREND"]
+        assert not app.query_one("#batch").display
+
+
+async def test_memo_filter_and_position_survive_a_restart(desk: Project) -> None:
+    units = corpus.list_units(desk)
+    web = [u for u in units if "alliance" in u["text"]]
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("m", *"check the date", "ctrl+s")
+        await pilot.press("f", *"alliance", "enter")
+        await ready(app, pilot)
+        assert [r.id for r in app.query_one(UnitList).rows] == [u["id"] for u in web]
+        await pilot.press("q")
+    with desk.session() as session:
+        memo = session.exec(select(Memo)).one()
+    assert (memo.kind, memo.target_id, memo.coder, memo.text) == (
+        "unit",
+        units[0]["id"],
+        "anna",
+        "check the date",
+    )
+    again = CodingApp(desk, "anna")
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(again, pilot)
+        assert again.filters.search == "alliance"
+        assert again.row.id == web[0]["id"]
+
+
+async def test_help_lists_every_key_and_keys_can_be_remapped(desk: Project) -> None:
+    toml = desk.root / "foresight.toml"
+    toml.write_text(toml.read_text() + '\n[tui.keys]\nnext = "j"\nprevious = "k"\n')
+    project = Project.open(desk.root)
+    units = [u["id"] for u in corpus.list_units(project)]
+    app = CodingApp(project, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("j", "j", "k")
+        assert app.row.id == units[1]
+        await pilot.press("question_mark")
+        rows = dict((what, key) for key, what in app.screen.rows())
+        assert (rows["next unit"], rows["previous unit"], rows["undo my last step"]) == ("j", "k", "u")
+        assert len(rows) == len(ACTIONS) + 4
+
+
+def test_bad_key_maps_are_refused_with_a_message() -> None:
+    import pytest
+
+    from foresight.errors import ConfigError
+    from foresight.tui.keys import keymap
+
+    with pytest.raises(ConfigError, match="unknown actions: jump"):
+        keymap({"jump": "j"})
+    with pytest.raises(ConfigError, match="gives key 'u' to both next and undo"):
+        keymap({"next": "u"})
