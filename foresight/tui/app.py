@@ -143,8 +143,9 @@ class CodingApp(App[None]):
         if in_batch:
             bar.update(total=len(self.batch), progress=batch_done)
         recent = " ".join(f"{i + 1}:{code}" for i, code in enumerate(self.recent[:9]))
+        batch = f"batch {batch_done}/{len(self.batch)} · " if in_batch else ""
         self.query_one("#status", Static).update(
-            f"{self.coder} · {self.project.config.name} · {len(self.finished)}/{self.total} coded · "
+            f"{self.coder} · {self.project.config.name} · {len(self.finished)}/{self.total} coded · {batch}"
             f"saved {self.last_save} · {self.filters.describe()} · ? help"
             + (f" · {recent}" if recent else "")
         )
