@@ -49,14 +49,14 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from rich.console import Console, JustifyMethod
-from rich.table import Table
+from report import Result, report
+from rich.console import Console
 
 SEED = 20150123
 GENERATOR_VERSION = 2  # bump when the generated documents change, to invalidate caches
@@ -230,8 +230,7 @@ class Writer:
             lambda: f"{p('actor')} in {r.choice(self.places)} {p('verb')} {p('adj')} {p('noun')}",
             lambda: f"{p('adj')} {p('noun')} {p('verb')} {p('industry')} {self.horizon()}",
             lambda: (
-                f"{r.choice(self.firms)} and {p('actor')} {p('verb')} {p('noun')} "
-                f"around {p('megatrend')}"
+                f"{r.choice(self.firms)} and {p('actor')} {p('verb')} {p('noun')} around {p('megatrend')}"
             ),
             lambda: (
                 f"{self.number()} of {p('actor')} expect {p('megatrend')} to {p('verb')} "
@@ -242,8 +241,7 @@ class Writer:
                 f"{p('link')} {p('adj')} {p('noun')}"
             ),
             lambda: (
-                f"the {p('adj')} {p('noun')} of {r.choice(self.places)} {p('verb')} "
-                f"{p('adj')} {p('noun')}"
+                f"the {p('adj')} {p('noun')} of {r.choice(self.places)} {p('verb')} {p('adj')} {p('noun')}"
             ),
         ]
         return r.choice(forms)()
@@ -481,8 +479,7 @@ def write_html(spec: DocSpec, path: Path, rng: random.Random) -> None:
     menu = ("Home", "News", "Clusters", "Events", "Publications", "About", "Contact")
     nav = "".join(f'<li><a href="/{w.lower()}">{w}</a></li>' for w in menu)
     related = "".join(
-        f'<li><a href="/news/{rng.randint(1000, 9999)}">{e(Writer(rng).heading())}</a></li>'
-        for _ in range(5)
+        f'<li><a href="/news/{rng.randint(1000, 9999)}">{e(Writer(rng).heading())}</a></li>' for _ in range(5)
     )
     body: list[str] = [
         f"<h1>{e(spec.title)}</h1>",
@@ -720,36 +717,6 @@ def in_fresh_process(fn: Callable[..., T], *args: Any) -> T:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Result:
-    name: str
-    work: str
-    value: float
-    unit: str
-    target: str | None = None
-    met: bool | None = None
-
-
-def results_table(results: Iterable[Result]) -> Table:
-    table = Table(title="foresight ingest benchmark")
-    columns: tuple[tuple[str, JustifyMethod], ...] = (
-        ("name", "left"),
-        ("work", "left"),
-        ("value", "right"),
-        ("unit", "left"),
-        ("target", "left"),
-        ("met", "center"),
-    )
-    for column, justify in columns:
-        table.add_column(column, justify=justify)
-    for r in results:
-        met = "-" if r.met is None else ("[green]yes[/]" if r.met else "[red]no[/]")
-        whole = abs(r.value) >= 1000 or float(r.value).is_integer()
-        value = f"{r.value:,.0f}" if whole else f"{r.value:.2f}"
-        table.add_row(r.name, r.work, value, r.unit, r.target or "-", met)
-    return table
-
-
 def measure(corpus: Corpus, work: Path, log: Console) -> list[Result]:
     pdfs = corpus.by_kind.get("pdf", 0)
     log.print(f"[dim]bare pypdfium2 extraction of {pdfs} PDFs ...[/]")
@@ -797,9 +764,7 @@ def measure(corpus: Corpus, work: Path, log: Console) -> list[Result]:
         Result("mixed: units/s", mixed_work, units / mixed.seconds, "units/s"),
         Result("mixed: peak RSS (VmHWM)", mixed_work, mixed.peak_kib / 1024, "MiB"),
         Result("mixed: near-duplicate units", mixed_work, mixed.duplicates, "units"),
-        Result(
-            "mixed: failed files", mixed_work, len(mixed.failed), "files", "0", not mixed.failed
-        ),
+        Result("mixed: failed files", mixed_work, len(mixed.failed), "files", "0", not mixed.failed),
     ]
 
 
@@ -828,21 +793,14 @@ def main(argv: list[str] | None = None) -> int:
         results = measure(corpus, work, log)
         if args.profile:
             log.print("[dim]profiling the mixed ingest (cProfile slows it down) ...[/]")
-            sys.stderr.write(
-                in_fresh_process(profile_ingest, str(root), str(work / "project-profile"), 15)
-            )
+            sys.stderr.write(in_fresh_process(profile_ingest, str(root), str(work / "project-profile"), 15))
     finally:
         if args.keep:
             log.print(f"[dim]kept {work}[/]")
         else:
             shutil.rmtree(work, ignore_errors=True)
 
-    if args.json:
-        rows = [{**asdict(r), "value": round(r.value, 4)} for r in results]
-        print(json.dumps({"results": rows}, indent=2))
-    else:
-        Console(width=None if sys.stdout.isatty() else 120).print(results_table(results))
-    return 0 if all(r.met is not False for r in results) else 1
+    return report(results, "foresight ingest benchmark", as_json=args.json)
 
 
 if __name__ == "__main__":

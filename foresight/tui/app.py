@@ -7,6 +7,8 @@ shows the change. Loading a big project runs in a worker thread.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from pathlib import Path
 
 from sqlalchemy import select
 from textual import work
@@ -37,7 +39,7 @@ Loaded = tuple[list[Row], int | None, set[int], int, set[int]]
 
 
 class CodingApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "foresight"
 
     def __init__(self, project: Project, coder: str) -> None:
@@ -52,6 +54,7 @@ class CodingApp(App[None]):
         self.batch: set[int] = set()
         self.total = 0
         self.last_save: str = "-"
+        self.status_text = ""
         with project.session() as session:
             self.codes = [
                 PaletteCode(c.code_id, c.name, c.colour, depth, c.definition, c.id or 0)
@@ -101,6 +104,10 @@ class CodingApp(App[None]):
             rows, unit_id, self.finished, self.total, self.batch = event.worker.result  # type: ignore[misc]
             index = next((i for i, r in enumerate(rows) if r.id == unit_id), 0)
             self.query_one(UnitList).set_rows(rows, index)
+            # a big project's rows are long-lived: keep the garbage collector from walking them
+            # again and again, which would stall a keystroke now and then
+            gc.collect()
+            gc.freeze()
             if not rows:
                 self.show_unit(None)
             self.update_status()
@@ -139,16 +146,20 @@ class CodingApp(App[None]):
         batch_done = len(self.batch & self.finished)
         in_batch = self.row is not None and self.row.id in self.batch
         bar = self.query_one("#batch", ProgressBar)
-        bar.display = in_batch
+        if bar.display != in_batch:
+            bar.display = in_batch
         if in_batch:
             bar.update(total=len(self.batch), progress=batch_done)
         recent = " ".join(f"{i + 1}:{code}" for i, code in enumerate(self.recent[:9]))
         batch = f"batch {batch_done}/{len(self.batch)} · " if in_batch else ""
-        self.query_one("#status", Static).update(
+        status = (
             f"{self.coder} · {self.project.config.name} · {len(self.finished)}/{self.total} coded · {batch}"
             f"saved {self.last_save} · {self.filters.describe()} · ? help"
             + (f" · {recent}" if recent else "")
         )
+        if status != self.status_text:  # an unchanged bar costs no new layout
+            self.status_text = status
+            self.query_one("#status", Static).update(status)
 
     def saved(self, unit_id: int, finished: bool | None = None) -> None:
         self.last_save = dt.datetime.now().strftime("%H:%M:%S")
