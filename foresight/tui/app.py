@@ -120,6 +120,15 @@ class CodingApp(App[None]):
         return units.rows[units.cursor] if units.rows else None
 
     def on_unit_list_highlighted(self, event: UnitList.Highlighted) -> None:
+        if self.row is not None and self.view is not None and self.view.id == self.row.id:
+            return  # shown already, by the key that moved the cursor
+        self.suggestion = 0
+        self.show_unit(self.row.id if self.row else None)
+
+    def move_to(self, index: int) -> None:
+        """Move the cursor and show the unit at once, so that both are drawn in one frame."""
+        units = self.query_one(UnitList)
+        units.cursor = index
         self.suggestion = 0
         self.show_unit(self.row.id if self.row else None)
 
@@ -218,10 +227,14 @@ class CodingApp(App[None]):
             event.stop()
 
     def action_next(self) -> None:
-        self.query_one(UnitList).action_move(1)
+        units = self.query_one(UnitList)
+        if units.rows:
+            self.move_to(min(len(units.rows) - 1, units.cursor + 1))
 
     def action_previous(self) -> None:
-        self.query_one(UnitList).action_move(-1)
+        units = self.query_one(UnitList)
+        if units.rows:
+            self.move_to(max(0, units.cursor - 1))
 
     def action_next_uncoded(self) -> None:
         units = self.query_one(UnitList)
