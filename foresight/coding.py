@@ -93,10 +93,27 @@ def apply_code(project: Project, unit_id: int, code: str, *, coder: str, origin:
     def work(session: Session) -> bool:
         _unit(session, unit_id)
         row = find_code(session, code, active_only=True)
-        if not _insert_coding(session, unit_id, row.id, coder, origin):  # type: ignore[arg-type]
+        given = origin
+        if origin == "manual":  # applying a suggested code accepts the suggestion
+            open_ = (
+                session.execute(
+                    select(Suggestion).where(
+                        Suggestion.unit_id == unit_id,
+                        Suggestion.code_id == row.id,
+                        Suggestion.status == "open",
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            for suggestion in open_:
+                suggestion.status, suggestion.decided_by, suggestion.decided_at = "accepted", coder, utcnow()
+                session.add(suggestion)
+            given = "accepted-suggestion" if open_ else origin
+        if not _insert_coding(session, unit_id, row.id, coder, given):  # type: ignore[arg-type]
             return False
-        _record(session, coder, "apply", unit_id, row.id, origin)
-        log_event(session, coder, "apply", "coding", unit_id, code=row.code_id, origin=origin)
+        _record(session, coder, "apply", unit_id, row.id, given)
+        log_event(session, coder, "apply", "coding", unit_id, code=row.code_id, origin=given)
         return True
 
     return bool(_commit(project, work))

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, event, inspect
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint, event, inspect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
@@ -187,6 +187,19 @@ class Suggestion(SQLModel, table=True):
     decided_by: str | None = None
     decided_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class SuggestModel(SQLModel, table=True):
+    """A trained classifier: what it was trained on, and the fitted model itself."""
+
+    __tablename__ = "suggest_model"
+    id: int | None = Field(default=None, primary_key=True)
+    version: str = Field(index=True, unique=True)
+    trained_at: dt.datetime = Field(default_factory=utcnow)
+    training_size: int = 0
+    codes: list[str] = Field(default_factory=list, sa_column=Column(JSON))  # learned by the classifier
+    fallback: list[str] = Field(default_factory=list, sa_column=Column(JSON))  # too few examples: rules
+    blob: bytes = Field(sa_column=Column(LargeBinary))
 
 
 class Batch(SQLModel, table=True):

@@ -6,8 +6,15 @@ import subprocess
 import sys
 
 CORE = [
-    "foresight", "foresight.store", "foresight.project", "foresight.config", "foresight.ingest",
-    "foresight.corpus", "foresight.codebook", "foresight.codebook.edits", "foresight.coding",
+    "foresight",
+    "foresight.store",
+    "foresight.project",
+    "foresight.config",
+    "foresight.ingest",
+    "foresight.corpus",
+    "foresight.codebook",
+    "foresight.codebook.edits",
+    "foresight.coding",
     "foresight.queue",
 ]
 

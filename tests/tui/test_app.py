@@ -25,20 +25,27 @@ def mine(project: Project, coder: str = "anna") -> set[tuple[int, str, str]]:
 
 async def test_code_uncode_undo_redo_through_the_palette(desk: Project) -> None:
     units = [u["id"] for u in corpus.list_units(desk)]
+    blue = (units[0], "EI.BLUE_GROWTH", "accepted-suggestion")  # it was suggested: applying accepts it
     app = CodingApp(desk, "anna")
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         assert app.row.id == units[0]
         await pilot.press("slash", *"blue growth", "enter")
-        assert mine(desk) == {(units[0], "EI.BLUE_GROWTH", "manual")}
+        assert mine(desk) == {blue}
         await pilot.press("escape", "n", "slash", *"FC.TREND", "enter", "escape")
-        assert mine(desk) == {(units[0], "EI.BLUE_GROWTH", "manual"), (units[1], "FC.TREND", "manual")}
+        assert mine(desk) == {
+            (units[0], "EI.BLUE_GROWTH", "accepted-suggestion"),
+            (units[1], "FC.TREND", "manual"),
+        }
         await pilot.press("slash", *"FC.TREND", "enter", "escape")  # Enter on an applied code removes it
-        assert mine(desk) == {(units[0], "EI.BLUE_GROWTH", "manual")}
+        assert mine(desk) == {blue}
         await pilot.press("u")
-        assert mine(desk) == {(units[0], "EI.BLUE_GROWTH", "manual"), (units[1], "FC.TREND", "manual")}
+        assert mine(desk) == {
+            (units[0], "EI.BLUE_GROWTH", "accepted-suggestion"),
+            (units[1], "FC.TREND", "manual"),
+        }
         await pilot.press("ctrl+r")
-        assert mine(desk) == {(units[0], "EI.BLUE_GROWTH", "manual")}
+        assert mine(desk) == {blue}
         await pilot.press("p", "2")  # recent codes: 1 = FC.TREND, 2 = EI.BLUE_GROWTH
         assert mine(desk) == set()
         assert app.query_one(UnitList).rows[0].codes == []

@@ -1,0 +1,360 @@
+"""Suggestions for a project: train on the coders' work, suggest, evaluate, pick what to code next.
+
+Suggestions live in their own table and never touch the codings; accepting one (in the coders'
+screen or with ``foresight code``) creates a coding with origin ``accepted-suggestion``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import joblib
+import numpy as np
+from joblib import Parallel, delayed
+from sqlalchemy import func, insert, select, update
+from sqlmodel import Session
+
+from foresight.codebook.catalog import active_codebook
+from foresight.errors import ForesightError
+from foresight.project import Project
+from foresight.store import (
+    Code,
+    Coding,
+    Source,
+    Suggestion,
+    SuggestModel,
+    Unit,
+    UnitState,
+    iso,
+    log_event,
+    utcnow,
+)
+from foresight.suggest.classifier import CodeClassifier
+from foresight.suggest.rules import KeywordRules
+
+HUMAN = ("manual", "adjudicated", "accepted-suggestion", "carried")
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass
+class LabelledSet:
+    unit_ids: list[int]
+    texts: list[str]
+    labels: list[set[str]]
+
+
+def _codes(session: Session) -> dict[str, Code]:
+    book = active_codebook(session)
+    if book is None:
+        raise ForesightError("the project has no codebook; load one with 'foresight codebook import FILE'")
+    rows = session.execute(select(Code).where(Code.codebook_id == book.id, Code.status == "active")).scalars()
+    return {c.code_id: c for c in rows}
+
+
+def training_set(project: Project) -> LabelledSet:
+    """Units some coder has coded or marked done; a unit's labels are every coder's codes on it."""
+    with project.session() as session:
+        codes = {c.id: c.code_id for c in _codes(session).values()}
+        labels: dict[int, set[str]] = {}
+        for unit_id, code_id in session.execute(
+            select(Coding.unit_id, Coding.code_id).where(Coding.origin.in_(HUMAN))
+        ):
+            if code_id in codes:
+                labels.setdefault(unit_id, set()).add(codes[code_id])
+        for unit_id in session.execute(select(UnitState.unit_id).where(UnitState.done.is_(True))).scalars():
+            labels.setdefault(unit_id, set())
+        ids = sorted(labels)
+        texts = dict(session.execute(select(Unit.id, Unit.text).where(Unit.id.in_(ids))).all()) if ids else {}
+    return LabelledSet(ids, [texts[i] for i in ids], [labels[i] for i in ids])
+
+
+def keywords_of(project: Project) -> dict[str, list[str]]:
+    """Each active code's keywords."""
+    with project.session() as session:
+        return {code: list(c.keywords) for code, c in _codes(session).items()}
+
+
+def keyword_rules(project: Project) -> KeywordRules:
+    return KeywordRules(keywords_of(project))
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    version: str
+    trained_at: str | None
+    training_size: int
+    codes: list[str]
+    fallback: list[str]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "trained_at": self.trained_at,
+            "training_size": self.training_size,
+            "classifier_codes": len(self.codes),
+            "rules_only_codes": self.fallback,
+        }
+
+
+RULES_ONLY = ModelInfo("rules", None, 0, [], [])
+
+
+def train(project: Project, *, actor: str, min_positive: int = 5) -> ModelInfo:
+    """Train the classifier on every human coding; codes with too few examples stay with the rules."""
+    data = training_set(project)
+    if not data.unit_ids or not any(data.labels):
+        raise ForesightError(
+            "no human codings to learn from yet: code some units first ('foresight tui'); "
+            "rule suggestions work without training ('foresight suggest run')"
+        )
+    model = CodeClassifier(min_positive=min_positive)
+    try:
+        model.fit(data.texts, data.labels)
+    except ValueError as exc:
+        raise ForesightError(f"cannot train yet: {exc}") from None
+    # every code the classifier did not learn (too few coded units, or none) stays with the rules
+    fallback = sorted(set(keywords_of(project)) - set(model.codes_))
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer, compress=3)
+    version = f"clf-{utcnow():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
+    with project.transaction() as session:
+        row = SuggestModel(
+            version=version,
+            training_size=len(data.unit_ids),
+            codes=list(model.codes_),
+            fallback=fallback,
+            blob=buffer.getvalue(),
+        )
+        session.add(row)
+        log_event(session, actor, "train", "model", None, version=version, units=len(data.unit_ids))
+    return ModelInfo(version, iso(row.trained_at), row.training_size, row.codes, row.fallback)
+
+
+def latest_model(project: Project) -> tuple[ModelInfo, CodeClassifier | None]:
+    with project.session() as session:
+        row = session.execute(
+            select(SuggestModel).order_by(SuggestModel.id.desc()).limit(1)
+        ).scalar_one_or_none()
+    if row is None:
+        return RULES_ONLY, None
+    model: CodeClassifier = joblib.load(io.BytesIO(row.blob))
+    return ModelInfo(row.version, iso(row.trained_at), row.training_size, row.codes, row.fallback), model
+
+
+def combine(
+    rules: list[dict[str, float]], proba: np.ndarray | None, learned: list[str]
+) -> list[dict[str, tuple[float, str]]]:
+    """Per unit, code -> (score, source). A learned code takes the classifier's probability (source
+    ``both`` when its keywords occur too); a code the classifier could not learn keeps the rules."""
+    out = []
+    index = {code: j for j, code in enumerate(learned)}
+    for i, found in enumerate(rules):
+        scores: dict[str, tuple[float, str]] = {}
+        for code, score in found.items():
+            if code not in index:
+                scores[code] = (score, "rules")
+        if proba is not None:
+            for code, j in index.items():
+                p = float(proba[i, j])
+                scores[code] = (p, "both" if code in found else "classifier")
+        out.append(scores)
+    return out
+
+
+def _score_slice(
+    texts: list[str], keywords: dict[str, list[str]], model: CodeClassifier | None, chunk: int = 5000
+) -> list[dict[str, tuple[float, str]]]:
+    rules = KeywordRules(keywords)
+    out: list[dict[str, tuple[float, str]]] = []
+    for start in range(0, len(texts), chunk):
+        part = texts[start : start + chunk]
+        proba = model.predict_proba(part) if model is not None else None
+        out += combine(rules.scores(part), proba, list(model.codes_) if model is not None else [])
+    return out
+
+
+def score_texts(
+    texts: list[str],
+    keywords: dict[str, list[str]],
+    model: CodeClassifier | None,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> list[dict[str, tuple[float, str]]]:
+    """Per text, code -> (score, source); big batches are spread over the machine's cores."""
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if workers == 1 or len(texts) < 20_000:
+        slices = [texts[i : i + 5000] for i in range(0, len(texts), 5000)]
+        out: list[dict[str, tuple[float, str]]] = []
+        for part in slices:
+            out += _score_slice(part, keywords, model)
+            if progress:
+                progress(len(out), len(texts))
+        return out
+    size = -(-len(texts) // (workers * 4))  # a few slices per worker, so that progress moves
+    slices = [texts[i : i + size] for i in range(0, len(texts), size)]
+    out = []
+    jobs = Parallel(n_jobs=workers, return_as="generator")(
+        delayed(_score_slice)(part, keywords, model) for part in slices
+    )
+    for result in jobs:
+        out += result
+        if progress:
+            progress(len(out), len(texts))
+    return out
+
+
+@dataclass
+class RunResult:
+    model: ModelInfo
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def run(
+    project: Project,
+    *,
+    source_id: int | None = None,
+    threshold: float = 0.5,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Suggest codes for the project's units and store the suggestions above ``threshold``.
+
+    A code a unit already has (from any coder) is not suggested, nor one a coder has rejected.
+    """
+    if not 0.0 < threshold <= 1.0:
+        raise ForesightError("--threshold is a score between 0 and 1")
+    info, model = latest_model(project)
+    keywords = keywords_of(project)
+    with project.session() as session:
+        codes = _codes(session)
+        query = (
+            select(Unit.id, Unit.text)
+            .join(Source, Source.id == Unit.source_id)
+            .where(Source.current.is_(True))
+        )
+        if source_id is not None:
+            query = query.where(Unit.source_id == source_id)
+        units = session.execute(query.order_by(Unit.id)).all()
+        have = set(session.execute(select(Coding.unit_id, Coding.code_id)).all())
+        rejected = set(
+            session.execute(
+                select(Suggestion.unit_id, Suggestion.code_id).where(Suggestion.status == "rejected")
+            ).all()
+        )
+    scored = score_texts([t for _, t in units], keywords, model, progress=progress)
+    result = RunResult(info)
+    rows = []
+    for (unit_id, _), found in zip(units, scored, strict=True):
+        for code_id, (score, source) in sorted(found.items()):
+            code = codes.get(code_id)
+            if code is None or score < threshold:
+                continue
+            if (unit_id, code.id) in have or (unit_id, code.id) in rejected:
+                continue
+            result.suggestions.append(
+                {
+                    "unit_id": unit_id,
+                    "code_id": code_id,
+                    "code_name": code.name,
+                    "score": round(score, 4),
+                    "source": source,
+                }
+            )
+            rows.append(
+                {
+                    "unit_id": unit_id,
+                    "code_id": code.id,
+                    "model": info.version,
+                    "score": score,
+                    "source": source,
+                    "status": "open",
+                }
+            )
+    with project.transaction() as session:
+        existing = set(
+            session.execute(
+                select(Suggestion.unit_id, Suggestion.code_id).where(Suggestion.model == info.version)
+            ).all()
+        )
+        new = [r for r in rows if (r["unit_id"], r["code_id"]) not in existing]
+        again = [r for r in rows if (r["unit_id"], r["code_id"]) in existing]
+        if new:
+            session.execute(insert(Suggestion), new)
+        for r in again:
+            session.execute(
+                update(Suggestion)
+                .where(
+                    Suggestion.unit_id == r["unit_id"],
+                    Suggestion.code_id == r["code_id"],
+                    Suggestion.model == info.version,
+                    Suggestion.status == "open",
+                )
+                .values(score=r["score"], source=r["source"])
+            )
+        log_event(session, "suggest", "run", "model", None, version=info.version, suggestions=len(rows))
+    return result
+
+
+def next_units(project: Project, *, n: int = 50, diversity: float = 0.5) -> list[dict[str, Any]]:
+    """Uncoded units a coder should code next: the classifier is least sure about them, and they
+    differ from one another (greedy: uncertainty minus ``diversity`` x the highest cosine
+    similarity to a unit already picked)."""
+    info, model = latest_model(project)
+    if model is None:
+        raise ForesightError("no trained model yet: run 'foresight suggest train' first")
+    finished = set(training_set(project).unit_ids)
+    with project.session() as session:
+        units = [
+            (i, t)
+            for i, t in session.execute(
+                select(Unit.id, Unit.text)
+                .join(Source, Source.id == Unit.source_id)
+                .where(Source.current.is_(True))
+                .order_by(Unit.id)
+            ).all()
+            if i not in finished
+        ]
+    if not units:
+        return []
+    texts = [t for _, t in units]
+    proba = model.predict_proba(texts)
+    uncertainty = (1.0 - np.abs(2.0 * proba - 1.0)).max(axis=1)  # 1 where some code is at 0.5
+    pool = np.argsort(-uncertainty)[: max(n * 10, 200)]
+    features = model.transform_features([texts[i] for i in pool])
+    picked: list[int] = []
+    best_similarity = np.zeros(len(pool))
+    for _ in range(min(n, len(pool))):
+        gain = uncertainty[pool] - diversity * best_similarity
+        gain[picked] = -np.inf
+        k = int(np.argmax(gain))
+        picked.append(k)
+        similarity = (features @ features[k].T).toarray().ravel()
+        best_similarity = np.maximum(best_similarity, similarity)
+    return [
+        {"unit_id": units[pool[k]][0], "uncertainty": round(float(uncertainty[pool[k]]), 4)} for k in picked
+    ]
+
+
+def decision_rates(project: Project) -> list[dict[str, Any]]:
+    """Per code: suggestions accepted, rejected and still open, and the share accepted."""
+    with project.session() as session:
+        rows = session.execute(
+            select(Code.code_id, Code.name, Suggestion.status, func.count(Suggestion.id))
+            .join(Code, Code.id == Suggestion.code_id)
+            .group_by(Code.code_id, Code.name, Suggestion.status)
+        ).all()
+    table: dict[str, dict[str, Any]] = {}
+    for code_id, name, status, count in rows:
+        entry = table.setdefault(
+            code_id, {"code_id": code_id, "code_name": name, "accepted": 0, "rejected": 0, "open": 0}
+        )
+        entry[status] = count
+    for entry in table.values():
+        decided = entry["accepted"] + entry["rejected"]
+        entry["accept_rate"] = round(entry["accepted"] / decided, 4) if decided else None
+    return sorted(table.values(), key=lambda e: e["code_id"])
