@@ -17,9 +17,10 @@ from sqlmodel import Session
 from foresight.codebook.catalog import active_codebook, tree_order
 from foresight.coding import batch_units
 from foresight.project import Project
-from foresight.store import Code, Coding, Memo, Source, Suggestion, Unit, UnitState
+from foresight.store import Code, Coding, LearningQueue, Memo, Source, Suggestion, Unit, UnitState
 
 STATUSES = ("uncoded", "coded", "suggested", "batch", "done")
+ORDERS = ("reading", "learning")  # learning: the units 'foresight suggest next' chose, in its order
 PREVIEW = 120
 
 
@@ -33,9 +34,13 @@ class Filters:
     code: str | None = None  # a code id: units the coder applied it to
     status: str | None = None  # one of STATUSES
     search: str | None = None
+    order: str = "reading"  # one of ORDERS: reading order, or the active-learning queue's
 
     def describe(self) -> str:
-        parts = [f"{k}={v}" for k, v in asdict(self).items() if v not in (None, "")]
+        shown = {k: v for k, v in asdict(self).items() if v not in (None, "")}
+        if shown.get("order") == "reading":
+            del shown["order"]  # the default order goes without saying
+        parts = [f"{k}={v}" for k, v in shown.items()]
         return ", ".join(parts) or "all units"
 
 
@@ -69,8 +74,11 @@ def load_rows(project: Project, coder: str, filters: Filters | None = None) -> l
         select(Unit.id, Unit.source_id, Source.title, Unit.ordinal, func.substr(Unit.text, 1, PREVIEW))
         .join(Source, Source.id == Unit.source_id)
         .where(Source.current.is_(True))
-        .order_by(Unit.source_id, Unit.ordinal)
     )
+    if filters.order == "learning":
+        query = query.join(LearningQueue, LearningQueue.unit_id == Unit.id).order_by(LearningQueue.position)
+    else:
+        query = query.order_by(Unit.source_id, Unit.ordinal)
     if filters.source_id is not None:
         query = query.where(Unit.source_id == filters.source_id)
     if filters.source_type:
@@ -121,6 +129,12 @@ def load_rows(project: Project, coder: str, filters: Filters | None = None) -> l
     elif filters.status:
         rows = [r for r in rows if r.status == filters.status]
     return rows
+
+
+def learning_queue_size(project: Project) -> int:
+    """How many units the learning queue holds ('foresight suggest next' fills it)."""
+    with project.session() as session:
+        return int(session.execute(select(func.count()).select_from(LearningQueue)).scalar_one())
 
 
 @dataclass

@@ -202,6 +202,17 @@ class SuggestModel(SQLModel, table=True):
     blob: bytes = Field(sa_column=Column(LargeBinary))
 
 
+class LearningQueue(SQLModel, table=True):
+    """The units a coder should code next, in the order active learning chose them."""
+
+    __tablename__ = "learning_queue"
+    position: int = Field(primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    uncertainty: float
+    model: str
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
 class Batch(SQLModel, table=True):
     """A double-coding batch: units that several coders code blind."""
 
@@ -241,7 +252,15 @@ def _initial(conn: Connection) -> None:
     SQLModel.metadata.create_all(conn)
 
 
-MIGRATIONS: list[tuple[str, Migration]] = [("0001_initial", _initial)]
+def _suggest_models(conn: Connection) -> None:
+    for table in (SuggestModel, LearningQueue):
+        table.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
+MIGRATIONS: list[tuple[str, Migration]] = [
+    ("0001_initial", _initial),
+    ("0002_suggest_models", _suggest_models),
+]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

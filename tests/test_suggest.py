@@ -14,6 +14,7 @@ from foresight.codebook import import_codebook
 from foresight.codebook.yamlio import read_yaml
 from foresight.errors import ForesightError
 from foresight.project import Project
+from foresight.queue import Filters, load_rows
 from foresight.resources import DEFAULT_CODEBOOK
 from foresight.store import Coding, Source, Suggestion, Unit
 from foresight.suggest import synthetic
@@ -213,6 +214,8 @@ def test_next_picks_distinct_uncoded_units(coded) -> None:  # type: ignore[no-un
     assert len(picked) == 20 and len({p["unit_id"] for p in picked}) == 20
     assert {p["unit_id"] for p in picked} <= set(ids[CODED:])
     assert all(0 <= p["uncertainty"] <= 1 for p in picked)
+    rows = load_rows(project, "anna", Filters(order="learning"))  # the coders' screen follows it
+    assert [r.id for r in rows] == [p["unit_id"] for p in picked]
 
 
 def test_train_without_codings_is_a_clear_error(cli, project: Project) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from typing import Any
 import joblib
 import numpy as np
 from joblib import Parallel, delayed
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
 from foresight.codebook.catalog import active_codebook
@@ -25,6 +25,7 @@ from foresight.project import Project
 from foresight.store import (
     Code,
     Coding,
+    LearningQueue,
     Source,
     Suggestion,
     SuggestModel,
@@ -303,7 +304,8 @@ def run(
 def next_units(project: Project, *, n: int = 50, diversity: float = 0.5) -> list[dict[str, Any]]:
     """Uncoded units a coder should code next: the classifier is least sure about them, and they
     differ from one another (greedy: uncertainty minus ``diversity`` x the highest cosine
-    similarity to a unit already picked)."""
+    similarity to a unit already picked). The order is kept as the learning queue, which the
+    coders' screen follows when its filter's order is ``learning``."""
     info, model = latest_model(project)
     if model is None:
         raise ForesightError("no trained model yet: run 'foresight suggest train' first")
@@ -335,9 +337,16 @@ def next_units(project: Project, *, n: int = 50, diversity: float = 0.5) -> list
         picked.append(k)
         similarity = (features @ features[k].T).toarray().ravel()
         best_similarity = np.maximum(best_similarity, similarity)
-    return [
+    chosen = [
         {"unit_id": units[pool[k]][0], "uncertainty": round(float(uncertainty[pool[k]]), 4)} for k in picked
     ]
+    with project.transaction() as session:  # the coders' screen can follow this order
+        session.execute(delete(LearningQueue))
+        session.execute(
+            insert(LearningQueue),
+            [{"position": i, "model": info.version, **c} for i, c in enumerate(chosen, start=1)],
+        )
+    return chosen
 
 
 def decision_rates(project: Project) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from foresight.queue import (
     Filters,
     Row,
     UnitView,
+    learning_queue_size,
     load_rows,
     load_state,
     palette_codes,
@@ -349,6 +351,16 @@ class CodingApp(App[None]):
                 self.load(filters, self.row.id if self.row else None)
 
         self.push_screen(FilterScreen(self.filters, types, periods), apply)
+
+    def action_order(self) -> None:
+        """Follow the learning queue (the units active learning picked), or the reading order."""
+        order = "reading" if self.filters.order == "learning" else "learning"
+        if order == "learning" and not learning_queue_size(self.project):
+            self.notify("No learning queue yet: run 'foresight suggest next' first.", severity="warning")
+            return
+        self.filters = replace(self.filters, order=order)
+        self.load(self.filters, self.row.id if self.row else None)
+        self.notify("learning queue" if order == "learning" else "reading order", timeout=1.5)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.keys))

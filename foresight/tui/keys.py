@@ -18,7 +18,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "memo": ("m", "memo on this unit"),
     "code_memo": ("M", "memo on the highlighted code"),
     "done": ("d", "mark this unit done (with no code), or not done"),
-    "filter": ("f", "filter units: source, type, period, code, status, text"),
+    "filter": ("f", "filter units: source, type, period, code, status, text; reading or learning order"),
+    "order": ("o", "switch between reading order and the learning queue ('foresight suggest next')"),
     "help": ("question_mark", "this help"),
     "quit": ("q", "quit (position and filter are kept)"),
 }

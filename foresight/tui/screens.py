@@ -103,6 +103,12 @@ class FilterScreen(ModalScreen[Filters | None]):
             yield Select(
                 [(s, s) for s in STATUSES], value=f.status or Select.NULL, prompt="any status", id="status"
             )
+            yield Select(
+                [("reading order", "reading"), ("learning queue ('foresight suggest next')", "learning")],
+                value=f.order,
+                allow_blank=False,
+                id="order",
+            )
 
     def on_input_submitted(self) -> None:
         self.action_apply()
@@ -124,6 +130,7 @@ class FilterScreen(ModalScreen[Filters | None]):
                 code=self._value("code"),
                 status=self._value("status"),
                 search=self._value("search"),
+                order=self._value("order") or "reading",
             )
         )
 

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from foresight import coding, corpus
 from foresight.project import Project
-from foresight.store import Memo, Suggestion, UnitState
+from foresight.store import LearningQueue, Memo, Suggestion, UnitState
 from foresight.tui.app import CodingApp
 from foresight.tui.keys import ACTIONS
 from foresight.tui.widgets import UnitList
@@ -147,3 +147,30 @@ def test_bad_key_maps_are_refused_with_a_message() -> None:
         keymap({"jump": "j"})
     with pytest.raises(ConfigError, match="gives key 'u' to both next and undo"):
         keymap({"next": "u"})
+
+
+async def test_next_follows_the_learning_queue(desk: Project) -> None:
+    units = [u["id"] for u in corpus.list_units(desk)]
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("o")  # no queue yet: the order stays
+        await ready(app, pilot)
+        assert app.filters.order == "reading" and app.row.id == units[0]
+    queue = [units[4], units[2], units[5]]  # as 'foresight suggest next' leaves it
+    with desk.transaction() as session:
+        for position, unit_id in enumerate(queue, start=1):
+            session.add(LearningQueue(position=position, unit_id=unit_id, uncertainty=0.9, model="clf-1"))
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("o")
+        await ready(app, pilot)
+        assert [r.id for r in app.query_one(UnitList).rows] == queue
+        await pilot.press("d", "N")  # done with the first; next uncoded in the queue's order
+        assert app.row.id == units[2]
+        await pilot.press("n")
+        assert app.row.id == units[5]
+        await pilot.press("o")
+        await ready(app, pilot)
+        assert app.filters.order == "reading" and len(app.query_one(UnitList).rows) == len(units)

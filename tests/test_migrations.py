@@ -1,0 +1,28 @@
+"""Named migrations bring a store made by an older version up to date, keeping its data."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, inspect, text
+from sqlmodel import select
+
+from foresight.project import Project
+from foresight.store import MIGRATIONS, SchemaMigration, pending_migrations
+
+
+def test_an_older_store_gets_the_tables_it_lacks(project: Project) -> None:
+    with project.transaction() as session:
+        session.add(SchemaMigration(name="kept-row-marker"))
+    with project.engine.begin() as conn:  # the store as 0001_initial left it
+        conn.execute(text("DROP TABLE learning_queue"))
+        conn.execute(text("DROP TABLE suggest_model"))
+        conn.execute(delete(SchemaMigration).where(SchemaMigration.name == "0002_suggest_models"))
+    assert pending_migrations(project.engine) == ["0002_suggest_models"]
+    project.close()
+    reopened = Project.open(project.root)
+    tables = set(inspect(reopened.engine).get_table_names())
+    assert {"suggest_model", "learning_queue"} <= tables
+    assert pending_migrations(reopened.engine) == []
+    with reopened.session() as session:
+        names = set(session.exec(select(SchemaMigration.name)))
+    assert names == {name for name, _ in MIGRATIONS} | {"kept-row-marker"}
+    reopened.close()
