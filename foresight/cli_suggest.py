@@ -11,6 +11,13 @@ from rich.table import Table
 from foresight import suggest
 from foresight.cli_common import CoderOption, JsonOption, actor, err, open_project, out, print_json
 
+EmbeddingsOption = Annotated[
+    bool,
+    typer.Option(
+        "--embeddings", help="Add sentence-embedding features (needs the [embeddings] extra installed)."
+    ),
+]
+
 suggest_app = typer.Typer(
     help="Machine suggestions: keyword rules and a classifier trained on your codings.", no_args_is_help=True
 )
@@ -19,12 +26,15 @@ suggest_app = typer.Typer(
 @suggest_app.command("train")
 def train_command(
     min_positive: Annotated[int, typer.Option(help="Fewest coded units a code needs to be learned.")] = 5,
+    embeddings: EmbeddingsOption = False,
     coder: CoderOption = None,
 ) -> None:
     """Train the classifier on every human coding (codes with too few examples stay with the rules)."""
     project = open_project()
     with err.status("training ..."):
-        info = suggest.train(project, actor=actor(project, coder), min_positive=min_positive)
+        info = suggest.train(
+            project, actor=actor(project, coder), min_positive=min_positive, embeddings=embeddings
+        )
     out.print(f"Trained {info.version} on {info.training_size} coded units: {len(info.codes)} codes learned")
     if info.fallback:
         out.print(
@@ -74,11 +84,12 @@ def run_command(
 def evaluate_command(
     folds: Annotated[int, typer.Option(help="Folds of the cross-validation.")] = 5,
     threshold: Annotated[float, typer.Option(help="Score from which a suggestion counts.")] = 0.5,
+    embeddings: EmbeddingsOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Cross-validate over the coded units: precision, recall, F1 of classifier, rules, combination."""
     with err.status("cross-validating ..."):
-        report = suggest.evaluate(open_project(), folds=folds, threshold=threshold)
+        report = suggest.evaluate(open_project(), folds=folds, threshold=threshold, embeddings=embeddings)
     if as_json:
         print_json(report)
         return

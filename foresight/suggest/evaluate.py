@@ -38,6 +38,7 @@ def cross_validate(
     threshold: float = 0.5,
     seed: int = 0,
     min_positive: int = 5,
+    embeddings: bool = False,
 ) -> Predictions:
     """Out-of-fold predictions of each method for every unit."""
     if len(texts) < folds * 2:
@@ -45,7 +46,7 @@ def cross_validate(
     by_method: dict[str, list[set[str]]] = {m: [set() for _ in texts] for m in METHODS}
     rule_scores = rules.scores(texts)
     for train, test in KFold(n_splits=folds, shuffle=True, random_state=seed).split(texts):
-        model: CodeClassifier | None = CodeClassifier(min_positive=min_positive)
+        model: CodeClassifier | None = CodeClassifier(min_positive=min_positive, embeddings=embeddings)
         try:
             model.fit([texts[i] for i in train], [labels[i] for i in train])  # type: ignore[union-attr]
         except ValueError:
@@ -94,14 +95,22 @@ def scores(predictions: Predictions) -> dict[str, Any]:
     return report
 
 
-def evaluate(project: Project, *, folds: int = 5, threshold: float = 0.5, seed: int = 0) -> dict[str, Any]:
+def evaluate(
+    project: Project, *, folds: int = 5, threshold: float = 0.5, seed: int = 0, embeddings: bool = False
+) -> dict[str, Any]:
     data = training_set(project)
     if not any(data.labels):
         raise ForesightError("no human codings to evaluate against yet: code some units first")
     result = scores(
         cross_validate(
-            data.texts, data.labels, keyword_rules(project), folds=folds, threshold=threshold, seed=seed
+            data.texts,
+            data.labels,
+            keyword_rules(project),
+            folds=folds,
+            threshold=threshold,
+            seed=seed,
+            embeddings=embeddings,
         )
     )
-    result.update(folds=folds, threshold=threshold, seed=seed)
+    result.update(folds=folds, threshold=threshold, seed=seed, embeddings=embeddings)
     return result

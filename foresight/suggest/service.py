@@ -7,15 +7,14 @@ screen or with ``foresight code``) creates a coding with origin ``accepted-sugge
 from __future__ import annotations
 
 import io
-import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import joblib
 import numpy as np
-from joblib import Parallel, delayed
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
@@ -105,15 +104,18 @@ class ModelInfo:
 RULES_ONLY = ModelInfo("rules", None, 0, [], [])
 
 
-def train(project: Project, *, actor: str, min_positive: int = 5) -> ModelInfo:
-    """Train the classifier on every human coding; codes with too few examples stay with the rules."""
+def train(project: Project, *, actor: str, min_positive: int = 5, embeddings: bool = False) -> ModelInfo:
+    """Train the classifier on every human coding; codes with too few examples stay with the rules.
+
+    ``embeddings`` adds sentence-embedding features (the ``[embeddings]`` extra) to the TF-IDF ones.
+    """
     data = training_set(project)
     if not data.unit_ids or not any(data.labels):
         raise ForesightError(
             "no human codings to learn from yet: code some units first ('foresight tui'); "
             "rule suggestions work without training ('foresight suggest run')"
         )
-    model = CodeClassifier(min_positive=min_positive)
+    model = CodeClassifier(min_positive=min_positive, embeddings=embeddings)
     try:
         model.fit(data.texts, data.labels)
     except ValueError as exc:
@@ -167,16 +169,10 @@ def combine(
     return out
 
 
-def _score_slice(
-    texts: list[str], keywords: dict[str, list[str]], model: CodeClassifier | None, chunk: int = 5000
-) -> list[dict[str, tuple[float, str]]]:
-    rules = KeywordRules(keywords)
-    out: list[dict[str, tuple[float, str]]] = []
-    for start in range(0, len(texts), chunk):
-        part = texts[start : start + chunk]
-        proba = model.predict_proba(part) if model is not None else None
-        out += combine(rules.scores(part), proba, list(model.codes_) if model is not None else [])
-    return out
+@cache
+def _rules(keywords: tuple[tuple[str, tuple[str, ...]], ...]) -> KeywordRules:
+    """The matcher for these keywords, built once per process and kept."""
+    return KeywordRules({code: list(words) for code, words in keywords})
 
 
 def score_texts(
@@ -184,27 +180,20 @@ def score_texts(
     keywords: dict[str, list[str]],
     model: CodeClassifier | None,
     *,
-    workers: int | None = None,
+    chunk: int = 5000,
     progress: Progress | None = None,
 ) -> list[dict[str, tuple[float, str]]]:
-    """Per text, code -> (score, source); big batches are spread over the machine's cores."""
-    workers = workers or min(os.cpu_count() or 1, 4)
-    if workers == 1 or len(texts) < 20_000:
-        slices = [texts[i : i + 5000] for i in range(0, len(texts), 5000)]
-        out: list[dict[str, tuple[float, str]]] = []
-        for part in slices:
-            out += _score_slice(part, keywords, model)
-            if progress:
-                progress(len(out), len(texts))
-        return out
-    size = -(-len(texts) // (workers * 4))  # a few slices per worker, so that progress moves
-    slices = [texts[i : i + size] for i in range(0, len(texts), size)]
-    out = []
-    jobs = Parallel(n_jobs=workers, return_as="generator")(
-        delayed(_score_slice)(part, keywords, model) for part in slices
-    )
-    for result in jobs:
-        out += result
+    """Per text, code -> (score, source), a chunk at a time so that progress moves.
+
+    One process: spreading the work over worker processes was measured slower on two cores
+    (each worker loads spaCy's lemma tables and receives the model)."""
+    rules = _rules(tuple((code, tuple(words)) for code, words in sorted(keywords.items())))
+    learned = list(model.codes_) if model is not None else []
+    out: list[dict[str, tuple[float, str]]] = []
+    for start in range(0, len(texts), chunk):
+        part = texts[start : start + chunk]
+        proba = model.predict_proba(part) if model is not None else None
+        out += combine(rules.scores(part), proba, learned)
         if progress:
             progress(len(out), len(texts))
     return out
