@@ -227,6 +227,20 @@ def demo(
         by_period[key] = by_period.get(key, 0) + 1
     periods = ", ".join(f"{k}: {v}" for k, v in sorted(by_period.items()))
     out.print(f"{len(rows)} sources, {report.units} units ({periods}); {report.count('failed')} files failed")
+    if cb:
+        from foresight import suggest
+
+        with err.status("suggesting codes from the codebook's keywords ..."):
+            found = suggest.run(project, threshold=0.5).suggestions
+        counts: dict[tuple[str, str], int] = {}
+        for s in found:
+            counts[(s["code_id"], s["code_name"])] = counts.get((s["code_id"], s["code_name"]), 0) + 1
+        top = Table("code", "name", "units", box=None, title="Most suggested codes (keyword rules)")
+        for (code_id, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]:
+            top.add_row(code_id, name, str(n))
+        out.print(top)
+        units = len({s["unit_id"] for s in found})
+        out.print(f"{len(found)} suggestions on {units} units: accept or reject them in 'foresight tui'")
     out.print(f"Look around: foresight --project {project.root} units --search cluster")
     if report.failed:
         raise typer.Exit(1)

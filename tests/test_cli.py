@@ -5,9 +5,15 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
+
+import typer
+from sqlalchemy import func, select
 
 from foresight.cli import app
+from foresight.project import Project
 from foresight.resources import SAMPLE_CORPUS
+from foresight.store import Coding, Suggestion
 from tests import builders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,11 +69,30 @@ def test_demo_ingests_the_whole_sample_corpus(cli, tmp_path: Path) -> None:  # t
     assert {"pdf", "docx", "html", "txt", "feed", "xlsx"} <= formats
     assert all(s["date"] and "2000-01-01" <= s["date"] <= "2014-12-31" for s in sources)
     assert sum(s["units"] for s in sources) > 200
+    line = next(x for x in result.out.splitlines() if "suggestions on" in x)
+    suggested = int(line.split()[0])
+    with Project.open(tmp_path / "demo").session() as session:
+        assert session.execute(select(func.count(Suggestion.id))).scalar_one() == suggested > 50
+        assert session.execute(select(func.count(Coding.id))).scalar_one() == 0  # suggestions only
 
 
 def test_every_command_has_help() -> None:
-    for command in app.registered_commands:
-        assert command.help or (command.callback and command.callback.__doc__), command.name
+    def walk(command: Any, path: str) -> list[tuple[str, Any]]:
+        found = [(path, command)]
+        if hasattr(command, "commands"):  # a group of commands
+            for name, sub in command.commands.items():
+                found += walk(sub, f"{path} {name}")
+        return found
+
+    commands = walk(typer.main.get_command(app), "foresight")
+    assert {"foresight suggest train", "foresight codebook merge", "foresight tui"} <= {
+        p for p, _ in commands
+    }
+    for path, command in commands:
+        assert (command.help or "").strip(), f"{path} has no help"
+        for param in command.params:
+            if param.param_type_name == "option" and not param.hidden:
+                assert (param.help or "").strip() or param.is_flag, f"{path} {param.opts[0]} has no help"
 
 
 def test_readme_opens_with_the_two_commands_and_ci_runs_the_second() -> None:
