@@ -85,11 +85,21 @@ def evaluate_command(
     folds: Annotated[int, typer.Option(help="Folds of the cross-validation.")] = 5,
     threshold: Annotated[float, typer.Option(help="Score from which a suggestion counts.")] = 0.5,
     embeddings: EmbeddingsOption = False,
+    manual_only: Annotated[
+        bool,
+        typer.Option(
+            "--manual-only",
+            help="Judge only by codes coders applied themselves, not accepted suggestions "
+            "(which favour the method that made them).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Cross-validate over the coded units: precision, recall, F1 of classifier, rules, combination."""
     with err.status("cross-validating ..."):
-        report = suggest.evaluate(open_project(), folds=folds, threshold=threshold, embeddings=embeddings)
+        report = suggest.evaluate(
+            open_project(), folds=folds, threshold=threshold, embeddings=embeddings, manual_only=manual_only
+        )
     if as_json:
         print_json(report)
         return
@@ -100,7 +110,8 @@ def evaluate_command(
         "micro F1",
         "macro F1",
         box=None,
-        title=f"{folds}-fold cross-validation over {report['units']} coded units",
+        title=f"{folds}-fold cross-validation over {report['units']} coded units "
+        + ("(manual codings only)" if manual_only else "(accepted suggestions count as codings)"),
     )
     for method, entry in report["methods"].items():
         m = entry["micro"]

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlmodel import select
 
 from foresight import coding, suggest
@@ -276,3 +276,15 @@ def test_embeddings_add_meaning_to_the_features() -> None:
     predicted = model.predict(texts[200:])
     tp = sum(len(p & t) for p, t in zip(predicted, labels[200:], strict=True))
     assert tp > 0.3 * sum(len(t) for t in labels[200:])
+
+
+def test_evaluate_can_leave_out_accepted_suggestions(coded) -> None:  # type: ignore[no-untyped-def]
+    project, ids, _ = coded
+    with project.transaction() as session:
+        session.execute(
+            update(Coding).where(Coding.unit_id.in_(ids[:100])).values(origin="accepted-suggestion")
+        )
+    everything = suggest.evaluate(project, folds=3)
+    manual = suggest.evaluate(project, folds=3, manual_only=True)
+    assert (everything["units"], everything["truth"]) == (CODED, "human")
+    assert (manual["units"], manual["truth"]) == (CODED - 100, "manual")

@@ -18,7 +18,7 @@ from foresight.errors import ForesightError
 from foresight.project import Project
 from foresight.suggest.classifier import CodeClassifier
 from foresight.suggest.rules import KeywordRules
-from foresight.suggest.service import combine, keyword_rules, training_set
+from foresight.suggest.service import HUMAN, MANUAL, combine, keyword_rules, training_set
 
 METHODS = ("classifier", "rules", "combined")
 
@@ -96,9 +96,17 @@ def scores(predictions: Predictions) -> dict[str, Any]:
 
 
 def evaluate(
-    project: Project, *, folds: int = 5, threshold: float = 0.5, seed: int = 0, embeddings: bool = False
+    project: Project,
+    *,
+    folds: int = 5,
+    threshold: float = 0.5,
+    seed: int = 0,
+    embeddings: bool = False,
+    manual_only: bool = False,
 ) -> dict[str, Any]:
-    data = training_set(project)
+    """Cross-validate. Accepted suggestions count as the truth unless ``manual_only``: they favour
+    the method that suggested them (a coder only accepts what was shown)."""
+    data = training_set(project, origins=MANUAL if manual_only else HUMAN)
     if not any(data.labels):
         raise ForesightError("no human codings to evaluate against yet: code some units first")
     result = scores(
@@ -112,5 +120,11 @@ def evaluate(
             embeddings=embeddings,
         )
     )
-    result.update(folds=folds, threshold=threshold, seed=seed, embeddings=embeddings)
+    result.update(
+        folds=folds,
+        threshold=threshold,
+        seed=seed,
+        embeddings=embeddings,
+        truth="manual" if manual_only else "human",
+    )
     return result

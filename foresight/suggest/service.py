@@ -38,6 +38,7 @@ from foresight.suggest.classifier import CodeClassifier
 from foresight.suggest.rules import KeywordRules
 
 HUMAN = ("manual", "adjudicated", "accepted-suggestion", "carried")
+MANUAL = ("manual", "adjudicated", "carried")  # what coders applied themselves
 Progress = Callable[[int, int], None]  # (done, total)
 
 
@@ -56,13 +57,14 @@ def _codes(session: Session) -> dict[str, Code]:
     return {c.code_id: c for c in rows}
 
 
-def training_set(project: Project) -> LabelledSet:
-    """Units some coder has coded or marked done; a unit's labels are every coder's codes on it."""
+def training_set(project: Project, *, origins: tuple[str, ...] = HUMAN) -> LabelledSet:
+    """Units some coder has coded or marked done; a unit's labels are every coder's codes on it
+    (those of the given origins)."""
     with project.session() as session:
         codes = {c.id: c.code_id for c in _codes(session).values()}
         labels: dict[int, set[str]] = {}
         for unit_id, code_id in session.execute(
-            select(Coding.unit_id, Coding.code_id).where(Coding.origin.in_(HUMAN))
+            select(Coding.unit_id, Coding.code_id).where(Coding.origin.in_(origins))
         ):
             if code_id in codes:
                 labels.setdefault(unit_id, set()).add(codes[code_id])
