@@ -10,13 +10,22 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 from rich.table import Table
 
 from foresight import corpus
 from foresight.cli_codebook import codebook_app
 from foresight.cli_coding import code_command, codings_command, tui_command
-from foresight.cli_common import JsonOption, ProjectOption, err, open_project, out, print_json, state
+from foresight.cli_common import (
+    JsonOption,
+    ProjectOption,
+    err,
+    open_project,
+    out,
+    print_json,
+    progress_bar,
+    state,
+)
 from foresight.cli_suggest import suggest_app
 from foresight.errors import ForesightError
 from foresight.ingest import SOURCE_TYPES, FileOutcome, IngestOptions, IngestReport, ingest
@@ -86,15 +95,7 @@ class _Bar:
 
 
 def run_ingest(project: Project, paths: list[str], options: IngestOptions) -> IngestReport:
-    with Progress(
-        TextColumn("{task.description:>9}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as progress:
+    with progress_bar() as progress:
         report = ingest(project, paths, options, _Bar(progress), strict=_state["debug"])
     if not err.is_terminal:
         for outcome in report.failed:

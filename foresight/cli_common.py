@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from foresight.project import PROJECT_ENV, Project
 
@@ -26,6 +27,19 @@ CoderOption = Annotated[
     str | None,
     typer.Option("--coder", help="Who makes the change (default: default_coder, else your login)."),
 ]
+
+
+def progress_bar(label: str = "{task.description:>9}") -> Progress:
+    """The progress bar long work shows on stderr (nothing when stderr is not a terminal)."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
 
 
 def open_project() -> Project:

@@ -5,11 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from foresight import suggest
-from foresight.cli_common import CoderOption, JsonOption, actor, err, open_project, out, print_json
+from foresight.cli_common import (
+    CoderOption,
+    JsonOption,
+    actor,
+    err,
+    open_project,
+    out,
+    print_json,
+    progress_bar,
+)
 
 EmbeddingsOption = Annotated[
     bool,
@@ -52,15 +60,7 @@ def run_command(
 ) -> None:
     """Suggest codes for units and store them (coders accept or reject them in 'foresight tui')."""
     project = open_project()
-    with Progress(
-        TextColumn("suggesting"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as progress:
+    with progress_bar("suggesting") as progress:
         task = progress.add_task("units", total=None)
         result = suggest.run(
             project,
