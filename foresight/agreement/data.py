@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from foresight.codebook.catalog import require_codebook, tree_order
@@ -89,50 +90,86 @@ def select_codes(session: Session, group: str | None, used: set[int]) -> list[Co
     ]
 
 
-def _ints(rows: Sequence[Sequence[int]], width: int) -> NDArray[np.int64]:
-    flat = np.fromiter((v for row in rows for v in row), dtype=np.int64, count=len(rows) * width)
-    return flat.reshape(len(rows), width)
+def fetch_ints(session: Session, statement: Select[Any], width: int) -> NDArray[np.int64]:
+    """The integer rows of ``statement`` as a rows x ``width`` array, straight from the driver.
+
+    A report reads a million codings; going around the ORM's row objects makes that several
+    times faster. The statement is still built and its parameters bound by SQLAlchemy. On SQLite
+    the rows travel as one string (group_concat), which halves the time again.
+    """
+    connection = session.connection()
+    compiled = statement.compile(dialect=connection.dialect)
+    params = compiled.construct_params()
+    positions = compiled.positiontup
+    args: Any = tuple(params[name] for name in positions) if positions is not None else params
+    sql = str(compiled)
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if connection.dialect.name == "sqlite":
+            joined = " || ' ' || ".join(f'q."{column.name}"' for column in statement.selected_columns)
+            cursor.execute(f"SELECT group_concat({joined}, ' ') FROM ({sql}) AS q", args)
+            text = cursor.fetchone()[0]
+            values = np.array(text.split(), dtype=np.int64) if text else np.empty(0, dtype=np.int64)
+            return values.reshape(-1, width)
+        cursor.execute(sql, args)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if not rows:
+        return np.empty((0, width), dtype=np.int64)
+    return np.array(rows, dtype=np.int64).reshape(len(rows), width)
 
 
 def current_units(session: Session) -> NDArray[np.int64]:
-    rows = session.execute(
-        select(Unit.id).join(Source, Source.id == Unit.source_id).where(Source.current.is_(True))
-    ).scalars()
-    return np.sort(np.fromiter(rows, dtype=np.int64))
+    query = select(Unit.id).join(Source, Source.id == Unit.source_id).where(Source.current.is_(True))
+    return np.sort(fetch_ints(session, query, 1)[:, 0])
+
+
+def _positions(
+    sorted_ids: NDArray[np.int64], ids: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """Where each id sits in ``sorted_ids``, and whether it is there at all."""
+    if len(sorted_ids) == 0:
+        return np.zeros(len(ids), dtype=np.int64), np.zeros(len(ids), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+    return at, sorted_ids[at] == ids
 
 
 def load_decisions(session: Session, coders: Sequence[str], group: str | None = None) -> Decisions:
-    """Each coder's own decisions on the units of current sources (one query per coder and kind)."""
+    """Each coder's own decisions on the units of current sources (two queries per coder)."""
     coders = check_coders(coders)
     current = current_units(session)
-    codings: list[NDArray[np.int64]] = []
-    done: list[NDArray[np.int64]] = []
+    codings, done = [], []
     for coder in coders:
-        rows = session.execute(
-            select(Coding.unit_id, Coding.code_id).where(Coding.coder == coder, Coding.origin != ADJUDICATED)
-        ).all()
-        codings.append(_ints(rows, 2))
-        done.append(
-            np.fromiter(
-                session.execute(
-                    select(UnitState.unit_id).where(UnitState.coder == coder, UnitState.done.is_(True))
-                ).scalars(),
-                dtype=np.int64,
+        codings.append(
+            fetch_ints(
+                session,
+                select(Coding.unit_id, Coding.code_id).where(
+                    Coding.coder == coder, Coding.origin != ADJUDICATED
+                ),
+                2,
             )
         )
-    used = set(np.unique(np.concatenate([c[:, 1] for c in codings])).tolist()) if codings else set()
+        done.append(
+            fetch_ints(
+                session,
+                select(UnitState.unit_id).where(UnitState.coder == coder, UnitState.done.is_(True)),
+                1,
+            )[:, 0]
+        )
+    all_codes = np.concatenate([c[:, 1] for c in codings])
+    used = set(np.nonzero(np.bincount(all_codes))[0].tolist()) if len(all_codes) else set()
     codes = select_codes(session, group, used)
-    finished_ids = [np.union1d(c[:, 0], d) for c, d in zip(codings, done, strict=True)]
-    unit_ids = np.intersect1d(np.unique(np.concatenate(finished_ids)), current)
-    finished = np.zeros((len(unit_ids), len(coders)), dtype=bool)
-    present = np.zeros((len(unit_ids), len(coders), len(codes)), dtype=bool)
-    column = np.full(max([c.row_id for c in codes] + [int(x) for x in used] + [0]) + 1, -1, dtype=np.int64)
+    column = np.full(max([c.row_id for c in codes] + list(used) + [0]) + 1, -1, dtype=np.int64)
     column[[c.row_id for c in codes]] = np.arange(len(codes))
-    for i, (rows, ids) in enumerate(zip(codings, finished_ids, strict=True)):
-        finished[:, i] = np.isin(unit_ids, ids, assume_unique=True)
-        if len(rows) == 0 or len(unit_ids) == 0:
-            continue
-        position = np.minimum(np.searchsorted(unit_ids, rows[:, 0]), len(unit_ids) - 1)
-        keep = (unit_ids[position] == rows[:, 0]) & (column[rows[:, 1]] >= 0)
-        present[position[keep], i, column[rows[keep, 1]]] = True
-    return Decisions(list(coders), codes, unit_ids, finished, present)
+    finished = np.zeros((len(current), len(coders)), dtype=bool)
+    present = np.zeros((len(current), len(coders), len(codes)), dtype=bool)
+    for i, (rows, marked) in enumerate(zip(codings, done, strict=True)):
+        at, found = _positions(current, marked)
+        finished[at[found], i] = True
+        at, found = _positions(current, rows[:, 0])
+        finished[at[found], i] = True
+        keep = found & (column[rows[:, 1]] >= 0)
+        present[at[keep], i, column[rows[keep, 1]]] = True
+    touched = finished.any(axis=1)
+    return Decisions(list(coders), codes, current[touched], finished[touched], present[touched])

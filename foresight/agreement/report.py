@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 from sqlalchemy import select
 
 from foresight.agreement import stats
@@ -133,9 +134,10 @@ def confusion(decisions: Decisions, top: int = 10) -> list[Confusion]:
         rows = decisions.finished[:, i] & decisions.finished[:, j]
         a = decisions.present[rows, i, :]
         b = decisions.present[rows, j, :]
-        only_a = (a & ~b).astype(np.float32)
-        only_b = (b & ~a).astype(np.float32)
-        both_ways = only_a.T @ only_b
+        only_a, only_b = a & ~b, b & ~a
+        both = only_a.any(axis=1) & only_b.any(axis=1)  # only these units can add to a pair
+        left = sparse.csr_matrix(only_a[both], dtype=np.float64)
+        both_ways = (left.T @ sparse.csr_matrix(only_b[both], dtype=np.float64)).toarray()
         total += both_ways + both_ways.T
     upper = np.triu(total, k=1)
     pairs = np.argwhere(upper > 0)
@@ -158,7 +160,7 @@ def compute_report(
     coders = decisions.coders
     n = len(coders)
     judged = decisions.finished.sum(axis=1)
-    present = decisions.present.sum(axis=1, dtype=np.int32)  # units x codes: coders who applied it
+    present = decisions.present.sum(axis=1, dtype=np.int8)  # units x codes: coders who applied it
     o_01, n_0, n_1 = stats.binary_alpha_parts(present, judged)
     alphas = stats.binary_alpha_from_parts(o_01, n_0, n_1)
     complete = decisions.complete

@@ -16,7 +16,7 @@ once (one column per code), which is what a report over a whole codebook needs.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -152,19 +152,29 @@ def fleiss_kappa(data: ArrayLike) -> float:
 # -- many binary (present / absent) decisions at once ---------------------------------------------
 
 
+def _histogram(present: NDArray[Any], coders: int) -> NDArray[np.int64]:
+    """(coders + 1) x columns: how many units had 0, 1, ... ``coders`` coders apply each column."""
+    return np.stack([np.count_nonzero(present == v, axis=0) for v in range(coders + 1)])
+
+
 def binary_alpha_parts(present: ArrayLike, judged: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Per column: disagreeing coincidences o_01 and the pairable values n_0 (absent), n_1 (present).
 
     ``present`` (units x columns) counts the coders who applied the code, ``judged`` (units) the
     coders who finished the unit; units judged by fewer than two coders drop out.
     """
-    k = np.asarray(present, dtype=float)
-    m = np.asarray(judged, dtype=float)
-    pairable = m >= 2
-    k, m = k[pairable], m[pairable]
-    o_01 = ((k * (m[:, None] - k)) / (m - 1)[:, None]).sum(axis=0)
-    n_1 = k.sum(axis=0)
-    n_0 = m.sum() - n_1
+    k = np.asarray(present)
+    m = np.asarray(judged)
+    o_01 = np.zeros(k.shape[1])
+    n_1 = np.zeros(k.shape[1])
+    n_0 = np.zeros(k.shape[1])
+    for coders in np.unique(m[m >= 2]).tolist():  # units grouped by how many coders judged them
+        rows = k if np.all(m == coders) else k[m == coders]
+        hist = _histogram(rows, int(coders))
+        v = np.arange(coders + 1)[:, None]
+        o_01 += (v * (coders - v) * hist).sum(axis=0) / (coders - 1)
+        n_1 += (v * hist).sum(axis=0)
+        n_0 += ((coders - v) * hist).sum(axis=0)
     return o_01, n_0, n_1
 
 
@@ -182,12 +192,14 @@ def binary_alpha(present: ArrayLike, judged: ArrayLike) -> FloatArray:
 
 def binary_fleiss(present: ArrayLike, coders: int) -> FloatArray:
     """Fleiss' kappa per column; ``present`` counts, out of ``coders`` on every unit, who applied it."""
-    k = np.asarray(present, dtype=float)
+    k = np.asarray(present)
     if coders < 2 or k.shape[0] == 0:
         return np.full(k.shape[1], np.nan)
     n = float(coders)
-    p_bar = ((k**2 + (n - k) ** 2).sum(axis=0) / k.shape[0] - n) / (n * (n - 1))
-    share = k.sum(axis=0) / (k.shape[0] * n)
+    hist = _histogram(k, coders)
+    v = np.arange(coders + 1)[:, None]
+    p_bar = (((v**2 + (n - v) ** 2) * hist).sum(axis=0) / k.shape[0] - n) / (n * (n - 1))
+    share = (v * hist).sum(axis=0) / (k.shape[0] * n)
     p_e = share**2 + (1 - share) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(p_e < 1.0, (p_bar - p_e) / (1.0 - p_e), np.nan)
