@@ -294,6 +294,9 @@ def test_disagreements_and_adjudication_keep_each_coders_coding(textbook: tuple[
         f"anna coded unit {units[1]}; adjudicate under another name (e.g. --coder lead) "
         "so that anna's own coding is kept"
     )
+    batch = agreement.assign_batch(project, coders=["cleo", "dan"], n=1, seed=1, actor="lead")
+    with pytest.raises(ForesightError, match=f"cleo codes unit {batch.units[0]}; adjudicate under another"):
+        agreement.adjudicate(project, batch.units[0], [], adjudicator="cleo")  # blind: others' codes hidden
     single = add_source(project, 1)
     coding.mark_done(project, single[0], coder="anna")
     with pytest.raises(ForesightError) as error:

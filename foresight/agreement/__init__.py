@@ -10,6 +10,7 @@ from foresight.agreement.adjudication import (
     Agreed,
     UnitCodings,
     adjudicate,
+    can_adjudicate,
     list_disagreements,
     unit_codings,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "adjudicate",
     "agreement_report",
     "assign_batch",
+    "can_adjudicate",
     "cohen_kappa",
     "compute_report",
     "fleiss_kappa",

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from foresight.agreement.data import ADJUDICATED, check_coders, default_coders
 from foresight.codebook.catalog import find_code
+from foresight.coding import batch_units
 from foresight.errors import ForesightError
 from foresight.project import Project
 from foresight.store import Adjudication, Code, Coding, Source, Unit, UnitState, log_event, utcnow
@@ -148,27 +149,47 @@ def unit_codings(project: Project, unit_id: int, *, exclude: str | None = None) 
     return UnitCodings(unit_id, row.title, row.text, codes, differing, agreed)
 
 
+def adjudication_problem(unit_id: int, coders: Sequence[str], adjudicator: str, in_batch: bool) -> str | None:
+    """Why ``adjudicator`` cannot adjudicate the unit finished by ``coders``; None when they can."""
+    if adjudicator in coders or in_batch:
+        return (
+            f"{adjudicator} {'coded' if adjudicator in coders else 'codes'} unit {unit_id}; adjudicate under "
+            f"another name (e.g. --coder lead) so that {adjudicator}'s own coding is kept"
+        )
+    if len(coders) < 2:
+        who = f" (only {coders[0]})" if coders else ""
+        return f"unit {unit_id} is not double-coded yet{who}: nothing to adjudicate"
+    return None
+
+
+def can_adjudicate(project: Project, unit_id: int, adjudicator: str) -> str | None:
+    """Why ``adjudicator`` cannot adjudicate the unit now (see :func:`adjudicate`); None when they can."""
+    with project.session() as session:
+        coders = sorted(_finished_codes(session, [unit_id], None).get(unit_id, {}))
+        return adjudication_problem(
+            unit_id, coders, adjudicator, unit_id in batch_units(session, adjudicator)
+        )
+
+
 def adjudicate(
     project: Project, unit_id: int, codes: Sequence[str], *, adjudicator: str, note: str = ""
 ) -> Agreed:
     """Record the agreed coding of a unit: exactly ``codes`` (ids or names; none: no code applies).
 
-    The coders are those who finished the unit; the adjudicator must not be one of them, so that
-    each coder's own coding is kept. Adjudicating again replaces the earlier agreed coding.
+    The coders are those who finished the unit. The adjudicator must not be one of them, nor have
+    the unit in a blind batch of their own, so that each coder's own coding is kept. Adjudicating
+    again replaces the earlier agreed coding.
     """
     with project.transaction() as session:
         if session.get(Unit, unit_id) is None:
             raise ForesightError(f"no unit {unit_id} in the project (see 'foresight units')")
         rows = [find_code(session, c, active_only=True) for c in codes]
         coders = sorted(_finished_codes(session, [unit_id], None).get(unit_id, {}))
-        if adjudicator in coders:
-            raise ForesightError(
-                f"{adjudicator} coded unit {unit_id}; adjudicate under another name "
-                f"(e.g. --coder lead) so that {adjudicator}'s own coding is kept"
-            )
-        if len(coders) < 2:
-            who = f" (only {coders[0]})" if coders else ""
-            raise ForesightError(f"unit {unit_id} is not double-coded yet{who}: nothing to adjudicate")
+        problem = adjudication_problem(
+            unit_id, coders, adjudicator, unit_id in batch_units(session, adjudicator)
+        )
+        if problem:
+            raise ForesightError(problem)
         session.execute(delete(Coding).where(Coding.unit_id == unit_id, Coding.origin == ADJUDICATED))
         session.flush()
         chosen = sorted({c.id: c for c in rows}.values(), key=lambda c: c.id or 0)

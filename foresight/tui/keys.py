@@ -19,6 +19,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "code_memo": ("M", "memo on the highlighted code"),
     "done": ("d", "mark this unit done (with no code), or not done"),
     "filter": ("f", "filter units: source, type, period, code, status, text"),
+    "adjudicate": ("A", "adjudicate a double-coded unit: each coder's codes, record the agreed ones"),
     "help": ("question_mark", "this help"),
     "quit": ("q", "quit (position and filter are kept)"),
 }
