@@ -126,7 +126,10 @@ def report_command(
         return
     kappa = "Cohen κ" if len(report.coders) == 2 else "Fleiss κ"
     table = Table("code", "name", *report.coders, "agree", "alpha", kappa, "verdict", box=None)
+    unused = [c.code for c in report.codes if not any(c.applied.values()) and c.alpha is None]
     for c in report.codes:
+        if c.code in unused:
+            continue
         k = c.cohen_kappa if len(report.coders) == 2 else c.fleiss_kappa
         table.add_row(
             c.code,
@@ -138,6 +141,11 @@ def report_command(
             f"[{VERDICT_STYLE[c.verdict]}]{c.verdict}[/]",
         )
     out.print(table)
+    if unused:
+        shown = ", ".join(unused[:8]) + (", …" if len(unused) > 8 else "")
+        out.print(
+            f"{len(unused)} codes no coder applied (alpha undefined): {shown}", markup=False, soft_wrap=True
+        )
     o = report.overall
     out.print(
         f"{report.units} units finished by {', '.join(report.coders)} "
