@@ -137,6 +137,12 @@ def test_report_on_the_textbook_example(textbook: tuple[Project, list[int]]) -> 
     report = agreement.agreement_report(project, coders=["anna", "ben"])
     trend = by_code(report)[CODE]
     assert report.units == report.alpha_units == 50
+    frame = report.codes_frame()  # for a notebook
+    assert frame.set_index("code").loc[CODE, ["applied_anna", "applied_ben", "verdict"]].tolist() == [
+        25,
+        30,
+        "not reliable",
+    ]
     assert trend.applied == {"anna": 25, "ben": 30}
     assert trend.agreement == pytest.approx(0.7)
     assert round(trend.cohen_kappa, 3) == 0.4
@@ -195,6 +201,11 @@ def test_a_unit_a_coder_has_not_finished_is_missing_not_absent(book: Project) ->
     trend = by_code(report)[CODE]
     assert trend.alpha == pytest.approx(agreement.krippendorff_alpha(data))
     assert trend.applied == {"anna": 2, "ben": 2, "cleo": 1}  # over the 4 units all finished
+    assert trend.note is None
+    coding.apply_code(book, units[4], "FC.DRIVER", coder="anna")  # varies only where cleo is missing
+    driver = by_code(agreement.agreement_report(book, coders=["anna", "ben", "cleo"]))["FC.DRIVER"]
+    assert driver.alpha is not None and driver.fleiss_kappa is None
+    assert driver.note == "no variation on the units every coder finished: kappa is undefined"
     assert trend.fleiss_kappa == pytest.approx(agreement.fleiss_kappa(data[:4]))
 
 
@@ -344,6 +355,8 @@ def test_agreement_commands(cli, textbook: tuple[Project, list[int]], tmp_path: 
         "batch of theirs); ask for --n 56 or fewer\n"
     )
     assert len(extra) == 10
+    batches = json.loads(cli(*p, "agreement", "batches", "--json").out)
+    assert [(b["id"], b["coders"], b["units"], b["seed"]) for b in batches] == [(1, ["anna", "ben"], 4, 1)]
 
     data = json.loads(cli(*p, "agreement", "report", "--json").out)  # the newest batch's coders
     assert data["coders"] == ["anna", "ben"] and data["units"] == 50

@@ -114,7 +114,8 @@ class AgreementReport:
                 )
 
 
-def _note(units: int, pairable: int, n_0: float, n_1: float) -> str | None:
+def _note(units: int, pairable: int, n_0: float, n_1: float, kappa_defined: bool = True) -> str | None:
+    """Why a statistic of a code is undefined (null); None when every one that applies is defined."""
     if pairable == 0:
         return "no unit finished by two of the coders"
     if n_1 == 0:
@@ -123,6 +124,8 @@ def _note(units: int, pairable: int, n_0: float, n_1: float) -> str | None:
         return "no variation: every coder applied it to every unit"
     if units == 0:
         return "no unit finished by every coder: only alpha is defined"
+    if not kappa_defined:
+        return "no variation on the units every coder finished: kappa is undefined"
     return None
 
 
@@ -189,7 +192,13 @@ def compute_report(
                 cohen_kappa=_value(cohen[index]),
                 fleiss_kappa=_value(fleiss[index]),
                 verdict=verdict(alpha, thresholds),
-                note=_note(units, pairable, n_0[index], n_1[index]),
+                note=_note(
+                    units,
+                    pairable,
+                    n_0[index],
+                    n_1[index],
+                    not math.isnan((cohen if n == 2 else fleiss)[index]),
+                ),
             )
         )
     overall_alpha = _value(float(stats.binary_alpha_from_parts(o_01.sum(), n_0.sum(), n_1.sum())))
