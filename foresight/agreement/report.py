@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 from sqlalchemy import select
 
 from foresight.agreement import stats
@@ -131,6 +130,8 @@ def _note(units: int, pairable: int, n_0: float, n_1: float, kappa_defined: bool
 
 def confusion(decisions: Decisions, top: int = 10) -> list[Confusion]:
     """Code pairs most often confused: on a unit both coders finished, one used A, the other B only."""
+    from scipy import sparse  # only here: the command line starts faster without it
+
     k = len(decisions.codes)
     total = np.zeros((k, k), dtype=np.float64)
     for i, j in combinations(range(len(decisions.coders)), 2):
