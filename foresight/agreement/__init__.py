@@ -11,6 +11,7 @@ from foresight.agreement.adjudication import (
     UnitCodings,
     adjudicate,
     can_adjudicate,
+    disputed_units,
     list_disagreements,
     unit_codings,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "can_adjudicate",
     "cohen_kappa",
     "compute_report",
+    "disputed_units",
     "fleiss_kappa",
     "fleiss_kappa_from_counts",
     "krippendorff_alpha",

@@ -124,6 +124,18 @@ def list_disagreements(
     ]
 
 
+def disputed_units(project: Project, *, exclude: str | None = None) -> set[int]:
+    """Units that two or more coders finished with different codes (``exclude``: not counting them)."""
+    with project.session() as session:
+        found = _finished_codes(session, None, None)
+    disputed = set()
+    for unit_id, by_coder in found.items():
+        sets = [frozenset(codes) for coder, codes in by_coder.items() if coder != exclude]
+        if len(sets) >= 2 and len(set(sets)) > 1:
+            disputed.add(unit_id)
+    return disputed
+
+
 def unit_codings(project: Project, unit_id: int, *, exclude: str | None = None) -> UnitCodings:
     """Each coder's own codes on one unit (``exclude``: leave this coder out), and the agreed coding."""
     with project.session() as session:

@@ -61,3 +61,20 @@ async def test_a_coder_cannot_adjudicate_a_unit_of_their_own_batch(desk: Project
         )
     with desk.session() as session:
         assert session.exec(select(Adjudication)).all() == []
+
+
+async def test_the_lead_filters_the_units_where_coders_differ(desk: Project) -> None:
+    from foresight.queue import Filters
+
+    units = [u["id"] for u in corpus.list_units(desk)]
+    coding.apply_code(desk, units[1], "FC.TREND", coder="anna")  # ben: FC.DRIVER
+    coding.apply_code(desk, units[2], "FC.TREND", coder="anna")  # ben: FC.TREND too, no dispute
+    app = CodingApp(desk, "lead")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        app.filters = Filters(status="disputed")
+        app.load(app.filters, None)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [r.id for r in app.query_one("#units").rows] == [units[1]]
+        assert "status=disputed" in str(app.query_one("#status").render())
