@@ -14,6 +14,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from foresight import corpus
+from foresight.cli_agreement import agreement_app
 from foresight.cli_codebook import codebook_app
 from foresight.cli_coding import code_command, codings_command, tui_command
 from foresight.cli_common import (
@@ -43,6 +44,7 @@ app.command("code")(code_command)
 app.command("codings")(codings_command)
 app.command("tui")(tui_command)
 app.add_typer(suggest_app, name="suggest")
+app.add_typer(agreement_app, name="agreement")
 _state = state
 
 

@@ -36,6 +36,14 @@ class IngestSettings:
 
 
 @dataclass(frozen=True)
+class AgreementSettings:
+    """Krippendorff's thresholds: alpha from ``reliable`` up is reliable, from ``tentative`` tentative."""
+
+    reliable: float = 0.8
+    tentative: float = 0.667
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     name: str
     database_url: str | None = None
@@ -44,6 +52,7 @@ class ProjectConfig:
     periods: tuple[Period, ...] = ()
     ingest: IngestSettings = field(default_factory=IngestSettings)
     tui_keys: dict[str, str] = field(default_factory=dict)  # action -> key, over the defaults
+    agreement: AgreementSettings = field(default_factory=AgreementSettings)
 
     def period_of(self, day: dt.date | None) -> str | None:
         """The name of the first period containing ``day``; ``None`` for an unknown date."""
@@ -91,6 +100,12 @@ min_unit_chars = {defaults.min_unit_chars}
 max_file_mb = {defaults.max_file_mb:g}
 # Units whose 64-bit SimHash differs in at most this many bits are near-duplicates.
 near_duplicate_bits = {defaults.near_duplicate_bits}
+
+[agreement]
+# Verdicts on Krippendorff's alpha: from reliable up a code is reliable, from tentative up
+# it supports tentative conclusions only, below that it is not reliable.
+reliable = 0.8
+tentative = 0.667
 
 # The coders' screen: remap keys by action, e.g.
 # [tui.keys]
@@ -149,8 +164,19 @@ def load_config(path: Path) -> ProjectConfig:
     keys = (raw.get("tui") or {}).get("keys") or {}
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError(f'{path}: [tui.keys] maps actions to keys, e.g. next = "j"')
+    agreement_raw = raw.get("agreement", {})
+    try:
+        agreement = AgreementSettings(
+            reliable=float(agreement_raw.get("reliable", AgreementSettings.reliable)),
+            tentative=float(agreement_raw.get("tentative", AgreementSettings.tentative)),
+        )
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"{path}: [agreement] holds a value that is not a number ({exc})") from None
+    if not -1.0 <= agreement.tentative <= agreement.reliable <= 1.0:
+        raise ConfigError(f"{path}: [agreement] needs -1 <= tentative <= reliable <= 1")
     return ProjectConfig(
         tui_keys=dict(keys),
+        agreement=agreement,
         name=str(raw.get("name", path.parent.name)),
         database_url=os.environ.get(DATABASE_ENV) or raw.get("database_url") or None,
         default_coder=raw.get("default_coder") or None,

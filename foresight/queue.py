@@ -14,13 +14,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from foresight.agreement.adjudication import disputed_units
 from foresight.codebook.catalog import active_codebook, tree_order
 from foresight.coding import batch_units
 from foresight.project import Project
 from foresight.store import Code, Coding, LearningQueue, Memo, Source, Suggestion, Unit, UnitState
 
-STATUSES = ("uncoded", "coded", "suggested", "batch", "done")
 ORDERS = ("reading", "learning")  # learning: the units 'foresight suggest next' chose, in its order
+STATUSES = ("uncoded", "coded", "suggested", "batch", "done", "disputed")  # disputed: coders differ
 PREVIEW = 120
 
 
@@ -126,6 +127,9 @@ def load_rows(project: Project, coder: str, filters: Filters | None = None) -> l
         rows = [r for r in rows if filters.code in r.codes]
     if filters.status == "batch":
         rows = [r for r in rows if r.in_batch]
+    elif filters.status == "disputed":  # for the adjudicator: units where the other coders differ
+        disputed = disputed_units(project, exclude=coder)
+        rows = [r for r in rows if r.id in disputed]
     elif filters.status:
         rows = [r for r in rows if r.status == filters.status]
     return rows

@@ -230,6 +230,22 @@ class BatchUnit(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id", primary_key=True, index=True)
 
 
+class Adjudication(SQLModel, table=True):
+    """The agreed coding of a double-coded unit: decided by whom, over whose codings, when.
+
+    The agreed codes themselves are codings with origin ``adjudicated`` under the adjudicator's
+    name; an adjudication with no such coding says that no code applies. Each coder's own codings
+    stay as they were.
+    """
+
+    __tablename__ = "adjudication"
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+    adjudicator: str
+    coders: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    note: str = ""
+    decided_at: dt.datetime = Field(default_factory=utcnow)
+
+
 class Event(SQLModel, table=True):
     """The append-only log: who did what, when."""
 
@@ -257,9 +273,14 @@ def _suggest_models(conn: Connection) -> None:
         table.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
 
 
+def _adjudication(conn: Connection) -> None:
+    Adjudication.__table__.create(conn)  # type: ignore[attr-defined]
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", _initial),
     ("0002_suggest_models", _suggest_models),
+    ("0003_adjudication", _adjudication),
 ]
 
 

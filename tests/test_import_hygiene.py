@@ -16,6 +16,7 @@ CORE = [
     "foresight.codebook.edits",
     "foresight.coding",
     "foresight.queue",
+    "foresight.agreement",
 ]
 
 

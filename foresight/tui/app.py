@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from foresight import coding
+from foresight import agreement, coding
 from foresight.errors import ForesightError
 from foresight.project import Project
 from foresight.queue import (
@@ -34,7 +34,7 @@ from foresight.queue import (
 )
 from foresight.store import Source, Unit
 from foresight.tui.keys import RECENT_KEYS, keymap, shown
-from foresight.tui.screens import FilterScreen, HelpScreen, MemoScreen
+from foresight.tui.screens import AdjudicateScreen, FilterScreen, HelpScreen, MemoScreen
 from foresight.tui.widgets import Palette, PaletteCode, UnitList, UnitPanel
 
 Loaded = tuple[list[Row], int | None, set[int], int, set[int]]
@@ -339,6 +339,29 @@ class CodingApp(App[None]):
 
         current = coding.get_memo(self.project, "code", code.row_id, coder=self.coder)
         self.push_screen(MemoScreen(f"Memo on code {code.id} {code.name}", current), keep)
+
+    def action_adjudicate(self) -> None:
+        row = self.row
+        if row is None:
+            return
+        problem = agreement.can_adjudicate(self.project, row.id, self.coder)
+        if problem:
+            self.notify(problem, severity="error", timeout=6)
+            return
+        unit = agreement.unit_codings(self.project, row.id)
+
+        def keep(codes: list[str] | None) -> None:
+            if codes is None:
+                return
+            agreed = self.guarded(agreement.adjudicate, self.project, row.id, codes, adjudicator=self.coder)
+            if agreed is None:
+                return
+            self.refresh_unit()
+            self.saved(row.id)
+            self.update_status()
+            self.notify(f"agreed on {', '.join(agreed.codes) or 'no code'}", timeout=2)
+
+        self.push_screen(AdjudicateScreen(unit, {c.id: c.name for c in self.codes}), keep)
 
     def action_filter(self) -> None:
         with self.project.session() as session:

@@ -20,6 +20,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "done": ("d", "mark this unit done (with no code), or not done"),
     "filter": ("f", "filter units: source, type, period, code, status, text; reading or learning order"),
     "order": ("o", "switch between reading order and the learning queue ('foresight suggest next')"),
+    "adjudicate": ("A", "adjudicate a double-coded unit: each coder's codes, record the agreed ones"),
     "help": ("question_mark", "this help"),
     "quit": ("q", "quit (position and filter are kept)"),
 }

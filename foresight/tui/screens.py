@@ -1,4 +1,4 @@
-"""Modal screens: help, memo and filter; each returns a typed result with ``dismiss``."""
+"""Modal screens: help, memo, filter and adjudication; each returns a typed result with ``dismiss``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
+from foresight.agreement import UnitCodings
 from foresight.queue import STATUSES, Filters
 from foresight.tui.keys import ACTIONS, shown
 
@@ -133,6 +134,64 @@ class FilterScreen(ModalScreen[Filters | None]):
                 order=self._value("order") or "reading",
             )
         )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AdjudicateScreen(ModalScreen[list[str] | None]):
+    """Each coder's codes on a unit; choose the agreed ones (ctrl+s records them, Esc cancels).
+
+    Chosen at first: the agreed coding when there is one, else the codes every coder applied.
+    """
+
+    BINDINGS = [Binding("ctrl+s", "save", "save"), Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, unit: UnitCodings, names: dict[str, str]) -> None:
+        super().__init__()
+        self.unit = unit
+        self.names = names
+
+    def compose(self) -> ComposeResult:
+        unit = self.unit
+        used: dict[str, list[str]] = {}
+        for coder, codes in unit.codes.items():
+            for code in codes:
+                used.setdefault(code, []).append(coder)
+        if unit.adjudication is not None:
+            for code in unit.adjudication.codes:
+                used.setdefault(code, [])
+            chosen = set(unit.adjudication.codes)
+        else:
+            chosen = {code for code, coders in used.items() if len(coders) == len(unit.codes)}
+        table = Table(box=None, show_header=False, pad_edge=False)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for coder, codes in unit.codes.items():
+            table.add_row(coder, ", ".join(codes) or "(no code)")
+        if unit.adjudication is not None:
+            agreed = ", ".join(unit.adjudication.codes) or "no code"
+            table.add_row("agreed", f"{agreed} (by {unit.adjudication.by})")
+        with Vertical(id="adjudicate"):
+            yield Label(f"Adjudicate unit {unit.unit_id}   (Space choose · ctrl+s record · Esc cancel)")
+            yield Static(table)
+            yield SelectionList[str](
+                *[
+                    (
+                        f"{code}  {self.names.get(code, '')}  ({', '.join(coders) or 'agreed'})",
+                        code,
+                        code in chosen,
+                    )
+                    for code, coders in used.items()
+                ],
+                id="agreed",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    def action_save(self) -> None:
+        self.dismiss(list(self.query_one(SelectionList).selected))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
