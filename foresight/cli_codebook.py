@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from foresight.cli_common import CoderOption, JsonOption, actor, open_project, out, print_json
+from foresight.cli_common import CoderOption, JsonOption, actor, err, open_project, out, print_json
 from foresight.codebook import (
     CodeSpec,
     code_details,
@@ -35,6 +35,15 @@ def import_command(
     project = open_project()
     loaded = import_codebook(project, file, actor=actor(project, coder))
     out.print(f"Loaded codebook {loaded.name!r}: {loaded.codes} codes", soft_wrap=True)
+    if loaded.gaps:
+        err.print(
+            f"{len(loaded.gaps)} gap{'s' * (len(loaded.gaps) != 1)} (coders get less help; "
+            f"'foresight codebook validate {file}' lists them), "
+            f"first: {loaded.gaps[0]}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @codebook_app.command("export")
@@ -94,14 +103,21 @@ def show_command(code: CodeArg, as_json: JsonOption = False) -> None:
 
 @codebook_app.command("validate")
 def validate_command(file: Annotated[Path, typer.Argument(help="A codebook file (.yaml or .qdc).")]) -> None:
-    """List every problem in a codebook file, each with its line; exit 1 if there is any."""
+    """List every problem in a codebook file, each with its line; exit 1 if one stops it loading.
+
+    Gaps (a code without a definition, a name used under two parents) are listed too; they do
+    not stop the codebook loading."""
     spec, problems = read_codebook_file(file)
     for problem in problems:
         typer.echo(problem.render(str(file)))
-    if problems:
-        typer.echo(f"{len(problems)} problems", err=True)
+    errors = sum(p.is_error for p in problems)
+    gaps = len(problems) - errors
+    gap_text = f"{gaps} gap{'s' * (gaps != 1)}"
+    if errors:
+        typer.echo(f"{errors} problem{'s' * (errors != 1)}" + (f", {gap_text}" if gaps else ""), err=True)
         raise typer.Exit(1)
-    out.print(f"{file}: valid, {len(spec.codes)} codes in {len(spec.groups)} groups", soft_wrap=True)
+    found = f", {gap_text}" if gaps else ""
+    out.print(f"{file}: valid, {len(spec.codes)} codes in {len(spec.groups)} groups{found}", soft_wrap=True)
 
 
 @codebook_app.command("add")

@@ -93,7 +93,7 @@ def test_every_validation_problem_is_listed_with_its_line(cli, tmp_path: Path) -
         "bad.yaml:8: duplicate code name 'alpha' (first on line 6)",
         "bad.yaml:9: code D: unknown parent 'NOPE'",
         "bad.yaml:10: code E: parents form a cycle (E -> F -> E)",
-        "bad.yaml:12: code G: missing definition",
+        "bad.yaml:12: code G: missing definition (a gap: the codebook loads)",
         "bad.yaml:13: code H: bad colour 'blue' (use #rrggbb)",
         "bad.yaml:14: code I: unknown group 'XX'",
         "bad.yaml:14: code I: unknown field 'defintion'",
@@ -101,7 +101,7 @@ def test_every_validation_problem_is_listed_with_its_line(cli, tmp_path: Path) -
     result = cli("codebook", "validate", str(path))
     assert result.code == 1
     assert f"{path}:10: code E: parents form a cycle (E -> F -> E)" in result.out.splitlines()
-    assert result.err.strip() == f"{len(result.out.splitlines())} problems"
+    assert result.err.strip() == f"{len(result.out.splitlines()) - 1} problems, 1 gap"
 
 
 def test_invalid_codebook_is_refused_with_its_first_problem(project: Project, tmp_path: Path) -> None:
@@ -110,7 +110,7 @@ def test_invalid_codebook_is_refused_with_its_first_problem(project: Project, tm
     with pytest.raises(ForesightError) as caught:
         import_codebook(project, path, actor="test")
     assert str(caught.value) == (
-        f"{path}:7: duplicate code id 'A' (first on line 6) (and 7 more problems; "
+        f"{path}:7: duplicate code id 'A' (first on line 6) (and 6 more problems; "
         f"run 'foresight codebook validate {path}')"
     )
     with project.session() as session:

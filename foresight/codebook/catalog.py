@@ -7,7 +7,7 @@ in them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ class LoadedCodebook:
     name: str
     version: int
     codes: int
+    gaps: list[str] = field(default_factory=list)  # what the codebook lacks, each with its line
 
 
 def file_format(path: Path) -> str:
@@ -49,6 +50,7 @@ def read_codebook_file(path: Path) -> tuple[CodebookSpec, list[Problem]]:
 
 
 def _raise_problems(path: Path, problems: list[Problem]) -> None:
+    problems = [p for p in problems if p.is_error]
     if problems:
         more = f" (and {len(problems) - 1} more problems; run 'foresight codebook validate {path}')"
         raise ForesightError(problems[0].render(str(path)) + (more if len(problems) > 1 else ""))
@@ -124,7 +126,8 @@ def import_codebook(project: Project, path: str | Path, *, actor: str) -> Loaded
     _raise_problems(file, problems)
     with project.transaction() as session:
         book = store_spec(session, spec, actor=actor, source=str(file))
-    return LoadedCodebook(book.id, book.name, book.version, len(spec.codes))  # type: ignore[arg-type]
+    gaps = [p.render(str(file)) for p in problems if not p.is_error]
+    return LoadedCodebook(book.id, book.name, book.version, len(spec.codes), gaps)  # type: ignore[arg-type]
 
 
 def codes_of(session: Session, book: Codebook) -> list[Code]:
@@ -190,10 +193,13 @@ def find_code(session: Session, ref: str, *, book: Codebook | None = None, activ
     """The code of the active codebook whose id is ``ref``, or whose name is (any case)."""
     book = book or require_codebook(session)
     query = select(Code).where(Code.codebook_id == book.id)
-    code = (
-        session.execute(query.where(Code.code_id == ref)).scalars().first()
-        or session.execute(query.where(func.lower(Code.name) == ref.strip().lower())).scalars().first()
-    )
+    code = session.execute(query.where(Code.code_id == ref)).scalars().first()
+    if code is None:
+        named = list(session.execute(query.where(func.lower(Code.name) == ref.strip().lower())).scalars())
+        if len(named) > 1:  # codebooks from other tools may repeat a name in several branches
+            ids = ", ".join(sorted(c.code_id for c in named))
+            raise ForesightError(f"several codes are named {ref!r} ({ids}): give the id")
+        code = named[0] if named else None
     if code is None:
         raise ForesightError(f"no code {ref!r} in codebook {book.name!r} (see 'foresight codebook list')")
     if active_only and code.status != "active":

@@ -77,9 +77,15 @@ class Problem:
 
     line: int | None
     message: str
+    severity: str = "error"  # error: the codebook cannot be loaded; gap: it can, with less help for coders
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def render(self, path: str) -> str:
-        return f"{path}:{self.line}: {self.message}" if self.line else f"{path}: {self.message}"
+        text = self.message if self.is_error else f"{self.message} (a gap: the codebook loads)"
+        return f"{path}:{self.line}: {text}" if self.line else f"{path}: {text}"
 
 
 REQUIRED_TEXT = ("definition", "use_when", "not_when", "example")
@@ -89,7 +95,8 @@ def validate(spec: CodebookSpec, *, complete: bool = True) -> list[Problem]:
     """Every problem in the codebook: duplicates, unknown groups and parents, cycles, gaps.
 
     ``complete`` also asks for the fields the shipped codebook promises for every code (when to
-    use it, when not to, an example, keywords); imported codebooks need only a definition.
+    use it, when not to, an example, keywords). Missing texts are gaps, not errors: codebooks
+    from other QDA tools rarely carry a definition for every code, and they still load.
     """
     problems: list[Problem] = []
     group_ids: dict[str, GroupSpec] = {}
@@ -119,23 +126,28 @@ def validate(spec: CodebookSpec, *, complete: bool = True) -> list[Problem]:
             problems.append(Problem(code.line, f"{where}: missing name"))
         elif code.name.casefold() in names:
             first = names[code.name.casefold()]
+            # the same name under different parents (an "Other" in several branches, as other QDA
+            # tools allow) is a gap: coders pick such codes by id; under one parent it is an error
+            severity = "gap" if first.parent != code.parent else "error"
             problems.append(
-                Problem(code.line, f"duplicate code name {code.name!r} (first on line {first.line})")
+                Problem(
+                    code.line, f"duplicate code name {code.name!r} (first on line {first.line})", severity
+                )
             )
         else:
             names[code.name.casefold()] = code
         if code.group and spec.groups and code.group not in group_ids:
             problems.append(Problem(code.line, f"{where}: unknown group {code.group!r}"))
         if not code.definition.strip():
-            problems.append(Problem(code.line, f"{where}: missing definition"))
+            problems.append(Problem(code.line, f"{where}: missing definition", "gap"))
         if complete:
             for key in REQUIRED_TEXT[1:]:
                 if not getattr(code, key).strip():
-                    problems.append(Problem(code.line, f"{where}: missing {key}"))
+                    problems.append(Problem(code.line, f"{where}: missing {key}", "gap"))
             if not code.keywords:
-                problems.append(Problem(code.line, f"{where}: no keywords"))
+                problems.append(Problem(code.line, f"{where}: no keywords", "gap"))
             if spec.groups and not code.group:
-                problems.append(Problem(code.line, f"{where}: missing group"))
+                problems.append(Problem(code.line, f"{where}: missing group", "gap"))
         if not COLOUR.match(code.colour):
             problems.append(Problem(code.line, f"{where}: bad colour {code.colour!r} (use #rrggbb)"))
     for code in spec.codes:
