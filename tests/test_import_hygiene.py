@@ -16,6 +16,8 @@ CORE = [
     "foresight.codebook.edits",
     "foresight.coding",
     "foresight.queue",
+    "foresight.cooccurrence",
+    "foresight.cooccurrence.output",
 ]
 
 

@@ -1,0 +1,166 @@
+"""The co-occurrence commands: `cooccurrence` (and its `units`), `trends`, `network`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from foresight.cli_common import JsonOption, open_project, out, print_json
+from foresight.cooccurrence import Codings, Filters, cooccurrence, supporting_units
+from foresight.cooccurrence.output import check_figure_path, write_csv, write_heatmap, write_xlsx
+
+cooccurrence_app = typer.Typer(
+    help="Which codes meet in the same units: counts and the c-coefficient (0..1).",
+    invoke_without_command=True,
+)
+
+CoderSel = Annotated[str | None, typer.Option("--coder", help="Count this coder's codings only.")]
+AdjudicatedSel = Annotated[bool, typer.Option("--adjudicated", help="Count adjudicated codings only.")]
+ConsensusSel = Annotated[
+    int | None,
+    typer.Option("--consensus", metavar="K", help="Count a code where at least K coders applied it."),
+]
+AllSel = Annotated[bool, typer.Option("--all", help="Count every coder's codings (union; the default).")]
+PeriodSel = Annotated[
+    list[str] | None, typer.Option("--period", help="Only units of this period (repeatable).")
+]
+SourceTypeSel = Annotated[
+    list[str] | None, typer.Option("--source-type", help="Only sources of this type (repeatable).")
+]
+ActorTypeSel = Annotated[
+    list[str] | None, typer.Option("--actor-type", help="Only sources of this actor type (repeatable).")
+]
+SourceSel = Annotated[
+    list[int] | None, typer.Option("--source", help="Only this source's units (repeatable).")
+]
+
+
+def selection(
+    coder: str | None,
+    adjudicated: bool,
+    consensus: int | None,
+    all_: bool,
+    period: list[str] | None = None,
+    source_type: list[str] | None = None,
+    actor_type: list[str] | None = None,
+    source: list[int] | None = None,
+) -> tuple[Codings, Filters]:
+    if all_ and (coder is not None or adjudicated or consensus is not None):
+        Codings(coder="", adjudicated=True)  # raises the one message about choosing one
+    codings = Codings(coder=coder, adjudicated=adjudicated, consensus=consensus)
+    filters = Filters(
+        periods=tuple(period or ()),
+        source_types=tuple(source_type or ()),
+        actor_types=tuple(actor_type or ()),
+        sources=tuple(source or ()),
+    )
+    return codings, filters
+
+
+@cooccurrence_app.callback()
+def cooccurrence_command(
+    ctx: typer.Context,
+    coder: CoderSel = None,
+    adjudicated: AdjudicatedSel = False,
+    consensus: ConsensusSel = None,
+    all_: AllSel = False,
+    period: PeriodSel = None,
+    source_type: SourceTypeSel = None,
+    actor_type: ActorTypeSel = None,
+    source: SourceSel = None,
+    rows: Annotated[str | None, typer.Option("--rows", help="Code group down the side (e.g. MT).")] = None,
+    cols: Annotated[str | None, typer.Option("--cols", help="Code group across the top (e.g. EI).")] = None,
+    min_count: Annotated[int, typer.Option("--min-count", help="Leave out pairs with fewer units.")] = 1,
+    all_pairs: Annotated[
+        bool, typer.Option("--all-pairs", help="Every pair, also those never together.")
+    ] = False,
+    stats: Annotated[bool, typer.Option("--stats", help="Shares n_ab/n_a, lift and Fisher's p.")] = False,
+    top: Annotated[int, typer.Option("--top", help="Rows of the table printed.")] = 30,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the pairs to this CSV file.")] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="Write pairs and matrices to this XLSX.")
+    ] = None,
+    heatmap: Annotated[
+        Path | None, typer.Option("--heatmap", help="Draw the c matrix (.png or .pdf).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Count the units each pair of codes shares and their c-coefficient, strongest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if heatmap is not None:
+        check_figure_path(heatmap)
+    codings, filters = selection(coder, adjudicated, consensus, all_, period, source_type, actor_type, source)
+    result = cooccurrence(open_project(), codings, filters, rows=rows, cols=cols)
+    written = []
+    if csv is not None:
+        written.append(f"{write_csv(result, csv, min_count=min_count, all_pairs=all_pairs)} pairs to {csv}")
+    if xlsx is not None:
+        written.append(
+            f"{write_xlsx(result, xlsx, min_count=min_count, all_pairs=all_pairs)} pairs to {xlsx}"
+        )
+    if heatmap is not None:
+        written.append(f"a {write_heatmap(result, heatmap)}-code heatmap to {heatmap}")
+    if as_json:
+        print_json(result.as_json(min_count=min_count, all_pairs=all_pairs, stats=stats))
+        return
+    pairs = result.pairs(min_count=min_count, all_pairs=all_pairs, stats=stats)
+    described = result.filters.describe()
+    where = (
+        "; " + ", ".join(f"{k} {', '.join(map(str, v))}" for k, v in described.items()) if described else ""
+    )
+    out.print(
+        f"Co-occurrence over {result.units} coded units ({result.codings.label()}{where})", soft_wrap=True
+    )
+    columns = ["code a", "code b", "n_a", "n_b", "n_ab", "c"]
+    if stats:
+        columns += ["n_ab/n_a", "n_ab/n_b", "lift", "p", ""]
+    table = Table(*columns, box=None)
+    for p in pairs[:top]:
+        cells = [p["code_a"], p["code_b"], str(p["n_a"]), str(p["n_b"]), str(p["n_ab"]), f"{p['c']:.3f}"]
+        if stats:
+            cells += [
+                f"{p['share_a']:.2f}",
+                f"{p['share_b']:.2f}",
+                f"{p['lift']:.2f}",
+                f"{p['p']:.3g}",
+                "unbalanced" if p["unbalanced"] else "",
+            ]
+        table.add_row(*cells)
+    out.print(table)
+    more = f" (showing {top}; --top N for more)" if len(pairs) > top else ""
+    out.print(f"{len(pairs)} pairs{more}")
+    for line in written:
+        out.print(f"Wrote {line}", soft_wrap=True)
+
+
+@cooccurrence_app.command("units")
+def units_command(
+    code_a: Annotated[str, typer.Argument(help="A code id or name.")],
+    code_b: Annotated[str, typer.Argument(help="Another code id or name.")],
+    coder: CoderSel = None,
+    adjudicated: AdjudicatedSel = False,
+    consensus: ConsensusSel = None,
+    all_: AllSel = False,
+    period: PeriodSel = None,
+    source_type: SourceTypeSel = None,
+    actor_type: ActorTypeSel = None,
+    source: SourceSel = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The units where both codes are applied, with text, source and date, for in-depth reading."""
+    codings, filters = selection(coder, adjudicated, consensus, all_, period, source_type, actor_type, source)
+    rows = supporting_units(open_project(), code_a, code_b, codings, filters)
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        where = f"source {r['source_id']} {r['source']} · {r['date'] or 'no date'}"
+        out.print(f"[bold]unit {r['unit_id']}[/] · {escape(where)}", soft_wrap=True)
+        out.print(r["text"], markup=False, soft_wrap=True)
+        out.print()
+    out.print(f"{len(rows)} units carry both {code_a} and {code_b} ({codings.label()})")
