@@ -11,7 +11,9 @@ from rich.table import Table
 
 from foresight.cli_common import JsonOption, open_project, out, print_json
 from foresight.cooccurrence import Codings, Filters, cooccurrence, supporting_units
+from foresight.cooccurrence.bursts import bursts
 from foresight.cooccurrence.output import check_figure_path, write_csv, write_heatmap, write_xlsx
+from foresight.cooccurrence.trends import TrendSettings, trends
 
 cooccurrence_app = typer.Typer(
     help="Which codes meet in the same units: counts and the c-coefficient (0..1).",
@@ -164,3 +166,132 @@ def units_command(
         out.print(r["text"], markup=False, soft_wrap=True)
         out.print()
     out.print(f"{len(rows)} units carry both {code_a} and {code_b} ({codings.label()})")
+
+
+def trends_command(
+    start: Annotated[str | None, typer.Option("--from", help="First period (default: the first).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last period (default: the last).")] = None,
+    coder: CoderSel = None,
+    adjudicated: AdjudicatedSel = False,
+    consensus: ConsensusSel = None,
+    all_: AllSel = False,
+    source_type: SourceTypeSel = None,
+    actor_type: ActorTypeSel = None,
+    source: SourceSel = None,
+    c_threshold: Annotated[
+        float | None,
+        typer.Option("--c-threshold", help="A pair's mean c above this is high (default: median)."),
+    ] = None,
+    share_threshold: Annotated[
+        float | None,
+        typer.Option("--share-threshold", help="A code's mean share above this is high (default: median)."),
+    ] = None,
+    growth_threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--growth-threshold", help="Mean growth per period above this is growing (default: median)."
+        ),
+    ] = None,
+    time_weight: Annotated[float, typer.Option("--time-weight", help="Yoon's time weight tw.")] = 0.05,
+    min_count: Annotated[int, typer.Option("--min-count", help="Fewest units over the window.")] = 2,
+    min_sources: Annotated[int, typer.Option("--min-sources", help="Fewest distinct sources.")] = 2,
+    top: Annotated[int, typer.Option("--top", help="Rows of each table printed.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Rank code pairs and codes by their change between periods: strong and weak signals."""
+    codings, filters = selection(coder, adjudicated, consensus, all_, None, source_type, actor_type, source)
+    settings = TrendSettings(
+        time_weight=time_weight,
+        c_threshold=c_threshold,
+        share_threshold=share_threshold,
+        growth_threshold=growth_threshold,
+        min_count=min_count,
+        min_sources=min_sources,
+    )
+    report = trends(open_project(), codings, filters, start=start, end=end, settings=settings)
+    if as_json:
+        print_json(report)
+        return
+    used = report["settings"]
+    out.print(
+        f"Trends over {', '.join(report['periods'])} ({codings.label()}); "
+        f"high c > {used['c_threshold']:.3f}, growing > {used['growth_threshold']:.3f} per period",
+        soft_wrap=True,
+    )
+
+    def growth(item: dict) -> str:  # type: ignore[type-arg]
+        return "new" if item["novel"] else ("-" if item["growth"] is None else f"{item['growth']:+.2f}")
+
+    table = Table(
+        "class",
+        "code a",
+        "code b",
+        *[f"c {p}" for p in report["periods"]],
+        "Δc",
+        "growth",
+        "sources",
+        box=None,
+    )
+    table.columns[0].no_wrap = True
+    for item in report["pairs"][:top]:
+        table.add_row(
+            item["class"],
+            item["code_a"],
+            item["code_b"],
+            *[f"{item['c'][p]:.3f}" for p in report["periods"]],
+            f"{item['c_change']:+.3f}",
+            growth(item),
+            str(len(item["evidence"]["sources"])),
+        )
+    out.print(table)
+    codes = Table("class", "code", *[f"n {p}" for p in report["periods"]], "growth", "sources", box=None)
+    codes.columns[0].no_wrap = True
+    for item in report["codes"][:top]:
+        codes.add_row(
+            item["class"],
+            item["code"],
+            *[str(item["n"][p]) for p in report["periods"]],
+            growth(item),
+            str(len(item["evidence"]["sources"])),
+        )
+    out.print(codes)
+    out.print(
+        f"{len(report['pairs'])} pairs and {len(report['codes'])} codes on at least {used['min_sources']} "
+        "sources; read a pair's units with 'foresight cooccurrence units CODE_A CODE_B'",
+        soft_wrap=True,
+    )
+
+
+def bursts_command(
+    by: Annotated[str, typer.Option("--by", help="Batches: year or month.")] = "year",
+    s: Annotated[float, typer.Option("--s", help="Burst rate as a multiple of the base rate.")] = 2.0,
+    gamma: Annotated[
+        float, typer.Option("--gamma", help="Cost of entering a burst, times ln(batches).")
+    ] = 1.0,
+    coder: CoderSel = None,
+    adjudicated: AdjudicatedSel = False,
+    consensus: ConsensusSel = None,
+    all_: AllSel = False,
+    source_type: SourceTypeSel = None,
+    actor_type: ActorTypeSel = None,
+    source: SourceSel = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Bursts of single codes over time (Kleinberg's two-state automaton over years or months)."""
+    codings, filters = selection(coder, adjudicated, consensus, all_, None, source_type, actor_type, source)
+    report = bursts(open_project(), codings, filters, by=by, s=s, gamma=gamma)
+    if as_json:
+        print_json(report)
+        return
+    table = Table("code", "burst", "units", "share", box=None)
+    for item in report["codes"]:
+        for run in item["bursts"]:
+            span = run["start"] if run["start"] == run["end"] else f"{run['start']}..{run['end']}"
+            table.add_row(item["code"], span, str(run["units"]), f"{run['share']:.0%}")
+    out.print(table)
+    with_bursts = sum(bool(item["bursts"]) for item in report["codes"])
+    out.print(
+        f"{with_bursts} of {len(report['codes'])} codes burst over {len(report['batches'])} batches by {by} "
+        f"({report['batches'][0]}..{report['batches'][-1]}); {report['undated_units']} units without a date",
+        soft_wrap=True,
+    )

@@ -18,6 +18,8 @@ CORE = [
     "foresight.queue",
     "foresight.cooccurrence",
     "foresight.cooccurrence.output",
+    "foresight.cooccurrence.trends",
+    "foresight.cooccurrence.bursts",
 ]
 
 

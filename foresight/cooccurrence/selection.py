@@ -48,6 +48,16 @@ class Codings:
             return {"consensus": self.consensus}
         return {"all": True}
 
+    def flags(self) -> str:
+        """The command-line flags that choose these codings (with a leading space), or ''."""
+        if self.coder is not None:
+            return f" --coder {self.coder}"
+        if self.adjudicated:
+            return " --adjudicated"
+        if self.consensus is not None:
+            return f" --consensus {self.consensus}"
+        return ""
+
     def label(self) -> str:
         if self.coder is not None:
             return f"coder {self.coder}"
