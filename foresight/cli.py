@@ -17,7 +17,7 @@ from foresight import corpus
 from foresight.cli_codebook import codebook_app
 from foresight.cli_coding import code_command, codings_command, tui_command
 from foresight.cli_common import JsonOption, ProjectOption, err, open_project, out, print_json, state
-from foresight.cli_cooccurrence import bursts_command, cooccurrence_app, trends_command
+from foresight.cli_cooccurrence import bursts_command, cooccurrence_app, network_command, trends_command
 from foresight.cli_suggest import suggest_app
 from foresight.errors import ForesightError
 from foresight.ingest import SOURCE_TYPES, FileOutcome, IngestOptions, IngestReport, ingest
@@ -38,6 +38,7 @@ app.add_typer(suggest_app, name="suggest")
 app.add_typer(cooccurrence_app, name="cooccurrence")
 app.command("trends")(trends_command)
 app.command("bursts")(bursts_command)
+app.command("network")(network_command)
 _state = state
 
 

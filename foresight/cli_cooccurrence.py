@@ -9,11 +9,13 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from foresight.cli_common import JsonOption, open_project, out, print_json
+from foresight.cli_common import JsonOption, err, open_project, out, print_json
 from foresight.cooccurrence import Codings, Filters, cooccurrence, supporting_units
 from foresight.cooccurrence.bursts import bursts
+from foresight.cooccurrence.network import draw, igraph_installed, network, write_graph
 from foresight.cooccurrence.output import check_figure_path, write_csv, write_heatmap, write_xlsx
 from foresight.cooccurrence.trends import TrendSettings, trends
+from foresight.errors import ForesightError
 
 cooccurrence_app = typer.Typer(
     help="Which codes meet in the same units: counts and the c-coefficient (0..1).",
@@ -295,3 +297,79 @@ def bursts_command(
         f"({report['batches'][0]}..{report['batches'][-1]}); {report['undated_units']} units without a date",
         soft_wrap=True,
     )
+
+
+def network_command(
+    coder: CoderSel = None,
+    adjudicated: AdjudicatedSel = False,
+    consensus: ConsensusSel = None,
+    all_: AllSel = False,
+    period: PeriodSel = None,
+    source_type: SourceTypeSel = None,
+    actor_type: ActorTypeSel = None,
+    source: SourceSel = None,
+    threshold: Annotated[float, typer.Option("--threshold", help="Keep edges with c at least this.")] = 0.1,
+    min_count: Annotated[
+        int, typer.Option("--min-count", help="Keep edges with at least this many units.")
+    ] = 2,
+    communities: Annotated[
+        str,
+        typer.Option("--communities", help="auto (Infomap, else Louvain) | infomap | spinglass | louvain"),
+    ] = "auto",
+    k: Annotated[
+        int | None, typer.Option("--k", help="Spin Glass: communities (default: Infomap's count).")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random steps.")] = 1,
+    graphml: Annotated[Path | None, typer.Option("--graphml", help="Write the network as GraphML.")] = None,
+    gexf: Annotated[Path | None, typer.Option("--gexf", help="Write the network as GEXF (Gephi).")] = None,
+    draw_to: Annotated[Path | None, typer.Option("--draw", help="Draw the network (.png or .pdf).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The code co-occurrence network and its communities, with their codes, ties and units."""
+    if draw_to is not None:
+        check_figure_path(draw_to)
+    for path, kind in ((graphml, ".graphml"), (gexf, ".gexf")):
+        if path is not None and path.suffix.lower() != kind:
+            raise ForesightError(f"{path}: --{kind[1:]} writes a {kind} file")
+    codings, filters = selection(coder, adjudicated, consensus, all_, period, source_type, actor_type, source)
+    if communities == "auto" and not igraph_installed():
+        err.print(
+            "igraph is not installed: communities by Louvain; pip install 'foresight[network]' for Infomap"
+        )
+    result = network(
+        open_project(),
+        codings,
+        filters,
+        threshold=threshold,
+        min_count=min_count,
+        method=communities,
+        k=k,
+        seed=seed,
+    )
+    written = []
+    for path in (graphml, gexf):
+        if path is not None:
+            write_graph(result.graph, path)
+            written.append(str(path))
+    if draw_to is not None:
+        draw(result.graph, draw_to, seed=seed)
+        written.append(str(draw_to))
+    if as_json:
+        print_json(result.as_json())
+        return
+    out.print(
+        f"{result.graph.number_of_nodes()} codes, {result.graph.number_of_edges()} ties "
+        f"with c >= {threshold:g} ({codings.label()}); "
+        f"{len(result.communities)} communities by {result.method}",
+        soft_wrap=True,
+    )
+    for community in result.communities:
+        codes = ", ".join(c["id"] for c in community["codes"])
+        ties = "; ".join(f"{t['code_a']}-{t['code_b']} {t['c']:.2f}" for t in community["ties"])
+        out.print(
+            f"{community['id']}. {codes} | {community['units']} units" + (f" | ties {ties}" if ties else ""),
+            soft_wrap=True,
+            markup=False,
+        )
+    for path in written:
+        out.print(f"Wrote {path}", soft_wrap=True)

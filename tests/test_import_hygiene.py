@@ -20,6 +20,7 @@ CORE = [
     "foresight.cooccurrence.output",
     "foresight.cooccurrence.trends",
     "foresight.cooccurrence.bursts",
+    "foresight.cooccurrence.network",
 ]
 
 
