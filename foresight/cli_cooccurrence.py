@@ -191,11 +191,12 @@ def trends_command(
     growth_threshold: Annotated[
         float | None,
         typer.Option(
-            "--growth-threshold", help="Mean growth per period above this is growing (default: median)."
+            "--growth-threshold",
+            help="Growth per period above this is growing (default: the time weight's tilt).",
         ),
     ] = None,
     time_weight: Annotated[float, typer.Option("--time-weight", help="Yoon's time weight tw.")] = 0.05,
-    min_count: Annotated[int, typer.Option("--min-count", help="Fewest units over the window.")] = 2,
+    min_count: Annotated[int, typer.Option("--min-count", help="Fewest units over the window.")] = 3,
     min_sources: Annotated[int, typer.Option("--min-sources", help="Fewest distinct sources.")] = 2,
     top: Annotated[int, typer.Option("--top", help="Rows of each table printed.")] = 20,
     as_json: JsonOption = False,
@@ -234,7 +235,8 @@ def trends_command(
         "sources",
         box=None,
     )
-    table.columns[0].no_wrap = True
+    for column in table.columns[:3]:
+        column.no_wrap = True
     for item in report["pairs"][:top]:
         table.add_row(
             item["class"],
@@ -247,7 +249,7 @@ def trends_command(
         )
     out.print(table)
     codes = Table("class", "code", *[f"n {p}" for p in report["periods"]], "growth", "sources", box=None)
-    codes.columns[0].no_wrap = True
+    codes.columns[0].no_wrap = codes.columns[1].no_wrap = True
     for item in report["codes"][:top]:
         codes.add_row(
             item["class"],
@@ -370,6 +372,11 @@ def network_command(
             f"{community['id']}. {codes} | {community['units']} units" + (f" | ties {ties}" if ties else ""),
             soft_wrap=True,
             markup=False,
+        )
+    if result.isolated:
+        out.print(
+            f"{len(result.isolated)} codes have no tie at this threshold: {', '.join(result.isolated)}",
+            soft_wrap=True,
         )
     for path in written:
         out.print(f"Wrote {path}", soft_wrap=True)

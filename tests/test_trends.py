@@ -32,12 +32,12 @@ def units_of(plan: list[tuple[list[str], int]], titles: list[str]) -> list[tuple
 def crafted(project: Project) -> Project:
     early = units_of(
         [(["A", "B"], 1), (["C", "D"], 3), (["E", "F"], 1), (["E"], 3), (["F"], 3)]
-        + [(["G", "H"], 1), (["G"], 4), (["H"], 4)],
+        + [(["G", "H"], 2), (["G"], 4), (["H"], 4)],
         EARLY,
     )
     late = units_of(
         [(["A", "B"], 4), (["C", "D"], 3), (["E", "F"], 3), (["E"], 3), (["F"], 3)]
-        + [(["G", "H"], 1), (["G"], 4), (["H"], 4), (["I", "J"], 2)],
+        + [(["G", "H"], 2), (["G"], 4), (["H"], 4), (["I", "J"], 3)],
         LATE,
     )
     long_report = [("long", {"ana": ["MT.K", "MT.L"]})] * 5
@@ -84,13 +84,17 @@ def test_each_class_of_the_emergence_map(crafted: Project) -> None:
     assert weak["c_change"] == pytest.approx(1 / 3 - 1 / 7, abs=1e-6)
     novel = pairs[("MT.I", "MT.J")]
     assert (novel["novel"], novel["growth"]) == (True, None)
-    # ranked: new pairs first, then by growth
-    assert [(p["code_a"], p["code_b"]) for p in report["pairs"]][:3] == [
+    # ranked by the change of c, then by growth
+    assert [(p["code_a"], p["code_b"]) for p in report["pairs"]] == [
         ("MT.I", "MT.J"),
-        ("MT.A", "MT.B"),
         ("MT.E", "MT.F"),
+        ("MT.A", "MT.B"),
+        ("MT.C", "MT.D"),
+        ("MT.G", "MT.H"),
     ]
+    # the level splits at the median of the pairs' mean c; growth at a flat series' tilt
     assert report["settings"]["c_threshold"] == pytest.approx(0.5)
+    assert report["settings"]["growth_threshold"] == pytest.approx(1 / 0.95 - 1)
 
 
 def test_fixed_thresholds_and_one_source_allowed(crafted: Project) -> None:
@@ -143,11 +147,11 @@ def test_trends_cli(crafted: Project, cli) -> None:  # type: ignore[no-untyped-d
     table = cli("--project", str(crafted.root), "trends")
     assert table.code == 0, table.err
     assert table.out.splitlines()[0] == (
-        "Trends over 2000-2006, 2007-2014 (all coders (union)); high c > 0.500, growing > 0.684 per period"
+        "Trends over 2000-2006, 2007-2014 (all coders (union)); high c > 0.500, growing > 0.053 per period"
     )
     rows = [line.split() for line in table.out.splitlines()]
     assert ["strong", "signal", "MT.A", "MT.B", "1.000", "1.000", "+0.000", "+2.37", "5"] in rows
-    assert ["weak", "signal", "MT.I", "MT.J", "0.000", "1.000", "+1.000", "new", "2"] in rows
+    assert ["weak", "signal", "MT.I", "MT.J", "0.000", "1.000", "+1.000", "new", "3"] in rows
 
 
 # ---------------------------------------------------------------- bursts

@@ -121,7 +121,8 @@ def detect_communities(
 class Network:
     graph: nx.Graph
     method: str
-    communities: list[dict[str, Any]] = field(default_factory=list)
+    communities: list[dict[str, Any]] = field(default_factory=list)  # of two codes or more
+    isolated: list[str] = field(default_factory=list)  # codes without a tie above the threshold
     settings: dict[str, Any] = field(default_factory=dict)
     codings: dict[str, Any] = field(default_factory=dict)
     filters: dict[str, Any] = field(default_factory=dict)
@@ -135,6 +136,7 @@ class Network:
             "nodes": self.graph.number_of_nodes(),
             "edges": self.graph.number_of_edges(),
             "communities": self.communities,
+            "isolated": self.isolated,
         }
 
 
@@ -170,15 +172,21 @@ def network(
     seed: int = 1,
     ties: int = 3,
 ) -> Network:
-    """The code network of a selection and its communities; each community lists its codes, its
-    strongest ties and its units (those carrying at least two of its codes)."""
+    """The code network of a selection and its communities of two codes or more; each lists its
+    codes, its strongest ties and its units (those carrying at least two of its codes). Codes
+    without a tie above the threshold are listed apart (community 0 in the graph)."""
     selection = load(project, codings, filters)
     if not len(selection.units):
         raise ForesightError(f"no coded units in this selection ({selection.codings.label()})")
     graph = code_graph(from_selection(selection), threshold=threshold, min_count=min_count)
     used, found = detect_communities(graph, method, k=k, seed=seed)
+    isolated = sorted(
+        (c for c in graph.nodes if graph.degree(c) == 0), key=lambda c: (-graph.nodes[c]["n"], c)
+    )
+    for code in isolated:
+        graph.nodes[code]["community"] = 0
     communities = []
-    for number, members in enumerate(found, start=1):
+    for number, members in enumerate((c for c in found if not set(c) <= set(isolated)), start=1):
         for code in members:
             graph.nodes[code]["community"] = number
         communities.append({"id": number, **_describe(graph, members, selection, ties)})
@@ -186,6 +194,7 @@ def network(
         graph=graph,
         method=used,
         communities=communities,
+        isolated=isolated,
         settings={"threshold": threshold, "min_count": min_count, "k": k, "seed": seed},
         codings=selection.codings.describe(),
         filters=selection.filters.describe(),

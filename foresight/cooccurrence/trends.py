@@ -10,7 +10,8 @@ units in period j. With the time weight tw,
 and an item's growth is the mean per-period growth rate of its DoV (DoD beside it). Each item
 is placed on an emergence map: its level (a pair's mean c over the periods; a code's mean
 share of the coded units) against its growth, split at thresholds (by default the medians, as
-Yoon does): high and growing = strong signal, low but growing = weak signal, high and flat =
+Yoon does, for the level; for growth, the tilt the time weight alone gives a flat series):
+high and growing = strong signal, low but growing = weak signal, high and flat =
 established, low and flat = latent. An item absent before the last period is novel and counts
 as growing. Evidence counts distinct sources, so one long report cannot make a trend.
 """
@@ -41,8 +42,10 @@ class TrendSettings:
     time_weight: float = 0.05  # Yoon (2012)
     c_threshold: float | None = None  # a pair's mean c above this is "high"
     share_threshold: float | None = None  # a code's mean share of coded units above this is "high"
-    growth_threshold: float | None = None  # mean DoV growth per period above this is "growing"
-    min_count: int = 2  # fewest units over the window for an item to be ranked
+    # mean DoV growth per period above this is "growing"; None: the growth a flat series gets
+    # from the time weight alone, so that "growing" means growing faster than the weighting
+    growth_threshold: float | None = None
+    min_count: int = 3  # fewest units over the window for an item to be ranked
     min_sources: int = 2  # fewest distinct sources over the window for an item to be ranked
 
 
@@ -205,15 +208,12 @@ def trends(
     code_items = [i for i in code_items if enough(i, unit_rows[i["_col"]])]
     pair_items = [i for i in pair_items if enough(i, pair_rows[i["_cols"]])]
 
-    def growths(items: list[dict[str, Any]]) -> list[float]:
-        return [i["growth"] for i in items if i["growth"] is not None]
-
+    flat = growth_rate(weights.tolist()) or 0.0  # a constant TF / NN, tilted by the time weight only
     used = {
         "time_weight": settings.time_weight,
         "c_threshold": _threshold(settings.c_threshold, [i["level"] for i in pair_items]),
         "share_threshold": _threshold(settings.share_threshold, [i["level"] for i in code_items]),
-        "growth_threshold": _threshold(settings.growth_threshold, growths(pair_items)),
-        "code_growth_threshold": _threshold(settings.growth_threshold, growths(code_items)),
+        "growth_threshold": flat if settings.growth_threshold is None else settings.growth_threshold,
         "min_count": settings.min_count,
         "min_sources": settings.min_sources,
     }
@@ -243,8 +243,9 @@ def trends(
         return item
 
     def rank(item: dict[str, Any]) -> tuple[Any, ...]:
-        growth = item["growth"] if item["growth"] is not None else -np.inf
-        return (not item["novel"], -growth, -item.get("c_change", 0.0), -item["level"])
+        """Pairs by the change of c, then growth; codes by growth (new ones first)."""
+        growth = np.inf if item["novel"] else (item["growth"] if item["growth"] is not None else -np.inf)
+        return (-item.get("c_change", 0.0), -growth, -item["level"])
 
     chosen = selection.codings.flags()
     pair_items = [
@@ -260,7 +261,7 @@ def trends(
         finish(
             i,
             unit_rows[i["_col"]],
-            ("share_threshold", "code_growth_threshold"),
+            ("share_threshold", "growth_threshold"),
             f"foresight cooccurrence units {i['code']} {i['code']}{chosen}",
         )
         for i in code_items
