@@ -374,9 +374,7 @@ def network_command(
             markup=False,
         )
     if result.isolated:
-        out.print(
-            f"{len(result.isolated)} codes have no tie at this threshold: {', '.join(result.isolated)}",
-            soft_wrap=True,
-        )
+        shown = ", ".join(result.isolated[:10]) + (", …" if len(result.isolated) > 10 else "")
+        out.print(f"{len(result.isolated)} codes without a tie at this threshold: {shown}", soft_wrap=True)
     for path in written:
         out.print(f"Wrote {path}", soft_wrap=True)

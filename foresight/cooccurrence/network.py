@@ -68,7 +68,8 @@ def _to_igraph(graph: nx.Graph, igraph: Any) -> Any:
 def detect_communities(
     graph: nx.Graph, method: str = "auto", *, k: int | None = None, seed: int = 1
 ) -> tuple[str, list[set[str]]]:
-    """The method used and the communities (sets of node names), largest first.
+    """The method used and the communities (sets of node names), largest first; a code without
+    a tie is a community of its own, listed last.
 
     ``auto`` is Infomap when igraph is installed and Louvain otherwise. ``spinglass`` runs on
     the main component with at most ``k`` communities (default: as many as Infomap finds
@@ -86,6 +87,10 @@ def detect_communities(
     random.seed(seed)
     if igraph is not None:
         igraph.set_random_number_generator(random)
+    alone = [{v} for v in graph.nodes if graph.degree(v) == 0]
+    graph = graph.subgraph([v for v in graph.nodes if graph.degree(v) > 0])
+    if graph.number_of_nodes() == 0:
+        return method, alone
     if method == "louvain":
         found = nx.community.louvain_communities(graph, weight="weight", seed=seed)
     elif method == "infomap":
@@ -114,6 +119,7 @@ def detect_communities(
             found = parts + [set(c) for c in components[1:]]
     communities = [set(c) for c in found if c]
     communities.sort(key=lambda c: (-len(c), sorted(c)))
+    communities += alone
     return method, communities
 
 
@@ -210,7 +216,8 @@ def write_graph(graph: nx.Graph, path: Path) -> None:
 
 
 def draw(graph: nx.Graph, path: Path, *, seed: int = 1) -> None:
-    """The network as a PNG or PDF: node size by n, edge width by c, colour by community."""
+    """The network as a PNG or PDF: node size by n, edge width by c, colour by community; codes
+    without a tie are left out of the drawing (not of the exported graph)."""
     from foresight.cooccurrence.output import check_figure_path
 
     check_figure_path(path)
@@ -219,14 +226,22 @@ def draw(graph: nx.Graph, path: Path, *, seed: int = 1) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    tied = (
+        graph.subgraph([v for v in graph.nodes if graph.degree(v) > 0]) if graph.number_of_edges() else graph
+    )
     fig, ax = plt.subplots(figsize=(10, 8))
-    layout = nx.spring_layout(graph, weight="weight", seed=seed)
-    sizes = [80 + 12 * graph.nodes[v]["n"] ** 0.8 for v in graph.nodes]
-    colours = [graph.nodes[v].get("community", 0) for v in graph.nodes]
-    widths = [0.5 + 4 * graph.edges[e]["weight"] for e in graph.edges]
-    nx.draw_networkx_edges(graph, layout, ax=ax, width=widths, alpha=0.5, edge_color="#777777")
-    nx.draw_networkx_nodes(graph, layout, ax=ax, node_size=sizes, node_color=colours, cmap="tab20")
-    nx.draw_networkx_labels(graph, layout, ax=ax, font_size=7)
+    layout = nx.spring_layout(tied, weight="weight", seed=seed)
+    sizes = [80 + 12 * tied.nodes[v]["n"] ** 0.8 for v in tied.nodes]
+    colours = [tied.nodes[v].get("community", 0) for v in tied.nodes]
+    widths = [0.5 + 4 * tied.edges[e]["weight"] for e in tied.edges]
+    nx.draw_networkx_edges(tied, layout, ax=ax, width=widths, alpha=0.5, edge_color="#777777")
+    nx.draw_networkx_nodes(
+        tied, layout, ax=ax, node_size=sizes, node_color=colours, cmap="tab20", vmin=0, vmax=19
+    )
+    nx.draw_networkx_labels(tied, layout, ax=ax, font_size=7)
+    left_out = graph.number_of_nodes() - tied.number_of_nodes()
+    if left_out:
+        ax.set_title(f"{left_out} codes without a tie are not drawn", fontsize=8)
     ax.set_axis_off()
     fig.tight_layout()
     fig.savefig(path)
