@@ -130,3 +130,13 @@ def test_network_errors(two_clusters: Project, cli, tmp_path: Path) -> None:  # 
         1,
         f"Error: {tmp_path / 'n.xml'}: --graphml writes a .graphml file\n",
     )
+
+
+def test_codes_without_a_tie_are_listed_apart(two_clusters: Project, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("--project", str(two_clusters.root), "network", "--threshold", "0.9", "--json")
+    data = json.loads(result.out)
+    assert [[c["id"] for c in community["codes"]] for community in data["communities"]] == [
+        ["EI.E", "EI.F"],
+        ["MT.A", "MT.B"],
+    ]
+    assert data["isolated"] == ["EI.D", "MT.C"]
