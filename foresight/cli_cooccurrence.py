@@ -117,6 +117,8 @@ def cooccurrence_command(
     where = (
         "; " + ", ".join(f"{k} {', '.join(map(str, v))}" for k, v in described.items()) if described else ""
     )
+    if rows is not None or cols is not None:
+        where += f"; {rows or 'all codes'} x {cols or rows or 'all codes'}"
     out.print(
         f"Co-occurrence over {result.units} coded units ({result.codings.label()}{where})", soft_wrap=True
     )
