@@ -10,10 +10,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from foresight.cli_common import JsonOption, err, open_project, out, print_json
-from foresight.cooccurrence import Codings, Filters, cooccurrence, supporting_units
+from foresight.cooccurrence import Codings, Cooccurrence, Filters, cooccurrence, supporting_units
 from foresight.cooccurrence.bursts import bursts
 from foresight.cooccurrence.network import draw, igraph_installed, network, write_graph
 from foresight.cooccurrence.output import check_figure_path, write_csv, write_heatmap, write_xlsx
+from foresight.cooccurrence.slices import cooccurrence_by, slices_json
 from foresight.cooccurrence.trends import TrendSettings, trends
 from foresight.errors import ForesightError
 
@@ -65,53 +66,18 @@ def selection(
     return codings, filters
 
 
-@cooccurrence_app.callback()
-def cooccurrence_command(
-    ctx: typer.Context,
-    coder: CoderSel = None,
-    adjudicated: AdjudicatedSel = False,
-    consensus: ConsensusSel = None,
-    all_: AllSel = False,
-    period: PeriodSel = None,
-    source_type: SourceTypeSel = None,
-    actor_type: ActorTypeSel = None,
-    source: SourceSel = None,
-    rows: Annotated[str | None, typer.Option("--rows", help="Code group down the side (e.g. MT).")] = None,
-    cols: Annotated[str | None, typer.Option("--cols", help="Code group across the top (e.g. EI).")] = None,
-    min_count: Annotated[int, typer.Option("--min-count", help="Leave out pairs with fewer units.")] = 1,
-    all_pairs: Annotated[
-        bool, typer.Option("--all-pairs", help="Every pair, also those never together.")
-    ] = False,
-    stats: Annotated[bool, typer.Option("--stats", help="Shares n_ab/n_a, lift and Fisher's p.")] = False,
-    top: Annotated[int, typer.Option("--top", help="Rows of the table printed.")] = 30,
-    csv: Annotated[Path | None, typer.Option("--csv", help="Write the pairs to this CSV file.")] = None,
-    xlsx: Annotated[
-        Path | None, typer.Option("--xlsx", help="Write pairs and matrices to this XLSX.")
-    ] = None,
-    heatmap: Annotated[
-        Path | None, typer.Option("--heatmap", help="Draw the c matrix (.png or .pdf).")
-    ] = None,
-    as_json: JsonOption = False,
+def show_table(
+    result: Cooccurrence,
+    rows: str | None,
+    cols: str | None,
+    *,
+    min_count: int,
+    all_pairs: bool,
+    stats: bool,
+    top: int,
+    slice_label: str | None = None,
 ) -> None:
-    """Count the units each pair of codes shares and their c-coefficient, strongest first."""
-    if ctx.invoked_subcommand is not None:
-        return
-    if heatmap is not None:
-        check_figure_path(heatmap)
-    codings, filters = selection(coder, adjudicated, consensus, all_, period, source_type, actor_type, source)
-    result = cooccurrence(open_project(), codings, filters, rows=rows, cols=cols)
-    written = []
-    if csv is not None:
-        written.append(f"{write_csv(result, csv, min_count=min_count, all_pairs=all_pairs)} pairs to {csv}")
-    if xlsx is not None:
-        written.append(
-            f"{write_xlsx(result, xlsx, min_count=min_count, all_pairs=all_pairs)} pairs to {xlsx}"
-        )
-    if heatmap is not None:
-        written.append(f"a {write_heatmap(result, heatmap)}-code heatmap to {heatmap}")
-    if as_json:
-        print_json(result.as_json(min_count=min_count, all_pairs=all_pairs, stats=stats))
-        return
+    """The pairs table, under a line saying which codings, filters and slice it counts."""
     pairs = result.pairs(min_count=min_count, all_pairs=all_pairs, stats=stats)
     described = result.filters.describe()
     where = (
@@ -119,6 +85,8 @@ def cooccurrence_command(
     )
     if rows is not None or cols is not None:
         where += f"; {rows or 'all codes'} x {cols or rows or 'all codes'}"
+    if slice_label is not None:
+        where += f"; {slice_label}"
     out.print(
         f"Co-occurrence over {result.units} coded units ({result.codings.label()}{where})", soft_wrap=True
     )
@@ -140,6 +108,80 @@ def cooccurrence_command(
     out.print(table)
     more = f" (showing {top}; --top N for more)" if len(pairs) > top else ""
     out.print(f"{len(pairs)} pairs{more}")
+
+
+@cooccurrence_app.callback()
+def cooccurrence_command(
+    ctx: typer.Context,
+    coder: CoderSel = None,
+    adjudicated: AdjudicatedSel = False,
+    consensus: ConsensusSel = None,
+    all_: AllSel = False,
+    period: PeriodSel = None,
+    source_type: SourceTypeSel = None,
+    actor_type: ActorTypeSel = None,
+    source: SourceSel = None,
+    rows: Annotated[str | None, typer.Option("--rows", help="Code group down the side (e.g. MT).")] = None,
+    cols: Annotated[str | None, typer.Option("--cols", help="Code group across the top (e.g. EI).")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="One matrix per period | source-type | actor-type | source.")
+    ] = None,
+    min_count: Annotated[int, typer.Option("--min-count", help="Leave out pairs with fewer units.")] = 1,
+    all_pairs: Annotated[
+        bool, typer.Option("--all-pairs", help="Every pair, also those never together.")
+    ] = False,
+    stats: Annotated[bool, typer.Option("--stats", help="Shares n_ab/n_a, lift and Fisher's p.")] = False,
+    top: Annotated[int, typer.Option("--top", help="Rows of the table printed.")] = 30,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the pairs to this CSV file.")] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="Write pairs and matrices to this XLSX.")
+    ] = None,
+    heatmap: Annotated[
+        Path | None, typer.Option("--heatmap", help="Draw the c matrix (.png or .pdf).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Count the units each pair of codes shares and their c-coefficient, strongest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if heatmap is not None:
+        check_figure_path(heatmap)
+    codings, filters = selection(coder, adjudicated, consensus, all_, period, source_type, actor_type, source)
+    if by is not None:
+        if csv is not None or xlsx is not None or heatmap is not None:
+            raise ForesightError(
+                "--by prints every slice; write files for one slice at a time (e.g. --period NAME --csv FILE)"
+            )
+        sliced = cooccurrence_by(open_project(), by, codings, filters, rows=rows, cols=cols)
+        if as_json:
+            print_json(slices_json(by, sliced, min_count=min_count, all_pairs=all_pairs, stats=stats))
+            return
+        for label, part in sliced:
+            show_table(
+                part,
+                rows,
+                cols,
+                min_count=min_count,
+                all_pairs=all_pairs,
+                stats=stats,
+                top=top,
+                slice_label=f"{by} {label}",
+            )
+        return
+    result = cooccurrence(open_project(), codings, filters, rows=rows, cols=cols)
+    written = []
+    if csv is not None:
+        written.append(f"{write_csv(result, csv, min_count=min_count, all_pairs=all_pairs)} pairs to {csv}")
+    if xlsx is not None:
+        written.append(
+            f"{write_xlsx(result, xlsx, min_count=min_count, all_pairs=all_pairs)} pairs to {xlsx}"
+        )
+    if heatmap is not None:
+        written.append(f"a {write_heatmap(result, heatmap)}-code heatmap to {heatmap}")
+    if as_json:
+        print_json(result.as_json(min_count=min_count, all_pairs=all_pairs, stats=stats))
+        return
+    show_table(result, rows, cols, min_count=min_count, all_pairs=all_pairs, stats=stats, top=top)
     for line in written:
         out.print(f"Wrote {line}", soft_wrap=True)
 

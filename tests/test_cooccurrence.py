@@ -294,3 +294,29 @@ def test_cli_errors_are_one_line(small: Project, cli, tmp_path: Path) -> None:  
         1,
         "Error: choose one of --coder, --adjudicated, --consensus K and --all\n",
     )
+
+
+def test_one_matrix_per_slice(small: Project, cli) -> None:  # type: ignore[no-untyped-def]
+    from foresight.cooccurrence.slices import cooccurrence_by
+
+    periods = cooccurrence_by(small, "period", Codings(coder="ana"))
+    assert [(label, r.units) for label, r in periods] == [("2000-2006", 2), ("2007-2014", 2)]
+    assert pair(periods[0][1], "MT.A", "MT.B")["c"] == 1.0
+    types = cooccurrence_by(small, "source-type")
+    assert [(label, r.units) for label, r in types] == [("news", 3), ("policy", 2)]
+    actors = cooccurrence_by(small, "actor-type", Codings(coder="ben"))
+    assert [(label, r.units) for label, r in actors] == [("cluster", 3), ("firm", 1)]
+    result = cli("--project", str(small.root), "cooccurrence", "--by", "source", "--coder", "ana", "--json")
+    data = json.loads(result.out)
+    assert data["by"] == "source"
+    assert [(s["slice"], s["units"], len(s["pairs"])) for s in data["slices"]] == [("1", 2, 3), ("2", 2, 1)]
+    text = cli("--project", str(small.root), "cooccurrence", "--by", "period", "--coder", "ana")
+    assert [line for line in text.out.splitlines() if line.startswith("Co-occurrence")] == [
+        "Co-occurrence over 2 coded units (coder ana; period 2000-2006)",
+        "Co-occurrence over 2 coded units (coder ana; period 2007-2014)",
+    ]
+    result = cli("--project", str(small.root), "cooccurrence", "--by", "colour")
+    assert (result.code, result.err) == (
+        1,
+        "Error: --by colour: slices are by period, source-type, actor-type, source\n",
+    )

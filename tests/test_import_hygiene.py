@@ -21,6 +21,7 @@ CORE = [
     "foresight.cooccurrence.trends",
     "foresight.cooccurrence.bursts",
     "foresight.cooccurrence.network",
+    "foresight.cooccurrence.slices",
 ]
 
 
