@@ -14,6 +14,7 @@ from foresight.cooccurrence import Codings, Cooccurrence, Filters, cooccurrence,
 from foresight.cooccurrence.bursts import bursts
 from foresight.cooccurrence.network import draw, igraph_installed, network, write_graph
 from foresight.cooccurrence.output import check_figure_path, write_csv, write_heatmap, write_xlsx
+from foresight.cooccurrence.selection import CHOOSE_ONE
 from foresight.cooccurrence.slices import cooccurrence_by, slices_json
 from foresight.cooccurrence.trends import TrendSettings, trends
 from foresight.errors import ForesightError
@@ -55,7 +56,7 @@ def selection(
     source: list[int] | None = None,
 ) -> tuple[Codings, Filters]:
     if all_ and (coder is not None or adjudicated or consensus is not None):
-        Codings(coder="", adjudicated=True)  # raises the one message about choosing one
+        raise ForesightError(CHOOSE_ONE)
     codings = Codings(coder=coder, adjudicated=adjudicated, consensus=consensus)
     filters = Filters(
         periods=tuple(period or ()),
@@ -79,10 +80,7 @@ def show_table(
 ) -> None:
     """The pairs table, under a line saying which codings, filters and slice it counts."""
     pairs = result.pairs(min_count=min_count, all_pairs=all_pairs, stats=stats)
-    described = result.filters.describe()
-    where = (
-        "; " + ", ".join(f"{k} {', '.join(map(str, v))}" for k, v in described.items()) if described else ""
-    )
+    where = f"; {result.filters.label()}" if result.filters.label() else ""
     if rows is not None or cols is not None:
         where += f"; {rows or 'all codes'} x {cols or rows or 'all codes'}"
     if slice_label is not None:

@@ -320,3 +320,18 @@ def test_one_matrix_per_slice(small: Project, cli) -> None:  # type: ignore[no-u
         1,
         "Error: --by colour: slices are by period, source-type, actor-type, source\n",
     )
+
+
+def test_an_empty_period_or_unknown_source_is_an_error(small: Project) -> None:
+    config = small.root / "foresight.toml"
+    config.write_text(
+        config.read_text() + '\n[[periods]]\nname = "2015-2020"\nstart = 2015-01-01\nend = 2020-12-31\n'
+    )
+    reopened = Project.open(small.root)
+    with pytest.raises(ForesightError) as info:
+        cooccurrence(reopened, filters=Filters(periods=("2015-2020",)))
+    assert str(info.value) == "no coded units in this selection (all coders (union); period 2015-2020)"
+    with pytest.raises(ForesightError) as info:
+        cooccurrence(reopened, filters=Filters(sources=(99,)))
+    assert str(info.value) == "no source 99 (see 'foresight sources')"
+    reopened.close()

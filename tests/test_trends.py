@@ -215,3 +215,18 @@ def test_bursts_of_codes_by_year(project: Project, cli) -> None:  # type: ignore
     )
     result = cli("--project", str(project.root), "bursts", "--by", "week")
     assert (result.code, result.err) == (1, "Error: --by week: batches are by year or by month\n")
+
+
+def test_an_empty_period_counts_as_zero(crafted: Project) -> None:
+    config = crafted.root / "foresight.toml"
+    config.write_text(
+        config.read_text() + '\n[[periods]]\nname = "2015-2020"\nstart = 2015-01-01\nend = 2020-12-31\n'
+    )
+    reopened = Project.open(crafted.root)
+    report = trends(reopened, Codings(coder="ana"), start="2007-2014", end="2015-2020")
+    assert report["sources_per_period"] == {"2007-2014": 5, "2015-2020": 0}
+    strong = by_pair(report)[("MT.A", "MT.B")]
+    assert strong["c"] == {"2007-2014": 1.0, "2015-2020": 0.0}
+    assert strong["n"] == {"2007-2014": 4, "2015-2020": 0}
+    assert (strong["growth"], strong["novel"]) == (-1.0, False)
+    reopened.close()

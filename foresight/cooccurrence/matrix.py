@@ -202,11 +202,8 @@ def cooccurrence(
     """Co-occurrence of the project's codes under ``codings`` on the units ``filters`` selects."""
     selection = load(project, codings, filters)
     if not len(selection.units):
-        raise ForesightError(
-            f"no coded units in this selection ({selection.codings.label()}"
-            + (f"; filters {selection.filters.describe()}" if selection.filters.describe() else "")
-            + ")"
-        )
+        where = f"; {selection.filters.label()}" if selection.filters.label() else ""
+        raise ForesightError(f"no coded units in this selection ({selection.codings.label()}{where})")
     return from_selection(selection, rows=rows, cols=cols)
 
 

@@ -22,6 +22,8 @@ from foresight.errors import ForesightError
 from foresight.project import Project
 from foresight.store import Code
 
+CHOOSE_ONE = "choose one of --coder, --adjudicated, --consensus K and --all"
+
 
 @dataclass(frozen=True)
 class Codings:
@@ -34,7 +36,7 @@ class Codings:
     def __post_init__(self) -> None:
         chosen = sum([self.coder is not None, self.adjudicated, self.consensus is not None])
         if chosen > 1:
-            raise ForesightError("choose one of --coder, --adjudicated, --consensus K and --all")
+            raise ForesightError(CHOOSE_ONE)
         if self.consensus is not None and self.consensus < 1:
             raise ForesightError(f"--consensus {self.consensus}: K is a number of coders, at least 1")
 
@@ -86,6 +88,10 @@ class Filters:
             "source": self.sources,
         }
         return {key: list(values) for key, values in names.items() if values}
+
+    def label(self) -> str:
+        """The filters in words, e.g. ``period 2007-2014, source_type news`` ('' for none)."""
+        return ", ".join(f"{key} {', '.join(map(str, values))}" for key, values in self.describe().items())
 
 
 @dataclass(frozen=True)
