@@ -141,6 +141,15 @@ def cooccurrence_command(
 ) -> None:
     """Count the units each pair of codes shares and their c-coefficient, strongest first."""
     if ctx.invoked_subcommand is not None:
+        defaults = {param.name: param.default for param in ctx.command.params}
+        given = [
+            name for name, value in ctx.params.items() if value not in (defaults.get(name), None, [], ())
+        ]
+        if given:
+            raise ForesightError(
+                f"options go after '{ctx.invoked_subcommand}': "
+                f"foresight cooccurrence {ctx.invoked_subcommand} ... [OPTIONS]"
+            )
         return
     if heatmap is not None:
         check_figure_path(heatmap)

@@ -335,3 +335,11 @@ def test_an_empty_period_or_unknown_source_is_an_error(small: Project) -> None:
         cooccurrence(reopened, filters=Filters(sources=(99,)))
     assert str(info.value) == "no source 99 (see 'foresight sources')"
     reopened.close()
+
+
+def test_options_before_units_are_refused(small: Project, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("--project", str(small.root), "cooccurrence", "--coder", "ana", "units", "MT.A", "MT.B")
+    assert (result.code, result.err) == (
+        1,
+        "Error: options go after 'units': foresight cooccurrence units ... [OPTIONS]\n",
+    )
