@@ -184,7 +184,8 @@ def cooccurrence_command(
             f"{write_xlsx(result, xlsx, min_count=min_count, all_pairs=all_pairs)} pairs to {xlsx}"
         )
     if heatmap is not None:
-        written.append(f"a {write_heatmap(result, heatmap)}-code heatmap to {heatmap}")
+        height, width = write_heatmap(result, heatmap)
+        written.append(f"a {height} x {width} heatmap to {heatmap}")
     if as_json:
         print_json(result.as_json(min_count=min_count, all_pairs=all_pairs, stats=stats))
         return

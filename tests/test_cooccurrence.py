@@ -248,7 +248,7 @@ def test_cli_table_and_files(small: Project, cli, tmp_path: Path) -> None:  # ty
     assert lines[-3:] == [
         f"Wrote 3 pairs to {csv}",
         f"Wrote 3 pairs to {xlsx}",
-        f"Wrote a 3-code heatmap to {png}",
+        f"Wrote a 3 x 3 heatmap to {png}",
     ]
     assert (
         csv.read_text().splitlines()[0]

@@ -37,8 +37,9 @@ def check_figure_path(path: Path) -> None:
         raise ForesightError(f"{path}: a figure is written as .png or .pdf")
 
 
-def write_heatmap(result: Cooccurrence, path: Path) -> int:
-    """The matrix of c over the codes that are used, as a PNG or PDF heatmap; returns its size."""
+def write_heatmap(result: Cooccurrence, path: Path) -> tuple[int, int]:
+    """The rows x cols matrix of c over the codes that are used, as a PNG or PDF heatmap; returns
+    its shape."""
     check_figure_path(path)
     import matplotlib
 
@@ -53,14 +54,14 @@ def write_heatmap(result: Cooccurrence, path: Path) -> int:
     values = result.c()[np.ix_(rows, cols)]
     if result.rows == result.cols:
         np.fill_diagonal(values, np.nan)  # a code with itself is always 1: leave it blank
-    side = max(4.0, 0.22 * max(len(rows), len(cols)) + 2)
-    fig, ax = plt.subplots(figsize=(side + 1.5, side))
-    image = ax.imshow(values, cmap="viridis", vmin=0, vmax=max(float(np.nanmax(values)), 1e-9))
+    width, height = max(4.0, 0.22 * len(cols) + 4.5), max(3.0, 0.22 * len(rows) + 2.0)
+    fig, ax = plt.subplots(figsize=(width, height))
+    image = ax.imshow(values, cmap="viridis", vmin=0, vmax=max(float(np.nanmax(values)), 1e-9), aspect="auto")
     ax.set_xticks(range(len(cols)), [result.codes[i].id for i in cols], rotation=90, fontsize=7)
     ax.set_yticks(range(len(rows)), [result.codes[i].id for i in rows], fontsize=7)
-    fig.colorbar(image, ax=ax, label="c = n_ab / (n_a + n_b - n_ab)")
+    fig.colorbar(image, ax=ax, label="c (0..1)")
     ax.set_title(f"Co-occurrence over {result.units} units ({result.codings.label()})", fontsize=9)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
-    return len(rows)
+    return len(rows), len(cols)
