@@ -27,6 +27,7 @@ from foresight.cli_common import (
     progress_bar,
     state,
 )
+from foresight.cli_cooccurrence import bursts_command, cooccurrence_app, network_command, trends_command
 from foresight.cli_suggest import suggest_app
 from foresight.errors import ForesightError
 from foresight.ingest import SOURCE_TYPES, FileOutcome, IngestOptions, IngestReport, ingest
@@ -45,6 +46,10 @@ app.command("codings")(codings_command)
 app.command("tui")(tui_command)
 app.add_typer(suggest_app, name="suggest")
 app.add_typer(agreement_app, name="agreement")
+app.add_typer(cooccurrence_app, name="cooccurrence")
+app.command("trends")(trends_command)
+app.command("bursts")(bursts_command)
+app.command("network")(network_command)
 _state = state
 
 

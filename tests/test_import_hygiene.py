@@ -17,6 +17,12 @@ CORE = [
     "foresight.coding",
     "foresight.queue",
     "foresight.agreement",
+    "foresight.cooccurrence",
+    "foresight.cooccurrence.output",
+    "foresight.cooccurrence.trends",
+    "foresight.cooccurrence.bursts",
+    "foresight.cooccurrence.network",
+    "foresight.cooccurrence.slices",
 ]
 
 

@@ -1,0 +1,432 @@
+"""The co-occurrence commands: `cooccurrence` (and its `units`), `trends`, `network`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from foresight.cli_common import JsonOption, err, open_project, out, print_json
+from foresight.cooccurrence import Codings, Cooccurrence, Filters, cooccurrence, supporting_units
+from foresight.cooccurrence.bursts import bursts
+from foresight.cooccurrence.network import draw, igraph_installed, network, write_graph
+from foresight.cooccurrence.output import check_figure_path, write_csv, write_heatmap, write_xlsx
+from foresight.cooccurrence.selection import CHOOSE_ONE
+from foresight.cooccurrence.slices import cooccurrence_by, slices_json
+from foresight.cooccurrence.trends import TrendSettings, trends
+from foresight.errors import ForesightError
+
+cooccurrence_app = typer.Typer(
+    help="Which codes meet in the same units: counts and the c-coefficient (0..1).",
+    invoke_without_command=True,
+)
+
+CoderSel = Annotated[str | None, typer.Option("--coder", help="Count this coder's codings only.")]
+AdjudicatedSel = Annotated[bool, typer.Option("--adjudicated", help="Count adjudicated codings only.")]
+ConsensusSel = Annotated[
+    int | None,
+    typer.Option("--consensus", metavar="K", help="Count a code where at least K coders applied it."),
+]
+AllSel = Annotated[bool, typer.Option("--all", help="Count every coder's codings (union; the default).")]
+PeriodSel = Annotated[
+    list[str] | None, typer.Option("--period", help="Only units of this period (repeatable).")
+]
+SourceTypeSel = Annotated[
+    list[str] | None, typer.Option("--source-type", help="Only sources of this type (repeatable).")
+]
+ActorTypeSel = Annotated[
+    list[str] | None, typer.Option("--actor-type", help="Only sources of this actor type (repeatable).")
+]
+SourceSel = Annotated[
+    list[int] | None, typer.Option("--source", help="Only this source's units (repeatable).")
+]
+
+
+def selection(
+    coder: str | None,
+    adjudicated: bool,
+    consensus: int | None,
+    all_: bool,
+    period: list[str] | None = None,
+    source_type: list[str] | None = None,
+    actor_type: list[str] | None = None,
+    source: list[int] | None = None,
+) -> tuple[Codings, Filters]:
+    if all_ and (coder is not None or adjudicated or consensus is not None):
+        raise ForesightError(CHOOSE_ONE)
+    codings = Codings(coder=coder, adjudicated=adjudicated, consensus=consensus)
+    filters = Filters(
+        periods=tuple(period or ()),
+        source_types=tuple(source_type or ()),
+        actor_types=tuple(actor_type or ()),
+        sources=tuple(source or ()),
+    )
+    return codings, filters
+
+
+def show_table(
+    result: Cooccurrence,
+    rows: str | None,
+    cols: str | None,
+    *,
+    min_count: int,
+    all_pairs: bool,
+    stats: bool,
+    top: int,
+    slice_label: str | None = None,
+) -> None:
+    """The pairs table, under a line saying which codings, filters and slice it counts."""
+    pairs = result.pairs(min_count=min_count, all_pairs=all_pairs, stats=stats)
+    where = f"; {result.filters.label()}" if result.filters.label() else ""
+    if rows is not None or cols is not None:
+        where += f"; {rows or 'all codes'} x {cols or rows or 'all codes'}"
+    if slice_label is not None:
+        where += f"; {slice_label}"
+    out.print(
+        f"Co-occurrence over {result.units} coded units ({result.codings.label()}{where})", soft_wrap=True
+    )
+    columns = ["code a", "code b", "n_a", "n_b", "n_ab", "c"]
+    if stats:
+        columns += ["n_ab/n_a", "n_ab/n_b", "lift", "p", ""]
+    table = Table(*columns, box=None)
+    for p in pairs[:top]:
+        cells = [p["code_a"], p["code_b"], str(p["n_a"]), str(p["n_b"]), str(p["n_ab"]), f"{p['c']:.3f}"]
+        if stats:
+            cells += [
+                f"{p['share_a']:.2f}",
+                f"{p['share_b']:.2f}",
+                f"{p['lift']:.2f}",
+                f"{p['p']:.3g}",
+                "unbalanced" if p["unbalanced"] else "",
+            ]
+        table.add_row(*cells)
+    out.print(table)
+    more = f" (showing {top}; --top N for more)" if len(pairs) > top else ""
+    out.print(f"{len(pairs)} pairs{more}")
+
+
+@cooccurrence_app.callback()
+def cooccurrence_command(
+    ctx: typer.Context,
+    coder: CoderSel = None,
+    adjudicated: AdjudicatedSel = False,
+    consensus: ConsensusSel = None,
+    all_: AllSel = False,
+    period: PeriodSel = None,
+    source_type: SourceTypeSel = None,
+    actor_type: ActorTypeSel = None,
+    source: SourceSel = None,
+    rows: Annotated[str | None, typer.Option("--rows", help="Code group down the side (e.g. MT).")] = None,
+    cols: Annotated[str | None, typer.Option("--cols", help="Code group across the top (e.g. EI).")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="One matrix per period | source-type | actor-type | source.")
+    ] = None,
+    min_count: Annotated[int, typer.Option("--min-count", help="Leave out pairs with fewer units.")] = 1,
+    all_pairs: Annotated[
+        bool, typer.Option("--all-pairs", help="Every pair, also those never together.")
+    ] = False,
+    stats: Annotated[bool, typer.Option("--stats", help="Shares n_ab/n_a, lift and Fisher's p.")] = False,
+    top: Annotated[int, typer.Option("--top", help="Rows of the table printed.")] = 30,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the pairs to this CSV file.")] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="Write pairs and matrices to this XLSX.")
+    ] = None,
+    heatmap: Annotated[
+        Path | None, typer.Option("--heatmap", help="Draw the c matrix (.png or .pdf).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Count the units each pair of codes shares and their c-coefficient, strongest first."""
+    if ctx.invoked_subcommand is not None:
+        defaults = {param.name: param.default for param in ctx.command.params}
+        given = [
+            name for name, value in ctx.params.items() if value not in (defaults.get(name), None, [], ())
+        ]
+        if given:
+            raise ForesightError(
+                f"options go after '{ctx.invoked_subcommand}': "
+                f"foresight cooccurrence {ctx.invoked_subcommand} ... [OPTIONS]"
+            )
+        return
+    if heatmap is not None:
+        check_figure_path(heatmap)
+    codings, filters = selection(coder, adjudicated, consensus, all_, period, source_type, actor_type, source)
+    if by is not None:
+        if csv is not None or xlsx is not None or heatmap is not None:
+            raise ForesightError(
+                "--by prints every slice; write files for one slice at a time (e.g. --period NAME --csv FILE)"
+            )
+        sliced = cooccurrence_by(open_project(), by, codings, filters, rows=rows, cols=cols)
+        if as_json:
+            print_json(slices_json(by, sliced, min_count=min_count, all_pairs=all_pairs, stats=stats))
+            return
+        for label, part in sliced:
+            show_table(
+                part,
+                rows,
+                cols,
+                min_count=min_count,
+                all_pairs=all_pairs,
+                stats=stats,
+                top=top,
+                slice_label=f"{by} {label}",
+            )
+        return
+    result = cooccurrence(open_project(), codings, filters, rows=rows, cols=cols)
+    written = []
+    if csv is not None:
+        written.append(f"{write_csv(result, csv, min_count=min_count, all_pairs=all_pairs)} pairs to {csv}")
+    if xlsx is not None:
+        written.append(
+            f"{write_xlsx(result, xlsx, min_count=min_count, all_pairs=all_pairs)} pairs to {xlsx}"
+        )
+    if heatmap is not None:
+        height, width = write_heatmap(result, heatmap)
+        written.append(f"a {height} x {width} heatmap to {heatmap}")
+    if as_json:
+        print_json(result.as_json(min_count=min_count, all_pairs=all_pairs, stats=stats))
+        return
+    show_table(result, rows, cols, min_count=min_count, all_pairs=all_pairs, stats=stats, top=top)
+    for line in written:
+        out.print(f"Wrote {line}", soft_wrap=True)
+
+
+@cooccurrence_app.command("units")
+def units_command(
+    code_a: Annotated[str, typer.Argument(help="A code id or name.")],
+    code_b: Annotated[str, typer.Argument(help="Another code id or name.")],
+    coder: CoderSel = None,
+    adjudicated: AdjudicatedSel = False,
+    consensus: ConsensusSel = None,
+    all_: AllSel = False,
+    period: PeriodSel = None,
+    source_type: SourceTypeSel = None,
+    actor_type: ActorTypeSel = None,
+    source: SourceSel = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The units where both codes are applied, with text, source and date, for in-depth reading."""
+    codings, filters = selection(coder, adjudicated, consensus, all_, period, source_type, actor_type, source)
+    rows = supporting_units(open_project(), code_a, code_b, codings, filters)
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        where = f"source {r['source_id']} {r['source']} · {r['date'] or 'no date'}"
+        out.print(f"[bold]unit {r['unit_id']}[/] · {escape(where)}", soft_wrap=True)
+        out.print(r["text"], markup=False, soft_wrap=True)
+        out.print()
+    out.print(f"{len(rows)} units carry both {code_a} and {code_b} ({codings.label()})")
+
+
+def trends_command(
+    start: Annotated[str | None, typer.Option("--from", help="First period (default: the first).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last period (default: the last).")] = None,
+    coder: CoderSel = None,
+    adjudicated: AdjudicatedSel = False,
+    consensus: ConsensusSel = None,
+    all_: AllSel = False,
+    source_type: SourceTypeSel = None,
+    actor_type: ActorTypeSel = None,
+    source: SourceSel = None,
+    c_threshold: Annotated[
+        float | None,
+        typer.Option("--c-threshold", help="A pair's mean c above this is high (default: median)."),
+    ] = None,
+    share_threshold: Annotated[
+        float | None,
+        typer.Option("--share-threshold", help="A code's mean share above this is high (default: median)."),
+    ] = None,
+    growth_threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--growth-threshold",
+            help="Growth per period above this is growing (default: the time weight's tilt).",
+        ),
+    ] = None,
+    time_weight: Annotated[float, typer.Option("--time-weight", help="Yoon's time weight tw.")] = 0.05,
+    min_count: Annotated[int, typer.Option("--min-count", help="Fewest units over the window.")] = 3,
+    min_sources: Annotated[int, typer.Option("--min-sources", help="Fewest distinct sources.")] = 2,
+    top: Annotated[int, typer.Option("--top", help="Rows of each table printed.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Rank code pairs and codes by their change between periods: strong and weak signals."""
+    codings, filters = selection(coder, adjudicated, consensus, all_, None, source_type, actor_type, source)
+    settings = TrendSettings(
+        time_weight=time_weight,
+        c_threshold=c_threshold,
+        share_threshold=share_threshold,
+        growth_threshold=growth_threshold,
+        min_count=min_count,
+        min_sources=min_sources,
+    )
+    report = trends(open_project(), codings, filters, start=start, end=end, settings=settings)
+    if as_json:
+        print_json(report)
+        return
+    used = report["settings"]
+    out.print(
+        f"Trends over {', '.join(report['periods'])} ({codings.label()}); "
+        f"high c > {used['c_threshold']:.3f}, growing > {used['growth_threshold']:.3f} per period",
+        soft_wrap=True,
+    )
+
+    def growth(item: dict) -> str:  # type: ignore[type-arg]
+        return "new" if item["novel"] else ("-" if item["growth"] is None else f"{item['growth']:+.2f}")
+
+    table = Table(
+        "class",
+        "code a",
+        "code b",
+        *[f"c {p}" for p in report["periods"]],
+        "Δc",
+        "growth",
+        "sources",
+        box=None,
+    )
+    for column in table.columns[:3]:
+        column.no_wrap = True
+    for item in report["pairs"][:top]:
+        table.add_row(
+            item["class"],
+            item["code_a"],
+            item["code_b"],
+            *[f"{item['c'][p]:.3f}" for p in report["periods"]],
+            f"{item['c_change']:+.3f}",
+            growth(item),
+            str(len(item["evidence"]["sources"])),
+        )
+    out.print(table)
+    codes = Table("class", "code", *[f"n {p}" for p in report["periods"]], "growth", "sources", box=None)
+    codes.columns[0].no_wrap = codes.columns[1].no_wrap = True
+    for item in report["codes"][:top]:
+        codes.add_row(
+            item["class"],
+            item["code"],
+            *[str(item["n"][p]) for p in report["periods"]],
+            growth(item),
+            str(len(item["evidence"]["sources"])),
+        )
+    out.print(codes)
+    out.print(
+        f"{len(report['pairs'])} pairs and {len(report['codes'])} codes on at least {used['min_sources']} "
+        "sources; read a pair's units with 'foresight cooccurrence units CODE_A CODE_B'",
+        soft_wrap=True,
+    )
+
+
+def bursts_command(
+    by: Annotated[str, typer.Option("--by", help="Batches: year or month.")] = "year",
+    s: Annotated[float, typer.Option("--s", help="Burst rate as a multiple of the base rate.")] = 2.0,
+    gamma: Annotated[
+        float, typer.Option("--gamma", help="Cost of entering a burst, times ln(batches).")
+    ] = 1.0,
+    coder: CoderSel = None,
+    adjudicated: AdjudicatedSel = False,
+    consensus: ConsensusSel = None,
+    all_: AllSel = False,
+    source_type: SourceTypeSel = None,
+    actor_type: ActorTypeSel = None,
+    source: SourceSel = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Bursts of single codes over time (Kleinberg's two-state automaton over years or months)."""
+    codings, filters = selection(coder, adjudicated, consensus, all_, None, source_type, actor_type, source)
+    report = bursts(open_project(), codings, filters, by=by, s=s, gamma=gamma)
+    if as_json:
+        print_json(report)
+        return
+    table = Table("code", "burst", "units", "share", box=None)
+    for item in report["codes"]:
+        for run in item["bursts"]:
+            span = run["start"] if run["start"] == run["end"] else f"{run['start']}..{run['end']}"
+            table.add_row(item["code"], span, str(run["units"]), f"{run['share']:.0%}")
+    out.print(table)
+    with_bursts = sum(bool(item["bursts"]) for item in report["codes"])
+    out.print(
+        f"{with_bursts} of {len(report['codes'])} codes burst over {len(report['batches'])} batches by {by} "
+        f"({report['batches'][0]}..{report['batches'][-1]}); {report['undated_units']} units without a date",
+        soft_wrap=True,
+    )
+
+
+def network_command(
+    coder: CoderSel = None,
+    adjudicated: AdjudicatedSel = False,
+    consensus: ConsensusSel = None,
+    all_: AllSel = False,
+    period: PeriodSel = None,
+    source_type: SourceTypeSel = None,
+    actor_type: ActorTypeSel = None,
+    source: SourceSel = None,
+    threshold: Annotated[float, typer.Option("--threshold", help="Keep edges with c at least this.")] = 0.1,
+    min_count: Annotated[
+        int, typer.Option("--min-count", help="Keep edges with at least this many units.")
+    ] = 2,
+    communities: Annotated[
+        str,
+        typer.Option("--communities", help="auto (Infomap, else Louvain) | infomap | spinglass | louvain"),
+    ] = "auto",
+    k: Annotated[
+        int | None, typer.Option("--k", help="Spin Glass: communities (default: Infomap's count).")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random steps.")] = 1,
+    graphml: Annotated[Path | None, typer.Option("--graphml", help="Write the network as GraphML.")] = None,
+    gexf: Annotated[Path | None, typer.Option("--gexf", help="Write the network as GEXF (Gephi).")] = None,
+    draw_to: Annotated[Path | None, typer.Option("--draw", help="Draw the network (.png or .pdf).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The code co-occurrence network and its communities, with their codes, ties and units."""
+    if draw_to is not None:
+        check_figure_path(draw_to)
+    for path, kind in ((graphml, ".graphml"), (gexf, ".gexf")):
+        if path is not None and path.suffix.lower() != kind:
+            raise ForesightError(f"{path}: --{kind[1:]} writes a {kind} file")
+    codings, filters = selection(coder, adjudicated, consensus, all_, period, source_type, actor_type, source)
+    if communities == "auto" and not igraph_installed():
+        err.print(
+            "igraph is not installed: communities by Louvain; pip install 'foresight[network]' for Infomap"
+        )
+    result = network(
+        open_project(),
+        codings,
+        filters,
+        threshold=threshold,
+        min_count=min_count,
+        method=communities,
+        k=k,
+        seed=seed,
+    )
+    written = []
+    for path in (graphml, gexf):
+        if path is not None:
+            write_graph(result.graph, path)
+            written.append(str(path))
+    if draw_to is not None:
+        draw(result.graph, draw_to, seed=seed)
+        written.append(str(draw_to))
+    if as_json:
+        print_json(result.as_json())
+        return
+    out.print(
+        f"{result.graph.number_of_nodes()} codes, {result.graph.number_of_edges()} ties "
+        f"with c >= {threshold:g} ({codings.label()}); "
+        f"{len(result.communities)} communities by {result.method}",
+        soft_wrap=True,
+    )
+    for community in result.communities:
+        codes = ", ".join(c["id"] for c in community["codes"])
+        ties = "; ".join(f"{t['code_a']}-{t['code_b']} {t['c']:.2f}" for t in community["ties"])
+        out.print(
+            f"{community['id']}. {codes} | {community['units']} units" + (f" | ties {ties}" if ties else ""),
+            soft_wrap=True,
+            markup=False,
+        )
+    if result.isolated:
+        shown = ", ".join(result.isolated[:10]) + (", …" if len(result.isolated) > 10 else "")
+        out.print(f"{len(result.isolated)} codes without a tie at this threshold: {shown}", soft_wrap=True)
+    for path in written:
+        out.print(f"Wrote {path}", soft_wrap=True)

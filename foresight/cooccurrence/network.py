@@ -1,0 +1,248 @@
+"""The code network: codes as nodes (weighted by n), edges weighted by c above a threshold.
+
+Communities as the method finds its collaboration spaces (chapter 3.4): Infomap estimates the
+number of communities, Spin Glass (Reichardt & Bornholdt 2006) splits the main component into a
+chosen number, both from igraph (the ``[network]`` extra); Louvain from networkx is the
+dependency-light fallback. Randomness is seeded, so a run can be repeated.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from foresight.cooccurrence.matrix import Cooccurrence, from_selection
+from foresight.cooccurrence.selection import Codings, Filters, Selection, load
+from foresight.errors import ForesightError
+from foresight.project import Project
+
+METHODS = ("auto", "infomap", "spinglass", "louvain")
+SPINGLASS_RUNS = 5
+GRAPH_FORMATS = {".graphml": "graphml", ".gexf": "gexf"}
+IGRAPH_MISSING = (
+    "Infomap and Spin Glass need igraph: pip install 'foresight[network]' (or use --communities louvain)"
+)
+
+
+def code_graph(result: Cooccurrence, *, threshold: float = 0.1, min_count: int = 1) -> nx.Graph:
+    """Used codes as nodes (``name``, ``group``, ``n``); pairs with c >= ``threshold`` and
+    n_ab >= ``min_count`` as edges (``weight`` = c, ``n_ab``)."""
+    graph = nx.Graph()
+    n = result.n
+    for i in sorted(set(result.rows) | set(result.cols)):
+        if n[i] > 0:
+            code = result.codes[i]
+            graph.add_node(code.id, name=code.name, group=code.group, n=int(n[i]))
+    for pair in result.pairs(min_count=max(min_count, 1)):
+        if pair["c"] >= threshold:
+            graph.add_edge(pair["code_a"], pair["code_b"], weight=pair["c"], n_ab=pair["n_ab"])
+    return graph
+
+
+def _igraph() -> Any:
+    try:
+        import igraph
+    except ImportError:
+        return None
+    return igraph
+
+
+def igraph_installed() -> bool:
+    return _igraph() is not None
+
+
+def _to_igraph(graph: nx.Graph, igraph: Any) -> Any:
+    names = list(graph.nodes)
+    index = {name: i for i, name in enumerate(names)}
+    g = igraph.Graph(n=len(names), edges=[(index[a], index[b]) for a, b in graph.edges])
+    g.vs["name"] = names
+    g.es["weight"] = [float(graph.edges[e]["weight"]) for e in graph.edges]
+    return g
+
+
+def detect_communities(
+    graph: nx.Graph, method: str = "auto", *, k: int | None = None, seed: int = 1
+) -> tuple[str, list[set[str]]]:
+    """The method used and the communities (sets of node names), largest first; a code without
+    a tie is a community of its own, listed last.
+
+    ``auto`` is Infomap when igraph is installed and Louvain otherwise. ``spinglass`` runs on
+    the main component with at most ``k`` communities (default: as many as Infomap finds
+    there); every other component is a community of its own.
+    """
+    if method not in METHODS:
+        raise ForesightError(f"--communities {method}: choose one of {', '.join(METHODS)}")
+    if graph.number_of_nodes() == 0:
+        raise ForesightError("the network has no codes; lower --threshold or code more units")
+    igraph = _igraph()
+    if method == "auto":
+        method = "infomap" if igraph is not None else "louvain"
+    if method in ("infomap", "spinglass") and igraph is None:
+        raise ForesightError(IGRAPH_MISSING)
+    random.seed(seed)
+    if igraph is not None:
+        igraph.set_random_number_generator(random)
+    alone = [{v} for v in graph.nodes if graph.degree(v) == 0]
+    graph = graph.subgraph([v for v in graph.nodes if graph.degree(v) > 0])
+    if graph.number_of_nodes() == 0:
+        return method, alone
+    if method == "louvain":
+        found = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+    elif method == "infomap":
+        g = _to_igraph(graph, igraph)
+        found = [
+            {g.vs[v]["name"] for v in part} for part in g.community_infomap(edge_weights="weight", trials=10)
+        ]
+    else:
+        components = sorted(nx.connected_components(graph), key=len, reverse=True)
+        main = graph.subgraph(components[0]).copy()
+        if main.number_of_edges() == 0:
+            found = [set(c) for c in components]
+        else:
+            g = _to_igraph(main, igraph)
+            if k is None:
+                k = len(g.community_infomap(edge_weights="weight", trials=10))
+            if k < 1:
+                raise ForesightError(f"--k {k}: the number of communities is at least 1")
+            if k == 1:
+                parts = [set(main.nodes)]
+            else:
+                # simulated annealing can stop in a poor state: keep the best of a few runs
+                runs = [g.community_spinglass(weights="weight", spins=k) for _ in range(SPINGLASS_RUNS)]
+                best = max(runs, key=lambda run: g.modularity(run.membership, weights="weight"))
+                parts = [{g.vs[v]["name"] for v in part} for part in best]
+            found = parts + [set(c) for c in components[1:]]
+    communities = [set(c) for c in found if c]
+    communities.sort(key=lambda c: (-len(c), sorted(c)))
+    communities += alone
+    return method, communities
+
+
+@dataclass
+class Network:
+    graph: nx.Graph
+    method: str
+    communities: list[dict[str, Any]] = field(default_factory=list)  # of two codes or more
+    isolated: list[str] = field(default_factory=list)  # codes without a tie above the threshold
+    settings: dict[str, Any] = field(default_factory=dict)
+    codings: dict[str, Any] = field(default_factory=dict)
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "codings": self.codings,
+            "filters": self.filters,
+            "settings": self.settings,
+            "method": self.method,
+            "nodes": self.graph.number_of_nodes(),
+            "edges": self.graph.number_of_edges(),
+            "communities": self.communities,
+            "isolated": self.isolated,
+        }
+
+
+def _describe(graph: nx.Graph, members: set[str], selection: Selection, ties: int) -> dict[str, Any]:
+    codes = sorted(members, key=lambda c: (-graph.nodes[c]["n"], c))
+    inside = sorted(
+        ((a, b, d) for a, b, d in graph.subgraph(members).edges(data=True)),
+        key=lambda e: (-e[2]["weight"], -e[2]["n_ab"], e[0], e[1]),
+    )
+    cols = [selection.column(c) for c in codes]
+    matrix = selection.matrix()
+    carried = np.asarray(matrix[:, cols].sum(axis=1)).ravel() if matrix.shape[0] else np.zeros(0)
+    units = np.flatnonzero(carried >= 2).tolist() if len(codes) > 1 else np.flatnonzero(carried).tolist()
+    return {
+        "codes": [{"id": c, "name": graph.nodes[c]["name"], "n": graph.nodes[c]["n"]} for c in codes],
+        "ties": [
+            {"code_a": a, "code_b": b, "c": d["weight"], "n_ab": d["n_ab"]} for a, b, d in inside[:ties]
+        ],
+        "units": len(units),
+        "unit_ids": units,
+    }
+
+
+def network(
+    project: Project,
+    codings: Codings | None = None,
+    filters: Filters | None = None,
+    *,
+    threshold: float = 0.1,
+    min_count: int = 2,
+    method: str = "auto",
+    k: int | None = None,
+    seed: int = 1,
+    ties: int = 3,
+) -> Network:
+    """The code network of a selection and its communities of two codes or more; each lists its
+    codes, its strongest ties and its units (those carrying at least two of its codes). Codes
+    without a tie above the threshold are listed apart (community 0 in the graph)."""
+    selection = load(project, codings, filters)
+    if not len(selection.units):
+        raise ForesightError(f"no coded units in this selection ({selection.codings.label()})")
+    graph = code_graph(from_selection(selection), threshold=threshold, min_count=min_count)
+    used, found = detect_communities(graph, method, k=k, seed=seed)
+    isolated = sorted(
+        (c for c in graph.nodes if graph.degree(c) == 0), key=lambda c: (-graph.nodes[c]["n"], c)
+    )
+    for code in isolated:
+        graph.nodes[code]["community"] = 0
+    communities = []
+    for number, members in enumerate((c for c in found if not set(c) <= set(isolated)), start=1):
+        for code in members:
+            graph.nodes[code]["community"] = number
+        communities.append({"id": number, **_describe(graph, members, selection, ties)})
+    return Network(
+        graph=graph,
+        method=used,
+        communities=communities,
+        isolated=isolated,
+        settings={"threshold": threshold, "min_count": min_count, "k": k, "seed": seed},
+        codings=selection.codings.describe(),
+        filters=selection.filters.describe(),
+    )
+
+
+def write_graph(graph: nx.Graph, path: Path) -> None:
+    """GraphML or GEXF (for Gephi), by the file's extension."""
+    kind = GRAPH_FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise ForesightError(f"{path}: a network is written as .graphml or .gexf")
+    (nx.write_graphml if kind == "graphml" else nx.write_gexf)(graph, path)
+
+
+def draw(graph: nx.Graph, path: Path, *, seed: int = 1) -> None:
+    """The network as a PNG or PDF: node size by n, edge width by c, colour by community; codes
+    without a tie are left out of the drawing (not of the exported graph)."""
+    from foresight.cooccurrence.output import check_figure_path
+
+    check_figure_path(path)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    tied = (
+        graph.subgraph([v for v in graph.nodes if graph.degree(v) > 0]) if graph.number_of_edges() else graph
+    )
+    fig, ax = plt.subplots(figsize=(10, 8))
+    layout = nx.spring_layout(tied, weight="weight", seed=seed)
+    sizes = [80 + 12 * tied.nodes[v]["n"] ** 0.8 for v in tied.nodes]
+    colours = [tied.nodes[v].get("community", 0) for v in tied.nodes]
+    widths = [0.5 + 4 * tied.edges[e]["weight"] for e in tied.edges]
+    nx.draw_networkx_edges(tied, layout, ax=ax, width=widths, alpha=0.5, edge_color="#777777")
+    nx.draw_networkx_nodes(
+        tied, layout, ax=ax, node_size=sizes, node_color=colours, cmap="tab20", vmin=0, vmax=19
+    )
+    nx.draw_networkx_labels(tied, layout, ax=ax, font_size=7)
+    left_out = graph.number_of_nodes() - tied.number_of_nodes()
+    if left_out:
+        ax.set_title(f"{left_out} codes without a tie are not drawn", fontsize=8)
+    ax.set_axis_off()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)

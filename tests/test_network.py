@@ -1,0 +1,142 @@
+"""The code network: graph from co-occurrence, exports, drawing, planted communities recovered."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from foresight.cooccurrence import Codings, cooccurrence
+from foresight.cooccurrence import network as net
+from foresight.cooccurrence.network import code_graph, detect_communities
+from foresight.errors import ForesightError
+from foresight.project import Project
+from tests.cooc_fixtures import build
+
+PLANTED = [{f"G{g}.{i}" for i in range(6)} for g in range(3)]
+
+
+def planted_graph(seed: int = 0) -> nx.Graph:
+    """Three groups of six codes: strong ties inside (c 0.4..0.9), a few weak ties between."""
+    rng = np.random.default_rng(seed)
+    graph = nx.Graph()
+    for group in PLANTED:
+        for node in sorted(group):
+            graph.add_node(node, name=node, group="", n=10)
+        members = sorted(group)
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if rng.random() < 0.8:
+                    graph.add_edge(a, b, weight=float(rng.uniform(0.4, 0.9)), n_ab=5)
+    for a, b in [("G0.0", "G1.0"), ("G1.1", "G2.1"), ("G2.2", "G0.2")]:
+        graph.add_edge(a, b, weight=0.05, n_ab=1)
+    return graph
+
+
+@pytest.mark.parametrize("method", ["infomap", "spinglass", "louvain"])
+def test_planted_communities_are_recovered(method: str) -> None:
+    used, found = detect_communities(planted_graph(), method, k=3, seed=1)
+    assert used == method
+    assert sorted(map(sorted, found)) == sorted(map(sorted, PLANTED))
+
+
+def test_spinglass_takes_infomaps_count_and_other_components_stand_alone() -> None:
+    graph = planted_graph()
+    graph.add_edge("X.1", "X.2", weight=0.5, n_ab=3)
+    for node in ("X.1", "X.2"):
+        graph.nodes[node].update(name=node, group="", n=3)
+    used, found = detect_communities(graph, "spinglass", seed=1)
+    assert sorted(map(sorted, found)) == sorted(map(sorted, [*PLANTED, {"X.1", "X.2"}]))
+
+
+def test_without_igraph_auto_falls_back_to_louvain(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(net, "_igraph", lambda: None)
+    used, found = detect_communities(planted_graph(), "auto", seed=1)
+    assert used == "louvain"
+    assert sorted(map(sorted, found)) == sorted(map(sorted, PLANTED))
+    with pytest.raises(ForesightError) as info:
+        detect_communities(planted_graph(), "infomap")
+    assert str(info.value) == (
+        "Infomap and Spin Glass need igraph: pip install 'foresight[network]' (or use --communities louvain)"
+    )
+
+
+CODES = {"MT.A": "Alpha", "MT.B": "Beta", "MT.C": "Gamma", "EI.D": "Delta", "EI.E": "Eps", "EI.F": "Zeta"}
+
+
+@pytest.fixture
+def two_clusters(project: Project) -> Project:
+    units = (
+        [("r1", {"ana": ["MT.A", "MT.B", "MT.C"]})] * 4
+        + [("r2", {"ana": ["MT.A", "MT.B"]})] * 2
+        + [("r3", {"ana": ["EI.D", "EI.E", "EI.F"]})] * 4
+        + [("r4", {"ana": ["EI.E", "EI.F"]})] * 2
+        + [("r5", {"ana": ["MT.C", "EI.D"]})]
+    )
+    build(project, CODES, units)
+    return project
+
+
+def test_code_graph_nodes_and_edges(two_clusters: Project) -> None:
+    graph = code_graph(cooccurrence(two_clusters, Codings(coder="ana")), threshold=0.1, min_count=1)
+    assert dict(graph.nodes(data="n")) == {"MT.A": 6, "MT.B": 6, "MT.C": 5, "EI.D": 5, "EI.E": 6, "EI.F": 6}
+    assert graph.edges["MT.A", "MT.B"] == {"weight": 1.0, "n_ab": 6}
+    assert graph.edges["MT.C", "EI.D"] == {"weight": pytest.approx(1 / 9, abs=1e-6), "n_ab": 1}
+    assert graph.number_of_edges() == 7
+    assert code_graph(cooccurrence(two_clusters), threshold=0.2).number_of_edges() == 6
+
+
+def test_network_cli_reports_communities_and_writes_files(
+    two_clusters: Project,
+    cli,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    files = [tmp_path / "n.graphml", tmp_path / "n.gexf", tmp_path / "n.png"]
+    args = ["--graphml", str(files[0]), "--gexf", str(files[1]), "--draw", str(files[2])]
+    result = cli("--project", str(two_clusters.root), "network", "--min-count", "1", *args, "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert (data["method"], data["nodes"], data["edges"]) == ("infomap", 6, 7)
+    assert [[c["id"] for c in community["codes"]] for community in data["communities"]] == [
+        ["EI.E", "EI.F", "EI.D"],
+        ["MT.A", "MT.B", "MT.C"],
+    ]
+    first = data["communities"][0]
+    assert first["ties"][0] == {"code_a": "EI.E", "code_b": "EI.F", "c": 1.0, "n_ab": 6}
+    assert first["units"] == 6
+    graph = nx.read_graphml(files[0])
+    assert graph.nodes["MT.A"]["community"] == 2 and graph.nodes["MT.A"]["name"] == "Alpha"
+    assert nx.read_gexf(files[1]).number_of_edges() == 7
+    assert files[2].read_bytes()[:4] == b"\x89PNG"
+    text = cli("--project", str(two_clusters.root), "network", "--communities", "louvain")
+    assert text.out.splitlines() == [
+        "6 codes, 6 ties with c >= 0.1 (all coders (union)); 2 communities by louvain",
+        "1. EI.E, EI.F, EI.D | 6 units | ties EI.E-EI.F 1.00; EI.D-EI.E 0.57; EI.D-EI.F 0.57",
+        "2. MT.A, MT.B, MT.C | 6 units | ties MT.A-MT.B 1.00; MT.A-MT.C 0.57; MT.B-MT.C 0.57",
+    ]
+
+
+def test_network_errors(two_clusters: Project, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("--project", str(two_clusters.root), "network", "--communities", "magic")
+    assert (result.code, result.err) == (
+        1,
+        "Error: --communities magic: choose one of auto, infomap, spinglass, louvain\n",
+    )
+    result = cli("--project", str(two_clusters.root), "network", "--graphml", str(tmp_path / "n.xml"))
+    assert (result.code, result.err) == (
+        1,
+        f"Error: {tmp_path / 'n.xml'}: --graphml writes a .graphml file\n",
+    )
+
+
+def test_codes_without_a_tie_are_listed_apart(two_clusters: Project, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("--project", str(two_clusters.root), "network", "--threshold", "0.9", "--json")
+    data = json.loads(result.out)
+    assert [[c["id"] for c in community["codes"]] for community in data["communities"]] == [
+        ["EI.E", "EI.F"],
+        ["MT.A", "MT.B"],
+    ]
+    assert data["isolated"] == ["EI.D", "MT.C"]
