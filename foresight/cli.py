@@ -69,15 +69,16 @@ def init(
     no_codebook: Annotated[bool, typer.Option("--no-codebook", help="Start with no codebook.")] = False,
 ) -> None:
     """Create a project: foresight.toml and its store (SQLite unless database_url says otherwise)."""
-    from foresight.codebook import import_codebook
+    from foresight.codebook import check_codebook, import_codebook
 
+    file = None if no_codebook else codebook or (DEFAULT_CODEBOOK if DEFAULT_CODEBOOK.exists() else None)
+    if file is not None:
+        check_codebook(file)  # a bad codebook stops 'init' before anything is made
     project = Project.init(directory)
     message = f"Created project {project.config.name!r} in {project.root}"
-    if not no_codebook:
-        file = codebook or (DEFAULT_CODEBOOK if DEFAULT_CODEBOOK.exists() else None)
-        if file is not None:
-            loaded = import_codebook(project, file, actor="init")
-            message += f" with codebook {loaded.name!r} ({loaded.codes} codes)"
+    if file is not None:
+        loaded = import_codebook(project, file, actor="init")
+        message += f" with codebook {loaded.name!r} ({loaded.codes} codes)"
     out.print(message)
 
 
@@ -149,6 +150,11 @@ def ingest_command(
             f"{report.count('skipped')} skipped, {report.count('failed')} failed; "
             f"{report.units} units"
         )
+        for outcome in report.outcomes:  # what became of the codings of a changed file
+            if outcome.status == "updated":
+                out.print(
+                    f"{outcome.location}: {outcome.message}", markup=False, highlight=False, soft_wrap=True
+                )
     if report.failed:
         raise typer.Exit(1)
 

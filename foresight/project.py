@@ -50,8 +50,21 @@ class Project:
         if config_path.exists():
             raise ProjectError(f"{folder}: already a foresight project ({CONFIG_NAME} exists)")
         folder.mkdir(parents=True, exist_ok=True)
+        database = folder / DATABASE_NAME
+        fresh_database = not database.exists()
         config_path.write_text(render_config(name or folder.name, database_url), encoding="utf-8")
-        return cls.open(folder)
+        try:
+            return cls.open(folder)
+        except BaseException:  # no half-made project: a second 'init' must work
+            config_path.unlink(missing_ok=True)
+            if fresh_database:
+                for path in (
+                    database,
+                    database.with_name(database.name + "-wal"),
+                    database.with_name(database.name + "-shm"),
+                ):
+                    path.unlink(missing_ok=True)
+            raise
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)

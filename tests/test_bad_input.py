@@ -82,8 +82,9 @@ def test_over_large_file_is_refused_by_the_configured_cap(tmp_path: Path) -> Non
     big = tmp_path / "big.txt"
     big.write_text("Clusters grow. " * 200)
     assert failures(project, big) == {
-        "big.txt": "0.0 MB is over the 0.001 MB limit (max_file_mb in foresight.toml)"
+        "big.txt": "0.003 MB is over the 0.001 MB limit (max_file_mb in foresight.toml)"
     }
+    assert corpus.list_sources(project) == []  # nothing of it in the store
 
 
 def test_cli_reports_one_line_per_failed_file_and_exits_1(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -115,3 +115,20 @@ def test_database_url_from_the_environment_puts_the_store_elsewhere(cli, tmp_pat
     assert elsewhere.is_file() and not (tmp_path / "p" / "foresight.db").exists()
     monkeypatch.delenv("FORESIGHT_DATABASE_URL")
     assert json.loads(cli("--project", str(tmp_path / "p"), "sources", "--json").out) == []
+
+
+def test_init_with_a_bad_codebook_makes_nothing_and_can_be_retried(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\nname: x\ngroups: []\ncodes:\n  - {id: A, name: A, colour: blue}\n")
+    folder = tmp_path / "scan"
+    result = cli("init", str(folder), "--codebook", str(bad))
+    assert result.code == 1
+    assert result.err.strip().startswith(f"Error: {bad}:5: code A: bad colour 'blue' (use #rrggbb)")
+    assert not (folder / "foresight.toml").exists() and not (folder / "foresight.db").exists()
+    missing = cli("init", str(folder), "--codebook", str(tmp_path / "nope.yaml"))
+    assert missing.code == 1 and str(tmp_path / "nope.yaml") in missing.err
+    assert not (folder / "foresight.toml").exists()
+    again = cli("init", str(folder))
+    assert again.code == 0 and "with codebook" in " ".join(again.out.split())
+    listed = json.loads(cli("--project", str(folder), "codebook", "list", "--json").out)
+    assert len(listed) > 90

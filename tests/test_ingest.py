@@ -239,6 +239,14 @@ def test_a_changed_file_is_a_new_version_and_codings_are_kept(project: Project, 
     new_ids = {u["id"] for u in corpus.list_units(project)}
     assert len([c for c in codings if c.unit_id in {u["id"] for u in old_units[:2]}]) == 2
     assert [c.unit_id in new_ids for c in codings].count(True) == 1
+    carried = next(c for c in codings if c.unit_id in new_ids)
+    original = next(c for c in codings if c.unit_id == old_units[1]["id"])
+    assert (carried.coder, carried.origin, carried.created_at) == (
+        original.coder,
+        original.origin,
+        original.created_at,
+    )  # carried as the coder made it
+    assert report.outcomes[0].message.endswith("1 codings carried over, 1 stay on the old version")
     assert_offsets(project)
 
 

@@ -2,6 +2,7 @@
 
 from foresight.codebook.catalog import (
     LoadedCodebook,
+    check_codebook,
     code_details,
     code_tree,
     export_codebook,
@@ -17,6 +18,7 @@ __all__ = [
     "GroupSpec",
     "LoadedCodebook",
     "Problem",
+    "check_codebook",
     "code_details",
     "code_tree",
     "export_codebook",

@@ -119,11 +119,18 @@ def store_spec(session: Session, spec: CodebookSpec, *, actor: str, source: str)
     return book
 
 
-def import_codebook(project: Project, path: str | Path, *, actor: str) -> LoadedCodebook:
-    """Check a YAML or .qdc codebook and make it the project's active codebook."""
+def check_codebook(path: str | Path) -> tuple[CodebookSpec, list[Problem]]:
+    """The codebook in a file and its gaps; a problem that stops it loading is raised."""
     file = Path(path)
     spec, problems = read_codebook_file(file)
     _raise_problems(file, problems)
+    return spec, problems
+
+
+def import_codebook(project: Project, path: str | Path, *, actor: str) -> LoadedCodebook:
+    """Check a YAML or .qdc codebook and make it the project's active codebook."""
+    file = Path(path)
+    spec, problems = check_codebook(file)
     with project.transaction() as session:
         book = store_spec(session, spec, actor=actor, source=str(file))
     gaps = [p.render(str(file)) for p in problems if not p.is_error]

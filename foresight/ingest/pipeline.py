@@ -100,13 +100,13 @@ def _title(document: Document, location: str) -> str:
 def _carry_codings(session: Session, old_id: int, new_units: dict[str, int]) -> tuple[int, int]:
     """Copy codings of unchanged units to the new version; count those left on the old one."""
     rows = session.execute(
-        select(Coding.unit_id, Coding.code_id, Coding.coder, Coding.origin, Unit.text)
+        select(Coding.unit_id, Coding.code_id, Coding.coder, Coding.origin, Coding.created_at, Unit.text)
         .join(Unit, Unit.id == Coding.unit_id)
         .where(Unit.source_id == old_id)
     ).all()
-    carried = [
-        {"unit_id": new_units[text], "code_id": code, "coder": coder, "origin": origin}
-        for _, code, coder, origin, text in rows
+    carried = [  # as the coder made it: same origin, same time
+        {"unit_id": new_units[text], "code_id": code, "coder": coder, "origin": origin, "created_at": at}
+        for _, code, coder, origin, at, text in rows
         if text in new_units
     ]
     if carried:

@@ -93,7 +93,7 @@ def fetch(url: str, cap: int) -> tuple[bytes, str]:
     except (urllib.error.URLError, TimeoutError, ValueError) as exc:
         raise InputError(url, f"cannot fetch it ({getattr(exc, 'reason', exc)})") from None
     if len(data) > cap:
-        raise InputError(url, f"over the {cap / 1e6:g} MB limit (max_file_mb in foresight.toml)")
+        raise InputError(url, f"over the {_megabytes(cap)} limit (max_file_mb in foresight.toml)")
     return data, CONTENT_TYPES.get(kind, ".html")
 
 
@@ -105,8 +105,8 @@ def read_location(location: str, cap: int) -> tuple[bytes, str]:
         raise InputError(location, "no such file")
     size = path.stat().st_size
     if size > cap:
-        limit = f"the {cap / 1e6:g} MB limit (max_file_mb in foresight.toml)"
-        raise InputError(location, f"{size / 1e6:.1f} MB is over {limit}")
+        limit = f"the {_megabytes(cap)} limit (max_file_mb in foresight.toml)"
+        raise InputError(location, f"{_megabytes(size)} is over {limit}")
     try:
         return path.read_bytes(), path.suffix.lower()
     except OSError as exc:
@@ -171,3 +171,8 @@ def prepare(
         return prepared
     except InputError as exc:
         return Prepared(exc.location, problem=exc.problem)
+
+
+def _megabytes(size: float) -> str:
+    """A size in MB with the digits that tell it apart: 52.4 MB, 0.0043 MB."""
+    return f"{size / 1e6:.3g} MB"
