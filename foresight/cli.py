@@ -18,6 +18,7 @@ from foresight.cli_codebook import codebook_app
 from foresight.cli_coding import code_command, codings_command, tui_command
 from foresight.cli_common import JsonOption, ProjectOption, err, open_project, out, print_json, state
 from foresight.cli_suggest import suggest_app
+from foresight.cli_workshops import roadmap_app, scenario_app, workshop_app
 from foresight.errors import ForesightError
 from foresight.ingest import SOURCE_TYPES, FileOutcome, IngestOptions, IngestReport, ingest
 from foresight.project import Project
@@ -34,6 +35,9 @@ app.command("code")(code_command)
 app.command("codings")(codings_command)
 app.command("tui")(tui_command)
 app.add_typer(suggest_app, name="suggest")
+app.add_typer(roadmap_app, name="roadmap")
+app.add_typer(scenario_app, name="scenario")
+app.add_typer(workshop_app, name="workshop")
 _state = state
 
 

@@ -45,15 +45,20 @@ class Evidence:
     sources: int
     unit_ids: tuple[int, ...] = ()
 
+    @property
+    def counts(self) -> str:
+        units = "unit" if self.units == 1 else "units"
+        sources = "source" if self.sources == 1 else "sources"
+        return f"{self.units} {units} · {self.sources} {sources}"
+
     def short(self) -> str:
-        return f"{self.code_id} · {self.units} units · {self.sources} sources"
+        return f"{self.code_id} · {self.counts}"
 
     def forms(self) -> tuple[str, ...]:
         """The evidence reference, longest first (``12u/5s``: 12 units, 5 sources; newline: 2 lines)."""
-        counts = f"{self.units} units · {self.sources} sources"
         return (
             self.short(),
-            f"{self.code_id}\n{counts}",
+            f"{self.code_id}\n{self.counts}",
             f"{self.code_id} · {self.units}u/{self.sources}s",
             f"{self.code_id}\n{self.units}u/{self.sources}s",
             self.code_id,
@@ -114,8 +119,14 @@ def candidates_from_codings(
     workshop: Workshop,
     *,
     min_units: int = 1,
+    exclude: Iterable[str] = (),
 ) -> list[Candidate]:
-    """One card per (domain, co-coded code) with at least ``min_units`` units, biggest first."""
+    """One card per (domain, co-coded code) with at least ``min_units`` units, biggest first.
+
+    Codes in ``exclude`` (a topic's own codes, which define the topic rather than say something
+    about it) get no card.
+    """
+    skip = set(exclude)
     found: list[Candidate] = []
     order = {code: i for i, code in enumerate(HORIZON_CODES)}
     for domain, _ in DOMAINS:
@@ -123,7 +134,7 @@ def candidates_from_codings(
         for unit in units:
             if domain in unit.codes:
                 for code in unit.codes:
-                    if not code.startswith(STRUCTURAL):
+                    if not code.startswith(STRUCTURAL) and code not in skip:
                         by_code[code].append(unit)
         for code, members in by_code.items():
             if len(members) < min_units:
@@ -160,5 +171,49 @@ def roadmap_candidates(
 ) -> list[Candidate]:
     """The cards for a topic's roadmap: from the codings, plus ``extra`` (trend flags, later)."""
     units = topic_units(coded_units(project), topic)
-    found = candidates_from_codings(units, code_names(project), workshop, min_units=min_units)
+    exclude = topic.codes if topic is not None else ()
+    found = candidates_from_codings(
+        units, code_names(project), workshop, min_units=min_units, exclude=exclude
+    )
     return [*extra, *found]
+
+
+@dataclass(frozen=True)
+class SupportingUnit:
+    unit_id: int
+    source_title: str
+    source_path: str
+    source_date: str
+    text: str
+    codes: tuple[str, ...]
+
+
+def supporting_units(project: Project, unit_ids: Iterable[int]) -> list[SupportingUnit]:
+    """The units behind some cards, with their sources and codes, in unit order."""
+    from foresight.store import Source
+
+    wanted = sorted(set(unit_ids))
+    if not wanted:
+        return []
+    codes = {u.unit_id: u.codes for u in coded_units(project) if u.unit_id in set(wanted)}
+    found = []
+    with project.session() as session:
+        for start in range(0, len(wanted), 500):
+            rows = session.execute(
+                select(Unit.id, Unit.text, Source.title, Source.path, Source.date)
+                .join(Source, Source.id == Unit.source_id)
+                .where(Unit.id.in_(wanted[start : start + 500]))
+                .order_by(Unit.id)
+            ).all()
+            for unit_id, text, title, path, date in rows:
+                found.append(
+                    SupportingUnit(
+                        unit_id,
+                        title,
+                        path,
+                        date.isoformat() if date else "",
+                        text,
+                        tuple(sorted(codes.get(unit_id, ()))),
+                    )
+                )
+    return found

@@ -239,3 +239,23 @@ def write_captured(captured: CapturedRoadmap, path: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return out
+
+
+def captured_docx(
+    workshop: Workshop, captured: CapturedRoadmap, out: str | Path, *, project_name: str
+) -> Path:
+    """The captured roadmap as a Word table: one row per item, in domain and slot order, with its links."""
+    from foresight.workshops.word import WordDocument
+
+    topic = workshop.topic(captured.topic)
+    order = {code: i for i, (code, _) in enumerate(DOMAINS)}
+    items = sorted(captured.items, key=lambda i: (order[i.domain], workshop.slots.index(i.slot)))
+    doc = WordDocument(project_name, landscape=True)
+    doc.title(f"Visual Roadmap: {topic.name}", subtitle(workshop, "as built in the workshop"))
+    doc.heading("Roadmap items")
+    doc.table(
+        f"Items of the roadmap on {topic.name}",
+        ["Item", "Domain", "Time slot", "Text", "Leads to"],
+        [[i.id, DOMAIN_NAMES[i.domain], i.slot, i.text, ", ".join(i.links)] for i in items],
+    )
+    return doc.save(out)
