@@ -127,7 +127,7 @@ def _signals(candidates: Sequence[Candidate], kind: str) -> list[Candidate]:
 
 def _evidence(c: Candidate) -> str:
     e = c.evidence
-    return f"{e.code_id}: {e.units} units, {e.sources} sources"
+    return f"{e.code_id}: {e.counts}"
 
 
 def draft_scenarios(data: ScenarioInput, out: str | Path) -> Path:
