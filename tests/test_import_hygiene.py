@@ -16,6 +16,11 @@ CORE = [
     "foresight.codebook.edits",
     "foresight.coding",
     "foresight.queue",
+    "foresight.workshops",
+    "foresight.workshops.roadmap",
+    "foresight.workshops.scenario",
+    "foresight.workshops.kit",
+    "foresight.workshops.cib",
 ]
 
 
