@@ -155,6 +155,7 @@ def draft_scenarios(data: ScenarioInput, out: str | Path) -> Path:
             "Key drivers and trends with their evidence",
             ["Driver or trend", "Type", "Domain", "Time slot", "Evidence"],
             [[c.label, c.kind or "-", DOMAIN_NAMES[c.domain], c.slot, _evidence(c)] for c in drivers],
+            widths=[3, 1.5, 2.5, 1.8, 4],
         )
     else:
         doc.paragraph("No coded units support a driver or trend for this topic yet.", italic=True)
@@ -229,6 +230,7 @@ def draft_scenarios(data: ScenarioInput, out: str | Path) -> Path:
                 ]
                 for u in data.units
             ],
+            widths=[1.4, 2.5, 2, 3.5, 8],
         )
     else:
         doc.paragraph("No supporting units.", italic=True)

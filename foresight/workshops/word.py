@@ -14,30 +14,38 @@ from typing import Any
 
 from foresight.errors import ForesightError
 
+TOC_FIELD = 'TOC \\o "1-2" \\h \\z \\u'  # headings 1-2, as hyperlinks, no page numbers in web view
 
-def _field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
-    """Append a complex field (begin, instruction, separate, shown text, end) to ``paragraph``."""
+
+def _char(paragraph: Any, kind: str) -> None:
+    """Append a field character (begin, separate, end) to ``paragraph``."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    def char(kind: str) -> Any:
-        run = paragraph.add_run()
-        element = OxmlElement("w:fldChar")
-        element.set(qn("w:fldCharType"), kind)
-        if kind == "begin":
-            element.set(qn("w:dirty"), "true")
-        run._r.append(element)
-        return run
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    if kind == "begin":
+        element.set(qn("w:dirty"), "true")  # Word recomputes it on opening
+    paragraph.add_run()._r.append(element)
 
-    char("begin")
-    run = paragraph.add_run()
+
+def _instruction(paragraph: Any, instruction: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     text = OxmlElement("w:instrText")
     text.set(qn("xml:space"), "preserve")
     text.text = f" {instruction} "
-    run._r.append(text)
-    char("separate")
+    paragraph.add_run()._r.append(text)
+
+
+def _field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
+    """Append a complex field (begin, instruction, separate, shown text, end) to ``paragraph``."""
+    _char(paragraph, "begin")
+    _instruction(paragraph, instruction)
+    _char(paragraph, "separate")
     paragraph.add_run(placeholder)
-    char("end")
+    _char(paragraph, "end")
 
 
 class WordDocument:
@@ -51,6 +59,8 @@ class WordDocument:
 
         self.doc = docx.Document()
         self.tables = 0
+        self._toc: Any = None  # the paragraph the contents go in front of
+        self._headings: list[tuple[int, str]] = []
         section = self.doc.sections[0]
         section.page_width, section.page_height = Mm(210), Mm(297)
         if landscape:
@@ -75,13 +85,32 @@ class WordDocument:
             self.doc.add_paragraph(subtitle, style="Subtitle")
 
     def toc(self, heading: str = "Contents") -> None:
+        """A table of contents field over headings 1-2, shown filled in until Word updates it."""
         self.doc.add_paragraph(heading, style="TOC Heading")
-        _field(
-            self.doc.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "Update the field to build the contents."
-        )
+        self._toc = self.doc.add_paragraph()
+
+    def _fill_toc(self) -> None:
+        from docx.shared import Mm
+
+        entries = self._headings or [(1, "Update the field to build the contents.")]
+        for n, (level, text) in enumerate(entries):
+            p = self._toc.insert_paragraph_before()
+            p.paragraph_format.left_indent = Mm(6 * (level - 1))
+            p.paragraph_format.space_after = Mm(0.5)
+            if n == 0:
+                _char(p, "begin")
+                _instruction(p, TOC_FIELD)
+                _char(p, "separate")
+            p.add_run(text)
+            if n == len(entries) - 1:
+                _char(p, "end")
+        self._toc._p.getparent().remove(self._toc._p)
+        self._toc = None
 
     def heading(self, text: str, level: int = 1) -> None:
         self.doc.add_heading(text, level=level)
+        if level <= 2:
+            self._headings.append((level, text))
 
     def paragraph(self, text: str = "", *, style: str | None = None, italic: bool = False) -> Any:
         p = self.doc.add_paragraph(style=style)
@@ -93,8 +122,18 @@ class WordDocument:
         for item in items:
             self.doc.add_paragraph(item, style="List Bullet")
 
-    def table(self, caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
-        """A captioned table ("Table N: caption", N a SEQ field) with a bold header row."""
+    def table(
+        self,
+        caption: str,
+        header: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        widths: Sequence[float] | None = None,
+    ) -> Any:
+        """A captioned table ("Table N: caption", N a SEQ field) with a bold header row.
+
+        ``widths`` are the columns' shares of the text width (equal when not given).
+        """
         self.tables += 1
         p = self.doc.add_paragraph(style="Caption")
         p.add_run("Table ")
@@ -109,8 +148,22 @@ class WordDocument:
             cells = table.add_row().cells
             for cell, value in zip(cells, row, strict=True):
                 cell.text = "" if value is None else str(value)
+        if widths:
+            self._widths(table, widths)
         self.doc.add_paragraph()
         return table
+
+    def _widths(self, table: Any, shares: Sequence[float]) -> None:
+        from docx.shared import Emu
+
+        section = self.doc.sections[-1]
+        text = section.page_width - section.left_margin - section.right_margin
+        table.autofit = False
+        for column, share in zip(table.columns, shares, strict=True):
+            width = Emu(int(text * share / sum(shares)))
+            column.width = width  # the grid, which LibreOffice reads
+            for cell in column.cells:
+                cell.width = width  # each cell, which Word reads
 
     def page_break(self) -> None:
         self.doc.add_page_break()
@@ -120,5 +173,7 @@ class WordDocument:
         if out.suffix.lower() != ".docx":
             raise ForesightError(f"{out}: a Word document is written as .docx")
         out.parent.mkdir(parents=True, exist_ok=True)
+        if self._toc is not None:
+            self._fill_toc()
         self.doc.save(str(out))
         return out
