@@ -131,6 +131,7 @@ class RoadmapLayout:
     cards: list[PlacedCard] = field(default_factory=list)
     grid: Box = Box(0, 0, 0, 0)
     scale: float = 1.0  # text size relative to A4
+    legend: str = ""  # how to read a card's detail, shown with the colour key below the matrix
 
 
 def _scale(height: float) -> float:
@@ -237,6 +238,14 @@ def fit_label(
     return Label(box, "\n".join(lines), fontsize)
 
 
+def fit_line(text: str, box: Box, size: float, measure: Measure) -> Label:
+    """One line of ``text`` that fits the width of ``box`` (smaller, then cut); the height is not checked."""
+    lines, _, fontsize = fit_card(
+        text, [], Box(box.x, box.y, box.w, 1e3), size, title_lines=1, measure=measure, pad=0
+    )
+    return Label(box, lines[0], fontsize)
+
+
 def layout_roadmap(
     title: str,
     subtitle: str,
@@ -269,11 +278,17 @@ def layout_roadmap(
         size=size,
         width=width,
         height=height,
-        title=Label(
-            Box(margin, height - margin - title_h * 0.62, width - 2 * margin, title_h * 0.62), title, 20 * s
+        title=fit_line(
+            title,
+            Box(margin, height - margin - title_h * 0.62, width - 2 * margin, title_h * 0.62),
+            20 * s,
+            measure,
         ),
-        subtitle=Label(
-            Box(margin, height - margin - title_h, width - 2 * margin, title_h * 0.38), subtitle, 9 * s
+        subtitle=fit_line(
+            subtitle,
+            Box(margin, height - margin - title_h, width - 2 * margin, title_h * 0.38),
+            9 * s,
+            measure,
         ),
         domains=[
             fit_label(

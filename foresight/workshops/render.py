@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from foresight.errors import ForesightError
-from foresight.workshops.layout import FONT, LINE, RoadmapLayout, text_width
+from foresight.workshops.layout import FONT, LINE, Box, RoadmapLayout, text_width
 
 KIND_COLOURS = {
     "trend": "#fff2b3",
@@ -97,7 +97,7 @@ def _figure(layout: RoadmapLayout):  # type: ignore[no-untyped-def]
                 zorder=1,
             )
         )
-    if any(c.spec is not None and c.spec.details for c in layout.cards):
+    if layout.legend and layout.cards:
         _legend(ax, layout)
     boxes = {}
     for card in layout.cards:
@@ -141,22 +141,33 @@ def _figure(layout: RoadmapLayout):  # type: ignore[no-untyped-def]
                 a, t = boxes[card.spec.key], boxes[target]
                 ax.add_patch(
                     FancyArrowPatch(
-                        (a.x + a.w / 2, a.y + a.h / 2),
-                        (t.x + t.w / 2, t.y + t.h / 2),
+                        _edge(a, t),
+                        _edge(t, a),
                         arrowstyle="-|>",
-                        mutation_scale=12,
+                        mutation_scale=10 * layout.scale,
                         color="#c0392b",
-                        lw=1.2,
-                        zorder=5,
-                        shrinkA=0,
-                        shrinkB=0,
-                        connectionstyle="arc3,rad=0.15",
+                        lw=1.1 * layout.scale,
+                        zorder=3.5,  # over the cards, under their text
+                        shrinkA=1,
+                        shrinkB=1,
+                        connectionstyle="arc3,rad=0.08",
                         alpha=0.85,
-                        patchA=None,
-                        patchB=None,
                     )
                 )
     return fig
+
+
+def _edge(box: Box, toward: Box) -> tuple[float, float]:
+    """Where the line from ``box``'s centre to ``toward``'s centre leaves ``box``."""
+    cx, cy = box.x + box.w / 2, box.y + box.h / 2
+    dx, dy = toward.x + toward.w / 2 - cx, toward.y + toward.h / 2 - cy
+    if dx == 0 and dy == 0:
+        return cx, cy
+    scale = min(
+        (box.w / 2) / abs(dx) if dx else float("inf"),
+        (box.h / 2) / abs(dy) if dy else float("inf"),
+    )
+    return cx + dx * scale, cy + dy * scale
 
 
 def _legend(ax, layout: RoadmapLayout) -> None:  # type: ignore[no-untyped-def]
@@ -168,7 +179,7 @@ def _legend(ax, layout: RoadmapLayout) -> None:  # type: ignore[no-untyped-def]
     y = layout.grid.y - step * 0.5
     x = layout.domains[-1].box.x
     items: list[tuple[str, str | None]] = [(kind, colour) for kind, colour in KIND_COLOURS.items() if kind]
-    items.append(("Evidence on each card: code · units · sources (u/s)", None))
+    items.append((layout.legend, None))
     for text, colour in items:
         if colour is not None:
             ax.add_patch(

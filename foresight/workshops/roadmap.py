@@ -75,7 +75,7 @@ def topic_layout(
 ) -> RoadmapLayout:
     """The roadmap page of one topic: blank, or with ``candidates`` as cards."""
     note = "prefilled from the analysis" if candidates else "Group: ____________________"
-    return layout_roadmap(
+    layout = layout_roadmap(
         f"Visual Roadmap: {topic.name}",
         subtitle(workshop, note),
         DOMAINS,
@@ -83,19 +83,20 @@ def topic_layout(
         [card_of(c, i) for i, c in enumerate(candidates)],
         size=size,
     )
+    layout.legend = "Evidence on each card: code · units · sources (u/s)"
+    return layout
 
 
 def overview_layout(
     workshop: Workshop, per_topic: dict[str, Sequence[Candidate]], *, size: str = "A3"
 ) -> RoadmapLayout:
-    """All topics on one page: each topic's cards, biggest evidence first, the topic in the detail."""
-    names = {t.id: t.name for t in workshop.topics}
+    """All topics on one page: each topic's cards, biggest evidence first, the topic ids in the detail."""
     merged: dict[tuple[str, str], Candidate] = {}
     topics_of: dict[tuple[str, str], list[str]] = {}
     for topic_id, candidates in per_topic.items():
         for c in candidates:
             key = (c.domain, c.evidence.code_id)
-            topics_of.setdefault(key, []).append(names[topic_id])
+            topics_of.setdefault(key, []).append(topic_id)
             if key not in merged or c.evidence.units > merged[key].evidence.units:
                 merged[key] = c
     ordered = sorted(merged.items(), key=lambda kv: (-kv[1].evidence.units, kv[0]))
@@ -105,12 +106,16 @@ def overview_layout(
             domain=c.domain,
             slot=c.slot,
             title=c.label,
-            details=(f"{c.evidence.code_id} · {', '.join(topics_of[key])}", c.evidence.code_id),
+            details=(
+                f"{c.evidence.code_id} · {', '.join(topics_of[key])}",
+                f"{c.evidence.code_id}\n{', '.join(topics_of[key])}",
+                c.evidence.code_id,
+            ),
             kind=c.kind,
         )
         for i, (key, c) in enumerate(ordered)
     ]
-    return layout_roadmap(
+    layout = layout_roadmap(
         "Visual Roadmap: overview of all topics",
         subtitle(workshop, ", ".join(t.name for t in workshop.topics)),
         DOMAINS,
@@ -118,6 +123,8 @@ def overview_layout(
         cards,
         size=size,
     )
+    layout.legend = "Evidence on each card: code · the topics it comes up in"
+    return layout
 
 
 def captured_layout(workshop: Workshop, captured: CapturedRoadmap, *, size: str = "A3") -> RoadmapLayout:
