@@ -311,3 +311,36 @@ def test_captured_links_become_arrows(tmp_path: Path) -> None:
         ("d", ()),
     ]
     assert topic_layout(workshop, workshop.topic("health")).cards == []
+
+
+@pytest.mark.parametrize("size", ["A4", "A0"])
+def test_drawn_text_stays_inside_its_card(size: str) -> None:
+    """The renderer's own extents of every card line lie inside the card's box."""
+    from foresight.workshops.render import figure
+
+    workshop = load_workshop(EXPERT)
+    layout = layout_roadmap(
+        "t",
+        "s",
+        DOMAINS,
+        workshop.slots,
+        [card_of(c, i) for i, c in enumerate(many_candidates(80, 5))],
+        size=size,
+    )
+    fig = figure(layout)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    dpi = fig.dpi
+    checked = 0
+    for text in fig.axes[0].texts:
+        if text.get_zorder() != 4:
+            continue
+        x, y = text.get_position()
+        card = next(c for c in layout.cards if c.box.x <= x <= c.box.right and c.box.y <= y <= c.box.top)
+        extent = text.get_window_extent(renderer)
+        assert extent.x0 >= card.box.x * dpi - 0.5
+        assert extent.x1 <= card.box.right * dpi + 0.5, text.get_text()
+        assert extent.y0 >= card.box.y * dpi - 0.5
+        assert extent.y1 <= card.box.top * dpi + 0.5, text.get_text()
+        checked += 1
+    assert checked >= len(layout.cards)

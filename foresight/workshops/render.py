@@ -19,7 +19,7 @@ ROW_SHADES = ("#fbfbf8", "#f3f5f9")
 MAX_PNG_PIXELS = 4000  # the long side of a PNG
 
 
-def _figure(layout: RoadmapLayout):  # type: ignore[no-untyped-def]
+def figure(layout: RoadmapLayout):  # type: ignore[no-untyped-def]
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
@@ -205,11 +205,11 @@ def render_roadmaps(layouts: Sequence[RoadmapLayout], out: Path) -> list[Path]:
 
             with PdfPages(out) as pdf:
                 for layout in layouts:
-                    pdf.savefig(_figure(layout))
+                    pdf.savefig(figure(layout))
             return [out]
         for i, layout in enumerate(layouts):
             path = out if i == 0 else out.with_name(f"{out.stem}-{i + 1}{out.suffix}")
             dpi = min(150.0, MAX_PNG_PIXELS / max(layout.width, layout.height))
-            _figure(layout).savefig(path, dpi=dpi)
+            figure(layout).savefig(path, dpi=dpi)
             written.append(path)
     return written
