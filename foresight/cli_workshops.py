@@ -139,6 +139,9 @@ def scenario_draft(
     cib_file: Annotated[
         Path | None, typer.Option("--cib", help="Cross-impact judgements (YAML) to add.")
     ] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="A Word document whose styles the draft takes.")
+    ] = None,
 ) -> None:
     """Write a scenario draft in Word from the analysis and the workshop file."""
     workshop = load_workshop(workshop_file)
@@ -148,7 +151,7 @@ def scenario_draft(
         data = scenario.scenario_input(project, workshop, topic, axes=_axes(axes), cib=result)
     finally:
         project.close()
-    _written([scenario.draft_scenarios(data, output)])
+    _written([scenario.draft_scenarios(data, output, template=template)])
 
 
 @scenario_app.command("cib")

@@ -159,3 +159,27 @@ def test_libreoffice_converts_the_draft_without_warnings(draft: Path, tmp_path: 
     pdf = pypdfium2.PdfDocument(str(tmp_path / "pdf" / "draft.pdf"))
     text = " ".join(pdf[0].get_textpage().get_text_range().split())
     assert "Scenarios: Smart mobility and logistics" in text
+
+
+def test_a_template_lends_its_styles_but_not_its_text(cli, project: Project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from docx.shared import Pt
+
+    template = docx.Document()
+    template.styles["Heading 1"].font.size = Pt(21)
+    template.add_paragraph("Old text that must not survive")
+    template.save(str(tmp_path / "house.docx"))
+    coded_project(project)
+    out = tmp_path / "draft.docx"
+    args = ("-P", str(project.root), "scenario", "draft", str(SCENARIO), "--out", str(out))
+    result = cli(*args, "--template", str(tmp_path / "house.docx"))
+    assert result.code == 0, result.err
+    doc = docx.Document(str(out))
+    assert doc.styles["Heading 1"].font.size == Pt(21)
+    assert "Old text that must not survive" not in [p.text for p in doc.paragraphs]
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == list(SECTIONS)
+    (tmp_path / "plain.docx").write_text("not a zip", encoding="utf-8")
+    bad = cli(*args, "--template", str(tmp_path / "plain.docx"))
+    assert (bad.code, bad.err) == (
+        1,
+        f"Error: {tmp_path / 'plain.docx'}: not a Word document (.docx) to use as a template\n",
+    )

@@ -130,10 +130,13 @@ def _evidence(c: Candidate) -> str:
     return f"{e.code_id}: {e.counts}"
 
 
-def draft_scenarios(data: ScenarioInput, out: str | Path) -> Path:
-    """Write the scenario draft to ``out`` (.docx); sections in the order of :data:`SECTIONS`."""
+def draft_scenarios(data: ScenarioInput, out: str | Path, *, template: str | Path | None = None) -> Path:
+    """Write the scenario draft to ``out`` (.docx); sections in the order of :data:`SECTIONS`.
+
+    ``template`` is a Word document whose styles and page set-up the draft takes (its text is not kept).
+    """
     w = data.workshop
-    doc = WordDocument(data.project_name)
+    doc = WordDocument(data.project_name, template=template)
     doc.title(f"Scenarios: {data.topic.name}", f"Draft for the {w.name}, {w.date.isoformat()}, {w.venue}")
     doc.toc()
 

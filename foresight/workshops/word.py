@@ -48,26 +48,65 @@ def _field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
     _char(paragraph, "end")
 
 
+STYLES = (
+    "Title",
+    "Subtitle",
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "Caption",
+    "TOC Heading",
+    "List Bullet",
+    "List Number",
+    "Header",
+    "Footer",
+    "Table Grid",
+)
+
+
+def _from_template(path: Path) -> Any:
+    """A document with the styles (and page set-up) of the Word file ``path`` and an empty body."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        doc = docx.Document(str(path))
+    except PackageNotFoundError:
+        raise ForesightError(f"{path}: not a Word document (.docx) to use as a template") from None
+    names = {s.name for s in doc.styles}
+    missing = [name for name in STYLES if name not in names]
+    if missing:
+        raise ForesightError(f"{path}: the template lacks the styles {', '.join(missing)}")
+    body = doc.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
+    return doc
+
+
 class WordDocument:
     """A Word document under construction; :meth:`save` writes it."""
 
-    def __init__(self, project_name: str, *, landscape: bool = False) -> None:
+    def __init__(
+        self, project_name: str, *, landscape: bool = False, template: str | Path | None = None
+    ) -> None:
         import docx
         from docx.enum.section import WD_ORIENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Mm
 
-        self.doc = docx.Document()
+        self.doc = docx.Document() if template is None else _from_template(Path(template))
         self.tables = 0
         self._toc: Any = None  # the paragraph the contents go in front of
         self._headings: list[tuple[int, str]] = []
         section = self.doc.sections[0]
-        section.page_width, section.page_height = Mm(210), Mm(297)
+        if template is None:  # A4 with 20 mm margins; a template keeps its own page set-up
+            section.page_width, section.page_height = Mm(210), Mm(297)
+            for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+                setattr(section, side, Mm(20))
         if landscape:
             section.orientation = WD_ORIENT.LANDSCAPE
             section.page_width, section.page_height = Mm(297), Mm(210)
-        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Mm(20))
         header = section.header.paragraphs[0]
         header.text = project_name
         header.style = self.doc.styles["Header"]
