@@ -61,26 +61,32 @@ def roadmap_print(
     ] = False,
     min_units: Annotated[int, typer.Option(help="With --prefill: fewest units a card needs.")] = 1,
     captured: Annotated[
-        Path | None,
-        typer.Option("--captured", help="Draw a captured roadmap (YAML/CSV from 'roadmap capture')."),
+        list[Path] | None,
+        typer.Option(
+            "--captured",
+            help="Draw a captured roadmap (YAML/CSV from 'roadmap capture'); repeat for several groups "
+            "and an overview page.",
+        ),
     ] = None,
 ) -> None:
     """Print Visual Roadmap matrices: time slots across, the four domains down."""
     workshop = load_workshop(workshop_file)
     if size not in PAPER_MM:
         raise ForesightError(f"unknown paper size {size!r} (use {', '.join(PAPER_MM)})")
-    if captured is not None:
+    if captured:
         if prefill or all_topics:
             raise ForesightError(
                 "--captured draws what a group built; it takes neither --prefill nor --all-topics"
             )
-        built = roadmap.read_captured(captured, workshop, topic)
+        built = [roadmap.read_captured(file, workshop, topic) for file in captured]
         if output.suffix.lower() == ".docx":
-            _written(
-                [roadmap.captured_docx(workshop, built, output, project_name=_project_name(workshop.name))]
-            )
-        else:
-            _written(roadmap.print_roadmap([roadmap.captured_layout(workshop, built, size=size)], output))
+            name = _project_name(workshop.name)
+            _written([roadmap.captured_docx(workshop, built, output, project_name=name)])
+            return
+        pages = [roadmap.captured_layout(workshop, b, size=size) for b in built]
+        if len(built) > 1:
+            pages.append(roadmap.captured_overview_layout(workshop, built, size=size))
+        _written(roadmap.print_roadmap(pages, output))
         return
     topics = list(workshop.topics) if all_topics else [workshop.topic(topic)]
     per_topic = {}

@@ -344,3 +344,40 @@ def test_drawn_text_stays_inside_its_card(size: str) -> None:
         assert extent.y1 <= card.box.top * dpi + 0.5, text.get_text()
         checked += 1
     assert checked >= len(layout.cards)
+
+
+def test_text_widths_do_not_change_after_drawing(tmp_path: Path) -> None:
+    """Measuring must not share matplotlib's font objects, whose size drawing changes."""
+    from foresight.workshops.layout import _advance
+    from foresight.workshops.roadmap import print_roadmap
+
+    _advance.cache_clear()
+    before = text_width("Wearable sensors · 12u/5s", 9.0, True)
+    workshop = load_workshop(EXPERT)
+    print_roadmap([topic_layout(workshop, workshop.topics[0], size="A1")], tmp_path / "a.png")
+    _advance.cache_clear()
+    assert text_width("Wearable sensors · 12u/5s", 9.0, True) == before
+
+
+def test_several_captured_roadmaps_get_an_overview(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    files = []
+    for topic in ("health", "mobility"):
+        path = tmp_path / f"{topic}.yaml"
+        path.write_text(yaml.safe_dump({**CAPTURED, "topic": topic}), encoding="utf-8")
+        files += ["--captured", str(path)]
+    out = tmp_path / "groups.pdf"
+    result = cli("roadmap", "print", str(EXPERT), *files, "--out", str(out))
+    assert result.code == 0, result.err
+    pages = pdf_pages(out)
+    assert len(pages) == 3
+    assert "Visual Roadmap: overview of all groups" in " ".join(pages[2][2].split())
+    word = tmp_path / "groups.docx"
+    assert cli("roadmap", "print", str(EXPERT), *files, "--out", str(word)).code == 0
+    import docx
+
+    doc = docx.Document(str(word))
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == [
+        "Personalised health",
+        "Smart mobility and logistics",
+    ]
+    assert len(doc.tables) == 2

@@ -27,11 +27,11 @@ FONT = "DejaVu Sans"  # matplotlib's own font, always there
 
 @functools.lru_cache(maxsize=2)
 def _font(bold: bool):  # type: ignore[no-untyped-def]
-    from matplotlib.font_manager import FontProperties, findfont, get_font
+    """A font object of our own: matplotlib's shared one changes size whenever it draws."""
+    from matplotlib.font_manager import FontProperties, findfont
+    from matplotlib.ft2font import FT2Font
 
-    font = get_font(findfont(FontProperties(family=FONT, weight="bold" if bold else "normal")))
-    font.set_size(100, 72)
-    return font
+    return FT2Font(findfont(FontProperties(family=FONT, weight="bold" if bold else "normal")))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -39,7 +39,9 @@ def _advance(char: str, bold: bool) -> float:
     """How far the pen moves after ``char`` at 1 pt, in points."""
     from matplotlib.ft2font import LoadFlags
 
-    glyph = _font(bold).load_char(ord(char), flags=LoadFlags.NO_HINTING)
+    font = _font(bold)
+    font.set_size(100, 72)
+    glyph = font.load_char(ord(char), flags=LoadFlags.NO_HINTING)
     return glyph.linearHoriAdvance / 65536 / 100
 
 

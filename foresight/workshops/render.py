@@ -178,7 +178,8 @@ def _legend(ax, layout: RoadmapLayout) -> None:  # type: ignore[no-untyped-def]
     step = size / 72
     y = layout.grid.y - step * 0.5
     x = layout.domains[-1].box.x
-    items: list[tuple[str, str | None]] = [(kind, colour) for kind, colour in KIND_COLOURS.items() if kind]
+    kinds = any(c.spec is not None and c.spec.kind for c in layout.cards)
+    items: list[tuple[str, str | None]] = [(k, colour) for k, colour in KIND_COLOURS.items() if k and kinds]
     items.append((layout.legend, None))
     for text, colour in items:
         if colour is not None:

@@ -145,6 +145,36 @@ def captured_layout(workshop: Workshop, captured: CapturedRoadmap, *, size: str 
     )
 
 
+def captured_overview_layout(
+    workshop: Workshop, roadmaps: Sequence[CapturedRoadmap], *, size: str = "A3"
+) -> RoadmapLayout:
+    """Every group's items on one page, each card naming its topic; links stay within their roadmap."""
+    cards = [
+        CardSpec(
+            key=f"{r.topic}/{i.id}",
+            domain=i.domain,
+            slot=i.slot,
+            title=i.text,
+            details=(r.topic,),
+            links=tuple(f"{r.topic}/{target}" for target in i.links),
+        )
+        for r in roadmaps
+        for i in r.items
+    ]
+    names = [workshop.topic(r.topic).name for r in roadmaps]
+    layout = layout_roadmap(
+        "Visual Roadmap: overview of all groups",
+        subtitle(workshop, ", ".join(names)),
+        DOMAINS,
+        workshop.slots,
+        cards,
+        size=size,
+        fill=1.0,
+    )
+    layout.legend = "Each card names the topic of the group that placed it"
+    return layout
+
+
 def print_roadmap(layouts: Sequence[RoadmapLayout], out: str | Path) -> list[Path]:
     """Draw the pages into a PDF (one page each) or PNGs; the files written."""
     return render_roadmaps(layouts, Path(out))
@@ -249,20 +279,22 @@ def write_captured(captured: CapturedRoadmap, path: str | Path) -> Path:
 
 
 def captured_docx(
-    workshop: Workshop, captured: CapturedRoadmap, out: str | Path, *, project_name: str
+    workshop: Workshop, roadmaps: Sequence[CapturedRoadmap], out: str | Path, *, project_name: str
 ) -> Path:
-    """The captured roadmap as a Word table: one row per item, in domain and slot order, with its links."""
+    """The captured roadmaps as Word tables: one row per item, in domain and slot order, with its links."""
     from foresight.workshops.word import WordDocument
 
-    topic = workshop.topic(captured.topic)
     order = {code: i for i, (code, _) in enumerate(DOMAINS)}
-    items = sorted(captured.items, key=lambda i: (order[i.domain], workshop.slots.index(i.slot)))
     doc = WordDocument(project_name, landscape=True)
-    doc.title(f"Visual Roadmap: {topic.name}", subtitle(workshop, "as built in the workshop"))
-    doc.heading("Roadmap items")
-    doc.table(
-        f"Items of the roadmap on {topic.name}",
-        ["Item", "Domain", "Time slot", "Text", "Leads to"],
-        [[i.id, DOMAIN_NAMES[i.domain], i.slot, i.text, ", ".join(i.links)] for i in items],
-    )
+    doc.title("Visual Roadmaps", subtitle(workshop, "as built in the workshop"))
+    for captured in roadmaps:
+        topic = workshop.topic(captured.topic)
+        items = sorted(captured.items, key=lambda i: (order[i.domain], workshop.slots.index(i.slot)))
+        doc.heading(topic.name)
+        doc.table(
+            f"Items of the roadmap on {topic.name}",
+            ["Item", "Domain", "Time slot", "Text", "Leads to"],
+            [[i.id, DOMAIN_NAMES[i.domain], i.slot, i.text, ", ".join(i.links)] for i in items],
+            widths=[1, 2.5, 1.8, 6, 1.5],
+        )
     return doc.save(out)
