@@ -381,3 +381,26 @@ def test_several_captured_roadmaps_get_an_overview(cli, tmp_path: Path) -> None:
         "Smart mobility and logistics",
     ]
     assert len(doc.tables) == 2
+
+
+def test_topic_codes_must_be_in_the_codebook(cli, project: Project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    coded_project(project)
+    text = EXPERT.read_text(encoding="utf-8").replace(
+        "codes: [EI.MOBILITY,", "codes: [EI.TELEPORTATION, EI.MOBILITY,"
+    )
+    workshop = tmp_path / "w.yaml"
+    workshop.write_text(text, encoding="utf-8")
+    result = cli(
+        "-P",
+        str(project.root),
+        "roadmap",
+        "print",
+        str(workshop),
+        "--prefill",
+        "--out",
+        str(tmp_path / "x.pdf"),
+    )
+    assert (result.code, result.err) == (
+        1,
+        f"Error: {workshop}: topic 'mobility' names codes the project's codebook lacks: EI.TELEPORTATION\n",
+    )

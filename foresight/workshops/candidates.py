@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from foresight.errors import ForesightError
 from foresight.project import Project
 from foresight.store import Code, Coding, Unit
 from foresight.workshops.definition import HORIZON_CODES, Topic, Workshop
@@ -170,11 +171,16 @@ def roadmap_candidates(
     extra: Sequence[Candidate] = (),
 ) -> list[Candidate]:
     """The cards for a topic's roadmap: from the codings, plus ``extra`` (trend flags, later)."""
-    units = topic_units(coded_units(project), topic)
+    names = code_names(project)
     exclude = topic.codes if topic is not None else ()
-    found = candidates_from_codings(
-        units, code_names(project), workshop, min_units=min_units, exclude=exclude
-    )
+    unknown = [code for code in exclude if code not in names]
+    if topic is not None and unknown:
+        raise ForesightError(
+            f"{workshop.path}: topic {topic.id!r} names codes the project's codebook lacks: "
+            + ", ".join(unknown)
+        )
+    units = topic_units(coded_units(project), topic)
+    found = candidates_from_codings(units, names, workshop, min_units=min_units, exclude=exclude)
     return [*extra, *found]
 
 
