@@ -84,9 +84,12 @@ def write_agenda(workshop: Workshop, project_name: str, out: Path) -> Path:
         "Agenda",
         ["Time", "Session", "Format"],
         [[f"{b.start}-{_clock_end(b.start, b.minutes)}", b.title, b.format] for b in workshop.agenda],
+        widths=[1.6, 6, 1.4],
     )
     doc.heading("Topics")
-    doc.table("Topics", ["Topic", "Description"], [[t.name, t.description] for t in workshop.topics])
+    doc.table(
+        "Topics", ["Topic", "Description"], [[t.name, t.description] for t in workshop.topics], widths=[2, 5]
+    )
     return doc.save(out)
 
 
