@@ -108,12 +108,11 @@ def scenario_input(
 ) -> ScenarioInput:
     """Everything the draft needs, from the project's codings (plus ``extra`` cards: trend flags)."""
     chosen = workshop.topic(topic)
+    spanning = choose_axes(workshop, axes)  # checked before the store is read
     candidates = roadmap_candidates(project, workshop, chosen, extra=extra)
     shown = _drivers(candidates) + _signals(candidates, "weak signal") + _signals(candidates, "wild card")
     units = supporting_units(project, (u for c in shown for u in c.evidence.unit_ids))
-    return ScenarioInput(
-        project.config.name, workshop, chosen, candidates, choose_axes(workshop, axes), units, cib
-    )
+    return ScenarioInput(project.config.name, workshop, chosen, candidates, spanning, units, cib)
 
 
 def _drivers(candidates: Sequence[Candidate]) -> list[Candidate]:
