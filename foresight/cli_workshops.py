@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from foresight.cli_common import JsonOption, open_project, out, print_json, state
 from foresight.errors import ForesightError, ProjectError
 from foresight.project import Project
 from foresight.workshops import cib, kit, roadmap, scenario
-from foresight.workshops.candidates import roadmap_candidates
+from foresight.workshops.candidates import DOMAIN_NAMES, candidates_frame, roadmap_candidates
 from foresight.workshops.definition import load_workshop
 from foresight.workshops.layout import PAPER_MM
 
@@ -103,6 +104,35 @@ def roadmap_print(
     if prefill:
         cards = sum(len(c) for c in per_topic.values())
         out.print(f"{cards} candidate cards from the codings", soft_wrap=True)
+
+
+@roadmap_app.command("candidates")
+def roadmap_candidates_command(
+    workshop_file: WorkshopArg,
+    topic: TopicOption = None,
+    min_units: Annotated[int, typer.Option(help="Fewest units a card needs.")] = 1,
+    as_json: JsonOption = False,
+) -> None:
+    """List the candidate cards '--prefill' would place, biggest evidence first."""
+    workshop = load_workshop(workshop_file)
+    chosen = workshop.topic(topic)
+    project = open_project()
+    try:
+        found = roadmap_candidates(project, workshop, chosen, min_units=min_units)
+    finally:
+        project.close()
+    if as_json:
+        print_json(candidates_frame(found).to_dict(orient="records"))
+        return
+    table = Table(title=f"Candidate cards: {chosen.name}")
+    for column in ("Card", "Domain", "Slot", "Kind", "Code", "Units", "Sources"):
+        table.add_column(column, justify="right" if column in ("Units", "Sources") else "left")
+    for c in found:
+        e = c.evidence
+        table.add_row(
+            c.label, DOMAIN_NAMES[c.domain], c.slot, c.kind, e.code_id, str(e.units), str(e.sources)
+        )
+    out.print(table)
 
 
 @roadmap_app.command("capture")

@@ -404,3 +404,26 @@ def test_topic_codes_must_be_in_the_codebook(cli, project: Project, tmp_path: Pa
         1,
         f"Error: {workshop}: topic 'mobility' names codes the project's codebook lacks: EI.TELEPORTATION\n",
     )
+
+
+def test_candidates_command_prints_json(cli, project: Project) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    coded_project(project)
+    result = cli("-P", str(project.root), "roadmap", "candidates", str(EXPERT), "--json")
+    assert result.code == 0, result.err
+    rows = json.loads(result.out)
+    assert rows[0] == {
+        "label": "Smart cities",
+        "domain": "VR.TECHNOLOGY",
+        "slot": "2018-2020",
+        "kind": "trend",
+        "code": "MT.SMART_CITY",
+        "units": 3,
+        "sources": 2,
+        "origin": "codings",
+    }
+    assert len(rows) == 5
+    table = cli("-P", str(project.root), "roadmap", "candidates", str(EXPERT))
+    assert table.code == 0
+    assert "Candidate cards: Smart mobility and logistics" in table.out

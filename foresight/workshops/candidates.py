@@ -223,3 +223,25 @@ def supporting_units(project: Project, unit_ids: Iterable[int]) -> list[Supporti
                     )
                 )
     return found
+
+
+def candidates_frame(candidates: Sequence[Candidate]):  # type: ignore[no-untyped-def]
+    """The cards as a pandas DataFrame, one row each (for notebooks)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "label": c.label,
+                "domain": c.domain,
+                "slot": c.slot,
+                "kind": c.kind,
+                "code": c.evidence.code_id,
+                "units": c.evidence.units,
+                "sources": c.evidence.sources,
+                "origin": c.origin,
+            }
+            for c in candidates
+        ],
+        columns=["label", "domain", "slot", "kind", "code", "units", "sources", "origin"],
+    )
