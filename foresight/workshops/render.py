@@ -179,7 +179,9 @@ def _legend(ax, layout: RoadmapLayout) -> None:  # type: ignore[no-untyped-def]
     y = layout.grid.y - step * 0.5
     x = layout.domains[-1].box.x
     kinds = any(c.spec is not None and c.spec.kind for c in layout.cards)
-    items: list[tuple[str, str | None]] = [(k, colour) for k, colour in KIND_COLOURS.items() if k and kinds]
+    items: list[tuple[str, str | None]] = [
+        (k or "other", colour) for k, colour in KIND_COLOURS.items() if kinds
+    ]
     items.append((layout.legend, None))
     for text, colour in items:
         if colour is not None:
