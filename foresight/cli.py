@@ -29,6 +29,7 @@ from foresight.cli_common import (
 )
 from foresight.cli_cooccurrence import bursts_command, cooccurrence_app, network_command, trends_command
 from foresight.cli_suggest import suggest_app
+from foresight.cli_workshops import roadmap_app, scenario_app, workshop_app
 from foresight.errors import ForesightError
 from foresight.ingest import SOURCE_TYPES, FileOutcome, IngestOptions, IngestReport, ingest
 from foresight.project import Project
@@ -50,6 +51,9 @@ app.add_typer(cooccurrence_app, name="cooccurrence")
 app.command("trends")(trends_command)
 app.command("bursts")(bursts_command)
 app.command("network")(network_command)
+app.add_typer(roadmap_app, name="roadmap")
+app.add_typer(scenario_app, name="scenario")
+app.add_typer(workshop_app, name="workshop")
 _state = state
 
 

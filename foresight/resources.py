@@ -8,3 +8,4 @@ ROOT = Path(__file__).resolve().parent.parent
 CODEBOOKS = ROOT / "codebooks"
 SAMPLE_CORPUS = ROOT / "corpora" / "sample"
 DEFAULT_CODEBOOK = CODEBOOKS / "megatrends.yaml"
+WORKSHOPS = ROOT / "workshops"

@@ -23,6 +23,11 @@ CORE = [
     "foresight.cooccurrence.bursts",
     "foresight.cooccurrence.network",
     "foresight.cooccurrence.slices",
+    "foresight.workshops",
+    "foresight.workshops.roadmap",
+    "foresight.workshops.scenario",
+    "foresight.workshops.kit",
+    "foresight.workshops.cib",
 ]
 
 
