@@ -68,7 +68,7 @@ class CodingApp(App[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            yield UnitList(id="units")
+            yield UnitList({c.id: c.colour for c in self.codes}, id="units")
             yield UnitPanel(id="unit")
             yield Palette(self.codes, id="palette")
         with Horizontal(id="bar"):

@@ -174,3 +174,57 @@ async def test_next_follows_the_learning_queue(desk: Project) -> None:
         await pilot.press("o")
         await ready(app, pilot)
         assert app.filters.order == "reading" and len(app.query_one(UnitList).rows) == len(units)
+
+
+
+def in_sight(app: CodingApp, widget) -> bool:  # type: ignore[no-untyped-def]
+    """Every line of the widget is on the screen, not scrolled or cropped away."""
+    region = widget.region
+    lines = len(widget.render().plain.splitlines())  # type: ignore[union-attr]
+    return (
+        region.height >= lines
+        and app.screen.region.contains_region(region)
+        and all(app.screen.get_widget_at(region.x, y)[0] is widget for y in range(region.y, region.bottom))
+    )
+
+
+async def test_codes_and_suggestions_stay_in_sight_at_80x24(desk: Project) -> None:
+    units = [u["id"] for u in corpus.list_units(desk)]
+    coding.apply_code(desk, units[0], "FC.TREND", coder="anna")
+    coding.apply_code(desk, units[0], "FC.DRIVER", coder="ben")
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        strip = app.query_one("#unit-codes")
+        scroll = app.query_one("#unit-scroll")
+        assert scroll.max_scroll_y > 0  # the text is longer than the panel: it scrolls
+        assert in_sight(app, strip)
+        shown = strip.render().plain
+        assert "Mine FC.TREND" in shown and "FC.DRIVER·ben" in shown
+        assert "▶0.91·EI.BLUE_GROWTH 0.55·MT.IOT" in shown
+        await pilot.press("s")
+        assert "0.91·EI.BLUE_GROWTH ▶0.55·MT.IOT" in strip.render().plain
+        await pilot.press("a")  # accepts the one marked
+        assert mine(desk) == {(units[0], "FC.TREND", "manual"), (units[0], "MT.IOT", "accepted-suggestion")}
+        shown = strip.render().plain
+        assert "Mine FC.TREND MT.IOT" in shown and "▶0.91·EI.BLUE_GROWTH" in shown and in_sight(app, strip)
+        await pilot.press("n")  # in the blind batch: others' codes hidden, and said so
+        assert "Others hidden" in strip.render().plain and in_sight(app, strip)
+
+
+async def test_the_unit_list_shows_my_codes_at_80_and_140_columns(desk: Project) -> None:
+    units = [u["id"] for u in corpus.list_units(desk)]
+    for size, both in (((80, 24), "FC.TRE…+1"), ((140, 40), "FC.TREND+1")):  # cut to fit, +N more
+        app = CodingApp(desk, "anna")
+        async with app.run_test(size=size) as pilot:
+            await ready(app, pilot)
+            await pilot.press("slash", *"FC.TREND", "enter", "escape")
+            await pilot.press("slash", *"FC.DRIVER", "enter", "escape")
+            assert mine(desk) >= {(units[0], "FC.TREND", "manual"), (units[0], "FC.DRIVER", "manual")}
+            line = app.query_one(UnitList).render_line(0).text
+            assert f" {both}" in line, (size, line)
+            await pilot.press("slash", *"FC.DRIVER", "enter", "escape")  # removed: the list follows
+            line = app.query_one(UnitList).render_line(0).text
+            assert "FC.TREND" in line and "+1" not in line and "FC.DRIVER" not in line
+            await pilot.press("slash", *"FC.TREND", "enter", "escape")
+            assert mine(desk) == set()
