@@ -50,6 +50,8 @@ class CodingApp(App[None]):
         self.coder = coder
         self.keys = keymap(project.config.tui_keys)
         self.filters, self.start_unit, self.recent = load_state(project, coder)
+        self.position = self.start_unit  # the unit last shown, kept in the saved state
+        self.remembered: tuple[object, ...] | None = None
         self.view: UnitView | None = None
         self.suggestion = 0
         self.finished: set[int] = set()
@@ -140,6 +142,9 @@ class CodingApp(App[None]):
         except LookupError:
             self.view = None
         self.query_one(UnitPanel).show(self.view, self.suggestion)
+        if unit_id is not None and unit_id != self.position:
+            self.position = unit_id
+            self.remember()  # a kill loses no position
         self.update_status()
 
     def refresh_unit(self) -> None:
@@ -205,6 +210,7 @@ class CodingApp(App[None]):
                 self.recent = [code_id] + [c for c in self.recent if c != code_id][:8]
         if changed is None:
             return
+        self.remember()  # the recent codes
         self.refresh_unit()
         self.saved(row.id)
         self.update_status()
@@ -371,6 +377,7 @@ class CodingApp(App[None]):
         def apply(filters: Filters | None) -> None:
             if filters is not None:
                 self.filters = filters
+                self.remember()  # a kill keeps the filter
                 self.load(filters, self.row.id if self.row else None)
 
         self.push_screen(FilterScreen(self.filters, types, periods), apply)
@@ -382,6 +389,7 @@ class CodingApp(App[None]):
             self.notify("No learning queue yet: run 'foresight suggest next' first.", severity="warning")
             return
         self.filters = replace(self.filters, order=order)
+        self.remember()
         self.load(self.filters, self.row.id if self.row else None)
         self.notify("learning queue" if order == "learning" else "reading order", timeout=1.5)
 
@@ -389,7 +397,19 @@ class CodingApp(App[None]):
         self.push_screen(HelpScreen(self.keys))
 
     def remember(self) -> None:
-        save_state(self.project, self.coder, self.filters, self.row.id if self.row else None, self.recent)
+        """Save the filter, position and recent codes (a small JSON file) when one of them changed.
+
+        Called when the filter or the shown unit changes, not only on quit, so a kill loses nothing.
+        """
+        state = (self.filters, self.position, tuple(self.recent))
+        if state == self.remembered:
+            return
+        try:
+            save_state(self.project, self.coder, self.filters, self.position, self.recent)
+        except OSError as exc:
+            self.notify(f"Could not save the position: {exc}", severity="warning", timeout=4)
+            return
+        self.remembered = state
 
     async def action_quit(self) -> None:
         self.remember()

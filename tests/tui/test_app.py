@@ -176,7 +176,6 @@ async def test_next_follows_the_learning_queue(desk: Project) -> None:
         assert app.filters.order == "reading" and len(app.query_one(UnitList).rows) == len(units)
 
 
-
 def in_sight(app: CodingApp, widget) -> bool:  # type: ignore[no-untyped-def]
     """Every line of the widget is on the screen, not scrolled or cropped away."""
     region = widget.region
@@ -228,3 +227,23 @@ async def test_the_unit_list_shows_my_codes_at_80_and_140_columns(desk: Project)
             assert "FC.TREND" in line and "+1" not in line and "FC.DRIVER" not in line
             await pilot.press("slash", *"FC.TREND", "enter", "escape")
             assert mine(desk) == set()
+
+
+async def test_filter_and_position_are_saved_as_they_change_not_only_on_quit(desk: Project) -> None:
+    units = corpus.list_units(desk)
+    web = [u for u in units if "alliance" in u["text"]]
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("n", "n")
+        assert app.row.id == units[2]["id"]
+        restarted = CodingApp(desk, "anna")  # as after a kill: this app never quit
+        assert (restarted.filters.search, restarted.start_unit) == (None, units[2]["id"])
+        await pilot.press("f", *"alliance", "enter")
+        await ready(app, pilot)
+        restarted = CodingApp(desk, "anna")
+        assert (restarted.filters.search, restarted.start_unit) == ("alliance", web[0]["id"])
+    again = CodingApp(desk, "anna")
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(again, pilot)
+        assert again.filters.search == "alliance" and again.row.id == web[0]["id"]
