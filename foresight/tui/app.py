@@ -40,6 +40,13 @@ from foresight.tui.widgets import Palette, PaletteCode, UnitList, UnitPanel
 Loaded = tuple[list[Row], int | None, set[int], int, set[int]]
 
 
+class Refused:
+    """What :meth:`CodingApp.guarded` returns when the core refused a step (the coder was told why)."""
+
+
+REFUSED = Refused()
+
+
 class CodingApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "foresight"
@@ -187,12 +194,15 @@ class CodingApp(App[None]):
             self.finished.discard(unit_id)
 
     def guarded(self, work_fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-        """Run a core call; a user error becomes a notification, not a crash."""
+        """Run a core call; a user error becomes a notification, not a crash, and REFUSED.
+
+        The caller changes nothing on the screen then but reads the unit again from the store.
+        """
         try:
             return work_fn(*args, **kwargs)
         except ForesightError as exc:
             self.notify(str(exc), severity="error", timeout=6)
-            return None
+            return REFUSED
 
     # -- coding ------------------------------------------------------------------------------
 
@@ -208,7 +218,8 @@ class CodingApp(App[None]):
             message = f"applied {code_id}"
             if changed:
                 self.recent = [code_id] + [c for c in self.recent if c != code_id][:8]
-        if changed is None:
+        if changed is REFUSED:
+            self.refresh_unit()
             return
         self.remember()  # the recent codes
         self.refresh_unit()
@@ -257,10 +268,14 @@ class CodingApp(App[None]):
                 return
         self.notify("Every unit in this filter is coded or done.")
 
-    def after_step(self, step: coding.Step | None, none_left: str) -> None:
+    def after_step(self, step: coding.Step | None | Refused, none_left: str) -> None:
+        if step is REFUSED:
+            self.refresh_unit()
+            return
         if step is None:
             self.notify(none_left)
             return
+        assert isinstance(step, coding.Step)
         units = self.query_one(UnitList)
         index = next((i for i, r in enumerate(units.rows) if r.id == step.unit_id), None)
         if index is not None and index != units.cursor:
@@ -284,8 +299,11 @@ class CodingApp(App[None]):
         row = self.row
         if row is None:
             return
-        row.done = not row.done
-        self.guarded(coding.mark_done, self.project, row.id, coder=self.coder, done=row.done)
+        done = not row.done
+        if self.guarded(coding.mark_done, self.project, row.id, coder=self.coder, done=done) is REFUSED:
+            self.refresh_unit()
+            return
+        row.done = done
         self.saved(row.id, row.done or bool(row.codes))
         self.query_one(UnitList).refresh()
         self.update_status()
@@ -303,9 +321,13 @@ class CodingApp(App[None]):
             self.notify("No suggestion on this unit.")
             return
         item = self.view.suggestions[min(self.suggestion, len(self.view.suggestions) - 1)]
-        self.guarded(coding.decide_suggestion, self.project, item.id, coder=self.coder, accept=accept)
+        decided = self.guarded(
+            coding.decide_suggestion, self.project, item.id, coder=self.coder, accept=accept
+        )
         self.suggestion = 0
-        self.refresh_unit()
+        self.refresh_unit()  # as the store has it, whether the core took the decision or not
+        if decided is REFUSED:
+            return
         self.saved(self.row.id)
         self.update_status()
         self.notify(f"{'accepted' if accept else 'rejected'} {item.code.id}", timeout=1.5)
@@ -325,8 +347,12 @@ class CodingApp(App[None]):
 
         def keep(text: str | None) -> None:
             if text is not None:
-                self.guarded(coding.set_memo, self.project, "unit", row.id, coder=self.coder, text=text)
+                kept = self.guarded(
+                    coding.set_memo, self.project, "unit", row.id, coder=self.coder, text=text
+                )
                 self.refresh_unit()
+                if kept is REFUSED:
+                    return
                 self.last_save = dt.datetime.now().strftime("%H:%M:%S")
                 self.update_status()
 
@@ -340,7 +366,11 @@ class CodingApp(App[None]):
 
         def keep(text: str | None) -> None:
             if text is not None:
-                self.guarded(coding.set_memo, self.project, "code", code.row_id, coder=self.coder, text=text)
+                kept = self.guarded(
+                    coding.set_memo, self.project, "code", code.row_id, coder=self.coder, text=text
+                )
+                if kept is REFUSED:
+                    return
                 self.notify(f"memo on {code.id} kept", timeout=1.5)
 
         current = coding.get_memo(self.project, "code", code.row_id, coder=self.coder)
@@ -360,7 +390,8 @@ class CodingApp(App[None]):
             if codes is None:
                 return
             agreed = self.guarded(agreement.adjudicate, self.project, row.id, codes, adjudicator=self.coder)
-            if agreed is None:
+            if agreed is REFUSED:
+                self.refresh_unit()
                 return
             self.refresh_unit()
             self.saved(row.id)

@@ -176,6 +176,19 @@ async def test_next_follows_the_learning_queue(desk: Project) -> None:
         assert app.filters.order == "reading" and len(app.query_one(UnitList).rows) == len(units)
 
 
+def notes(app: CodingApp) -> list[tuple[str, str]]:
+    """Record the app's notifications (message, severity) from now on."""
+    seen: list[tuple[str, str]] = []
+    notify = app.notify
+
+    def record(message: str, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append((str(message), kwargs.get("severity", "information")))
+        return notify(message, **kwargs)
+
+    app.notify = record  # type: ignore[method-assign]
+    return seen
+
+
 def in_sight(app: CodingApp, widget) -> bool:  # type: ignore[no-untyped-def]
     """Every line of the widget is on the screen, not scrolled or cropped away."""
     region = widget.region
@@ -247,3 +260,51 @@ async def test_filter_and_position_are_saved_as_they_change_not_only_on_quit(des
     async with again.run_test(size=SIZE) as pilot:
         await ready(again, pilot)
         assert again.filters.search == "alliance" and again.row.id == web[0]["id"]
+
+
+async def test_a_decision_the_core_refuses_changes_nothing_on_screen(desk: Project) -> None:
+    """ben (another terminal) accepts the suggestion anna's screen still shows; anna rejects it."""
+    units = [u["id"] for u in corpus.list_units(desk)]
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        seen = notes(app)
+        first = app.view.suggestions[0]
+        assert first.code.id == "EI.BLUE_GROWTH"
+        coding.decide_suggestion(desk, first.id, coder="ben", accept=True)
+        await pilot.press("r")
+        assert seen == [(f"suggestion {first.id} was accepted by ben already", "error")]
+        with desk.session() as session:
+            decided = session.get(Suggestion, first.id)
+            assert (decided.status, decided.decided_by) == ("accepted", "ben")  # not overwritten
+        assert mine(desk) == set()
+        assert [s.code.id for s in app.view.suggestions] == ["MT.IOT"]  # the screen reads the store again
+        assert app.row.id == units[0] and app.row.codes == [] and units[0] not in app.finished
+        assert app.last_save == "-"
+        await pilot.press("a")  # the one left is still open: accepted
+        assert mine(desk) == {(units[0], "MT.IOT", "accepted-suggestion")}
+        assert seen[-1] == ("accepted MT.IOT", "information")
+
+
+async def test_done_the_core_refuses_leaves_the_unit_not_done(desk: Project) -> None:
+    """The unit was deleted underneath (a rebuilt store): 'd' says so and marks nothing done."""
+    from sqlalchemy import delete
+
+    from foresight.store import Unit
+
+    units = [u["id"] for u in corpus.list_units(desk)]
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("end")
+        assert app.row.id == units[-1]
+        with desk.transaction() as session:
+            session.execute(delete(Unit).where(Unit.id == units[-1]))
+        seen = notes(app)
+        status = str(app.query_one("#status").render())
+        await pilot.press("d")
+        assert seen == [(f"no unit {units[-1]} in the project (see 'foresight units')", "error")]
+        assert not app.row.done and app.row.status == "uncoded" and units[-1] not in app.finished
+        assert str(app.query_one("#status").render()) == status  # no "saved", no progress
+        with desk.session() as session:
+            assert session.get(UnitState, (units[-1], "anna")) is None
