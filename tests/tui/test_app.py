@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from foresight import coding, corpus
 from foresight.project import Project
-from foresight.store import LearningQueue, Memo, Suggestion, UnitState
+from foresight.store import Code, LearningQueue, Memo, Suggestion, UnitState
 from foresight.tui.app import CodingApp
 from foresight.tui.keys import ACTIONS
 from foresight.tui.widgets import UnitList
@@ -308,3 +308,42 @@ async def test_done_the_core_refuses_leaves_the_unit_not_done(desk: Project) -> 
         assert str(app.query_one("#status").render()) == status  # no "saved", no progress
         with desk.session() as session:
             assert session.get(UnitState, (units[-1], "anna")) is None
+
+
+async def test_code_memo_through_the_palette(desk: Project) -> None:
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        seen = notes(app)
+        await pilot.press("slash", *"trend")
+        await pilot.click("#units")  # leave the search box; the palette keeps FC.TREND highlighted
+        assert app.query_one("#palette").highlighted.id == "FC.TREND"
+        await pilot.press("M", *"watch for hype", "ctrl+s")
+        assert seen[-1] == ("memo on FC.TREND kept", "information")
+        await pilot.press("M")  # opens with what was kept
+        assert app.screen.query_one("#memo-text").text == "watch for hype"
+        await pilot.press("escape")
+    with desk.session() as session:
+        memo = session.exec(select(Memo)).one()
+        code = session.get(Code, memo.target_id)
+    assert (memo.kind, code.code_id, memo.coder, memo.text) == ("code", "FC.TREND", "anna", "watch for hype")
+
+
+async def test_status_filter_through_the_filter_screen(desk: Project) -> None:
+    units = [u["id"] for u in corpus.list_units(desk)]
+    coding.apply_code(desk, units[3], "FC.TREND", coder="anna")
+    coding.mark_done(desk, units[4], coder="anna")
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f")
+        await pilot.press(*["tab"] * 5)  # search, source id, source type, period, code: then status
+        assert app.screen.focused.id == "status"
+        await pilot.press("enter", "down", "down", "enter")  # any status, uncoded, coded
+        await pilot.press("ctrl+s")
+        await ready(app, pilot)
+        assert app.filters.status == "coded"
+        assert [r.id for r in app.query_one(UnitList).rows] == [units[3]]
+        assert "status=coded" in str(app.query_one("#status").render())
+    again = CodingApp(desk, "anna")
+    assert again.filters.status == "coded"  # saved when it changed
