@@ -151,7 +151,7 @@ class CodingApp(App[None]):
         self.query_one(UnitPanel).show(self.view, self.suggestion)
         if unit_id is not None and unit_id != self.position:
             self.position = unit_id
-            self.remember()  # a kill loses no position
+            self.call_after_refresh(self.remember)  # a kill loses no position; saved once drawn
         self.update_status()
 
     def refresh_unit(self) -> None:

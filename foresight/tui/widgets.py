@@ -132,6 +132,7 @@ class UnitPanel(Vertical):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.shown_id: int | None = None
+        self.shown_codes: Text | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         with VerticalScroll(id="unit-scroll"):
@@ -142,17 +143,20 @@ class UnitPanel(Vertical):
         body = self.query_one("#unit-text", Static)
         strip = self.query_one("#unit-codes", Static)
         if view is None:
-            self.shown_id = None
+            self.shown_id = self.shown_codes = None
             body.update("No unit here: change the filter (f).")
             strip.update("")
             return
+        body.update(self.text(view))
         if view.id != self.shown_id:  # a new unit is read from its start
             self.shown_id = view.id
-            body.update(self.text(view))
-            self.query_one("#unit-scroll", VerticalScroll).scroll_home(animate=False)
-        else:
-            body.update(self.text(view))
-        strip.update(self.codes(view, suggestion))
+            scroll = self.query_one("#unit-scroll", VerticalScroll)
+            if scroll.scroll_y:
+                scroll.scroll_home(animate=False)
+        codes = self.codes(view, suggestion)
+        if codes != self.shown_codes:  # most uncoded units read the same: no new layout
+            self.shown_codes = codes
+            strip.update(codes)
 
     @staticmethod
     def text(view: UnitView) -> Text:
