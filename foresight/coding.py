@@ -255,12 +255,22 @@ def get_memo(project: Project, kind: str, target_id: int, *, coder: str) -> str:
 
 
 def decide_suggestion(project: Project, suggestion_id: int, *, coder: str, accept: bool) -> bool:
-    """Accept (a coding with origin accepted-suggestion) or reject a suggestion; it is remembered."""
+    """Accept (a coding with origin accepted-suggestion) or reject a suggestion; it is remembered.
+
+    A suggestion someone has decided already (another coder, in another terminal) is refused, so
+    that their decision is not overwritten; deciding it again the same way changes nothing.
+    """
 
     def work(session: Session) -> bool:
         suggestion = session.get(Suggestion, suggestion_id)
         if suggestion is None:
             raise ForesightError(f"no suggestion {suggestion_id}")
+        wanted = "accepted" if accept else "rejected"
+        if suggestion.status != "open":
+            if (suggestion.status, suggestion.decided_by) == (wanted, coder):
+                return False
+            by = f" by {suggestion.decided_by}" if suggestion.decided_by else ""
+            raise ForesightError(f"suggestion {suggestion_id} was {suggestion.status}{by} already")
         suggestion.status = "accepted" if accept else "rejected"
         suggestion.decided_by, suggestion.decided_at = coder, utcnow()
         session.add(suggestion)

@@ -103,6 +103,23 @@ def test_accepting_a_suggestion_makes_a_coding_and_rejecting_is_remembered(
     assert held(project) == set()
 
 
+def test_a_suggestion_another_coder_decided_is_not_decided_again(project: Project, units: list[int]) -> None:
+    with project.transaction() as session:
+        code = session.exec(select(Code).where(Code.code_id == "EI.BLUE_GROWTH")).one()
+        suggestion = Suggestion(unit_id=units[0], code_id=code.id, model="rules-1", score=0.9)
+        session.add(suggestion)
+    assert coding.decide_suggestion(project, suggestion.id, coder="ben", accept=True)
+    with pytest.raises(ForesightError, match=f"suggestion {suggestion.id} was accepted by ben already"):
+        coding.decide_suggestion(project, suggestion.id, coder="anna", accept=False)
+    assert not coding.decide_suggestion(project, suggestion.id, coder="ben", accept=True)  # the same again
+    with project.session() as session:
+        decided = session.get(Suggestion, suggestion.id)
+        assert (decided.status, decided.decided_by) == ("accepted", "ben")
+    assert held(project) == set() and held(project, "ben") == {
+        (units[0], "EI.BLUE_GROWTH", "accepted-suggestion")
+    }
+
+
 def test_retired_codes_cannot_be_applied_and_unknown_units_are_named(
     project: Project, units: list[int]
 ) -> None:

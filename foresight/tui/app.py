@@ -40,6 +40,13 @@ from foresight.tui.widgets import Palette, PaletteCode, UnitList, UnitPanel
 Loaded = tuple[list[Row], int | None, set[int], int, set[int]]
 
 
+class Refused:
+    """What :meth:`CodingApp.guarded` returns when the core refused a step (the coder was told why)."""
+
+
+REFUSED = Refused()
+
+
 class CodingApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "foresight"
@@ -50,6 +57,8 @@ class CodingApp(App[None]):
         self.coder = coder
         self.keys = keymap(project.config.tui_keys)
         self.filters, self.start_unit, self.recent = load_state(project, coder)
+        self.position = self.start_unit  # the unit last shown, kept in the saved state
+        self.remembered: tuple[object, ...] | None = None
         self.view: UnitView | None = None
         self.suggestion = 0
         self.finished: set[int] = set()
@@ -68,7 +77,7 @@ class CodingApp(App[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            yield UnitList(id="units")
+            yield UnitList({c.id: c.colour for c in self.codes}, id="units")
             yield UnitPanel(id="unit")
             yield Palette(self.codes, id="palette")
         with Horizontal(id="bar"):
@@ -140,6 +149,9 @@ class CodingApp(App[None]):
         except LookupError:
             self.view = None
         self.query_one(UnitPanel).show(self.view, self.suggestion)
+        if unit_id is not None and unit_id != self.position:
+            self.position = unit_id
+            self.call_after_refresh(self.remember)  # a kill loses no position; saved once drawn
         self.update_status()
 
     def refresh_unit(self) -> None:
@@ -182,12 +194,15 @@ class CodingApp(App[None]):
             self.finished.discard(unit_id)
 
     def guarded(self, work_fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-        """Run a core call; a user error becomes a notification, not a crash."""
+        """Run a core call; a user error becomes a notification, not a crash, and REFUSED.
+
+        The caller changes nothing on the screen then but reads the unit again from the store.
+        """
         try:
             return work_fn(*args, **kwargs)
         except ForesightError as exc:
             self.notify(str(exc), severity="error", timeout=6)
-            return None
+            return REFUSED
 
     # -- coding ------------------------------------------------------------------------------
 
@@ -203,8 +218,10 @@ class CodingApp(App[None]):
             message = f"applied {code_id}"
             if changed:
                 self.recent = [code_id] + [c for c in self.recent if c != code_id][:8]
-        if changed is None:
+        if changed is REFUSED:
+            self.refresh_unit()
             return
+        self.remember()  # the recent codes
         self.refresh_unit()
         self.saved(row.id)
         self.update_status()
@@ -251,10 +268,14 @@ class CodingApp(App[None]):
                 return
         self.notify("Every unit in this filter is coded or done.")
 
-    def after_step(self, step: coding.Step | None, none_left: str) -> None:
+    def after_step(self, step: coding.Step | None | Refused, none_left: str) -> None:
+        if step is REFUSED:
+            self.refresh_unit()
+            return
         if step is None:
             self.notify(none_left)
             return
+        assert isinstance(step, coding.Step)
         units = self.query_one(UnitList)
         index = next((i for i, r in enumerate(units.rows) if r.id == step.unit_id), None)
         if index is not None and index != units.cursor:
@@ -278,8 +299,11 @@ class CodingApp(App[None]):
         row = self.row
         if row is None:
             return
-        row.done = not row.done
-        self.guarded(coding.mark_done, self.project, row.id, coder=self.coder, done=row.done)
+        done = not row.done
+        if self.guarded(coding.mark_done, self.project, row.id, coder=self.coder, done=done) is REFUSED:
+            self.refresh_unit()
+            return
+        row.done = done
         self.saved(row.id, row.done or bool(row.codes))
         self.query_one(UnitList).refresh()
         self.update_status()
@@ -297,9 +321,13 @@ class CodingApp(App[None]):
             self.notify("No suggestion on this unit.")
             return
         item = self.view.suggestions[min(self.suggestion, len(self.view.suggestions) - 1)]
-        self.guarded(coding.decide_suggestion, self.project, item.id, coder=self.coder, accept=accept)
+        decided = self.guarded(
+            coding.decide_suggestion, self.project, item.id, coder=self.coder, accept=accept
+        )
         self.suggestion = 0
-        self.refresh_unit()
+        self.refresh_unit()  # as the store has it, whether the core took the decision or not
+        if decided is REFUSED:
+            return
         self.saved(self.row.id)
         self.update_status()
         self.notify(f"{'accepted' if accept else 'rejected'} {item.code.id}", timeout=1.5)
@@ -319,8 +347,12 @@ class CodingApp(App[None]):
 
         def keep(text: str | None) -> None:
             if text is not None:
-                self.guarded(coding.set_memo, self.project, "unit", row.id, coder=self.coder, text=text)
+                kept = self.guarded(
+                    coding.set_memo, self.project, "unit", row.id, coder=self.coder, text=text
+                )
                 self.refresh_unit()
+                if kept is REFUSED:
+                    return
                 self.last_save = dt.datetime.now().strftime("%H:%M:%S")
                 self.update_status()
 
@@ -334,7 +366,11 @@ class CodingApp(App[None]):
 
         def keep(text: str | None) -> None:
             if text is not None:
-                self.guarded(coding.set_memo, self.project, "code", code.row_id, coder=self.coder, text=text)
+                kept = self.guarded(
+                    coding.set_memo, self.project, "code", code.row_id, coder=self.coder, text=text
+                )
+                if kept is REFUSED:
+                    return
                 self.notify(f"memo on {code.id} kept", timeout=1.5)
 
         current = coding.get_memo(self.project, "code", code.row_id, coder=self.coder)
@@ -354,7 +390,8 @@ class CodingApp(App[None]):
             if codes is None:
                 return
             agreed = self.guarded(agreement.adjudicate, self.project, row.id, codes, adjudicator=self.coder)
-            if agreed is None:
+            if agreed is REFUSED:
+                self.refresh_unit()
                 return
             self.refresh_unit()
             self.saved(row.id)
@@ -371,6 +408,7 @@ class CodingApp(App[None]):
         def apply(filters: Filters | None) -> None:
             if filters is not None:
                 self.filters = filters
+                self.remember()  # a kill keeps the filter
                 self.load(filters, self.row.id if self.row else None)
 
         self.push_screen(FilterScreen(self.filters, types, periods), apply)
@@ -382,6 +420,7 @@ class CodingApp(App[None]):
             self.notify("No learning queue yet: run 'foresight suggest next' first.", severity="warning")
             return
         self.filters = replace(self.filters, order=order)
+        self.remember()
         self.load(self.filters, self.row.id if self.row else None)
         self.notify("learning queue" if order == "learning" else "reading order", timeout=1.5)
 
@@ -389,7 +428,19 @@ class CodingApp(App[None]):
         self.push_screen(HelpScreen(self.keys))
 
     def remember(self) -> None:
-        save_state(self.project, self.coder, self.filters, self.row.id if self.row else None, self.recent)
+        """Save the filter, position and recent codes (a small JSON file) when one of them changed.
+
+        Called when the filter or the shown unit changes, not only on quit, so a kill loses nothing.
+        """
+        state = (self.filters, self.position, tuple(self.recent))
+        if state == self.remembered:
+            return
+        try:
+            save_state(self.project, self.coder, self.filters, self.position, self.recent)
+        except OSError as exc:
+            self.notify(f"Could not save the position: {exc}", severity="warning", timeout=4)
+            return
+        self.remembered = state
 
     async def action_quit(self) -> None:
         self.remember()

@@ -39,9 +39,10 @@ class UnitList(ScrollView, can_focus=True):
     class Highlighted(Message):
         index: int
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, colours: dict[str, str] | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.rows: list[Row] = []
+        self.colours = colours or {}  # code id -> its codebook colour
 
     def set_rows(self, rows: list[Row], cursor: int = 0) -> None:
         self.rows = rows
@@ -78,28 +79,87 @@ class UnitList(ScrollView, can_focus=True):
         glyph, colour = GLYPHS[row.status]
         base = Style(reverse=True) if index == self.cursor else Style()
         batch = Segment("▣" if row.in_batch else " ", base + Style(color="magenta"))
-        head = f" {row.source_title[:10]:<10}{row.ordinal:>4} "
-        codes = f" [{','.join(row.codes)}]" if row.codes else ""
+        if width < 30:  # a narrow list (80 or 140 columns): a short title leaves room for the codes
+            head = f" {row.source_title[:6]:<6}{row.ordinal:>3} "
+        else:
+            head = f" {row.source_title[:10]:<10}{row.ordinal:>4} "
         segments = [
             Segment(glyph, base + (Style(color=colour) if colour else Style())),
             batch,
             Segment(head, base + Style(dim=True)),
-            Segment(row.preview + codes, base),
         ]
+        if row.codes:  # before the preview, so that a narrow list still shows them
+            rest = width - 2 - len(head)
+            budget = rest if rest < 20 else rest * 2 // 3  # narrow: a 3-letter preview helps no one
+            segments += self.code_segments(row.codes, max(8, budget), base)
+            segments.append(Segment(" ", base))
+        segments.append(Segment(row.preview, base))
         return Strip(segments).adjust_cell_length(width, base).crop(0, width)
 
+    def code_segments(self, codes: list[str], budget: int, base: Style) -> list[Segment]:
+        """The codes' ids in their codebook colours, in at most ``budget`` cells: ``A,B+2``."""
+        shown: list[str] = []
+        used = 0
+        for i, code in enumerate(codes):
+            rest = len(codes) - i - 1
+            more = len(f"+{rest}") if rest else 0
+            sep = 1 if shown else 0
+            if used + sep + len(code) + more <= budget:
+                shown.append(code)
+                used += sep + len(code)
+                continue
+            if not shown:  # not even the first fits whole: cut it
+                shown.append(code[: max(1, budget - more - 1)] + "…")
+            break
+        segments: list[Segment] = []
+        for i, code in enumerate(shown):
+            if i:
+                segments.append(Segment(",", base))
+            colour = self.colours.get(codes[i])
+            segments.append(Segment(code, base + Style(color=colour, bold=True)))
+        if len(shown) < len(codes):
+            segments.append(Segment(f"+{len(codes) - len(shown)}", base + Style(dim=True)))
+        return segments
 
-class UnitPanel(VerticalScroll):
-    """The current unit's full text with its source, neighbours, codes and suggestions."""
+
+class UnitPanel(Vertical):
+    """The current unit: its source, text and neighbours scroll; its codes and suggestions stay.
+
+    The strip at the bottom (my codes, the others' unless blind, the suggestions with their
+    scores) is always in sight, even in an 80x24 terminal, so ``a``/``r`` act on what is shown.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.shown_id: int | None = None
+        self.shown_codes: Text | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(id="unit-text")
+        with VerticalScroll(id="unit-scroll"):
+            yield Static(id="unit-text")
+        yield Static(id="unit-codes")
 
     def show(self, view: UnitView | None, suggestion: int = 0) -> None:
         body = self.query_one("#unit-text", Static)
+        strip = self.query_one("#unit-codes", Static)
         if view is None:
+            self.shown_id = self.shown_codes = None
             body.update("No unit here: change the filter (f).")
+            strip.update("")
             return
+        body.update(self.text(view))
+        if view.id != self.shown_id:  # a new unit is read from its start
+            self.shown_id = view.id
+            scroll = self.query_one("#unit-scroll", VerticalScroll)
+            if scroll.scroll_y:
+                scroll.scroll_home(animate=False)
+        codes = self.codes(view, suggestion)
+        if codes != self.shown_codes:  # most uncoded units read the same: no new layout
+            self.shown_codes = codes
+            strip.update(codes)
+
+    @staticmethod
+    def text(view: UnitView) -> Text:
         text = Text()
         where = " · ".join(
             x
@@ -116,45 +176,52 @@ class UnitPanel(VerticalScroll):
         text.append(f"unit {view.id} (#{view.ordinal})", style="dim")
         if view.duplicate_of:
             text.append(f"  near-duplicate of unit {view.duplicate_of}", style="yellow")
-        text.append("\n\n")
-        if view.before:
-            text.append(f"… {view.before[-300:]}\n\n", style="dim")
-        text.append(view.text + "\n\n")
-        if view.after:
-            text.append(f"{view.after[:300]} …\n\n", style="dim")
-        text.append("My codes: ", style="bold")
-        text.append_text(chips(view.mine) if view.mine else Text("none", style="dim"))
         text.append("\n")
-        if view.suggestions:
-            text.append("Suggestions (a accept, r reject, s next):\n", style="bold")
-            for i, item in enumerate(view.suggestions):
-                mark = "▶ " if i == suggestion else "  "
-                line = Text(f"{mark}{item.score:.2f} {item.source:<10} ")
-                line.append_text(chips([item.code]))
-                if i == suggestion:
-                    line.stylize("reverse")
-                text.append_text(line)
-                text.append("\n")
-        if view.blind:
-            text.append(
-                "Blind: this unit is in your double-coding batch; others' codes are hidden.\n",
-                style="magenta",
-            )
-        elif view.others:
-            text.append("Others: ", style="bold")
-            text.append_text(chips(view.others, with_coder=True))
-            text.append("\n")
         if view.memo:
             text.append(f"Memo: {view.memo}\n", style="italic")
-        body.update(text)
+        text.append("\n")
+        if view.before:
+            text.append(f"… {view.before[-300:]}\n\n", style="dim")
+        text.append(view.text)
+        if view.after:
+            text.append(f"\n\n{view.after[:300]} …", style="dim")
+        return text
+
+    @staticmethod
+    def codes(view: UnitView, suggestion: int) -> Text:
+        text = Text()
+        text.append("Mine ", style="bold")
+        text.append_text(chips(view.mine) if view.mine else Text("none", style="dim"))
+        if view.blind:
+            text.append("\nOthers ", style="bold")
+            text.append("hidden: blind double-coding batch", style="magenta")
+        elif view.others:
+            text.append("\nOthers ", style="bold")
+            text.append_text(chips(view.others, with_coder=True))
+        if view.suggestions:
+            text.append("\nSuggested ", style="bold")
+            text.append("a/r/s ", style="dim")
+            for i, item in enumerate(view.suggestions):
+                code = item.code
+                label = f"{item.score:.2f}·{code.id}"
+                chip = Style(bgcolor=code.colour, color="white", bold=True)
+                if i == suggestion:  # the one a and r act on
+                    text.append("▶", style="bold")
+                    text.append(label, style=chip + Style(reverse=True, underline=True))
+                else:
+                    text.append(label, style=chip)
+                text.append(" ")
+        return text
 
 
 def chips(codes: list[CodeChip], with_coder: bool = False) -> Text:
+    """Codes on their codebook colours; no spaces inside a chip, so lines wrap between chips."""
     text = Text()
-    for code in codes:
-        label = f" {code.id}{' · ' + code.coder if with_coder else ''} "
+    for i, code in enumerate(codes):
+        if i:
+            text.append(" ")
+        label = f"{code.id}{'·' + code.coder if with_coder else ''}"
         text.append(label, style=Style(bgcolor=code.colour, color="white", bold=True))
-        text.append(" ")
     return text
 
 

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from foresight import coding, corpus
 from foresight.project import Project
-from foresight.store import LearningQueue, Memo, Suggestion, UnitState
+from foresight.store import Code, LearningQueue, Memo, Suggestion, UnitState
 from foresight.tui.app import CodingApp
 from foresight.tui.keys import ACTIONS
 from foresight.tui.widgets import UnitList
@@ -174,3 +174,176 @@ async def test_next_follows_the_learning_queue(desk: Project) -> None:
         await pilot.press("o")
         await ready(app, pilot)
         assert app.filters.order == "reading" and len(app.query_one(UnitList).rows) == len(units)
+
+
+def notes(app: CodingApp) -> list[tuple[str, str]]:
+    """Record the app's notifications (message, severity) from now on."""
+    seen: list[tuple[str, str]] = []
+    notify = app.notify
+
+    def record(message: str, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append((str(message), kwargs.get("severity", "information")))
+        return notify(message, **kwargs)
+
+    app.notify = record  # type: ignore[method-assign]
+    return seen
+
+
+def in_sight(app: CodingApp, widget) -> bool:  # type: ignore[no-untyped-def]
+    """Every line of the widget is on the screen, not scrolled or cropped away."""
+    region = widget.region
+    lines = len(widget.render().plain.splitlines())  # type: ignore[union-attr]
+    return (
+        region.height >= lines
+        and app.screen.region.contains_region(region)
+        and all(app.screen.get_widget_at(region.x, y)[0] is widget for y in range(region.y, region.bottom))
+    )
+
+
+async def test_codes_and_suggestions_stay_in_sight_at_80x24(desk: Project) -> None:
+    units = [u["id"] for u in corpus.list_units(desk)]
+    coding.apply_code(desk, units[0], "FC.TREND", coder="anna")
+    coding.apply_code(desk, units[0], "FC.DRIVER", coder="ben")
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        strip = app.query_one("#unit-codes")
+        scroll = app.query_one("#unit-scroll")
+        assert scroll.max_scroll_y > 0  # the text is longer than the panel: it scrolls
+        assert in_sight(app, strip)
+        shown = strip.render().plain
+        assert "Mine FC.TREND" in shown and "FC.DRIVER·ben" in shown
+        assert "▶0.91·EI.BLUE_GROWTH 0.55·MT.IOT" in shown
+        await pilot.press("s")
+        assert "0.91·EI.BLUE_GROWTH ▶0.55·MT.IOT" in strip.render().plain
+        await pilot.press("a")  # accepts the one marked
+        assert mine(desk) == {(units[0], "FC.TREND", "manual"), (units[0], "MT.IOT", "accepted-suggestion")}
+        shown = strip.render().plain
+        assert "Mine FC.TREND MT.IOT" in shown and "▶0.91·EI.BLUE_GROWTH" in shown and in_sight(app, strip)
+        await pilot.press("n")  # in the blind batch: others' codes hidden, and said so
+        assert "Others hidden" in strip.render().plain and in_sight(app, strip)
+
+
+async def test_the_unit_list_shows_my_codes_at_80_and_140_columns(desk: Project) -> None:
+    units = [u["id"] for u in corpus.list_units(desk)]
+    for size, both in (((80, 24), "FC.TRE…+1"), ((140, 40), "FC.TREND+1")):  # cut to fit, +N more
+        app = CodingApp(desk, "anna")
+        async with app.run_test(size=size) as pilot:
+            await ready(app, pilot)
+            await pilot.press("slash", *"FC.TREND", "enter", "escape")
+            await pilot.press("slash", *"FC.DRIVER", "enter", "escape")
+            assert mine(desk) >= {(units[0], "FC.TREND", "manual"), (units[0], "FC.DRIVER", "manual")}
+            line = app.query_one(UnitList).render_line(0).text
+            assert f" {both}" in line, (size, line)
+            await pilot.press("slash", *"FC.DRIVER", "enter", "escape")  # removed: the list follows
+            line = app.query_one(UnitList).render_line(0).text
+            assert "FC.TREND" in line and "+1" not in line and "FC.DRIVER" not in line
+            await pilot.press("slash", *"FC.TREND", "enter", "escape")
+            assert mine(desk) == set()
+
+
+async def test_filter_and_position_are_saved_as_they_change_not_only_on_quit(desk: Project) -> None:
+    units = corpus.list_units(desk)
+    web = [u for u in units if "alliance" in u["text"]]
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("n", "n")
+        assert app.row.id == units[2]["id"]
+        restarted = CodingApp(desk, "anna")  # as after a kill: this app never quit
+        assert (restarted.filters.search, restarted.start_unit) == (None, units[2]["id"])
+        await pilot.press("f", *"alliance", "enter")
+        await ready(app, pilot)
+        restarted = CodingApp(desk, "anna")
+        assert (restarted.filters.search, restarted.start_unit) == ("alliance", web[0]["id"])
+    again = CodingApp(desk, "anna")
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(again, pilot)
+        assert again.filters.search == "alliance" and again.row.id == web[0]["id"]
+
+
+async def test_a_decision_the_core_refuses_changes_nothing_on_screen(desk: Project) -> None:
+    """ben (another terminal) accepts the suggestion anna's screen still shows; anna rejects it."""
+    units = [u["id"] for u in corpus.list_units(desk)]
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        seen = notes(app)
+        first = app.view.suggestions[0]
+        assert first.code.id == "EI.BLUE_GROWTH"
+        coding.decide_suggestion(desk, first.id, coder="ben", accept=True)
+        await pilot.press("r")
+        assert seen == [(f"suggestion {first.id} was accepted by ben already", "error")]
+        with desk.session() as session:
+            decided = session.get(Suggestion, first.id)
+            assert (decided.status, decided.decided_by) == ("accepted", "ben")  # not overwritten
+        assert mine(desk) == set()
+        assert [s.code.id for s in app.view.suggestions] == ["MT.IOT"]  # the screen reads the store again
+        assert app.row.id == units[0] and app.row.codes == [] and units[0] not in app.finished
+        assert app.last_save == "-"
+        await pilot.press("a")  # the one left is still open: accepted
+        assert mine(desk) == {(units[0], "MT.IOT", "accepted-suggestion")}
+        assert seen[-1] == ("accepted MT.IOT", "information")
+
+
+async def test_done_the_core_refuses_leaves_the_unit_not_done(desk: Project) -> None:
+    """The unit was deleted underneath (a rebuilt store): 'd' says so and marks nothing done."""
+    from sqlalchemy import delete
+
+    from foresight.store import Unit
+
+    units = [u["id"] for u in corpus.list_units(desk)]
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("end")
+        assert app.row.id == units[-1]
+        with desk.transaction() as session:
+            session.execute(delete(Unit).where(Unit.id == units[-1]))
+        seen = notes(app)
+        status = str(app.query_one("#status").render())
+        await pilot.press("d")
+        assert seen == [(f"no unit {units[-1]} in the project (see 'foresight units')", "error")]
+        assert not app.row.done and app.row.status == "uncoded" and units[-1] not in app.finished
+        assert str(app.query_one("#status").render()) == status  # no "saved", no progress
+        with desk.session() as session:
+            assert session.get(UnitState, (units[-1], "anna")) is None
+
+
+async def test_code_memo_through_the_palette(desk: Project) -> None:
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        seen = notes(app)
+        await pilot.press("slash", *"trend")
+        await pilot.click("#units")  # leave the search box; the palette keeps FC.TREND highlighted
+        assert app.query_one("#palette").highlighted.id == "FC.TREND"
+        await pilot.press("M", *"watch for hype", "ctrl+s")
+        assert seen[-1] == ("memo on FC.TREND kept", "information")
+        await pilot.press("M")  # opens with what was kept
+        assert app.screen.query_one("#memo-text").text == "watch for hype"
+        await pilot.press("escape")
+    with desk.session() as session:
+        memo = session.exec(select(Memo)).one()
+        code = session.get(Code, memo.target_id)
+    assert (memo.kind, code.code_id, memo.coder, memo.text) == ("code", "FC.TREND", "anna", "watch for hype")
+
+
+async def test_status_filter_through_the_filter_screen(desk: Project) -> None:
+    units = [u["id"] for u in corpus.list_units(desk)]
+    coding.apply_code(desk, units[3], "FC.TREND", coder="anna")
+    coding.mark_done(desk, units[4], coder="anna")
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f")
+        await pilot.press(*["tab"] * 5)  # search, source id, source type, period, code: then status
+        assert app.screen.focused.id == "status"
+        await pilot.press("enter", "down", "down", "enter")  # any status, uncoded, coded
+        await pilot.press("ctrl+s")
+        await ready(app, pilot)
+        assert app.filters.status == "coded"
+        assert [r.id for r in app.query_one(UnitList).rows] == [units[3]]
+        assert "status=coded" in str(app.query_one("#status").render())
+    again = CodingApp(desk, "anna")
+    assert again.filters.status == "coded"  # saved when it changed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from foresight import coding, corpus
 from foresight.project import Project
 from foresight.tui.app import CodingApp
 
@@ -13,8 +14,18 @@ async def loaded(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
+def code_some(project: Project) -> None:
+    """anna's codes on two units: the list shows them (cut to fit, with +N), the unit panel too."""
+    units = [u["id"] for u in corpus.list_units(project)]
+    for code in ("FC.TREND", "FC.DRIVER"):
+        coding.apply_code(project, units[0], code, coder="anna")
+    coding.apply_code(project, units[3], "EI.BLUE_GROWTH", coder="anna")
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_main_screen_at_80x24(snap_compare, desk: Project) -> None:  # type: ignore[no-untyped-def]
+    """My codes and the suggestions with their scores in sight below the text; codes in the list."""
+    code_some(desk)
     assert snap_compare(CodingApp(desk, "anna"), terminal_size=(80, 24), run_before=loaded)
 
 
@@ -24,6 +35,7 @@ def test_main_screen_in_a_blind_batch_at_140x40(snap_compare, desk: Project) -> 
         await loaded(pilot)
         await pilot.press("n")
 
+    code_some(desk)
     assert snap_compare(CodingApp(desk, "anna"), terminal_size=(140, 40), run_before=second_unit)
 
 
