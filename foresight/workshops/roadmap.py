@@ -51,13 +51,26 @@ class CapturedRoadmap:
 
 
 def card_of(candidate: Candidate, number: int) -> CardSpec:
+    """A candidate as a card; a trend card names its class first in the evidence line and is marked."""
+    details = candidate.evidence.forms()
+    trend = candidate.origin == "trend"
+    if trend:
+        e = candidate.evidence
+        details = (
+            f"{candidate.kind} · {e.short()}",
+            f"{candidate.kind} · {e.code_id}\n{e.counts}",
+            f"{candidate.kind}\n{e.code_id} · {e.units}u/{e.sources}s",
+            f"{candidate.kind} · {e.units}u/{e.sources}s",
+            candidate.kind,
+        )
     return CardSpec(
         key=f"c{number}",
         domain=candidate.domain,
         slot=candidate.slot,
         title=candidate.label,
-        details=candidate.evidence.forms(),
+        details=details,
         kind=candidate.kind,
+        marked=trend,
     )
 
 
@@ -83,7 +96,11 @@ def topic_layout(
         [card_of(c, i) for i, c in enumerate(candidates)],
         size=size,
     )
-    layout.legend = "Evidence on each card: code · units · sources (u/s)"
+    layout.legend = (
+        "Evidence on each card: code · units · sources (u/s); bold orange edge: from the trend flags"
+        if any(c.origin == "trend" for c in candidates)
+        else "Evidence on each card: code · units · sources (u/s)"
+    )
     return layout
 
 
