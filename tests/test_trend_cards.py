@@ -85,7 +85,7 @@ def test_the_trend_card_is_marked_and_names_its_class(
     assert layout.cells[("VR.TECHNOLOGY", "2018-2020")].contains(placed[0].box)
     boxes = [c.box for c in layout.cards]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
-    assert layout.legend.endswith("bold orange edge: from the trend flags")
+    assert layout.legend.endswith("orange edge: a trend flag")
 
 
 def test_prefill_prints_the_trend_cards_and_no_trends_leaves_them_out(  # type: ignore[no-untyped-def]

@@ -97,7 +97,7 @@ def topic_layout(
         size=size,
     )
     layout.legend = (
-        "Evidence on each card: code · units · sources (u/s); bold orange edge: from the trend flags"
+        "Evidence on each card: code · units · sources (u/s); orange edge: a trend flag"
         if any(c.origin == "trend" for c in candidates)
         else "Evidence on each card: code · units · sources (u/s)"
     )
