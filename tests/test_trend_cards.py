@@ -20,7 +20,7 @@ from foresight.workshops.candidates import (
     roadmap_candidates,
     trend_report,
 )
-from foresight.workshops.roadmap import card_of, topic_layout
+from foresight.workshops.roadmap import card_of, overview_layout, topic_layout
 from tests.trend_card_data import EARLY, GROWING, dated_project
 
 EXPERT = WORKSHOPS / "foresight-expert-workshop.yaml"
@@ -187,3 +187,24 @@ def test_one_period_gives_a_notice_and_the_codings_cards(  # type: ignore[no-unt
     result = cli("-P", str(project.root), "scenario", "draft", str(SCENARIO), "--out", str(draft))
     assert (result.code, result.out, result.err) == (0, f"Wrote {draft}\n", NOTICE)
     assert all(r[1] not in ("strong signal", "weak signal") for r in drivers(draft))
+
+
+def test_the_overview_keeps_a_trend_flag_apart_from_its_codes_card(
+    project: Project, growing: dict[str, list[int]]
+) -> None:
+    workshop = load_workshop(EXPERT)
+    per_topic = {}
+    for topic in workshop.topics[:2]:
+        trend_cards = candidates_from_trends(project, workshop, topic)
+        per_topic[topic.id] = roadmap_candidates(project, workshop, topic, extra=trend_cards)
+    layout = overview_layout(workshop, per_topic, size="A4")
+    big_data = [(c.spec.marked, c.spec.kind) for c in layout.cards if c.spec and c.spec.title == "Big data"]
+    assert sorted(big_data) == [(False, ""), (True, "strong signal")]
+    marked = sorted(c.spec.title for c in layout.cards if c.spec and c.spec.marked)
+    assert marked == [
+        "Big data",
+        PAIR_LABEL,
+        "Personalised medicine × Biopharmaceuticals",
+    ]
+    pair = next(c for c in layout.cards if c.spec and c.spec.title == PAIR_LABEL)
+    assert pair.spec.details[0] == "weak signal · MT.BIG_DATA × EI.LOGISTICS · mobility"
