@@ -208,3 +208,5 @@ def test_the_overview_keeps_a_trend_flag_apart_from_its_codes_card(
     ]
     pair = next(c for c in layout.cards if c.spec and c.spec.title == PAIR_LABEL)
     assert pair.spec.details[0] == "weak signal · MT.BIG_DATA × EI.LOGISTICS · mobility"
+    legend = "Evidence on each card: code · the topics it comes up in; orange edge: a trend flag"
+    assert layout.legend == legend

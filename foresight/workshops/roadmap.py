@@ -146,7 +146,9 @@ def overview_layout(
         cards,
         size=size,
     )
-    layout.legend = "Evidence on each card: code · the topics it comes up in"
+    layout.legend = "Evidence on each card: code · the topics it comes up in" + (
+        "; orange edge: a trend flag" if any(c.origin == "trend" for c in merged.values()) else ""
+    )
     return layout
 
 
