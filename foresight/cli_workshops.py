@@ -8,17 +8,30 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from foresight.cli_common import JsonOption, open_project, out, print_json, state
+from foresight.cli_common import JsonOption, err, open_project, out, print_json, state
 from foresight.errors import ForesightError, ProjectError
 from foresight.project import Project
 from foresight.workshops import cib, kit, roadmap, scenario
-from foresight.workshops.candidates import DOMAIN_NAMES, candidates_frame, roadmap_candidates
-from foresight.workshops.definition import load_workshop
+from foresight.workshops.candidates import (
+    DOMAIN_NAMES,
+    Candidate,
+    TrendsUnavailable,
+    candidates_frame,
+    candidates_from_trends,
+    check_topic_codes,
+    code_names,
+    roadmap_candidates,
+    trend_report,
+)
+from foresight.workshops.definition import Topic, Workshop, load_workshop
 from foresight.workshops.layout import PAPER_MM
 
 WorkshopArg = Annotated[Path, typer.Argument(help="A workshop file (workshops/*.yaml).", show_default=False)]
 TopicOption = Annotated[
     str | None, typer.Option("--topic", help="Topic id or name (default: the workshop's first topic).")
+]
+NoTrendsOption = Annotated[
+    bool, typer.Option("--no-trends", help="Leave out the cards from the trend flags (foresight trends).")
 ]
 SizeOption = Annotated[str, typer.Option("--size", help=f"Paper size, landscape: {', '.join(PAPER_MM)}.")]
 
@@ -43,6 +56,23 @@ def _project_name(workshop_name: str) -> str:
         project.close()
 
 
+def _trend_cards(
+    project: Project, workshop: Workshop, topics: list[Topic], no_trends: bool
+) -> dict[str, list[Candidate]] | None:
+    """The trend cards per topic id; None (after a one-line notice on stderr) when there are no trends."""
+    if no_trends:
+        return None
+    names = code_names(project)
+    for topic in topics:
+        check_topic_codes(names, workshop, topic)  # before the trends, so a typo is the first word
+    try:
+        report = trend_report(project)
+    except TrendsUnavailable as exc:
+        err.print(str(exc), soft_wrap=True, highlight=False, markup=False)
+        return None
+    return {t.id: candidates_from_trends(project, workshop, t, report=report) for t in topics}
+
+
 def _written(paths: list[Path]) -> None:
     for path in paths:
         out.print(f"Wrote {path}", soft_wrap=True)
@@ -58,9 +88,10 @@ def roadmap_print(
     ] = False,
     size: SizeOption = "A3",
     prefill: Annotated[
-        bool, typer.Option("--prefill", help="Place candidate cards from the codings.")
+        bool, typer.Option("--prefill", help="Place candidate cards from the codings and the trend flags.")
     ] = False,
     min_units: Annotated[int, typer.Option(help="With --prefill: fewest units a card needs.")] = 1,
+    no_trends: NoTrendsOption = False,
     captured: Annotated[
         list[Path] | None,
         typer.Option(
@@ -91,10 +122,17 @@ def roadmap_print(
         return
     topics = list(workshop.topics) if all_topics else [workshop.topic(topic)]
     per_topic = {}
+    trend_cards: dict[str, list[Candidate]] | None = None
     if prefill:
         project = open_project()
         try:
-            per_topic = {t.id: roadmap_candidates(project, workshop, t, min_units=min_units) for t in topics}
+            trend_cards = _trend_cards(project, workshop, topics, no_trends)
+            per_topic = {
+                t.id: roadmap_candidates(
+                    project, workshop, t, min_units=min_units, extra=(trend_cards or {}).get(t.id, [])
+                )
+                for t in topics
+            }
         finally:
             project.close()
     pages = [roadmap.topic_layout(workshop, t, size=size, candidates=per_topic.get(t.id, [])) for t in topics]
@@ -102,8 +140,13 @@ def roadmap_print(
         pages.append(roadmap.overview_layout(workshop, per_topic, size=size))
     _written(roadmap.print_roadmap(pages, output))
     if prefill:
-        cards = sum(len(c) for c in per_topic.values())
-        out.print(f"{cards} candidate cards from the codings", soft_wrap=True)
+        trend = sum(1 for cards in per_topic.values() for c in cards if c.origin == "trend")
+        coded = sum(len(c) for c in per_topic.values()) - trend
+        if trend_cards is None:
+            out.print(f"{coded} candidate cards from the codings", soft_wrap=True)
+        else:
+            message = f"{coded} candidate cards from the codings, {trend} from the trend flags"
+            out.print(message, soft_wrap=True)
 
 
 @roadmap_app.command("candidates")
@@ -111,14 +154,16 @@ def roadmap_candidates_command(
     workshop_file: WorkshopArg,
     topic: TopicOption = None,
     min_units: Annotated[int, typer.Option(help="Fewest units a card needs.")] = 1,
+    no_trends: NoTrendsOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """List the candidate cards '--prefill' would place, biggest evidence first."""
+    """List the candidate cards '--prefill' would place: trend flags first, then biggest evidence first."""
     workshop = load_workshop(workshop_file)
     chosen = workshop.topic(topic)
     project = open_project()
     try:
-        found = roadmap_candidates(project, workshop, chosen, min_units=min_units)
+        extra = (_trend_cards(project, workshop, [chosen], no_trends) or {}).get(chosen.id, [])
+        found = roadmap_candidates(project, workshop, chosen, min_units=min_units, extra=extra)
     finally:
         project.close()
     if as_json:
@@ -178,13 +223,18 @@ def scenario_draft(
     template: Annotated[
         Path | None, typer.Option("--template", help="A Word document whose styles the draft takes.")
     ] = None,
+    no_trends: NoTrendsOption = False,
 ) -> None:
-    """Write a scenario draft in Word from the analysis and the workshop file."""
+    """Write a scenario draft in Word from the analysis (codings and trend flags) and the workshop file."""
     workshop = load_workshop(workshop_file)
+    chosen = workshop.topic(topic)
+    spanning = _axes(axes)
+    scenario.choose_axes(workshop, spanning)  # checked before the store is read
     result = cib.consistent_scenarios(cib.load_cib(cib_file)) if cib_file else None
     project = open_project()
     try:
-        data = scenario.scenario_input(project, workshop, topic, axes=_axes(axes), cib=result)
+        extra = (_trend_cards(project, workshop, [chosen], no_trends) or {}).get(chosen.id, [])
+        data = scenario.scenario_input(project, workshop, chosen.id, axes=spanning, cib=result, extra=extra)
     finally:
         project.close()
     _written([scenario.draft_scenarios(data, output, template=template)])

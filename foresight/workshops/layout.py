@@ -100,6 +100,7 @@ class CardSpec:
     details: tuple[str, ...] = ()  # ways to say the detail line, longest first; the first that fits is used
     kind: str = ""
     links: tuple[str, ...] = ()  # keys of the cards this one points to
+    marked: bool = False  # drawn with a bold coloured edge (cards from the trend flags)
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ from foresight.workshops.layout import FONT, LINE, Box, RoadmapLayout, text_widt
 KIND_COLOURS = {
     "trend": "#fff2b3",
     "driver": "#cfe3ff",
+    "strong signal": "#ffd9b3",
     "weak signal": "#d5f2d0",
     "wild card": "#f9d3e0",
     "": "#f4f4f4",
 }
+MARK_EDGE = "#d35400"  # the edge of a card from the trend flags
 ROW_SHADES = ("#fbfbf8", "#f3f5f9")
 MAX_PNG_PIXELS = 4000  # the long side of a PNG
 
@@ -103,6 +105,7 @@ def figure(layout: RoadmapLayout):  # type: ignore[no-untyped-def]
     for card in layout.cards:
         b = card.box
         colour = "#ffffff" if card.spec is None else KIND_COLOURS.get(card.spec.kind, KIND_COLOURS[""])
+        marked = card.spec is not None and card.spec.marked
         ax.add_patch(
             FancyBboxPatch(
                 (b.x, b.y),
@@ -110,8 +113,8 @@ def figure(layout: RoadmapLayout):  # type: ignore[no-untyped-def]
                 b.h,
                 boxstyle="square,pad=0",
                 facecolor=colour,
-                edgecolor="#555555",
-                linewidth=0.6,
+                edgecolor=MARK_EDGE if marked else "#555555",
+                linewidth=1.8 * min(layout.scale, 1.5) if marked else 0.6,
                 zorder=3,
                 linestyle="--" if card.spec is None else "-",
             )

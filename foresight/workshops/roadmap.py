@@ -51,13 +51,26 @@ class CapturedRoadmap:
 
 
 def card_of(candidate: Candidate, number: int) -> CardSpec:
+    """A candidate as a card; a trend card names its class first in the evidence line and is marked."""
+    details = candidate.evidence.forms()
+    trend = candidate.origin == "trend"
+    if trend:
+        e = candidate.evidence
+        details = (
+            f"{candidate.kind} · {e.short()}",
+            f"{candidate.kind} · {e.code_id}\n{e.counts}",
+            f"{candidate.kind}\n{e.code_id} · {e.units}u/{e.sources}s",
+            f"{candidate.kind} · {e.units}u/{e.sources}s",
+            candidate.kind,
+        )
     return CardSpec(
         key=f"c{number}",
         domain=candidate.domain,
         slot=candidate.slot,
         title=candidate.label,
-        details=candidate.evidence.forms(),
+        details=details,
         kind=candidate.kind,
+        marked=trend,
     )
 
 
@@ -83,19 +96,32 @@ def topic_layout(
         [card_of(c, i) for i, c in enumerate(candidates)],
         size=size,
     )
-    layout.legend = "Evidence on each card: code · units · sources (u/s)"
+    layout.legend = (
+        "Evidence on each card: code · units · sources (u/s); orange edge: a trend flag"
+        if any(c.origin == "trend" for c in candidates)
+        else "Evidence on each card: code · units · sources (u/s)"
+    )
     return layout
+
+
+def _overview_details(c: Candidate, topic_ids: Sequence[str]) -> tuple[str, ...]:
+    """An overview card's detail: code · the topics (a trend card's class first)."""
+    code, topics = c.evidence.code_id, ", ".join(topic_ids)
+    forms = (f"{code} · {topics}", f"{code}\n{topics}", code)
+    if c.origin != "trend":
+        return forms
+    return (*(f"{c.kind} · {f}" for f in forms[:2]), f"{c.kind}\n{code}", f"{c.kind} · {topics}", c.kind)
 
 
 def overview_layout(
     workshop: Workshop, per_topic: dict[str, Sequence[Candidate]], *, size: str = "A3"
 ) -> RoadmapLayout:
     """All topics on one page: each topic's cards, biggest evidence first, the topic ids in the detail."""
-    merged: dict[tuple[str, str], Candidate] = {}
-    topics_of: dict[tuple[str, str], list[str]] = {}
+    merged: dict[tuple[str, str, str], Candidate] = {}
+    topics_of: dict[tuple[str, str, str], list[str]] = {}
     for topic_id, candidates in per_topic.items():
         for c in candidates:
-            key = (c.domain, c.evidence.code_id)
+            key = (c.domain, c.evidence.code_id, c.origin)  # a trend flag stays apart from its code's card
             topics_of.setdefault(key, []).append(topic_id)
             if key not in merged or c.evidence.units > merged[key].evidence.units:
                 merged[key] = c
@@ -106,12 +132,9 @@ def overview_layout(
             domain=c.domain,
             slot=c.slot,
             title=c.label,
-            details=(
-                f"{c.evidence.code_id} · {', '.join(topics_of[key])}",
-                f"{c.evidence.code_id}\n{', '.join(topics_of[key])}",
-                c.evidence.code_id,
-            ),
+            details=_overview_details(c, topics_of[key]),
             kind=c.kind,
+            marked=c.origin == "trend",
         )
         for i, (key, c) in enumerate(ordered)
     ]
@@ -123,7 +146,9 @@ def overview_layout(
         cards,
         size=size,
     )
-    layout.legend = "Evidence on each card: code · the topics it comes up in"
+    layout.legend = "Evidence on each card: code · the topics it comes up in" + (
+        "; orange edge: a trend flag" if any(c.origin == "trend" for c in merged.values()) else ""
+    )
     return layout
 
 

@@ -46,6 +46,7 @@ SECTIONS = (
 EXCERPT = 300  # characters of a unit's text in the annex
 MAX_TRENDS = 25
 MAX_SIGNALS = 8
+MAX_UNIT_IDS = 12  # unit ids named in a trend flag's evidence (the annex has the units)
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ def scenario_input(
     cib: CIBResult | None = None,
     extra: Sequence[Candidate] = (),
 ) -> ScenarioInput:
-    """Everything the draft needs, from the project's codings (plus ``extra`` cards: trend flags)."""
+    """Everything the draft needs, from the project's codings (plus ``extra`` cards: the trend flags,
+    :func:`~foresight.workshops.candidates.candidates_from_trends`)."""
     chosen = workshop.topic(topic)
     spanning = choose_axes(workshop, axes)  # checked before the store is read
     candidates = roadmap_candidates(project, workshop, chosen, extra=extra)
@@ -116,8 +118,11 @@ def scenario_input(
 
 
 def _drivers(candidates: Sequence[Candidate]) -> list[Candidate]:
-    flagged = [c for c in candidates if c.kind in ("trend", "driver")]
-    return (flagged or list(candidates))[:MAX_TRENDS]
+    """The trend flags first, then the codes flagged as trends or drivers (all codes when none is)."""
+    trends = [c for c in candidates if c.origin == "trend"]
+    coded = [c for c in candidates if c.origin != "trend"]
+    flagged = [c for c in coded if c.kind in ("trend", "driver")]
+    return (trends + (flagged or coded))[:MAX_TRENDS]
 
 
 def _signals(candidates: Sequence[Candidate], kind: str) -> list[Candidate]:
@@ -126,6 +131,10 @@ def _signals(candidates: Sequence[Candidate], kind: str) -> list[Candidate]:
 
 def _evidence(c: Candidate) -> str:
     e = c.evidence
+    if c.origin == "trend":
+        units = ", ".join(map(str, e.unit_ids[:MAX_UNIT_IDS]))
+        more = f" and {len(e.unit_ids) - MAX_UNIT_IDS} more" if len(e.unit_ids) > MAX_UNIT_IDS else ""
+        return f"{e.code_id}: {e.counts} (trend flag; units {units}{more})"
     return f"{e.code_id}: {e.counts}"
 
 
@@ -150,9 +159,16 @@ def draft_scenarios(data: ScenarioInput, out: str | Path, *, template: str | Pat
     doc.heading(SECTIONS[1])
     drivers = _drivers(data.candidates)
     if drivers:
-        doc.paragraph(
-            "Drawn from the codings: codes co-coded with a Visual Roadmap domain on the topic's units."
-        )
+        if any(c.origin == "trend" for c in drivers):
+            doc.paragraph(
+                "Drawn from the trend flags (codes and code pairs growing between the periods: strong "
+                "and weak signals, evidence in distinct sources) and from the codings: codes co-coded "
+                "with a Visual Roadmap domain on the topic's units."
+            )
+        else:
+            doc.paragraph(
+                "Drawn from the codings: codes co-coded with a Visual Roadmap domain on the topic's units."
+            )
         doc.table(
             "Key drivers and trends with their evidence",
             ["Driver or trend", "Type", "Domain", "Time slot", "Evidence"],
