@@ -9,6 +9,7 @@ import yaml
 
 from foresight.codebook.model import CodebookSpec, CodeSpec, GroupSpec, Problem
 from foresight.errors import ForesightError
+from foresight.yamlfile import load_with_lines
 
 SCHEMA_VERSION = 1
 CODE_FIELDS = (
@@ -42,13 +43,7 @@ def _text(value: Any) -> str:
 
 def parse_yaml(text: str, path: Path) -> tuple[CodebookSpec, list[Problem]]:
     """The codebook in ``text`` and the problems of its form (unknown or mistyped fields)."""
-    try:
-        raw = yaml.safe_load(text)
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ForesightError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    raw, root = load_with_lines(text, path)
     if not isinstance(raw, dict) or "codes" not in raw:
         raise ForesightError(f"{path}: not a foresight codebook (no 'codes' list)")
     problems: list[Problem] = []

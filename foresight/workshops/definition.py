@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from foresight.errors import ForesightError
+from foresight.yamlfile import load_with_lines
 
 SCHEMA_VERSION = 1
 DEFAULT_SLOTS = ("2015", "2016-2017", "2018-2020", "beyond 2020")
@@ -199,13 +200,7 @@ class _Reader:
 
 def parse_workshop(text: str, path: Path) -> Workshop:
     """The workshop in ``text``; raises :class:`WorkshopError` naming the first problem and its line."""
-    try:
-        raw = yaml.safe_load(text)
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise WorkshopError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    raw, root = load_with_lines(text, path, WorkshopError)
     if not isinstance(raw, dict) or "workshop" not in raw:
         raise WorkshopError(f"{path}: not a foresight workshop file (no 'workshop' mapping)")
     r = _Reader(path, root)

@@ -22,6 +22,7 @@ from foresight.workshops.candidates import DOMAIN_NAMES, DOMAINS, Candidate
 from foresight.workshops.definition import Topic, Workshop, WorkshopError
 from foresight.workshops.layout import CardSpec, RoadmapLayout, layout_roadmap
 from foresight.workshops.render import render_roadmaps
+from foresight.yamlfile import load_with_lines
 
 OVERVIEW = "overview"
 DOMAIN_WORDS = {
@@ -230,11 +231,7 @@ def read_captured(path: str | Path, workshop: Workshop, topic: str | None = None
             links = [x.strip() for x in (row.get("links") or "").split(";") if x.strip()]
             rows.append((n, {**row, "links": links}))
     elif file.suffix.lower() in (".yaml", ".yml"):
-        try:
-            raw = yaml.safe_load(text)
-            root = yaml.compose(text)
-        except yaml.YAMLError as exc:
-            raise ForesightError(f"{file}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raw, root = load_with_lines(text, file)
         if not isinstance(raw, dict) or not isinstance(raw.get("items"), list):
             raise ForesightError(f"{file}: a captured roadmap needs an 'items' list")
         topic = topic or raw.get("topic")
