@@ -6,6 +6,7 @@ from foresight.ingest.pipeline import (
     IngestOptions,
     IngestReport,
     ingest,
+    warm_up,
 )
 
-__all__ = ["SOURCE_TYPES", "FileOutcome", "IngestOptions", "IngestReport", "ingest"]
+__all__ = ["SOURCE_TYPES", "FileOutcome", "IngestOptions", "IngestReport", "ingest", "warm_up"]

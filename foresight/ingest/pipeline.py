@@ -305,11 +305,13 @@ def _prepare_in_worker(location: str, settings: IngestSettings, strict: bool) ->
     return prepare(location, settings, _known, strict=strict)
 
 
-def _warm_up() -> None:
-    """Load what cutting text needs once, so forked workers share it instead of each loading it."""
+def warm_up() -> None:
+    """Load what cutting text needs (word frequencies, spaCy's sentencizer) once: forked workers
+    then share it instead of each loading it. Idempotent; ``ingest`` calls it when it forks."""
     from foresight.ingest import segment
 
     segment._word_frequencies()
+    segment._sentencizer()
 
 
 def _prepared(
@@ -321,7 +323,7 @@ def _prepared(
         return
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
-        _warm_up()
+        warm_up()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_remember, initargs=(known,)) as pool:
         yield from pool.map(
