@@ -33,7 +33,8 @@ class UnitList(ScrollView, can_focus=True):
         Binding("home", "jump(0)", show=False),
         Binding("end", "jump(-1)", show=False),
     ]
-    cursor: reactive[int] = reactive(0, always_update=True)
+    # no repaint of the whole list when the cursor moves: watch_cursor repaints the lines that change
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     @dataclass
     class Highlighted(Message):
@@ -42,24 +43,30 @@ class UnitList(ScrollView, can_focus=True):
     def __init__(self, colours: dict[str, str] | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.rows: list[Row] = []
+        self.index_of: dict[int, int] = {}
         self.colours = colours or {}  # code id -> its codebook colour
 
     def set_rows(self, rows: list[Row], cursor: int = 0) -> None:
         self.rows = rows
+        self.index_of = {row.id: i for i, row in enumerate(rows)}  # a unit's line, without a scan
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
         self.cursor = max(0, min(cursor, len(rows) - 1)) if rows else 0
         self.refresh()
 
-    def watch_cursor(self, value: int) -> None:
+    def watch_cursor(self, old: int, value: int) -> None:
         if not self.rows:
             return
         top = int(self.scroll_offset.y)
         height = max(1, self.scrollable_content_region.height)
         if value < top:
             self.scroll_to(y=value, animate=False)
+            self.refresh()
         elif value >= top + height:
             self.scroll_to(y=value - height + 1, animate=False)
-        self.refresh()
+            self.refresh()
+        else:  # the list did not scroll: only the cursor's old and new lines change
+            self.refresh_line(old)
+            self.refresh_line(value)
         self.post_message(self.Highlighted(value))
 
     def action_move(self, step: int) -> None:
@@ -144,10 +151,10 @@ class UnitPanel(Vertical):
         strip = self.query_one("#unit-codes", Static)
         if view is None:
             self.shown_id = self.shown_codes = None
-            body.update("No unit here: change the filter (f).")
-            strip.update("")
+            update(body, "No unit here: change the filter (f).")
+            update(strip, "")
             return
-        body.update(self.text(view))
+        update(body, self.text(view))
         if view.id != self.shown_id:  # a new unit is read from its start
             self.shown_id = view.id
             scroll = self.query_one("#unit-scroll", VerticalScroll)
@@ -156,7 +163,7 @@ class UnitPanel(Vertical):
         codes = self.codes(view, suggestion)
         if codes != self.shown_codes:  # most uncoded units read the same: no new layout
             self.shown_codes = codes
-            strip.update(codes)
+            update(strip, codes)
 
     @staticmethod
     def text(view: UnitView) -> Text:
@@ -212,6 +219,20 @@ class UnitPanel(Vertical):
                     text.append(label, style=chip)
                 text.append(" ")
         return text
+
+
+def update(widget: Static, content: Text | str) -> None:
+    """Show new content in a Static; lay the screen out again only when its height changes.
+
+    A layout makes Textual arrange and repaint far more of the screen than the widget itself,
+    which was most of the cost of a keystroke; a unit's text of as many lines needs none.
+    """
+    height = widget.content_size.height
+    widget.update(content, layout=False)
+    width = widget.content_size.width
+    if not width or widget.visual.get_height(widget.styles, width) != height:
+        widget.clear_cached_dimensions()
+        widget.refresh(layout=True)
 
 
 def chips(codes: list[CodeChip], with_coder: bool = False) -> Text:
