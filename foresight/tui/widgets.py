@@ -154,7 +154,9 @@ class UnitPanel(Vertical):
             update(body, "No unit here: change the filter (f).")
             update(strip, "")
             return
-        update(body, self.text(view))
+        # the text fills at least the scroll area (min-height: 100%), so that units which fit in
+        # it are all of one height and need no layout
+        update(body, self.text(view), floor=self.query_one("#unit-scroll").scrollable_content_region.height)
         if view.id != self.shown_id:  # a new unit is read from its start
             self.shown_id = view.id
             scroll = self.query_one("#unit-scroll", VerticalScroll)
@@ -221,8 +223,11 @@ class UnitPanel(Vertical):
         return text
 
 
-def update(widget: Static, content: Text | str) -> None:
+def update(widget: Static, content: Text | str, floor: int = 0) -> None:
     """Show new content in a Static; lay the screen out again only when its height changes.
+
+    ``floor``: the widget's minimum height (from its CSS), below which its content's height
+    does not change its own.
 
     A layout makes Textual arrange and repaint far more of the screen than the widget itself,
     which was most of the cost of a keystroke; a unit's text of as many lines needs none.
@@ -230,7 +235,7 @@ def update(widget: Static, content: Text | str) -> None:
     height = widget.content_size.height
     widget.update(content, layout=False)
     width = widget.content_size.width
-    if not width or widget.visual.get_height(widget.styles, width) != height:
+    if not width or max(widget.visual.get_height(widget.styles, width), floor) != height:
         widget.clear_cached_dimensions()
         widget.refresh(layout=True)
 
