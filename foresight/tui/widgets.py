@@ -22,7 +22,31 @@ from foresight.queue import CodeChip, Row, UnitView, fuzzy_score
 GLYPHS = {"coded": ("●", "green"), "done": ("✓", "cyan"), "suggested": ("◆", "yellow"), "uncoded": ("○", "")}
 
 
-class UnitList(ScrollView, can_focus=True):
+class SteadyScrollbars:
+    """A scroll view whose scrollbars are redrawn only when its size or its content's size changed.
+
+    Textual 8's ScrollView redoes its scrollbars on every layout of the screen, as the virtual
+    size the compositor passes it never equals its own: each layout then repaints the unit
+    list's and the palette's scrollbars in an extra frame spanning most of the screen.
+    """
+
+    _steady: tuple[object, ...] | None = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        seen = (size, container_size, self.virtual_size)  # type: ignore[attr-defined]
+        if seen == self._steady:
+            return False
+        self._steady = seen
+        return super()._size_updated(size, virtual_size, container_size, layout)  # type: ignore[misc,no-any-return]
+
+
+class PaletteList(SteadyScrollbars, OptionList):
+    """The palette's codes."""
+
+
+class UnitList(SteadyScrollbars, ScrollView, can_focus=True):
     """Every unit in the filter, one line each; only the lines on screen are drawn."""
 
     BINDINGS = [
@@ -275,7 +299,7 @@ class Palette(Vertical):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Input(placeholder="/ find a code", id="palette-search")
-        yield OptionList(id="palette-list")
+        yield PaletteList(id="palette-list")
         yield Static(id="palette-definition")
 
     def on_mount(self) -> None:
@@ -317,7 +341,7 @@ class Palette(Vertical):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         code = self.highlighted
         definition = self.query_one("#palette-definition", Static)
-        definition.update(Text(f"{code.name}: {code.definition}") if code else "")
+        update(definition, Text(f"{code.name}: {code.definition}") if code else "")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
