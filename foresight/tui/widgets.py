@@ -164,6 +164,7 @@ class UnitPanel(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.shown_id: int | None = None
         self.shown_codes: Text | None = None
+        self.shown_text: Text | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         with VerticalScroll(id="unit-scroll"):
@@ -174,13 +175,16 @@ class UnitPanel(Vertical):
         body = self.query_one("#unit-text", Static)
         strip = self.query_one("#unit-codes", Static)
         if view is None:
-            self.shown_id = self.shown_codes = None
+            self.shown_id = self.shown_codes = self.shown_text = None
             update(body, "No unit here: change the filter (f).")
             update(strip, "")
             return
-        # the text fills at least the scroll area (min-height: 100%), so that units which fit in
-        # it are all of one height and need no layout
-        update(body, self.text(view), floor=self.query_one("#unit-scroll").scrollable_content_region.height)
+        text = self.text(view)
+        if text != self.shown_text:  # a coding changes only the strip: the text is not repainted
+            self.shown_text = text
+            # the text fills at least the scroll area (min-height: 100%), so that units which fit
+            # in it are all of one height and need no layout
+            update(body, text, floor=self.query_one("#unit-scroll").scrollable_content_region.height)
         if view.id != self.shown_id:  # a new unit is read from its start
             self.shown_id = view.id
             scroll = self.query_one("#unit-scroll", VerticalScroll)
