@@ -15,6 +15,9 @@ from sqlalchemy import select
 from textual import work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
+from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
@@ -47,6 +50,14 @@ class Refused:
 REFUSED = Refused()
 
 
+class MainScreen(Screen[None]):
+    """The coder's screen. A change of focus (``/`` to the palette's search, Escape back)
+    repaints the widgets whose look depends on it, through their :focus styles, and not the
+    whole screen, as Textual's own Screen does."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+
 class CodingApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "foresight"
@@ -74,6 +85,9 @@ class CodingApp(App[None]):
         self.code_ids = {c.id for c in self.codes}
 
     # -- layout ------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
