@@ -18,7 +18,18 @@ from foresight.agreement.adjudication import disputed_units
 from foresight.codebook.catalog import active_codebook, tree_order
 from foresight.coding import batch_units
 from foresight.project import Project
-from foresight.store import Code, Coding, LearningQueue, Memo, Source, Suggestion, Unit, UnitState
+from foresight.store import (
+    Batch,
+    BatchUnit,
+    Code,
+    Coding,
+    LearningQueue,
+    Memo,
+    Source,
+    Suggestion,
+    Unit,
+    UnitState,
+)
 
 ORDERS = ("reading", "learning")  # learning: the units 'foresight suggest next' chose, in its order
 STATUSES = ("uncoded", "coded", "suggested", "batch", "done", "disputed")  # disputed: coders differ
@@ -178,35 +189,65 @@ class UnitView:
     duplicate_of: int | None
 
 
-def _chip(code: Code, coder: str = "", origin: str = "manual") -> CodeChip:
-    return CodeChip(code.code_id, code.name, code.colour, coder, origin)
-
-
 def unit_view(project: Project, unit_id: int, coder: str) -> UnitView:
-    """Everything the coder's screen shows about one unit. Others' codings are hidden in blind batches."""
+    """Everything the coder's screen shows about one unit. Others' codings are hidden in blind batches.
+
+    Called on every move of the coder's screen: plain column queries, each by an index, no ORM
+    objects to build.
+    """
     with project.session() as session:
-        unit = session.get(Unit, unit_id)
-        if unit is None:
+        found = session.execute(
+            select(
+                Unit.id,
+                Unit.text,
+                Unit.section,
+                Unit.page,
+                Unit.ordinal,
+                Unit.duplicate_of,
+                Unit.source_id,
+                Source.title,
+                Source.source_type,
+                Source.date,
+            )
+            .join(Source, Source.id == Unit.source_id)
+            .where(Unit.id == unit_id)
+        ).first()
+        if found is None:
             raise LookupError(unit_id)
-        source = session.get(Source, unit.source_id)
-        assert source is not None
         near = dict(
             session.execute(
                 select(Unit.ordinal, Unit.text).where(
-                    Unit.source_id == unit.source_id, Unit.ordinal.in_([unit.ordinal - 1, unit.ordinal + 1])
+                    Unit.source_id == found.source_id,
+                    Unit.ordinal.in_([found.ordinal - 1, found.ordinal + 1]),
                 )
             ).all()
         )
         codings = session.execute(
-            select(Coding, Code)
+            select(Coding.coder, Coding.origin, Coding.code_id, Code.code_id, Code.name, Code.colour)
             .join(Code, Code.id == Coding.code_id)
             .where(Coding.unit_id == unit_id)
             .order_by(Coding.id)
         ).all()
-        blind = unit_id in batch_units(session, coder)
-        rejected_or_mine = {c.code_id for c, _ in codings if c.coder == coder}
+        # the unit's own batches, not all the coder's batch units: blind when one of them has the coder
+        blind = any(
+            coder in (coders or [])
+            for coders in session.execute(
+                select(Batch.coders)
+                .join(BatchUnit, BatchUnit.batch_id == Batch.id)
+                .where(BatchUnit.unit_id == unit_id)
+            ).scalars()
+        )
+        rejected_or_mine = {row_code for who, _, row_code, *_ in codings if who == coder}
         suggestions = session.execute(
-            select(Suggestion, Code)
+            select(
+                Suggestion.id,
+                Suggestion.code_id,
+                Suggestion.score,
+                Suggestion.source,
+                Code.code_id,
+                Code.name,
+                Code.colour,
+            )
             .join(Code, Code.id == Suggestion.code_id)
             .where(Suggestion.unit_id == unit_id, Suggestion.status == "open")
             .order_by(Suggestion.score.desc())
@@ -214,27 +255,28 @@ def unit_view(project: Project, unit_id: int, coder: str) -> UnitView:
         memo = session.execute(
             select(Memo.text).where(Memo.kind == "unit", Memo.target_id == unit_id, Memo.coder == coder)
         ).scalar_one_or_none()
+    chips = [(who, CodeChip(cid, name, colour, who, origin)) for who, origin, _, cid, name, colour in codings]
     return UnitView(
-        id=unit.id,
-        text=unit.text,
-        source_title=source.title,
-        source_type=source.source_type,  # type: ignore[arg-type]
-        date=source.date.isoformat() if source.date else None,
-        section=unit.section,
-        page=unit.page,
-        ordinal=unit.ordinal,
-        before=near.get(unit.ordinal - 1),
-        after=near.get(unit.ordinal + 1),
-        mine=[_chip(code, c.coder, c.origin) for c, code in codings if c.coder == coder],
-        others=[] if blind else [_chip(code, c.coder, c.origin) for c, code in codings if c.coder != coder],
+        id=found.id,
+        text=found.text,
+        source_title=found.title,
+        source_type=found.source_type,
+        date=found.date.isoformat() if found.date else None,
+        section=found.section,
+        page=found.page,
+        ordinal=found.ordinal,
+        before=near.get(found.ordinal - 1),
+        after=near.get(found.ordinal + 1),
+        mine=[chip for who, chip in chips if who == coder],
+        others=[] if blind else [chip for who, chip in chips if who != coder],
         blind=blind,
         suggestions=[
-            SuggestionView(s.id, _chip(code), s.score, s.source)  # type: ignore[arg-type]
-            for s, code in suggestions
-            if s.code_id not in rejected_or_mine
+            SuggestionView(sid, CodeChip(cid, name, colour), score, source)
+            for sid, row_code, score, source, cid, name, colour in suggestions
+            if row_code not in rejected_or_mine
         ],
         memo=memo or "",
-        duplicate_of=unit.duplicate_of,
+        duplicate_of=found.duplicate_of,
     )
 
 

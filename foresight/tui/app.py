@@ -15,6 +15,9 @@ from sqlalchemy import select
 from textual import work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
+from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
@@ -47,6 +50,14 @@ class Refused:
 REFUSED = Refused()
 
 
+class MainScreen(Screen[None]):
+    """The coder's screen. A change of focus (``/`` to the palette's search, Escape back)
+    repaints the widgets whose look depends on it, through their :focus styles, and not the
+    whole screen, as Textual's own Screen does."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+
 class CodingApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "foresight"
@@ -74,6 +85,9 @@ class CodingApp(App[None]):
         self.code_ids = {c.id for c in self.codes}
 
     # -- layout ------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -163,7 +177,8 @@ class CodingApp(App[None]):
         if self.view is not None:
             row.codes = [c.id for c in self.view.mine]
             row.suggested = bool(self.view.suggestions)
-        self.query_one(UnitList).refresh()
+        units = self.query_one(UnitList)
+        units.refresh_line(units.cursor)  # only the current unit's line changed
 
     def update_status(self) -> None:
         batch_done = len(self.batch & self.finished)
@@ -182,7 +197,7 @@ class CodingApp(App[None]):
         )
         if status != self.status_text:  # an unchanged bar costs no new layout
             self.status_text = status
-            self.query_one("#status", Static).update(status)
+            self.query_one("#status", Static).update(status, layout=False)  # one line, fixed size
 
     def saved(self, unit_id: int, finished: bool | None = None) -> None:
         self.last_save = dt.datetime.now().strftime("%H:%M:%S")
@@ -277,15 +292,16 @@ class CodingApp(App[None]):
             return
         assert isinstance(step, coding.Step)
         units = self.query_one(UnitList)
-        index = next((i for i, r in enumerate(units.rows) if r.id == step.unit_id), None)
+        index = units.index_of.get(step.unit_id)
         if index is not None and index != units.cursor:
             units.cursor = index
         self.refresh_unit()
+        coded, done = coding.unit_finished(self.project, step.unit_id, coder=self.coder)
         row = self.row
         if row is not None and row.id == step.unit_id:
-            row.done = step.description.startswith(("redid done", "undid undone"))
-        finished = step.unit_id in coding.finished_units(self.project, coder=self.coder)
-        self.saved(step.unit_id, finished)
+            row.done = done  # as the store has it, whatever kind of step this was
+            units.refresh_line(units.cursor)
+        self.saved(step.unit_id, coded or done)
         self.update_status()
         self.notify(step.description, timeout=2)
 
@@ -305,7 +321,8 @@ class CodingApp(App[None]):
             return
         row.done = done
         self.saved(row.id, row.done or bool(row.codes))
-        self.query_one(UnitList).refresh()
+        units = self.query_one(UnitList)
+        units.refresh_line(units.cursor)
         self.update_status()
         self.notify("done" if row.done else "not done", timeout=1.5)
 

@@ -22,7 +22,31 @@ from foresight.queue import CodeChip, Row, UnitView, fuzzy_score
 GLYPHS = {"coded": ("●", "green"), "done": ("✓", "cyan"), "suggested": ("◆", "yellow"), "uncoded": ("○", "")}
 
 
-class UnitList(ScrollView, can_focus=True):
+class SteadyScrollbars:
+    """A scroll view whose scrollbars are redrawn only when its size or its content's size changed.
+
+    Textual 8's ScrollView redoes its scrollbars on every layout of the screen, as the virtual
+    size the compositor passes it never equals its own: each layout then repaints the unit
+    list's and the palette's scrollbars in an extra frame spanning most of the screen.
+    """
+
+    _steady: tuple[object, ...] | None = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        seen = (size, container_size, self.virtual_size)  # type: ignore[attr-defined]
+        if seen == self._steady:
+            return False
+        self._steady = seen
+        return super()._size_updated(size, virtual_size, container_size, layout)  # type: ignore[misc,no-any-return]
+
+
+class PaletteList(SteadyScrollbars, OptionList):
+    """The palette's codes."""
+
+
+class UnitList(SteadyScrollbars, ScrollView, can_focus=True):
     """Every unit in the filter, one line each; only the lines on screen are drawn."""
 
     BINDINGS = [
@@ -33,7 +57,8 @@ class UnitList(ScrollView, can_focus=True):
         Binding("home", "jump(0)", show=False),
         Binding("end", "jump(-1)", show=False),
     ]
-    cursor: reactive[int] = reactive(0, always_update=True)
+    # no repaint of the whole list when the cursor moves: watch_cursor repaints the lines that change
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     @dataclass
     class Highlighted(Message):
@@ -42,24 +67,30 @@ class UnitList(ScrollView, can_focus=True):
     def __init__(self, colours: dict[str, str] | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.rows: list[Row] = []
+        self.index_of: dict[int, int] = {}
         self.colours = colours or {}  # code id -> its codebook colour
 
     def set_rows(self, rows: list[Row], cursor: int = 0) -> None:
         self.rows = rows
+        self.index_of = {row.id: i for i, row in enumerate(rows)}  # a unit's line, without a scan
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
         self.cursor = max(0, min(cursor, len(rows) - 1)) if rows else 0
         self.refresh()
 
-    def watch_cursor(self, value: int) -> None:
+    def watch_cursor(self, old: int, value: int) -> None:
         if not self.rows:
             return
         top = int(self.scroll_offset.y)
         height = max(1, self.scrollable_content_region.height)
         if value < top:
             self.scroll_to(y=value, animate=False)
+            self.refresh()
         elif value >= top + height:
             self.scroll_to(y=value - height + 1, animate=False)
-        self.refresh()
+            self.refresh()
+        else:  # the list did not scroll: only the cursor's old and new lines change
+            self.refresh_line(old)
+            self.refresh_line(value)
         self.post_message(self.Highlighted(value))
 
     def action_move(self, step: int) -> None:
@@ -133,6 +164,7 @@ class UnitPanel(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.shown_id: int | None = None
         self.shown_codes: Text | None = None
+        self.shown_text: Text | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         with VerticalScroll(id="unit-scroll"):
@@ -143,11 +175,16 @@ class UnitPanel(Vertical):
         body = self.query_one("#unit-text", Static)
         strip = self.query_one("#unit-codes", Static)
         if view is None:
-            self.shown_id = self.shown_codes = None
-            body.update("No unit here: change the filter (f).")
-            strip.update("")
+            self.shown_id = self.shown_codes = self.shown_text = None
+            update(body, "No unit here: change the filter (f).")
+            update(strip, "")
             return
-        body.update(self.text(view))
+        text = self.text(view)
+        if text != self.shown_text:  # a coding changes only the strip: the text is not repainted
+            self.shown_text = text
+            # the text fills at least the scroll area (min-height: 100%), so that units which fit
+            # in it are all of one height and need no layout
+            update(body, text, floor=self.query_one("#unit-scroll").scrollable_content_region.height)
         if view.id != self.shown_id:  # a new unit is read from its start
             self.shown_id = view.id
             scroll = self.query_one("#unit-scroll", VerticalScroll)
@@ -156,7 +193,7 @@ class UnitPanel(Vertical):
         codes = self.codes(view, suggestion)
         if codes != self.shown_codes:  # most uncoded units read the same: no new layout
             self.shown_codes = codes
-            strip.update(codes)
+            update(strip, codes)
 
     @staticmethod
     def text(view: UnitView) -> Text:
@@ -214,6 +251,23 @@ class UnitPanel(Vertical):
         return text
 
 
+def update(widget: Static, content: Text | str, floor: int = 0) -> None:
+    """Show new content in a Static; lay the screen out again only when its height changes.
+
+    ``floor``: the widget's minimum height (from its CSS), below which its content's height
+    does not change its own.
+
+    A layout makes Textual arrange and repaint far more of the screen than the widget itself,
+    which was most of the cost of a keystroke; a unit's text of as many lines needs none.
+    """
+    height = widget.content_size.height
+    widget.update(content, layout=False)
+    width = widget.content_size.width
+    if not width or max(widget.visual.get_height(widget.styles, width), floor) != height:
+        widget.clear_cached_dimensions()
+        widget.refresh(layout=True)
+
+
 def chips(codes: list[CodeChip], with_coder: bool = False) -> Text:
     """Codes on their codebook colours; no spaces inside a chip, so lines wrap between chips."""
     text = Text()
@@ -249,7 +303,7 @@ class Palette(Vertical):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Input(placeholder="/ find a code", id="palette-search")
-        yield OptionList(id="palette-list")
+        yield PaletteList(id="palette-list")
         yield Static(id="palette-definition")
 
     def on_mount(self) -> None:
@@ -291,7 +345,7 @@ class Palette(Vertical):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         code = self.highlighted
         definition = self.query_one("#palette-definition", Static)
-        definition.update(Text(f"{code.name}: {code.definition}") if code else "")
+        update(definition, Text(f"{code.name}: {code.definition}") if code else "")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
