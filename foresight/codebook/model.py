@@ -17,6 +17,21 @@ def stable_guid(*parts: str) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, "/".join(parts)))
 
 
+# what a user writes for a code, in the order a codebook file lists it
+CODE_FIELDS = (
+    "id",
+    "name",
+    "group",
+    "parent",
+    "definition",
+    "use_when",
+    "not_when",
+    "example",
+    "keywords",
+    "colour",
+)
+
+
 @dataclass
 class GroupSpec:
     id: str
@@ -44,18 +59,7 @@ class CodeSpec:
 
     def same_as(self, other: CodeSpec) -> bool:
         """Equal in everything a user wrote (not in where it was read from)."""
-        keys = (
-            "id",
-            "name",
-            "group",
-            "parent",
-            "definition",
-            "use_when",
-            "not_when",
-            "example",
-            "keywords",
-            "colour",
-        )
+        keys = CODE_FIELDS
         return all(getattr(self, k) == getattr(other, k) for k in keys)
 
 

@@ -7,23 +7,11 @@ from typing import Any
 
 import yaml
 
-from foresight.codebook.model import CodebookSpec, CodeSpec, GroupSpec, Problem
+from foresight.codebook.model import CODE_FIELDS, CodebookSpec, CodeSpec, GroupSpec, Problem
 from foresight.errors import ForesightError
 from foresight.yamlfile import load_with_lines
 
 SCHEMA_VERSION = 1
-CODE_FIELDS = (
-    "id",
-    "name",
-    "group",
-    "parent",
-    "definition",
-    "use_when",
-    "not_when",
-    "example",
-    "keywords",
-    "colour",
-)
 GROUP_FIELDS = ("id", "name", "description", "colour")
 
 
