@@ -57,19 +57,26 @@ def _codes(session: Session) -> dict[str, Code]:
     return {c.code_id: c for c in rows}
 
 
+def _labels(session: Session, origins: tuple[str, ...]) -> dict[int, set[str]]:
+    """Unit -> the active codes any coder applied to it (of these origins); a unit marked done
+    with no code has none."""
+    codes = {c.id: c.code_id for c in _codes(session).values()}
+    labels: dict[int, set[str]] = {}
+    for unit_id, code_id in session.execute(
+        select(Coding.unit_id, Coding.code_id).where(Coding.origin.in_(origins))
+    ):
+        if code_id in codes:
+            labels.setdefault(unit_id, set()).add(codes[code_id])
+    for unit_id in session.execute(select(UnitState.unit_id).where(UnitState.done.is_(True))).scalars():
+        labels.setdefault(unit_id, set())
+    return labels
+
+
 def training_set(project: Project, *, origins: tuple[str, ...] = HUMAN) -> LabelledSet:
     """Units some coder has coded or marked done; a unit's labels are every coder's codes on it
     (those of the given origins)."""
     with project.session() as session:
-        codes = {c.id: c.code_id for c in _codes(session).values()}
-        labels: dict[int, set[str]] = {}
-        for unit_id, code_id in session.execute(
-            select(Coding.unit_id, Coding.code_id).where(Coding.origin.in_(origins))
-        ):
-            if code_id in codes:
-                labels.setdefault(unit_id, set()).add(codes[code_id])
-        for unit_id in session.execute(select(UnitState.unit_id).where(UnitState.done.is_(True))).scalars():
-            labels.setdefault(unit_id, set())
+        labels = _labels(session, origins)
         ids = sorted(labels)
         texts = dict(session.execute(select(Unit.id, Unit.text).where(Unit.id.in_(ids))).all()) if ids else {}
     return LabelledSet(ids, [texts[i] for i in ids], [labels[i] for i in ids])
@@ -300,8 +307,8 @@ def next_units(project: Project, *, n: int = 50, diversity: float = 0.5) -> list
     info, model = latest_model(project)
     if model is None:
         raise ForesightError("no trained model yet: run 'foresight suggest train' first")
-    finished = set(training_set(project).unit_ids)
     with project.session() as session:
+        finished = set(_labels(session, HUMAN))  # no texts needed, only which units
         units = [
             (i, t)
             for i, t in session.execute(
