@@ -28,6 +28,7 @@ from foresight.cli_common import (
     state,
 )
 from foresight.cli_cooccurrence import bursts_command, cooccurrence_app, network_command, trends_command
+from foresight.cli_interop import export_app, import_app
 from foresight.cli_suggest import suggest_app
 from foresight.cli_workshops import roadmap_app, scenario_app, workshop_app
 from foresight.errors import ForesightError
@@ -54,6 +55,8 @@ app.command("network")(network_command)
 app.add_typer(roadmap_app, name="roadmap")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(workshop_app, name="workshop")
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
 _state = state
 
 
