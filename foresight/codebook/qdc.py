@@ -73,9 +73,35 @@ def write_qdc(spec: CodebookSpec, path: Path) -> None:
     belongs to its parent's group.
     """
     path = Path(path)
+    tree = codebook_tree(spec, NS, f"{path}: cannot write the codebook as .qdc")
+    root = tree.codebook
+    root.set("origin", ORIGIN)
+    if tree.sets is not None:
+        root.append(tree.sets)
+    data = b'<?xml version="1.0" encoding="utf-8"?>\n' + etree.tostring(
+        root, encoding="unicode", pretty_print=True
+    ).encode("utf-8")
+    _write_atomically(path, data)
+
+
+@dataclass
+class CodebookTree:
+    """A codebook as REFI-QDA elements: the ``CodeBook`` (with its ``Codes``) and its ``Sets``."""
+
+    codebook: etree._Element
+    sets: etree._Element | None
+    code_guid: dict[str, str]  # code id -> guid
+    code_element: dict[str, etree._Element]  # code id -> its Code element
+
+
+def codebook_tree(spec: CodebookSpec, namespace: str, context: str) -> CodebookTree:
+    """The ``CodeBook`` and ``Sets`` elements of ``spec`` in ``namespace`` (codebook or project).
+
+    ``context`` opens the message of a :class:`ForesightError` (the file and what failed).
+    """
 
     def fail(problem: str) -> ForesightError:
-        return ForesightError(f"{path}: cannot write the codebook as .qdc: {problem}")
+        return ForesightError(f"{context}: {problem}")
 
     if not spec.groups and not spec.codes:
         raise fail("it has no groups and no codes")
@@ -122,10 +148,10 @@ def write_qdc(spec: CodebookSpec, path: Path) -> None:
         if code.parent:
             children.setdefault(code.parent, []).append(code)
 
-    root = etree.Element(f"{{{NS}}}CodeBook", nsmap={None: NS})
-    root.set("origin", ORIGIN)
-    codes_el = etree.SubElement(root, f"{{{NS}}}Codes")
+    root = etree.Element(f"{{{namespace}}}CodeBook", nsmap={None: namespace})
+    codes_el = etree.SubElement(root, f"{{{namespace}}}Codes")
     written: list[CodeSpec] = []
+    elements: dict[str, etree._Element] = {}
 
     def add_code(parent_el: etree._Element, code: CodeSpec) -> None:
         # iterative, so that a deep tree cannot exhaust Python's stack
@@ -135,6 +161,7 @@ def write_qdc(spec: CodebookSpec, path: Path) -> None:
             written.append(current)
             el = _code_element(under, code_guid[current.id], current.name, True, current.colour)
             _description(el, _code_description(current))
+            elements[current.id] = el
             stack.extend((el, child) for child in reversed(children.get(current.id, [])))
 
     for group in spec.groups:
@@ -151,24 +178,21 @@ def write_qdc(spec: CodebookSpec, path: Path) -> None:
     if missing:
         raise fail(f"{', '.join(missing)}: no place in the tree (their parents form a cycle)")
 
+    sets_el = None
     if spec.groups:
-        sets_el = etree.SubElement(root, f"{{{NS}}}Sets")
+        sets_el = etree.Element(f"{{{namespace}}}Sets", nsmap={None: namespace})
         for group in spec.groups:
-            set_el = etree.SubElement(sets_el, f"{{{NS}}}Set")
+            set_el = etree.SubElement(sets_el, f"{{{namespace}}}Set")
             set_el.set("guid", set_guid[group.id])
             set_el.set("name", _xml_text(group.name))
             for code in written:  # in the order of the tree, so that reading back changes nothing
                 if code.group == group.id:
-                    etree.SubElement(set_el, f"{{{NS}}}MemberCode").set("guid", code_guid[code.id])
-
-    data = b'<?xml version="1.0" encoding="utf-8"?>\n' + etree.tostring(
-        root, encoding="unicode", pretty_print=True
-    ).encode("utf-8")
-    _write_atomically(path, data)
+                    etree.SubElement(set_el, f"{{{namespace}}}MemberCode").set("guid", code_guid[code.id])
+    return CodebookTree(root, sets_el, code_guid, elements)
 
 
 def _code_element(parent: etree._Element, guid: str, name: str, codable: bool, colour: str) -> etree._Element:
-    el = etree.SubElement(parent, f"{{{NS}}}Code")
+    el = etree.SubElement(parent, f"{{{etree.QName(parent).namespace}}}Code")
     el.set("guid", guid)
     el.set("name", _xml_text(name))
     el.set("isCodable", "true" if codable else "false")
@@ -180,7 +204,7 @@ def _code_element(parent: etree._Element, guid: str, name: str, codable: bool, c
 
 def _description(el: etree._Element, text: str) -> None:
     if text:
-        etree.SubElement(el, f"{{{NS}}}Description").text = _xml_text(text)
+        etree.SubElement(el, f"{{{etree.QName(el).namespace}}}Description").text = _xml_text(text)
 
 
 def _code_description(code: CodeSpec) -> str:
@@ -257,18 +281,22 @@ def read_qdc(path: Path) -> CodebookSpec:
     definition. ``Sets`` are not read. The codebook is named after the file's stem.
     """
     path = Path(path)
-    root = _parse(path)
+    return spec_from_codebook(_parse(path), path.stem)
+
+
+def spec_from_codebook(root: etree._Element, name: str) -> CodebookSpec:
+    """The codebook held by a ``CodeBook`` element (of a .qdc file or a project), named ``name``."""
     nodes: list[_Node] = []
-    codes_el = next((c for c in _children(root, "Codes")), None)
+    codes_el = next((c for c in children_named(root, "Codes")), None)
     if codes_el is not None:
         stack: list[tuple[etree._Element, _Node | None]] = [
-            (el, None) for el in reversed(list(_children(codes_el, "Code")))
+            (el, None) for el in reversed(list(children_named(codes_el, "Code")))
         ]
         while stack:
             el, parent = stack.pop()
             node = _node(el, parent)
             nodes.append(node)
-            stack.extend((child, node) for child in reversed(list(_children(el, "Code"))))
+            stack.extend((child, node) for child in reversed(list(children_named(el, "Code"))))
 
     def is_group(node: _Node) -> bool:
         return node.parent is None and not node.codable
@@ -321,7 +349,7 @@ def read_qdc(path: Path) -> CodebookSpec:
                 line=node.el.sourceline,
             )
         )
-    return CodebookSpec(name=path.stem, version=1, groups=groups, codes=codes)
+    return CodebookSpec(name=name, version=1, groups=groups, codes=codes)
 
 
 def _parser() -> etree.XMLParser:
@@ -344,7 +372,16 @@ def _parse(path: Path) -> etree._Element:
         raise ForesightError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if len(data) > MAX_BYTES:
         raise ForesightError(f"{path}: too large for a .qdc file (over {MAX_BYTES // (1024 * 1024)} MB)")
-    doctype = ForesightError(f"{path}: DOCTYPE declarations are not allowed in a .qdc file")
+    return parse_refi_xml(data, str(path), "CodeBook", "a .qdc file", "a REFI-QDA codebook")
+
+
+def parse_refi_xml(data: bytes, where: str, root_name: str, container: str, kind: str) -> etree._Element:
+    """Parse REFI-QDA XML safely: no DTD, no entities, no network; the root must be ``root_name``.
+
+    Messages name ``where`` (the file), ``container`` ("a .qdc file") and ``kind`` ("a REFI-QDA
+    codebook").
+    """
+    doctype = ForesightError(f"{where}: DOCTYPE declarations are not allowed in {container}")
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
@@ -352,18 +389,18 @@ def _parse(path: Path) -> etree._Element:
         if any(marker in data.upper() for marker in DOCTYPE_MARKERS):
             raise doctype from None
         message = re.sub(r", line \d+, column \d+$", "", exc.msg or "").strip() or "unreadable"
-        raise ForesightError(f"{path}: not well-formed XML (line {exc.lineno}: {message})") from None
+        raise ForesightError(f"{where}: not well-formed XML (line {exc.lineno}: {message})") from None
     tree = root.getroottree()
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
         raise doctype
     qname = etree.QName(root)
-    if qname.localname != "CodeBook" or qname.namespace not in ACCEPTED_NAMESPACES:
+    if qname.localname != root_name or qname.namespace not in ACCEPTED_NAMESPACES:
         shown = qname.localname if qname.namespace in ACCEPTED_NAMESPACES else root.tag
-        raise ForesightError(f"{path}: not a REFI-QDA codebook (root element is {shown}, expected CodeBook)")
+        raise ForesightError(f"{where}: not {kind} (root element is {shown}, expected {root_name})")
     return root
 
 
-def _children(el: etree._Element, localname: str) -> Iterator[etree._Element]:
+def children_named(el: etree._Element, localname: str) -> Iterator[etree._Element]:
     """Child elements with this local name, in whatever namespace the tool put them."""
     for child in el:
         if isinstance(child.tag, str) and etree.QName(child).localname == localname:
@@ -373,7 +410,7 @@ def _children(el: etree._Element, localname: str) -> Iterator[etree._Element]:
 def _node(el: etree._Element, parent: _Node | None) -> _Node:
     guid = (el.get("guid") or "").strip()
     match = GUID.match(guid)
-    description = next((d for d in _children(el, "Description")), None)
+    description = next((d for d in children_named(el, "Description")), None)
     text = "".join(description.itertext()) if description is not None else ""
     node = _Node(
         el=el,
