@@ -181,13 +181,16 @@ def codebook_tree(spec: CodebookSpec, namespace: str, context: str) -> CodebookT
     sets_el = None
     if spec.groups:
         sets_el = etree.Element(f"{{{namespace}}}Sets", nsmap={None: namespace})
+        # a codebook's Set names its members by guid, a project's by targetGUID
+        member_attribute = "targetGUID" if namespace == PROJECT_NS else "guid"
         for group in spec.groups:
             set_el = etree.SubElement(sets_el, f"{{{namespace}}}Set")
             set_el.set("guid", set_guid[group.id])
             set_el.set("name", _xml_text(group.name))
             for code in written:  # in the order of the tree, so that reading back changes nothing
                 if code.group == group.id:
-                    etree.SubElement(set_el, f"{{{namespace}}}MemberCode").set("guid", code_guid[code.id])
+                    member = etree.SubElement(set_el, f"{{{namespace}}}MemberCode")
+                    member.set(member_attribute, code_guid[code.id])
     return CodebookTree(root, sets_el, code_guid, elements)
 
 

@@ -1,0 +1,738 @@
+"""Reading a REFI-QDA project archive (``.qdpx``) into a project.
+
+What comes in: the coders (``Users``), the codebook, the text sources (and the text of PDF
+sources where the archive carries it), the codings and the memos (``Notes``). A source becomes a
+source with units: the units foresight wrote into ``foresight.json`` when the archive is its own,
+else the text's paragraphs. A selection codes every unit it overlaps, so a selection over part of
+a paragraph codes that unit and one spanning several paragraphs codes each. Positions are read in
+the convention each file's own selections fit (see :mod:`foresight.interop.positions`); a
+selection that fits no text is reported, never placed.
+
+Importing again adds nothing twice: sources are matched by guid (or by the guid foresight gives a
+source it exported), codes by guid, codings by unit, code and coder. The whole import is one
+transaction: a failure or a kill leaves the project as it was.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from sqlalchemy import insert, select
+from sqlmodel import Session
+
+from foresight.codebook.catalog import active_codebook, store_spec
+from foresight.codebook.model import CodebookSpec, CodeSpec
+from foresight.codebook.qdc import GUID, children_named, spec_from_codebook
+from foresight.ingest import dedupe
+from foresight.interop.archive import Archive, decode_text
+from foresight.interop.positions import PLAIN, Convention, canonical, fit, paragraph_spans, unwrap
+from foresight.interop.qdpx_export import SIDECAR, SIDECAR_FORMAT, VARIABLES, source_guid
+from foresight.project import Project
+from foresight.store import Code, Codebook, Coding, Memo, Source, Unit, UnitState, log_event, utcnow
+
+SOURCE_KINDS = ("TextSource", "PDFSource", "PictureSource", "AudioSource", "VideoSource")
+DEFAULT_CODER = "imported"
+
+
+@dataclass
+class ImportReport:
+    archive: Path
+    origin: str = ""
+    coders: list[str] = field(default_factory=list)
+    codes_added: int = 0
+    codes_known: int = 0
+    sources_added: int = 0
+    sources_known: int = 0
+    units_added: int = 0
+    sources_skipped: list[str] = field(default_factory=list)  # "name: why"
+    selections: int = 0
+    placed_in_one_unit: int = 0
+    placed_across_units: int = 0
+    not_placed: Counter[str] = field(default_factory=Counter)  # why -> selections
+    codings_added: int = 0
+    codings_known: int = 0
+    memos_added: int = 0
+    conventions: dict[str, str] = field(default_factory=dict)  # source -> how its positions count
+
+    @property
+    def placed(self) -> int:
+        return self.placed_in_one_unit + self.placed_across_units
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "archive": str(self.archive),
+            "origin": self.origin,
+            "coders": self.coders,
+            "codes": {"added": self.codes_added, "known": self.codes_known},
+            "sources": {
+                "added": self.sources_added,
+                "known": self.sources_known,
+                "skipped": self.sources_skipped,
+            },
+            "units_added": self.units_added,
+            "selections": {
+                "total": self.selections,
+                "in_one_unit": self.placed_in_one_unit,
+                "across_units": self.placed_across_units,
+                "not_placed": dict(self.not_placed),
+            },
+            "codings": {"added": self.codings_added, "known": self.codings_known},
+            "memos_added": self.memos_added,
+            "conventions": self.conventions,
+        }
+
+
+def _guid(value: str | None) -> str | None:
+    match = GUID.match((value or "").strip())
+    return match.group(1).lower() if match else None
+
+
+def _child(el: etree._Element, name: str) -> etree._Element | None:
+    return next(children_named(el, name), None)
+
+
+def _moment(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+@dataclass
+class _Selection:
+    start: int
+    end: int
+    codings: list[tuple[str | None, str | None, dt.datetime | None, str | None]]  # code, user, when, guid
+    notes: list[str]
+    user: str | None
+
+
+def _selections(source_el: etree._Element) -> tuple[list[_Selection], int]:
+    """A text source's selections, and how many of its codings code the whole source."""
+    found = []
+    for sel in children_named(source_el, "PlainTextSelection"):
+        try:
+            start, end = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
+        except ValueError:
+            start, end = -1, -1
+        codings = []
+        for coding in children_named(sel, "Coding"):
+            ref = _child(coding, "CodeRef")
+            codings.append(
+                (
+                    _guid(ref.get("targetGUID")) if ref is not None else None,
+                    _guid(coding.get("creatingUser")),
+                    _moment(coding.get("creationDateTime")),
+                    _guid(coding.get("guid")),
+                )
+            )
+        notes = [g for g in (_guid(n.get("targetGUID")) for n in children_named(sel, "NoteRef")) if g]
+        found.append(_Selection(start, end, codings, notes, _guid(sel.get("creatingUser"))))
+    whole = sum(1 for _ in children_named(source_el, "Coding"))
+    return found, whole
+
+
+class _Importer:
+    def __init__(self, project: Project, archive: Archive, actor: str, report: ImportReport) -> None:
+        self.project = project
+        self.archive = archive
+        self.actor = actor
+        self.report = report
+        self.users: dict[str, str] = {}
+        self.default_user = DEFAULT_CODER
+        self.codes: dict[str, int] = {}  # guid -> code row id
+        self.notes: dict[str, tuple[str, str | None]] = {}  # guid -> (text, user guid)
+        self.sidecar: dict[str, Any] = {}
+        self.variables: dict[str, str] = {}
+        self.progress: Callable[[int, int], None] | None = None
+
+    # ------------------------------------------------------------------ parts of the archive
+    def read_users(self, root: etree._Element) -> None:
+        users_el = _child(root, "Users")
+        taken: set[str] = set()
+        for user in children_named(users_el, "User") if users_el is not None else ():
+            guid = _guid(user.get("guid"))
+            if guid is None:
+                continue
+            name = (user.get("name") or user.get("id") or "").strip() or f"user-{guid[:8]}"
+            if name in taken:  # two users of one name stay two coders
+                name = f"{name}-{guid[:8]}"
+            taken.add(name)
+            self.users[guid] = name
+        creator = _guid(root.get("creatingUserGUID"))
+        if creator in self.users:
+            self.default_user = self.users[creator]
+
+    def coder(self, *guids: str | None) -> str:
+        for guid in guids:
+            if guid and guid in self.users:
+                return self.users[guid]
+        return self.default_user
+
+    def read_sidecar(self) -> None:
+        data = self.archive.member(SIDECAR)
+        if data is None:
+            return
+        try:
+            sidecar = json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            return  # not ours after all: read the archive as any other tool's
+        if isinstance(sidecar, dict) and sidecar.get("format") == SIDECAR_FORMAT:
+            self.sidecar = sidecar
+
+    def read_notes(self, root: etree._Element) -> None:
+        notes_el = _child(root, "Notes")
+        for note in children_named(notes_el, "Note") if notes_el is not None else ():
+            guid = _guid(note.get("guid"))
+            if guid is None:
+                continue
+            content = _child(note, "PlainTextContent")
+            text = "".join(content.itertext()) if content is not None else ""
+            if not text and note.get("plainTextPath"):
+                data, _ = self.archive.source(note.get("plainTextPath", ""))
+                text = canonical(decode_text(data)) if data else ""
+            if text.strip():
+                self.notes[guid] = (text.strip(), _guid(note.get("creatingUser")))
+
+    def import_codes(self, session: Session, root: etree._Element, name: str) -> None:
+        book_el = _child(root, "CodeBook")
+        spec = spec_from_codebook(book_el, name) if book_el is not None else CodebookSpec(name=name)
+        if not spec.codes:
+            return
+        book = active_codebook(session)
+        if book is None:
+            book = store_spec(session, spec, actor=self.actor, source=str(self.archive.path))
+            rows = session.execute(select(Code).where(Code.codebook_id == book.id)).scalars()
+            self.codes = {c.guid: c.id for c in rows}  # type: ignore[misc]
+            self.report.codes_added = len(spec.codes)
+            return
+        self._merge_codes(session, book, spec)
+
+    def _merge_codes(self, session: Session, book: Codebook, spec: CodebookSpec) -> None:
+        """Codes the project lacks join its active codebook; those it has (by guid) are reused."""
+        rows = list(session.execute(select(Code).where(Code.codebook_id == book.id)).scalars())
+        known = {c.guid.lower(): c for c in rows if c.guid}
+        taken = {c.code_id for c in rows}
+        by_spec: dict[str, Code] = {}
+        groups = {g["id"] for g in book.groups}
+        new_groups = [
+            {"id": g.id, "name": g.name, "description": g.description, "colour": g.colour, "guid": g.guid}
+            for g in spec.groups
+            if g.id not in groups and any(c.group == g.id and (c.guid or "") not in known for c in spec.codes)
+        ]
+        if new_groups:
+            book.groups = [*book.groups, *new_groups]
+            session.add(book)
+        added: list[tuple[CodeSpec, Code]] = []
+        for item in spec.codes:
+            guid = (item.guid or "").lower()
+            if guid and guid in known:
+                by_spec[item.id] = known[guid]
+                self.report.codes_known += 1
+                continue
+            code_id, n = item.id, 2
+            while code_id in taken:
+                code_id, n = f"{item.id}_{n}", n + 1
+            taken.add(code_id)
+            row = Code(
+                codebook_id=book.id,
+                code_id=code_id,
+                name=item.name,
+                group=item.group,
+                definition=item.definition,
+                use_when=item.use_when,
+                not_when=item.not_when,
+                example=item.example,
+                keywords=list(item.keywords),
+                colour=item.colour,
+                guid=guid,
+            )
+            session.add(row)
+            by_spec[item.id] = row
+            added.append((item, row))
+        session.flush()
+        for item, row in added:
+            if item.parent and item.parent in by_spec:
+                row.parent_id = by_spec[item.parent].id
+                session.add(row)
+        if added:
+            book.version += 1
+            session.add(book)
+            log_event(
+                session,
+                self.actor,
+                "import",
+                "codebook",
+                book.id,
+                file=str(self.archive.path),
+                codes_added=[row.code_id for _, row in added],
+            )
+        self.report.codes_added = len(added)
+        self.codes = {c.guid.lower(): c.id for c in rows if c.guid}  # type: ignore[misc]
+        self.codes.update({(item.guid or "").lower(): row.id for item, row in added if item.guid})  # type: ignore[misc]
+
+    # ------------------------------------------------------------------------------ sources
+    def source_text(self, source_el: etree._Element) -> tuple[str | None, str | None]:
+        """The raw text of a text source, or why there is none."""
+        content = _child(source_el, "PlainTextContent")
+        if content is not None:
+            return "".join(content.itertext()), None
+        reference = source_el.get("plainTextPath")
+        if reference:
+            data, problem = self.archive.source(reference)
+            if data is not None:
+                text = decode_text(data)
+                if text.strip() or not source_el.get("richTextPath"):
+                    return text, None
+            elif not source_el.get("richTextPath"):
+                return None, problem
+        rich = source_el.get("richTextPath")
+        if rich and rich.lower().endswith(".docx"):
+            data, problem = self.archive.source(rich)
+            if data is None:
+                return None, problem
+            return _docx_text(data), None
+        return None, "it has no plain text"
+
+    def import_sources(self, session: Session, root: etree._Element) -> None:
+        sources_el = _child(root, "Sources")
+        if sources_el is None:
+            return
+        existing = list(session.execute(select(Source).where(Source.current.is_(True))).scalars())
+        by_guid = {source_guid(s).lower(): s for s in existing}
+        self.variables = variable_names(root)
+        elements = [el for el in sources_el if isinstance(el.tag, str)]
+        for number, el in enumerate(elements, start=1):
+            if self.progress:
+                self.progress(number, len(elements))
+            kind = etree.QName(el).localname
+            name = (el.get("name") or "").strip() or _name_from_path(el) or kind
+            guid = _guid(el.get("guid"))
+            if kind not in SOURCE_KINDS or guid is None:
+                continue
+            text_el: etree._Element | None = el
+            pdf_selections = 0
+            if kind == "PDFSource":
+                pdf_selections = sum(1 for _ in children_named(el, "PDFSelection"))
+                text_el = _child(el, "Representation")
+                if pdf_selections:
+                    self.report.selections += pdf_selections
+                    self.report.not_placed["on PDF page areas (no text positions)"] += pdf_selections
+                if text_el is None:
+                    self.report.sources_skipped.append(f"{name}: a PDF source with no text in the archive")
+                    continue
+            elif kind != "TextSource":
+                self.report.sources_skipped.append(f"{name}: a {kind.removesuffix('Source').lower()} source")
+                continue
+            self._import_text_source(session, text_el, guid, name, by_guid, pdf=kind == "PDFSource")
+
+    def _import_text_source(
+        self,
+        session: Session,
+        el: etree._Element,
+        guid: str,
+        name: str,
+        by_guid: dict[str, Source],
+        *,
+        pdf: bool,
+    ) -> None:
+        selections, whole = _selections(el)
+        raw, problem = self.source_text(el)
+        if raw is not None and not raw.strip():
+            raw, problem = None, "its text is empty"
+        if raw is None:
+            self.report.sources_skipped.append(f"{name}: {problem}")
+            self._not_placed("its source has no text", len(selections))
+            return
+        if whole:
+            self.report.selections += whole
+            self.report.not_placed["code a whole source"] += whole
+        source = by_guid.get(guid)
+        if source is not None:
+            self.report.sources_known += 1
+            text = source.text
+            if canonical(raw) != text and unwrap(canonical(raw)) != text:
+                self._not_placed("text differs from the project's copy of the source", len(selections))
+                return
+            units = list(
+                session.execute(
+                    select(Unit.id, Unit.start, Unit.end)
+                    .where(Unit.source_id == source.id)
+                    .order_by(Unit.start)
+                ).all()
+            )
+        else:
+            source, units = self._add_source(session, el, guid, name, raw, pdf=pdf)
+            by_guid[guid] = source
+        self._place(session, name, raw, selections, [(u[0], u[1], u[2]) for u in units])
+
+    def _add_source(
+        self, session: Session, el: etree._Element, guid: str, name: str, raw: str, *, pdf: bool
+    ) -> tuple[Source, list[tuple[int, int, int]]]:
+        text = canonical(raw)
+        meta = self.sidecar.get("sources", {}).get(guid) if self.sidecar else None
+        unit_rows: list[dict[str, Any]] = []
+        if isinstance(meta, dict) and _units_fit(meta.get("units"), text):
+            for ordinal, start, end, page, section, attributes in meta["units"]:
+                unit_rows.append(
+                    {
+                        "ordinal": ordinal,
+                        "start": start,
+                        "end": end,
+                        "page": page,
+                        "section": section,
+                        "attributes": attributes or {},
+                    }
+                )
+        else:
+            meta = None
+            text = unwrap(text)
+            spans = paragraph_spans(text, self.project.config.ingest.max_unit_chars)
+            unit_rows = [
+                {"ordinal": i, "start": a, "end": b, "page": None, "section": None, "attributes": {}}
+                for i, (a, b) in enumerate(spans, start=1)
+            ]
+        values = _variable_values(el, self.variables)
+        meta = meta or {}
+        day = _date(meta.get("date") or values.get("date"))
+        attributes = dict(meta.get("attributes") or {})
+        attributes["refi_guid"] = guid
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        source = Source(
+            title=meta.get("title") or name,
+            path=meta.get("path") or values.get("path") or f"{self.archive.path.name}#{name}",
+            locator=meta.get("locator") or "",
+            sha256=meta.get("sha256") or digest,
+            file_sha256=meta.get("file_sha256") or digest,
+            format=meta.get("format") or values.get("format") or ("pdf" if pdf else "txt"),
+            source_type=meta.get("source_type") or values.get("source_type") or "other",
+            actor_type=meta.get("actor_type") or values.get("actor_type"),
+            date=day,
+            date_origin=meta.get("date_origin") or ("metadata" if day else "unknown"),
+            language=meta.get("language") or values.get("language") or self.project.config.default_language,
+            author=meta.get("author") or values.get("author"),
+            text=text,
+            attributes=attributes,
+        )
+        if _moment(meta.get("ingested_at")):
+            source.ingested_at = _moment(meta.get("ingested_at"))  # type: ignore[assignment]
+        session.add(source)
+        session.flush()
+        period = self.project.config.period_of(day)
+        bands = dedupe.band_values_many([text[r["start"] : r["end"]] for r in unit_rows])
+        for row, band in zip(unit_rows, bands, strict=True):
+            values_ = band or (None,) * (dedupe.BANDS + 1)
+            row.update(
+                source_id=source.id,
+                text=text[row["start"] : row["end"]],
+                period=period,
+                **{f"band{i}": b for i, b in enumerate(values_[: dedupe.BANDS])},
+                sketch=values_[dedupe.BANDS],
+            )
+        if unit_rows:
+            session.execute(insert(Unit), unit_rows)
+        units = [
+            (r[0], r[1], r[2])
+            for r in session.execute(
+                select(Unit.id, Unit.start, Unit.end).where(Unit.source_id == source.id).order_by(Unit.start)
+            )
+        ]
+        log_event(
+            session,
+            self.actor,
+            "import",
+            "source",
+            source.id,
+            archive=str(self.archive.path),
+            guid=guid,
+            units=len(units),
+        )
+        self.report.sources_added += 1
+        self.report.units_added += len(units)
+        return source, units
+
+    # --------------------------------------------------------------------------- selections
+    def _not_placed(self, why: str, count: int) -> None:
+        if count:
+            self.report.selections += count
+            self.report.not_placed[why] += count
+
+    def _place(
+        self,
+        session: Session,
+        name: str,
+        raw: str,
+        selections: list[_Selection],
+        units: list[tuple[int, int, int]],
+    ) -> None:
+        if not selections:
+            return
+        fitted = fit([(s.start, s.end) for s in selections], raw)
+        if not fitted.fits:
+            self._not_placed("positions fit the source's text in no convention", len(selections))
+            return
+        if fitted.convention != PLAIN:
+            self.report.conventions[name] = fitted.convention.describe()
+        origins = self.sidecar.get("origins", {}) if self.sidecar else {}
+        starts = [u[1] for u in units]
+        wanted: list[tuple[int, int, str, str, dt.datetime | None]] = []
+        memo_targets: list[tuple[int, str]] = []
+        for selection, placement in zip(selections, fitted.placements, strict=True):
+            self.report.selections += 1
+            if placement.problem is not None:
+                self.report.not_placed[placement.problem] += 1
+                continue
+            i = max(bisect.bisect_right(starts, placement.start) - 1, 0)
+            covered = []
+            while i < len(units) and units[i][1] < placement.end:
+                if units[i][2] > placement.start:
+                    covered.append(units[i][0])
+                i += 1
+            if not covered:
+                self.report.not_placed["covers no unit (a heading or the space between paragraphs)"] += 1
+                continue
+            if len(covered) == 1:
+                self.report.placed_in_one_unit += 1
+            else:
+                self.report.placed_across_units += 1
+            for code_guid, user, when, cguid in selection.codings:
+                code = self.codes.get(code_guid or "")
+                if code is None:
+                    self.report.not_placed["codings on a code not in the codebook"] += 1
+                    continue
+                origin = origins.get(cguid or "", "manual")
+                for unit_id in covered:
+                    wanted.append((unit_id, code, self.coder(user, selection.user), origin, when))
+            for note in selection.notes:
+                memo_targets.extend((unit_id, note) for unit_id in covered)
+        self._add_codings(session, wanted)
+        self._add_memos(session, "unit", memo_targets)
+
+    def _add_codings(
+        self, session: Session, wanted: list[tuple[int, int, str, str, dt.datetime | None]]
+    ) -> None:
+        if not wanted:
+            return
+        unit_ids = sorted({w[0] for w in wanted})
+        have: set[tuple[int, int, str]] = set()
+        for chunk in range(0, len(unit_ids), 5000):
+            have.update(
+                session.execute(
+                    select(Coding.unit_id, Coding.code_id, Coding.coder).where(
+                        Coding.unit_id.in_(unit_ids[chunk : chunk + 5000])
+                    )
+                ).tuples()
+            )
+        rows = []
+        for unit_id, code, coder, origin, when in wanted:
+            key = (unit_id, code, coder)
+            if key in have:
+                self.report.codings_known += 1
+                continue
+            have.add(key)
+            rows.append(
+                {
+                    "unit_id": unit_id,
+                    "code_id": code,
+                    "coder": coder,
+                    "origin": origin,
+                    "created_at": when or utcnow(),
+                }
+            )
+        if rows:
+            session.execute(insert(Coding), rows)
+            self.report.codings_added += len(rows)
+
+    def _add_memos(self, session: Session, kind: str, targets: list[tuple[int, str]]) -> None:
+        for target, note in targets:
+            if note not in self.notes:
+                continue
+            text, user = self.notes[note]
+            coder = self.coder(user)
+            memo = session.execute(
+                select(Memo).where(Memo.kind == kind, Memo.target_id == target, Memo.coder == coder)
+            ).scalar_one_or_none()
+            if memo is None:
+                session.add(Memo(kind=kind, target_id=target, coder=coder, text=text))
+                self.report.memos_added += 1
+            elif text not in memo.text:
+                memo.text = f"{memo.text}\n\n{text}" if memo.text else text
+                memo.updated_at = utcnow()
+                session.add(memo)
+                self.report.memos_added += 1
+            session.flush()
+
+    def import_code_memos(self, session: Session, root: etree._Element) -> None:
+        book_el = _child(root, "CodeBook")
+        if book_el is None:
+            return
+        targets = []
+        for code in book_el.iter():
+            if not isinstance(code.tag, str) or etree.QName(code).localname != "Code":
+                continue
+            row = self.codes.get(_guid(code.get("guid")) or "")
+            if row is None:
+                continue
+            targets.extend(
+                (row, g) for g in (_guid(n.get("targetGUID")) for n in children_named(code, "NoteRef")) if g
+            )
+        self._add_memos(session, "code", targets)
+
+    def import_done(self, session: Session) -> None:
+        """Units each coder marked done, as foresight wrote them in its own archives."""
+        marks = self.sidecar.get("done", {}) if self.sidecar else {}
+        if not marks:
+            return
+        sources = {
+            source_guid(s).lower(): s.id
+            for s in session.execute(select(Source).where(Source.current.is_(True))).scalars()
+        }
+        for guid, by_coder in marks.items():
+            source_id = sources.get(str(guid).lower())
+            if source_id is None or not isinstance(by_coder, dict):
+                continue
+            ordinals = dict(
+                session.execute(select(Unit.ordinal, Unit.id).where(Unit.source_id == source_id))
+                .tuples()
+                .all()
+            )
+            for coder, numbers in by_coder.items():
+                for number in numbers if isinstance(numbers, list) else ():
+                    unit_id = ordinals.get(number)
+                    if unit_id is None:
+                        continue
+                    state = session.get(UnitState, (unit_id, coder))
+                    if state is None:
+                        session.add(UnitState(unit_id=unit_id, coder=str(coder), done=True))
+                    elif not state.done:
+                        state.done = True
+                        session.add(state)
+
+
+def _name_from_path(el: etree._Element) -> str:
+    """A source's name from its text file's name, for tools that leave ``name`` out."""
+    for candidate in (el, _child(el, "Representation")):
+        reference = candidate.get("plainTextPath") if candidate is not None else None
+        if reference:
+            stem = reference.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            if stem and not GUID.match(stem):
+                return stem
+    return ""
+
+
+def _units_fit(units: Any, text: str) -> bool:
+    """Whether units from ``foresight.json`` are well-formed spans of this text."""
+    if not isinstance(units, list):
+        return False
+    last = 0
+    for unit in units:
+        if not (isinstance(unit, list) and len(unit) == 6):
+            return False
+        _, start, end, _, _, _ = unit
+        if not (isinstance(start, int) and isinstance(end, int) and last <= start < end <= len(text)):
+            return False
+        last = end
+    return True
+
+
+def variable_names(root: etree._Element) -> dict[str, str]:
+    """The project's variables: guid -> name."""
+    variables_el = _child(root, "Variables")
+    names = {}
+    for var in children_named(variables_el, "Variable") if variables_el is not None else ():
+        guid = _guid(var.get("guid"))
+        if guid:
+            names[guid] = (var.get("name") or "").strip()
+    return names
+
+
+def _variable_values(el: etree._Element, names: dict[str, str]) -> dict[str, str]:
+    """foresight's own variables on a source, by the source field they stand for."""
+    fields = {name: key for name, key, _ in VARIABLES}
+    values = {}
+    for vv in children_named(el, "VariableValue"):
+        ref = _child(vv, "VariableRef")
+        name = names.get(_guid(ref.get("targetGUID")) or "") if ref is not None else None
+        key = fields.get(name or "")
+        if key is None:
+            continue
+        for value_el in vv:
+            local = etree.QName(value_el).localname if isinstance(value_el.tag, str) else ""
+            if local.endswith("Value") and (value_el.text or "").strip():
+                values[key] = value_el.text.strip()
+    return values
+
+
+def _date(value: Any) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _docx_text(data: bytes) -> str:
+    """The paragraphs of a Word file, a blank line between them (for a source with no plain text)."""
+    import io
+
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - python-docx raises many kinds on a broken file
+        return ""
+    return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
+
+
+def import_qdpx(
+    project: Project,
+    path: str | Path,
+    *,
+    actor: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Add a REFI-QDA project's codebook, coders, sources, codings and memos to ``project``."""
+    path = Path(path)
+    report = ImportReport(path)
+    with Archive(path) as archive:
+        root = archive.project()
+        report.origin = (root.get("origin") or "").strip()
+        importer = _Importer(project, archive, actor, report)
+        importer.progress = progress
+        importer.read_users(root)
+        importer.read_sidecar()
+        importer.read_notes(root)
+        with project.transaction() as session:
+            importer.import_codes(session, root, (root.get("name") or "").strip() or path.stem)
+            importer.import_sources(session, root)
+            importer.import_code_memos(session, root)
+            importer.import_done(session)
+            log_event(session, actor, "import", "qdpx", None, file=str(path), **_summary(report))
+    report.coders = sorted(set(importer.users.values()))
+    return report
+
+
+def _summary(report: ImportReport) -> dict[str, Any]:
+    return {
+        "sources_added": report.sources_added,
+        "codes_added": report.codes_added,
+        "codings_added": report.codings_added,
+        "selections": report.selections,
+        "not_placed": sum(report.not_placed.values()),
+    }
+
+
+__all__ = ["Convention", "ImportReport", "import_qdpx"]
