@@ -33,12 +33,14 @@ def export_qdpx_command(
         f"{report.codings} codings on {report.selections} selections, {report.memos} memos",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )
     if report.codings_left_out:
         out.print(
             f"{report.codings_left_out} codings left out (on retired codes, older codebooks or older "
             "versions of sources)",
             highlight=False,
+            soft_wrap=True,
         )
 
 

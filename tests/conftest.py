@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,23 +28,52 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """None for the SQLite default; a PostgreSQL URL with a fresh schema otherwise."""
+def backend(request: pytest.FixtureRequest) -> Iterator[Callable[[], str | None]]:
+    """Makes a store on the test's backend: None for SQLite, else a PostgreSQL URL with a fresh
+    schema of its own (each dropped afterwards)."""
     if request.param == "sqlite":
-        yield None
+        yield lambda: None
         return
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"{PG_ENV} is not set")
-    schema = f"t_{uuid.uuid4().hex[:16]}"
     admin = create_engine(base)
+    schemas: list[str] = []
+
+    def make() -> str:
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        schemas.append(schema)
+        sep = "&" if "?" in base else "?"
+        return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+    yield make
     with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        for schema in schemas:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@pytest.fixture
+def database_url(backend: Callable[[], str | None]) -> str | None:
+    """None for the SQLite default; a PostgreSQL URL with a fresh schema otherwise."""
+    return backend()
+
+
+@pytest.fixture
+def make_project(tmp_path: Path, backend: Callable[[], str | None]) -> Iterator[Callable[[str], Project]]:
+    """More projects on the test's backend, each in a folder and a store of its own."""
+    made: list[Project] = []
+
+    def make(name: str) -> Project:
+        proj = Project.init(tmp_path / name, database_url=backend())
+        made.append(proj)
+        return proj
+
+    yield make
+    for proj in made:
+        proj.close()
 
 
 @pytest.fixture

@@ -153,7 +153,7 @@ class _Importer:
         self.users: dict[str, str] = {}
         self.default_user = DEFAULT_CODER
         self.codes: dict[str, int] = {}  # guid -> code row id
-        self.notes: dict[str, tuple[str, str | None]] = {}  # guid -> (text, user guid)
+        self.notes: dict[str, tuple[str, str | None, dt.datetime | None]] = {}  # guid -> text, user, when
         self.sidecar: dict[str, Any] = {}
         self.variables: dict[str, str] = {}
         self.progress: Callable[[int, int], None] | None = None
@@ -204,7 +204,8 @@ class _Importer:
                 data, _ = self.archive.source(note.get("plainTextPath", ""))
                 text = canonical(decode_text(data)) if data else ""
             if text.strip():
-                self.notes[guid] = (text.strip(), _guid(note.get("creatingUser")))
+                when = _moment(note.get("modifiedDateTime") or note.get("creationDateTime"))
+                self.notes[guid] = (text.strip(), _guid(note.get("creatingUser")), when)
 
     def import_codes(self, session: Session, root: etree._Element, name: str) -> None:
         book_el = _child(root, "CodeBook")
@@ -533,7 +534,7 @@ class _Importer:
                     select(Coding.unit_id, Coding.code_id, Coding.coder).where(
                         Coding.unit_id.in_(unit_ids[chunk : chunk + 5000])
                     )
-                ).tuples()
+                ).all()
             )
         rows = []
         for unit_id, code, coder, origin, when in wanted:
@@ -559,13 +560,15 @@ class _Importer:
         for target, note in targets:
             if note not in self.notes:
                 continue
-            text, user = self.notes[note]
+            text, user, when = self.notes[note]
             coder = self.coder(user)
             memo = session.execute(
                 select(Memo).where(Memo.kind == kind, Memo.target_id == target, Memo.coder == coder)
             ).scalar_one_or_none()
             if memo is None:
-                session.add(Memo(kind=kind, target_id=target, coder=coder, text=text))
+                session.add(
+                    Memo(kind=kind, target_id=target, coder=coder, text=text, updated_at=when or utcnow())
+                )
                 self.report.memos_added += 1
             elif text not in memo.text:
                 memo.text = f"{memo.text}\n\n{text}" if memo.text else text
@@ -604,9 +607,7 @@ class _Importer:
             if source_id is None or not isinstance(by_coder, dict):
                 continue
             ordinals = dict(
-                session.execute(select(Unit.ordinal, Unit.id).where(Unit.source_id == source_id))
-                .tuples()
-                .all()
+                session.execute(select(Unit.ordinal, Unit.id).where(Unit.source_id == source_id)).all()
             )
             for coder, numbers in by_coder.items():
                 for number in numbers if isinstance(numbers, list) else ():
