@@ -28,6 +28,8 @@ CORE = [
     "foresight.workshops.scenario",
     "foresight.workshops.kit",
     "foresight.workshops.cib",
+    "foresight.interop.qdpx_export",
+    "foresight.interop.qdpx_import",
 ]
 
 

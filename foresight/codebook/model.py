@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -11,10 +12,17 @@ CODE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # guids of codes written by foresight are derived from the code's id, so they stay the same
 # from one export to the next
 GUID_NAMESPACE = uuid.UUID("5b1f6c2e-8a3d-4f0e-9a57-1c2d3e4f5a6b")
+_NAMESPACE_BYTES = GUID_NAMESPACE.bytes
 
 
 def stable_guid(*parts: str) -> str:
-    return str(uuid.uuid5(GUID_NAMESPACE, "/".join(parts)))
+    """``str(uuid.uuid5(GUID_NAMESPACE, "/".join(parts)))``, computed without the UUID object
+    (an export writes hundreds of thousands of them)."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + "/".join(parts).encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 # what a user writes for a code, in the order a codebook file lists it

@@ -405,8 +405,10 @@ def parse_refi_xml(data: bytes, where: str, root_name: str, container: str, kind
 
 def children_named(el: etree._Element, localname: str) -> Iterator[etree._Element]:
     """Child elements with this local name, in whatever namespace the tool put them."""
+    suffix = "}" + localname
     for child in el:
-        if isinstance(child.tag, str) and etree.QName(child).localname == localname:
+        tag = child.tag
+        if isinstance(tag, str) and (tag == localname or tag.endswith(suffix)):
             yield child
 
 

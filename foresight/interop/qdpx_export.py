@@ -32,6 +32,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,7 @@ VARIABLES = (  # (variable name, source field, REFI type)
 )
 
 
+@cache
 def user_guid(coder: str) -> str:
     return stable_guid("user", coder)
 
@@ -92,11 +94,12 @@ class ExportReport:
     codings_left_out: int = 0  # on retired codes, older codebooks or older source versions
 
 
+_TAGS: dict[str, str] = {}
+
+
 def _el(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
-    el = etree.SubElement(parent, f"{{{NS}}}{tag}")
-    for key, value in attributes.items():
-        el.set(key, value)
-    return el
+    qualified = _TAGS.get(tag) or _TAGS.setdefault(tag, f"{{{NS}}}{tag}")
+    return etree.SubElement(parent, qualified, attributes)
 
 
 def _text(value: str) -> str:
@@ -104,8 +107,12 @@ def _text(value: str) -> str:
 
 
 def _when(moment: dt.datetime | None) -> str | None:
-    value = iso(moment)
-    return value.replace("+00:00", "Z") if value else None
+    """A stored moment as xsd:dateTime in UTC (stored moments are UTC, naive or not)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return moment.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 def export_qdpx(

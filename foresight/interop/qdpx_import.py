@@ -443,7 +443,7 @@ class _Importer:
                 sketch=values_[dedupe.BANDS],
             )
         if unit_rows:
-            session.execute(insert(Unit), unit_rows)
+            session.connection().execute(insert(Unit.__table__), unit_rows)  # type: ignore[attr-defined]
         units = [
             (r[0], r[1], r[2])
             for r in session.execute(
@@ -553,7 +553,7 @@ class _Importer:
                 }
             )
         if rows:
-            session.execute(insert(Coding), rows)
+            session.connection().execute(insert(Coding.__table__), rows)  # type: ignore[attr-defined]
             self.report.codings_added += len(rows)
 
     def _add_memos(self, session: Session, kind: str, targets: list[tuple[int, str]]) -> None:
