@@ -79,6 +79,7 @@ def import_qdpx_command(
         f"memos: {report.memos_added} added",
     ]
     lines += [f"  not placed: {count} {why}" for why, count in report.not_placed.most_common()]
+    lines += [f"  codings skipped: {count} {why}" for why, count in report.codings_skipped.most_common()]
     lines += [f"  skipped {line}" for line in report.sources_skipped]
     lines += [f"  {name}: positions count {how}" for name, how in report.conventions.items()]
     for line in lines:

@@ -604,3 +604,39 @@ def test_sources_survive_bytes_that_are_not_utf8(
     report = import_qdpx(project, archive, actor="lead")
     assert report.sources_added == 1
     assert corpus.list_units(project)[0]["text"].startswith("Les pôles de compétitivité")
+
+
+def test_selections_on_headings_and_codings_on_unknown_codes_are_counted(
+    project: Project, make_project: Callable[[str], Project], tmp_path: Path
+) -> None:
+    coded_project(project, tmp_path)
+    archive = tmp_path / "scan.qdpx"
+    export_qdpx(project, archive)
+    with zipfile.ZipFile(archive) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    root = etree.fromstring(files["project.qde"])
+    source = next(s for s in root.iter(f"{{{NS}}}TextSource") if s.get("name") == "Sensing clusters")
+    text = files["sources/" + source.get("plainTextPath").removeprefix("internal://")].decode("utf-8")
+    heading = text.index("Outlook")
+    sel = etree.Element(
+        f"{{{NS}}}PlainTextSelection",
+        guid="0b8f2c3e-1111-4a2b-9c3d-000000000010",
+        startPosition=str(heading),
+        endPosition=str(heading + len("Outlook")),
+    )
+    stray = etree.SubElement(sel, f"{{{NS}}}Coding", guid="0b8f2c3e-1111-4a2b-9c3d-000000000011")
+    etree.SubElement(stray, f"{{{NS}}}CodeRef", targetGUID="0b8f2c3e-1111-4a2b-9c3d-000000000012")
+    source.find(f"{{{NS}}}PlainTextSelection").addprevious(sel)
+    first = source.find(f"{{{NS}}}PlainTextSelection[@name]")
+    unknown = etree.SubElement(first, f"{{{NS}}}Coding", guid="0b8f2c3e-1111-4a2b-9c3d-000000000013")
+    etree.SubElement(unknown, f"{{{NS}}}CodeRef", targetGUID="0b8f2c3e-1111-4a2b-9c3d-000000000014")
+    first.find(f"{{{NS}}}Coding").addprevious(unknown)
+    files["project.qde"] = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    edited = tmp_path / "edited.qdpx"
+    with zipfile.ZipFile(edited, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    report = import_qdpx(make_project("fresh"), edited, actor="lead")
+    assert report.not_placed == {"covers no unit (a heading or the space between paragraphs)": 1}
+    assert report.codings_skipped == {"on a code the archive does not define": 1}
+    assert report.codings_added == 5

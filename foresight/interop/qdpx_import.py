@@ -60,6 +60,7 @@ class ImportReport:
     not_placed: Counter[str] = field(default_factory=Counter)  # why -> selections
     codings_added: int = 0
     codings_known: int = 0
+    codings_skipped: Counter[str] = field(default_factory=Counter)  # why -> codings
     memos_added: int = 0
     conventions: dict[str, str] = field(default_factory=dict)  # source -> how its positions count
 
@@ -85,7 +86,11 @@ class ImportReport:
                 "across_units": self.placed_across_units,
                 "not_placed": dict(self.not_placed),
             },
-            "codings": {"added": self.codings_added, "known": self.codings_known},
+            "codings": {
+                "added": self.codings_added,
+                "known": self.codings_known,
+                "skipped": dict(self.codings_skipped),
+            },
             "memos_added": self.memos_added,
             "conventions": self.conventions,
         }
@@ -358,8 +363,7 @@ class _Importer:
             self._not_placed("its source has no text", len(selections))
             return
         if whole:
-            self.report.selections += whole
-            self.report.not_placed["code a whole source"] += whole
+            self.report.codings_skipped["on a whole source, not on a selection"] += whole
         source = by_guid.get(guid)
         if source is not None:
             self.report.sources_known += 1
@@ -511,7 +515,7 @@ class _Importer:
             for code_guid, user, when, cguid in selection.codings:
                 code = self.codes.get(code_guid or "")
                 if code is None:
-                    self.report.not_placed["codings on a code not in the codebook"] += 1
+                    self.report.codings_skipped["on a code the archive does not define"] += 1
                     continue
                 origin = origins.get(cguid or "", "manual")
                 for unit_id in covered:
