@@ -96,19 +96,7 @@ def store_spec(session: Session, spec: CodebookSpec, *, actor: str, source: str)
     session.flush()
     rows: dict[str, Code] = {}
     for item in spec.codes:
-        row = Code(
-            codebook_id=book.id,
-            code_id=item.id,
-            name=item.name,
-            group=item.group,
-            definition=item.definition,
-            use_when=item.use_when,
-            not_when=item.not_when,
-            example=item.example,
-            keywords=list(item.keywords),
-            colour=item.colour,
-            guid=item.guid or stable_guid(spec.name, item.id),
-        )
+        row = code_row(book, item, item.id, item.guid or stable_guid(spec.name, item.id))
         session.add(row)
         rows[item.id] = row
     session.flush()
@@ -117,6 +105,23 @@ def store_spec(session: Session, spec: CodebookSpec, *, actor: str, source: str)
             rows[item.id].parent_id = rows[item.parent].id
     log_event(session, actor, "import", "codebook", book.id, file=source, codes=len(rows))
     return book
+
+
+def code_row(book: Codebook, item: CodeSpec, code_id: str, guid: str) -> Code:
+    """A new row of ``book`` for the code ``item``, under the id ``code_id`` (no parent yet)."""
+    return Code(
+        codebook_id=book.id,
+        code_id=code_id,
+        name=item.name,
+        group=item.group,
+        definition=item.definition,
+        use_when=item.use_when,
+        not_when=item.not_when,
+        example=item.example,
+        keywords=list(item.keywords),
+        colour=item.colour,
+        guid=guid,
+    )
 
 
 def check_codebook(path: str | Path) -> tuple[CodebookSpec, list[Problem]]:

@@ -29,13 +29,26 @@ from lxml import etree
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from foresight.codebook.catalog import active_codebook, store_spec
+from foresight.codebook.catalog import active_codebook, code_row, store_spec
 from foresight.codebook.model import CodebookSpec, CodeSpec
-from foresight.codebook.qdc import GUID, children_named, spec_from_codebook
+from foresight.codebook.qdc import children_named, spec_from_codebook
 from foresight.ingest import dedupe
 from foresight.interop.archive import Archive, decode_text
 from foresight.interop.positions import PLAIN, Convention, canonical, fit, paragraph_spans, unwrap
-from foresight.interop.qdpx_export import SIDECAR, SIDECAR_FORMAT, VARIABLES, source_guid
+from foresight.interop.qdpx_export import SIDECAR, SIDECAR_FORMAT, source_guid
+from foresight.interop.refi import (
+    Selection,
+    child,
+    date_of,
+    docx_text,
+    guid_of,
+    moment,
+    name_from_path,
+    selections_of,
+    units_fit,
+    variable_names,
+    variable_values,
+)
 from foresight.project import Project
 from foresight.store import Code, Codebook, Coding, Memo, Source, Unit, UnitState, log_event, utcnow
 
@@ -96,59 +109,6 @@ class ImportReport:
         }
 
 
-def _guid(value: str | None) -> str | None:
-    match = GUID.match((value or "").strip())
-    return match.group(1).lower() if match else None
-
-
-def _child(el: etree._Element, name: str) -> etree._Element | None:
-    return next(children_named(el, name), None)
-
-
-def _moment(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-@dataclass
-class _Selection:
-    start: int
-    end: int
-    codings: list[tuple[str | None, str | None, dt.datetime | None, str | None]]  # code, user, when, guid
-    notes: list[str]
-    user: str | None
-
-
-def _selections(source_el: etree._Element) -> tuple[list[_Selection], int]:
-    """A text source's selections, and how many of its codings code the whole source."""
-    found = []
-    for sel in children_named(source_el, "PlainTextSelection"):
-        try:
-            start, end = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
-        except ValueError:
-            start, end = -1, -1
-        codings = []
-        for coding in children_named(sel, "Coding"):
-            ref = _child(coding, "CodeRef")
-            codings.append(
-                (
-                    _guid(ref.get("targetGUID")) if ref is not None else None,
-                    _guid(coding.get("creatingUser")),
-                    _moment(coding.get("creationDateTime")),
-                    _guid(coding.get("guid")),
-                )
-            )
-        notes = [g for g in (_guid(n.get("targetGUID")) for n in children_named(sel, "NoteRef")) if g]
-        found.append(_Selection(start, end, codings, notes, _guid(sel.get("creatingUser"))))
-    whole = sum(1 for _ in children_named(source_el, "Coding"))
-    return found, whole
-
-
 class _Importer:
     def __init__(self, project: Project, archive: Archive, actor: str, report: ImportReport) -> None:
         self.project = project
@@ -165,10 +125,10 @@ class _Importer:
 
     # ------------------------------------------------------------------ parts of the archive
     def read_users(self, root: etree._Element) -> None:
-        users_el = _child(root, "Users")
+        users_el = child(root, "Users")
         taken: set[str] = set()
         for user in children_named(users_el, "User") if users_el is not None else ():
-            guid = _guid(user.get("guid"))
+            guid = guid_of(user.get("guid"))
             if guid is None:
                 continue
             name = (user.get("name") or user.get("id") or "").strip() or f"user-{guid[:8]}"
@@ -176,7 +136,7 @@ class _Importer:
                 name = f"{name}-{guid[:8]}"
             taken.add(name)
             self.users[guid] = name
-        creator = _guid(root.get("creatingUserGUID"))
+        creator = guid_of(root.get("creatingUserGUID"))
         if creator in self.users:
             self.default_user = self.users[creator]
 
@@ -198,22 +158,22 @@ class _Importer:
             self.sidecar = sidecar
 
     def read_notes(self, root: etree._Element) -> None:
-        notes_el = _child(root, "Notes")
+        notes_el = child(root, "Notes")
         for note in children_named(notes_el, "Note") if notes_el is not None else ():
-            guid = _guid(note.get("guid"))
+            guid = guid_of(note.get("guid"))
             if guid is None:
                 continue
-            content = _child(note, "PlainTextContent")
+            content = child(note, "PlainTextContent")
             text = "".join(content.itertext()) if content is not None else ""
             if not text and note.get("plainTextPath"):
                 data, _ = self.archive.source(note.get("plainTextPath", ""))
                 text = canonical(decode_text(data)) if data else ""
             if text.strip():
-                when = _moment(note.get("modifiedDateTime") or note.get("creationDateTime"))
-                self.notes[guid] = (text.strip(), _guid(note.get("creatingUser")), when)
+                when = moment(note.get("modifiedDateTime") or note.get("creationDateTime"))
+                self.notes[guid] = (text.strip(), guid_of(note.get("creatingUser")), when)
 
     def import_codes(self, session: Session, root: etree._Element, name: str) -> None:
-        book_el = _child(root, "CodeBook")
+        book_el = child(root, "CodeBook")
         spec = spec_from_codebook(book_el, name) if book_el is not None else CodebookSpec(name=name)
         if not spec.codes:
             return
@@ -252,19 +212,7 @@ class _Importer:
             while code_id in taken:
                 code_id, n = f"{item.id}_{n}", n + 1
             taken.add(code_id)
-            row = Code(
-                codebook_id=book.id,
-                code_id=code_id,
-                name=item.name,
-                group=item.group,
-                definition=item.definition,
-                use_when=item.use_when,
-                not_when=item.not_when,
-                example=item.example,
-                keywords=list(item.keywords),
-                colour=item.colour,
-                guid=guid,
-            )
+            row = code_row(book, item, code_id, guid)
             session.add(row)
             by_spec[item.id] = row
             added.append((item, row))
@@ -292,7 +240,7 @@ class _Importer:
     # ------------------------------------------------------------------------------ sources
     def source_text(self, source_el: etree._Element) -> tuple[str | None, str | None]:
         """The raw text of a text source, or why there is none."""
-        content = _child(source_el, "PlainTextContent")
+        content = child(source_el, "PlainTextContent")
         if content is not None:
             return "".join(content.itertext()), None
         reference = source_el.get("plainTextPath")
@@ -309,11 +257,12 @@ class _Importer:
             data, problem = self.archive.source(rich)
             if data is None:
                 return None, problem
-            return _docx_text(data), None
+            text = docx_text(data)
+            return (text, None) if text is not None else (None, f"its Word file cannot be read ({rich})")
         return None, "it has no plain text"
 
     def import_sources(self, session: Session, root: etree._Element) -> None:
-        sources_el = _child(root, "Sources")
+        sources_el = child(root, "Sources")
         if sources_el is None:
             return
         existing = list(session.execute(select(Source).where(Source.current.is_(True))).scalars())
@@ -324,15 +273,15 @@ class _Importer:
             if self.progress:
                 self.progress(number, len(elements))
             kind = etree.QName(el).localname
-            name = (el.get("name") or "").strip() or _name_from_path(el) or kind
-            guid = _guid(el.get("guid"))
+            name = (el.get("name") or "").strip() or name_from_path(el) or kind
+            guid = guid_of(el.get("guid"))
             if kind not in SOURCE_KINDS or guid is None:
                 continue
             text_el: etree._Element | None = el
             pdf_selections = 0
             if kind == "PDFSource":
                 pdf_selections = sum(1 for _ in children_named(el, "PDFSelection"))
-                text_el = _child(el, "Representation")
+                text_el = child(el, "Representation")
                 if pdf_selections:
                     self.report.selections += pdf_selections
                     self.report.not_placed["on PDF page areas (no text positions)"] += pdf_selections
@@ -354,7 +303,7 @@ class _Importer:
         *,
         pdf: bool,
     ) -> None:
-        selections, whole = _selections(el)
+        selections, whole = selections_of(el)
         raw, problem = self.source_text(el)
         if raw is not None and not raw.strip():
             raw, problem = None, "its text is empty"
@@ -389,7 +338,7 @@ class _Importer:
         text = canonical(raw)
         meta = self.sidecar.get("sources", {}).get(guid) if self.sidecar else None
         unit_rows: list[dict[str, Any]] = []
-        if isinstance(meta, dict) and _units_fit(meta.get("units"), text):
+        if isinstance(meta, dict) and units_fit(meta.get("units"), text):
             for ordinal, start, end, page, section, attributes in meta["units"]:
                 unit_rows.append(
                     {
@@ -409,9 +358,9 @@ class _Importer:
                 {"ordinal": i, "start": a, "end": b, "page": None, "section": None, "attributes": {}}
                 for i, (a, b) in enumerate(spans, start=1)
             ]
-        values = _variable_values(el, self.variables)
+        values = variable_values(el, self.variables)
         meta = meta or {}
-        day = _date(meta.get("date") or values.get("date"))
+        day = date_of(meta.get("date") or values.get("date"))
         attributes = dict(meta.get("attributes") or {})
         attributes["refi_guid"] = guid
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -431,8 +380,8 @@ class _Importer:
             text=text,
             attributes=attributes,
         )
-        if _moment(meta.get("ingested_at")):
-            source.ingested_at = _moment(meta.get("ingested_at"))  # type: ignore[assignment]
+        if moment(meta.get("ingested_at")):
+            source.ingested_at = moment(meta.get("ingested_at"))  # type: ignore[assignment]
         session.add(source)
         session.flush()
         period = self.project.config.period_of(day)
@@ -479,7 +428,7 @@ class _Importer:
         session: Session,
         name: str,
         raw: str,
-        selections: list[_Selection],
+        selections: list[Selection],
         units: list[tuple[int, int, int]],
     ) -> None:
         if not selections:
@@ -582,18 +531,18 @@ class _Importer:
             session.flush()
 
     def import_code_memos(self, session: Session, root: etree._Element) -> None:
-        book_el = _child(root, "CodeBook")
+        book_el = child(root, "CodeBook")
         if book_el is None:
             return
         targets = []
         for code in book_el.iter():
             if not isinstance(code.tag, str) or etree.QName(code).localname != "Code":
                 continue
-            row = self.codes.get(_guid(code.get("guid")) or "")
+            row = self.codes.get(guid_of(code.get("guid")) or "")
             if row is None:
                 continue
             targets.extend(
-                (row, g) for g in (_guid(n.get("targetGUID")) for n in children_named(code, "NoteRef")) if g
+                (row, g) for g in (guid_of(n.get("targetGUID")) for n in children_named(code, "NoteRef")) if g
             )
         self._add_memos(session, "code", targets)
 
@@ -624,82 +573,6 @@ class _Importer:
                     elif not state.done:
                         state.done = True
                         session.add(state)
-
-
-def _name_from_path(el: etree._Element) -> str:
-    """A source's name from its text file's name, for tools that leave ``name`` out."""
-    for candidate in (el, _child(el, "Representation")):
-        reference = candidate.get("plainTextPath") if candidate is not None else None
-        if reference:
-            stem = reference.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            if stem and not GUID.match(stem):
-                return stem
-    return ""
-
-
-def _units_fit(units: Any, text: str) -> bool:
-    """Whether units from ``foresight.json`` are well-formed spans of this text."""
-    if not isinstance(units, list):
-        return False
-    last = 0
-    for unit in units:
-        if not (isinstance(unit, list) and len(unit) == 6):
-            return False
-        _, start, end, _, _, _ = unit
-        if not (isinstance(start, int) and isinstance(end, int) and last <= start < end <= len(text)):
-            return False
-        last = end
-    return True
-
-
-def variable_names(root: etree._Element) -> dict[str, str]:
-    """The project's variables: guid -> name."""
-    variables_el = _child(root, "Variables")
-    names = {}
-    for var in children_named(variables_el, "Variable") if variables_el is not None else ():
-        guid = _guid(var.get("guid"))
-        if guid:
-            names[guid] = (var.get("name") or "").strip()
-    return names
-
-
-def _variable_values(el: etree._Element, names: dict[str, str]) -> dict[str, str]:
-    """foresight's own variables on a source, by the source field they stand for."""
-    fields = {name: key for name, key, _ in VARIABLES}
-    values = {}
-    for vv in children_named(el, "VariableValue"):
-        ref = _child(vv, "VariableRef")
-        name = names.get(_guid(ref.get("targetGUID")) or "") if ref is not None else None
-        key = fields.get(name or "")
-        if key is None:
-            continue
-        for value_el in vv:
-            local = etree.QName(value_el).localname if isinstance(value_el.tag, str) else ""
-            if local.endswith("Value") and (value_el.text or "").strip():
-                values[key] = value_el.text.strip()
-    return values
-
-
-def _date(value: Any) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def _docx_text(data: bytes) -> str:
-    """The paragraphs of a Word file, a blank line between them (for a source with no plain text)."""
-    import io
-
-    import docx
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception:  # noqa: BLE001 - python-docx raises many kinds on a broken file
-        return ""
-    return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
 
 
 def import_qdpx(

@@ -1,0 +1,141 @@
+"""Reading the parts of a REFI-QDA project: guids, moments, selections, variables, texts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from foresight.codebook.qdc import GUID, children_named
+from foresight.interop.qdpx_export import VARIABLES
+
+
+def guid_of(value: str | None) -> str | None:
+    match = GUID.match((value or "").strip())
+    return match.group(1).lower() if match else None
+
+
+def child(el: etree._Element, name: str) -> etree._Element | None:
+    return next(children_named(el, name), None)
+
+
+def moment(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+@dataclass
+class Selection:
+    start: int
+    end: int
+    codings: list[tuple[str | None, str | None, dt.datetime | None, str | None]]  # code, user, when, guid
+    notes: list[str]
+    user: str | None
+
+
+def selections_of(source_el: etree._Element) -> tuple[list[Selection], int]:
+    """A text source's selections, and how many of its codings code the whole source."""
+    found = []
+    for sel in children_named(source_el, "PlainTextSelection"):
+        try:
+            start, end = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
+        except ValueError:
+            start, end = -1, -1
+        codings = []
+        for coding in children_named(sel, "Coding"):
+            ref = child(coding, "CodeRef")
+            codings.append(
+                (
+                    guid_of(ref.get("targetGUID")) if ref is not None else None,
+                    guid_of(coding.get("creatingUser")),
+                    moment(coding.get("creationDateTime")),
+                    guid_of(coding.get("guid")),
+                )
+            )
+        notes = [g for g in (guid_of(n.get("targetGUID")) for n in children_named(sel, "NoteRef")) if g]
+        found.append(Selection(start, end, codings, notes, guid_of(sel.get("creatingUser"))))
+    whole = sum(1 for _ in children_named(source_el, "Coding"))
+    return found, whole
+
+
+def name_from_path(el: etree._Element) -> str:
+    """A source's name from its text file's name, for tools that leave ``name`` out."""
+    for candidate in (el, child(el, "Representation")):
+        reference = candidate.get("plainTextPath") if candidate is not None else None
+        if reference:
+            stem = reference.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            if stem and not GUID.match(stem):
+                return stem
+    return ""
+
+
+def units_fit(units: Any, text: str) -> bool:
+    """Whether units from ``foresight.json`` are well-formed spans of this text."""
+    if not isinstance(units, list):
+        return False
+    last = 0
+    for unit in units:
+        if not (isinstance(unit, list) and len(unit) == 6):
+            return False
+        _, start, end, _, _, _ = unit
+        if not (isinstance(start, int) and isinstance(end, int) and last <= start < end <= len(text)):
+            return False
+        last = end
+    return True
+
+
+def variable_names(root: etree._Element) -> dict[str, str]:
+    """The project's variables: guid -> name."""
+    variables_el = child(root, "Variables")
+    names = {}
+    for var in children_named(variables_el, "Variable") if variables_el is not None else ():
+        guid = guid_of(var.get("guid"))
+        if guid:
+            names[guid] = (var.get("name") or "").strip()
+    return names
+
+
+def variable_values(el: etree._Element, names: dict[str, str]) -> dict[str, str]:
+    """foresight's own variables on a source, by the source field they stand for."""
+    fields = {name: key for name, key, _ in VARIABLES}
+    values = {}
+    for vv in children_named(el, "VariableValue"):
+        ref = child(vv, "VariableRef")
+        name = names.get(guid_of(ref.get("targetGUID")) or "") if ref is not None else None
+        key = fields.get(name or "")
+        if key is None:
+            continue
+        for value_el in vv:
+            local = etree.QName(value_el).localname if isinstance(value_el.tag, str) else ""
+            if local.endswith("Value") and (value_el.text or "").strip():
+                values[key] = value_el.text.strip()
+    return values
+
+
+def date_of(value: Any) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def docx_text(data: bytes) -> str | None:
+    """The paragraphs of a Word file, a blank line between them (for a source with no plain
+    text); None when the file is not a Word document python-docx can read."""
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - python-docx raises many kinds on a broken file; None says so
+        return None
+    return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
