@@ -640,3 +640,68 @@ def test_selections_on_headings_and_codings_on_unknown_codes_are_counted(
     assert report.not_placed == {"covers no unit (a heading or the space between paragraphs)": 1}
     assert report.codings_skipped == {"on a code the archive does not define": 1}
     assert report.codings_added == 5
+
+
+def test_a_pdf_source_comes_in_through_its_text_and_page_areas_are_reported(
+    make_project: Callable[[str], Project], tmp_path: Path
+) -> None:
+    text = "Cluster policy in Lyon.\n\nThe fund pays for shared pilot lines across the region.\n"
+    root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS}, name="pdf", origin="OtherTool 9.1")
+    codes = etree.SubElement(etree.SubElement(root, f"{{{NS}}}CodeBook"), f"{{{NS}}}Codes")
+    code = "aaaaaaaa-0000-0000-0000-000000000001"
+    etree.SubElement(codes, f"{{{NS}}}Code", guid=code, name="Funding", isCodable="true")
+    pdf = etree.SubElement(
+        etree.SubElement(root, f"{{{NS}}}Sources"),
+        f"{{{NS}}}PDFSource",
+        guid="bbbbbbbb-0000-0000-0000-000000000002",
+        name="Lyon brief",
+        path="internal://lyon.pdf",
+    )
+    area = etree.SubElement(
+        pdf,
+        f"{{{NS}}}PDFSelection",
+        guid="cccccccc-0000-0000-0000-000000000001",
+        page="1",
+        firstX="10",
+        firstY="10",
+        secondX="90",
+        secondY="40",
+    )
+    etree.SubElement(
+        etree.SubElement(area, f"{{{NS}}}Coding", guid="dddddddd-0000-0000-0000-000000000001"),
+        f"{{{NS}}}CodeRef",
+        targetGUID=code,
+    )
+    representation = etree.SubElement(
+        pdf,
+        f"{{{NS}}}Representation",
+        guid="bbbbbbbb-0000-0000-0000-000000000003",
+        plainTextPath="internal://lyon.txt",
+    )
+    start = text.index("shared pilot lines")
+    sel = etree.SubElement(
+        representation,
+        f"{{{NS}}}PlainTextSelection",
+        guid="cccccccc-0000-0000-0000-000000000002",
+        startPosition=str(start),
+        endPosition=str(start + len("shared pilot lines")),
+    )
+    etree.SubElement(
+        etree.SubElement(sel, f"{{{NS}}}Coding", guid="dddddddd-0000-0000-0000-000000000002"),
+        f"{{{NS}}}CodeRef",
+        targetGUID=code,
+    )
+    path = tmp_path / "pdf.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+        zf.writestr("sources/lyon.txt", text.encode("utf-8"))
+        zf.writestr("sources/lyon.pdf", b"%PDF-1.4 not read")
+    project = make_project("p")
+    report = import_qdpx(project, path, actor="lead")
+    assert (report.sources_added, report.placed_in_one_unit) == (1, 1)
+    assert report.not_placed == {"on PDF page areas (no text positions)": 1}
+    assert corpus.list_sources(project)[0]["format"] == "pdf"
+    [row] = coding.list_codings(project, coder="imported")
+    assert row["code_name"] == "Funding"
+    unit = next(u for u in corpus.list_units(project) if u["id"] == row["unit_id"])
+    assert unit["text"] == "The fund pays for shared pilot lines across the region."
