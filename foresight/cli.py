@@ -29,6 +29,7 @@ from foresight.cli_common import (
 )
 from foresight.cli_cooccurrence import bursts_command, cooccurrence_app, network_command, trends_command
 from foresight.cli_interop import export_app, import_app
+from foresight.cli_maintenance import backup_command, check_command, restore_command
 from foresight.cli_suggest import suggest_app
 from foresight.cli_workshops import roadmap_app, scenario_app, workshop_app
 from foresight.errors import ForesightError
@@ -57,6 +58,9 @@ app.add_typer(scenario_app, name="scenario")
 app.add_typer(workshop_app, name="workshop")
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
+app.command("check")(check_command)
 _state = state
 
 
