@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint, event, inspect
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from foresight.errors import ProjectError
@@ -334,6 +334,34 @@ def migrate(engine: Engine) -> list[str]:
         raise ProjectError(f"{engine.url.render_as_string()}: cannot open the store ({exc.orig})") from None
 
 
+# what the database says when it cannot write at all, and what the user reads instead
+CANNOT_WRITE = (
+    ("database or disk is full", "the disk is full"),
+    ("no space left on device", "the disk is full"),
+    ("attempt to write a readonly database", "the store is read-only"),
+    ("readonly database", "the store is read-only"),
+    ("read-only transaction", "the store is read-only"),
+    ("disk i/o error", "the disk cannot be written (I/O error)"),
+)
+
+
+def store_name(engine: Engine) -> str:
+    """The store as a user knows it: the SQLite file, or the server and database."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database:
+        return url.database.removeprefix("file:")
+    return url.render_as_string(hide_password=True)
+
+
+def cannot_write(exc: BaseException, where: str) -> ProjectError | None:
+    """A one-line error for a store that cannot be written (a full disk, a read-only folder)."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    for marker, meaning in CANNOT_WRITE:
+        if marker in message:
+            return ProjectError(f"{where}: {meaning}; this step was not saved, nothing saved before is lost")
+    return None
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session whose work is committed together, or not at all."""
@@ -341,6 +369,12 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         try:
             yield session
             session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            problem = cannot_write(exc, store_name(engine))
+            if problem is not None:
+                raise problem from None
+            raise
         except BaseException:
             session.rollback()
             raise
