@@ -106,6 +106,28 @@ def _threshold(given: float | None, values: list[float]) -> float:
     return float(np.median(values)) if values else 0.0
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """The distinct units and sources (sorted) an item rests on."""
+
+    units: np.ndarray
+    sources: np.ndarray
+
+
+def _evidence(frame: pd.DataFrame, keys: list[str]) -> dict[tuple[int, ...], Evidence]:
+    """Each key's distinct units and sources, in one sort of the whole frame."""
+    key_values = frame[keys].to_numpy(dtype=np.int64)
+    units, sources = frame["unit"].to_numpy(dtype=np.int64), frame["source"].to_numpy(dtype=np.int64)
+    order = np.lexsort(key_values.T[::-1])
+    key_values, units, sources = key_values[order], units[order], sources[order]
+    starts = np.flatnonzero(np.r_[True, (key_values[1:] != key_values[:-1]).any(axis=1)])
+    bounds = np.r_[starts, len(order)]
+    return {
+        tuple(int(k) for k in key_values[a]): Evidence(np.unique(units[a:b]), np.unique(sources[a:b]))
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+    }
+
+
 def trends(
     project: Project,
     codings: Codings | None = None,
@@ -157,9 +179,10 @@ def trends(
         }
 
     code_items: list[dict[str, Any]] = []
-    tf_single = {col: row["tf"].to_numpy() for col, row in singles.iterrows()}
-    for col, row in singles.iterrows():
-        tf, df = row["tf"].to_numpy(), row["df"].to_numpy()
+    # plain arrays, row by row: a pandas row lookup per item costs more than the whole sum
+    single_tf, single_df = singles["tf"].to_numpy(), singles["df"].to_numpy()
+    tf_single = dict(zip(singles.index, single_tf, strict=True))
+    for col, tf, df in zip(singles.index, single_tf, single_df, strict=True):
         code = selection.codes[int(col)]
         share = np.where(coded > 0, tf / np.maximum(coded, 1), 0.0)
         code_items.append(
@@ -176,8 +199,7 @@ def trends(
         )
     pair_items: list[dict[str, Any]] = []
     if pairs is not None:
-        for (ca, cb), row in pairs.iterrows():
-            tf, df = row["tf"].to_numpy(), row["df"].to_numpy()
+        for (ca, cb), tf, df in zip(pairs.index, pairs["tf"].to_numpy(), pairs["df"].to_numpy(), strict=True):
             a, b = selection.codes[int(ca)], selection.codes[int(cb)]
             c = c_coefficient(tf, tf_single[ca], tf_single[cb])
             pair_items.append(
@@ -196,15 +218,11 @@ def trends(
                 }
             )
 
-    def enough(item: dict[str, Any], rows: pd.DataFrame) -> bool:
-        return (
-            sum(item["n"].values()) >= settings.min_count and rows["source"].nunique() >= settings.min_sources
-        )
+    def enough(item: dict[str, Any], rows: Evidence) -> bool:
+        return sum(item["n"].values()) >= settings.min_count and len(rows.sources) >= settings.min_sources
 
-    unit_rows = {int(col): g for col, g in frame.groupby("col")}
-    pair_rows = (
-        {(int(a), int(b)): g for (a, b), g in both.groupby(["col_a", "col_b"])} if not both.empty else {}
-    )
+    unit_rows = {key[0]: rows for key, rows in _evidence(frame, ["col"]).items()}
+    pair_rows = _evidence(both, ["col_a", "col_b"]) if not both.empty else {}
     code_items = [i for i in code_items if enough(i, unit_rows[i["_col"]])]
     pair_items = [i for i in pair_items if enough(i, pair_rows[i["_cols"]])]
 
@@ -219,12 +237,12 @@ def trends(
     }
     needed: set[int] = set()
     for item in code_items:
-        needed.update(unit_rows[item["_col"]]["source"].unique().tolist())
+        needed.update(unit_rows[item["_col"]].sources.tolist())
     for item in pair_items:
-        needed.update(pair_rows[item["_cols"]]["source"].unique().tolist())
+        needed.update(pair_rows[item["_cols"]].sources.tolist())
     titles = _source_titles(project, needed)
 
-    def finish(item: dict[str, Any], rows: pd.DataFrame, keys: tuple[str, str], read: str) -> dict[str, Any]:
+    def finish(item: dict[str, Any], rows: Evidence, keys: tuple[str, str], read: str) -> dict[str, Any]:
         level_key, growth_key = keys
         growing = item["novel"] or (item["growth"] is not None and item["growth"] > used[growth_key])
         item["class"] = classify(item["level"] > used[level_key], growing)
@@ -232,10 +250,9 @@ def trends(
         for key in ("growth", "dod_growth"):
             if item[key] is not None:
                 item[key] = round(item[key], 6)
-        sources = sorted(rows["source"].unique().tolist())
         item["evidence"] = {
-            "sources": [{"id": s, "title": titles.get(s, "")} for s in sources],
-            "units": sorted(rows["unit"].unique().tolist()),
+            "sources": [{"id": s, "title": titles.get(s, "")} for s in rows.sources.tolist()],
+            "units": rows.units.tolist(),
             "read": read,
         }
         item.pop("_col", None)

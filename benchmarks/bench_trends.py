@@ -1,0 +1,79 @@
+"""Trend flags and bursts on a big project.
+
+Builds a synthetic project (``benchmarks/synthetic.py``) of ``--units`` units (default 1,000,000)
+over two periods, coded by one coder with about three codes a unit (skewed: a few frequent
+codes, a long tail), then times from a freshly opened project:
+
+- ``trends()``: every code and code pair's c and counts per period, growth, class and evidence,
+  the documented ``foresight trends --json`` object (target: under 30 s);
+- ``bursts()``: Kleinberg's automaton over each code's share per year (target: under 30 s).
+
+Usage::
+
+    python benchmarks/bench_trends.py [--units 1000000] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from report import Result, report
+from synthetic import generate
+
+from foresight.cooccurrence import Codings
+from foresight.cooccurrence.bursts import bursts
+from foresight.cooccurrence.trends import trends
+from foresight.project import Project
+
+TRENDS_TARGET_S = 30.0
+BURSTS_TARGET_S = 30.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=1_000_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="foresight-bench-") as tmp:
+        started = time.perf_counter()
+        made = generate(Path(tmp) / "project", units=args.units, coders=1, periods=2)
+        made.project.close()
+        print(
+            f"built {made.units:,} units, {made.codings:,} codings in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
+        work = f"{made.units:,} units, {made.codings:,} codings, 2 periods"
+        project = Project.open(Path(tmp) / "project")
+        started = time.perf_counter()
+        found = trends(project, Codings(coder=made.coders[0]))
+        trends_s = time.perf_counter() - started
+        started = time.perf_counter()
+        burst = bursts(project, Codings(coder=made.coders[0]))
+        bursts_s = time.perf_counter() - started
+        project.close()
+    assert found["pairs"] and found["codes"], "no trends to rank"
+    del burst
+    results = [
+        Result(
+            "trends()", work, round(trends_s, 2), "s", f"< {TRENDS_TARGET_S:g} s", trends_s < TRENDS_TARGET_S
+        ),
+        Result(
+            "bursts()", work, round(bursts_s, 2), "s", f"< {BURSTS_TARGET_S:g} s", bursts_s < BURSTS_TARGET_S
+        ),
+        Result(
+            "peak memory",
+            work,
+            round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "MiB",
+        ),
+    ]
+    return report(results, "foresight trends benchmark", as_json=args.json)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
