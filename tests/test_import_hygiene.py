@@ -28,6 +28,7 @@ CORE = [
     "foresight.workshops.scenario",
     "foresight.workshops.kit",
     "foresight.workshops.cib",
+    "foresight.demo",
 ]
 
 

@@ -1,0 +1,238 @@
+"""``foresight demo [DIR]``: run the whole pipeline on the sample corpus and say what each step made."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from foresight.cli_common import err, out
+from foresight.demo import RULES_CODER, SECOND_CODER, DemoResult, run_demo
+from foresight.resources import SAMPLE_CORPUS
+
+TOP = 5  # rows of each table in the account
+
+
+def demo_command(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="A new or empty folder for the demo project (default: a new temporary folder)."),
+    ] = None,
+) -> None:
+    """Run the whole pipeline on the sample corpus: ingest, codings, agreement, trends, roadmap, scenarios."""
+    folder = directory or Path(tempfile.mkdtemp(prefix="foresight-demo-"))
+    started = time.perf_counter()
+    progress = Progress(
+        TextColumn("{task.description:<24}"),
+        BarColumn(),
+        TextColumn("step {task.completed:.0f} of {task.total:.0f}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    with progress:
+        task = progress.add_task("starting", total=None)
+
+        def moved(done: int, total: int, step: str) -> None:
+            progress.update(task, completed=done, total=total, description=step)
+
+        result = run_demo(folder, progress=moved)
+    show(result, time.perf_counter() - started)
+    if result.ingest.failed:
+        raise typer.Exit(1)
+
+
+def _step(number: int, title: str) -> None:
+    out.rule(f"{number}. {title}", align="left")
+
+
+def _table(*columns: str, ids: int = 1) -> Table:
+    """A plain table whose first ``ids`` columns (code ids) are never wrapped."""
+    table = Table(*columns, box=None, pad_edge=False)
+    for column in table.columns[:ids]:
+        column.no_wrap = True
+    return table
+
+
+def show(r: DemoResult, seconds: float) -> None:
+    """The account of a demo run: a few lines per step, then where every output is."""
+    project = f"--project {r.root}"
+    out.rule("foresight demo")
+    out.print(f"Project {r.root}, codebook {r.codebook!r} ({r.codes} codes)", soft_wrap=True)
+    out.print(f"{r.note}.", style="bold", markup=False, soft_wrap=True)
+    out.print("Under each step, the command that does it by hand.", soft_wrap=True)
+    _command(f"foresight init {r.root}")
+
+    _step(1, "Ingest")
+    periods = ", ".join(f"{k}: {v}" for k, v in r.units_by_period.items())
+    out.print(
+        f"{r.sources} sources, {r.units} units ({periods}) from {SAMPLE_CORPUS}; "
+        f"{r.ingest.count('failed')} files failed",
+        soft_wrap=True,
+    )
+    for outcome in r.ingest.failed:
+        out.print(f"{outcome.location}: {outcome.message}", style="red", markup=False, soft_wrap=True)
+    _command(f"foresight {project} ingest {SAMPLE_CORPUS}")
+
+    _step(2, f"Rule suggestions, accepted by {RULES_CODER}")
+    units = len({s["unit_id"] for s in r.suggestions})
+    out.print(
+        f"{len(r.suggestions)} suggestions on {units} units from the codebook's keywords (no training). "
+        f"The machine coder {RULES_CODER} accepted all of them: {r.codings.get(RULES_CODER, 0)} codings "
+        f"with origin accepted-suggestion; the {r.units - units} units with none it marked done.",
+        soft_wrap=True,
+    )
+    _command(f"foresight {project} suggest run   # then 'a' on each suggestion in 'foresight tui'")
+
+    _step(3, "A double-coded batch and a second machine coder")
+    b = r.batch
+    strata = ", ".join(f"{k} {v}" for k, v in sorted(b.strata.items()))
+    out.print(
+        f"{b.name}: {len(b.units)} units for {', '.join(b.coders)} "
+        f"(seed {b.seed}; by {b.stratify}: {strata})",
+        soft_wrap=True,
+    )
+    out.print(
+        f"{r.second_coder_rule}: {r.codings.get(SECOND_CODER, 0)} codings; every unit of the batch is "
+        "finished by both.",
+        soft_wrap=True,
+    )
+    _command(
+        f"foresight {project} agreement assign --coders {RULES_CODER},{SECOND_CODER} "
+        f"--n {len(b.units)} --stratify {b.stratify} --seed {b.seed}"
+    )
+
+    _step(4, "Agreement")
+    a, o = r.agreement, r.agreement.overall
+    alpha = "undefined" if o.alpha is None else f"{o.alpha:.3f}"
+    out.print(
+        f"{a.units} units finished by both coders; overall Krippendorff's alpha {alpha} ({o.verdict}); "
+        f"{a.disagreements} units with disagreements",
+        soft_wrap=True,
+    )
+    table = _table("worst codes", RULES_CODER, SECOND_CODER, "agree", "alpha")
+    worst = {w["code"] for w in o.worst}
+    for c in a.codes:
+        if c.code in worst:
+            table.add_row(
+                c.code,
+                str(c.applied[RULES_CODER]),
+                str(c.applied[SECOND_CODER]),
+                "–" if c.agreement is None else f"{c.agreement:.0%}",
+                "–" if c.alpha is None else f"{c.alpha:.3f}",
+            )
+    out.print(table)
+    _command(f"foresight {project} agreement report --csv {r.output('agreement')}")
+
+    _step(5, "Co-occurrence")
+    c = r.cooccurrence
+    pairs = c.pairs(min_count=3)
+    out.print(
+        f"{c.units} coded units, {c.codings.label()}; "
+        f"{len(pairs)} pairs in 3 units or more, strongest c first",
+        soft_wrap=True,
+    )
+    table = _table("code a", "code b", "n_a", "n_b", "n_ab", "c", ids=2)
+    for p in pairs[:TOP]:
+        table.add_row(p["code_a"], p["code_b"], str(p["n_a"]), str(p["n_b"]), str(p["n_ab"]), f"{p['c']:.3f}")
+    out.print(table)
+    _command(
+        f"foresight {project} cooccurrence --min-count 3 --csv {r.output('cooccurrence')} "
+        f"--heatmap {r.output('heatmap')}"
+    )
+
+    _step(6, "Trends")
+    if r.trends is None:
+        out.print("No trend flags: the codings fall in fewer than two periods.")
+    else:
+        _trends(r.trends)
+    _command(f"foresight {project} trends --json > {r.output('trends')}")
+
+    _step(7, "Code network")
+    n = r.network
+    out.print(
+        f"{n.graph.number_of_nodes()} codes, {n.graph.number_of_edges()} ties with "
+        f"c >= {n.settings['threshold']:g}; {len(n.communities)} communities by {n.method}",
+        soft_wrap=True,
+    )
+    for community in n.communities[:TOP]:
+        codes = ", ".join(code["id"] for code in community["codes"])
+        out.print(f"{community['id']}. {codes} ({community['units']} units)", markup=False, soft_wrap=True)
+    if len(n.communities) > TOP:
+        out.print(f"… and {len(n.communities) - TOP} more")
+    _command(f"foresight {project} network --gexf {r.output('network-gexf')} --draw {r.output('network')}")
+
+    _step(8, "Visual Roadmaps and a scenario draft")
+    out.print(
+        f"Prefilled roadmaps for {len(r.roadmap_topics)} topics ({', '.join(r.roadmap_topics)}) and an "
+        f"overview: {r.roadmap_cards.get('codings', 0)} cards from the codings, "
+        f"{r.roadmap_cards.get('trend', 0)} from the trend flags",
+        soft_wrap=True,
+    )
+    out.print(
+        f"Scenario draft for {r.scenario_topic!r} (the topic with the most evidence): "
+        f"{r.scenario_evidence} candidate drivers and signals ({r.scenario_trends} trend flags), "
+        f"{r.scenario_cib} consistent scenarios from the "
+        "cross-impact balance; both documents say that the codings are machine-made",
+        soft_wrap=True,
+    )
+    _command(
+        f"foresight {project} roadmap print workshops/foresight-expert-workshop.yaml --prefill "
+        f"--all-topics --out {r.output('roadmap')}"
+    )
+    _command(
+        f"foresight {project} scenario draft workshops/scenario-workshop.yaml --topic {r.scenario_topic_id} "
+        f"--cib workshops/cib/scenario-workshop.yaml --out {r.output('scenario')}"
+    )
+
+    out.rule("Outputs")
+    rows = [("project", r.root), *((item.what, item.path) for item in r.outputs)]
+    width = max(len(what) for what, _ in rows)
+    for what, path in rows:  # one line each, never wrapped, so that a path can be copied
+        out.print(f"{what:<{width}}  {path}", markup=False, highlight=False, soft_wrap=True)
+    out.print(
+        f"Done in {seconds:.1f} s. Code by hand: foresight {project} tui --coder YOUR_NAME",
+        soft_wrap=True,
+    )
+
+
+def _command(text: str) -> None:
+    out.print(text, style="dim", markup=False, highlight=False, soft_wrap=True)
+
+
+def _trends(report: dict[str, Any]) -> None:
+    flagged = [i for i in report["pairs"] if i["class"] in ("strong signal", "weak signal")]
+    codes = [i for i in report["codes"] if i["class"] in ("strong signal", "weak signal")]
+    out.print(
+        f"Over {', '.join(report['periods'])}: {len(flagged)} code pairs and {len(codes)} codes flagged "
+        "as strong or weak signals",
+        soft_wrap=True,
+    )
+    first, last = report["periods"][0], report["periods"][-1]
+    table = _table("class", "code a", "code b", f"c {first}", f"c {last}", "sources", ids=3)
+    for item in flagged[:TOP]:
+        table.add_row(
+            item["class"],
+            item["code_a"],
+            item["code_b"],
+            f"{item['c'][first]:.3f}",
+            f"{item['c'][last]:.3f}",
+            str(len(item["evidence"]["sources"])),
+        )
+    out.print(table)
+    table = _table("class", "code", f"n {first}", f"n {last}", "sources", ids=2)
+    for item in codes[:TOP]:
+        table.add_row(
+            item["class"],
+            item["code"],
+            str(item["n"][first]),
+            str(item["n"][last]),
+            str(len(item["evidence"]["sources"])),
+        )
+    out.print(table)
