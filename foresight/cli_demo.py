@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from foresight.cli_common import err, out
-from foresight.demo import RULES_CODER, SECOND_CODER, DemoResult, run_demo
+from foresight.demo import RULES_CODER, SECOND_CODER, STEPS, DemoResult, run_demo
 from foresight.resources import SAMPLE_CORPUS
 
 TOP = 5  # rows of each table in the account
@@ -37,7 +37,7 @@ def demo_command(
         disable=not err.is_terminal,
     )
     with progress:
-        task = progress.add_task("starting", total=None)
+        task = progress.add_task(STEPS[0], total=len(STEPS))
 
         def moved(done: int, total: int, step: str) -> None:
             progress.update(task, completed=done, total=total, description=step)
@@ -210,29 +210,27 @@ def _trends(report: dict[str, Any]) -> None:
     flagged = [i for i in report["pairs"] if i["class"] in ("strong signal", "weak signal")]
     codes = [i for i in report["codes"] if i["class"] in ("strong signal", "weak signal")]
     out.print(
-        f"Over {', '.join(report['periods'])}: {len(flagged)} code pairs and {len(codes)} codes flagged "
-        "as strong or weak signals",
+        f"From {' to '.join(report['periods'])}: {len(flagged)} code pairs and {len(codes)} codes flagged "
+        "as strong or weak signals (c and units in each period; src: distinct sources)",
         soft_wrap=True,
     )
     first, last = report["periods"][0], report["periods"][-1]
-    table = _table("class", "code a", "code b", f"c {first}", f"c {last}", "sources", ids=3)
+    table = _table("signal", "code a", "code b", "c", "src", ids=4)
     for item in flagged[:TOP]:
         table.add_row(
-            item["class"],
+            item["class"].split()[0],
             item["code_a"],
             item["code_b"],
-            f"{item['c'][first]:.3f}",
-            f"{item['c'][last]:.3f}",
+            f"{item['c'][first]:.3f} → {item['c'][last]:.3f}",
             str(len(item["evidence"]["sources"])),
         )
     out.print(table)
-    table = _table("class", "code", f"n {first}", f"n {last}", "sources", ids=2)
+    table = _table("signal", "code", "units", "src", ids=3)
     for item in codes[:TOP]:
         table.add_row(
-            item["class"],
+            item["class"].split()[0],
             item["code"],
-            str(item["n"][first]),
-            str(item["n"][last]),
+            f"{item['n'][first]} → {item['n'][last]}",
             str(len(item["evidence"]["sources"])),
         )
     out.print(table)

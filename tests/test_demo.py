@@ -142,7 +142,9 @@ def test_trends_are_flagged(demo: Run) -> None:
     classes = [i["class"] for i in [*report["pairs"], *report["codes"]]]
     assert "strong signal" in classes and "weak signal" in classes
     strongest = next(i for i in report["pairs"] if i["class"] == "strong signal")
-    assert f"{strongest['code_a']}  " in demo.result.out or strongest["code_a"] in demo.result.out
+    c = f"{strongest['c']['2000-2006']:.3f} → {strongest['c']['2007-2014']:.3f}"
+    row = next(x for x in demo.result.out.splitlines() if x.startswith("strong "))
+    assert row.split()[1:6] == [strongest["code_a"], strongest["code_b"], *c.split()]
 
 
 def test_pictures_open_and_the_network_parses(demo: Run) -> None:
