@@ -136,12 +136,14 @@ def check_folder(folder: Path) -> None:
 
 def neighbours(tree: list[dict[str, Any]]) -> dict[str, list[str]]:
     """Per code, the codes a coder could take for it: its parent, children and siblings in the
-    codebook's tree, or, for a code standing alone, the other codes of its group."""
+    codebook's tree; in a flat group (no code in it has a parent), the other codes of the group.
+    A code standing alone in a tree has none."""
     parent = {c["id"]: c["parent"] for c in tree}
+    nested = {c["group"] for c in tree if c["parent"] is not None}
     near: dict[str, list[str]] = {}
     for code in tree:
-        cid = code["id"]
-        family = [
+        cid, group = code["id"], code["group"]
+        near[cid] = [
             c["id"]
             for c in tree
             if c["id"] != cid
@@ -149,9 +151,9 @@ def neighbours(tree: list[dict[str, Any]]) -> dict[str, list[str]]:
                 c["id"] == parent[cid]
                 or c["parent"] == cid
                 or (parent[cid] is not None and c["parent"] == parent[cid])
+                or (group not in nested and c["group"] == group)
             )
         ]
-        near[cid] = family or [c["id"] for c in tree if c["group"] == code["group"] and c["id"] != cid]
     return near
 
 

@@ -211,11 +211,13 @@ def test_the_second_reading_is_seeded_and_differs() -> None:
         {"id": "MT.IOT", "parent": None, "group": "MT"},
         {"id": "MT.IOT_INDUSTRIAL", "parent": "MT.IOT", "group": "MT"},
         {"id": "MT.IOT_CONSUMER", "parent": "MT.IOT", "group": "MT"},
+        {"id": "MT.SOCIAL_MEDIA", "parent": None, "group": "MT"},
     ]
     near = neighbours(tree)
     assert near["MT.IOT_INDUSTRIAL"] == ["MT.IOT", "MT.IOT_CONSUMER"]
     assert near["MT.IOT"] == ["MT.IOT_INDUSTRIAL", "MT.IOT_CONSUMER"]
-    assert near["FC.TREND"] == ["FC.DRIVER"]
+    assert near["FC.TREND"] == ["FC.DRIVER"]  # a flat group
+    assert near["MT.SOCIAL_MEDIA"] == []  # alone in its tree: no code is near it
     found: list[dict[str, Any]] = [
         {"unit_id": u, "code_id": code, "score": score}
         for u in range(200)
