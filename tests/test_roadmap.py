@@ -195,6 +195,16 @@ def test_a_note_follows_the_subtitle_of_topic_and_overview_pages() -> None:
     assert not topic_layout(workshop, topic, candidates=cards).subtitle.text.endswith("rules")
 
 
+def test_note_option_prints_where_the_codings_come_from(cli, project: Project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    coded_project(project)
+    out = tmp_path / "noted.pdf"
+    note = "coded by keyword rules"
+    args = ["-P", str(project.root), "roadmap", "print", str(EXPERT), "--prefill", "--all-topics"]
+    result = cli(*args, "--note", note, "--out", str(out))
+    assert result.code == 0, result.err
+    assert all(note in " ".join(text.split()) for _, _, text in pdf_pages(out))
+
+
 def test_all_topics_with_an_overview(cli, project: Project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     coded_project(project)
     out = tmp_path / "all.pdf"

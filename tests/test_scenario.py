@@ -114,6 +114,15 @@ def test_a_note_comes_first_under_the_framing(project: Project, tmp_path: Path) 
     assert texts[framing + 2].startswith("Framing question: ")
 
 
+def test_note_option(cli, project: Project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    coded_project(project)
+    out = tmp_path / "noted.docx"
+    args = ["-P", str(project.root), "scenario", "draft", str(SCENARIO), "--out", str(out)]
+    assert cli(*args, "--note", "Coded by keyword rules.").code == 0
+    texts = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert texts.count("Coded by keyword rules.") == 1
+
+
 def test_signals_and_wild_cards_come_from_the_analysis(draft: Path) -> None:
     doc = docx.Document(str(draft))
     bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
