@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import tempfile
 import time
 from pathlib import Path
@@ -12,7 +13,17 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from foresight.cli_common import err, out
-from foresight.demo import RULES_CODER, SECOND_CODER, STEPS, DemoResult, run_demo
+from foresight.demo import (
+    EXPERT_WORKSHOP,
+    PAPER,
+    RULES_CODER,
+    SCENARIO_CIB,
+    SCENARIO_WORKSHOP,
+    SECOND_CODER,
+    STEPS,
+    DemoResult,
+    run_demo,
+)
 from foresight.resources import SAMPLE_CORPUS
 
 TOP = 5  # rows of each table in the account
@@ -143,8 +154,7 @@ def show(r: DemoResult, seconds: float) -> None:
         table.add_row(p["code_a"], p["code_b"], str(p["n_a"]), str(p["n_b"]), str(p["n_ab"]), f"{p['c']:.3f}")
     out.print(table)
     _command(
-        f"foresight {project} cooccurrence --min-count 3 --csv {r.output('cooccurrence')} "
-        f"--heatmap {r.output('heatmap')}"
+        f"foresight {project} cooccurrence --csv {r.output('cooccurrence')} --heatmap {r.output('heatmap')}"
     )
 
     _step(6, "Trends")
@@ -182,13 +192,14 @@ def show(r: DemoResult, seconds: float) -> None:
         "cross-impact balance; both documents say that the codings are machine-made",
         soft_wrap=True,
     )
+    note = shlex.quote(r.note)
     _command(
-        f"foresight {project} roadmap print workshops/foresight-expert-workshop.yaml --prefill "
-        f"--all-topics --out {r.output('roadmap')}"
+        f"foresight {project} roadmap print {EXPERT_WORKSHOP} --prefill --all-topics --size {PAPER} "
+        f"--note {note} --out {r.output('roadmap')}"
     )
     _command(
-        f"foresight {project} scenario draft workshops/scenario-workshop.yaml --topic {r.scenario_topic_id} "
-        f"--cib workshops/cib/scenario-workshop.yaml --out {r.output('scenario')}"
+        f"foresight {project} scenario draft {SCENARIO_WORKSHOP} --topic {r.scenario_topic_id} "
+        f"--cib {SCENARIO_CIB} --note {note} --out {r.output('scenario')}"
     )
 
     out.rule("Outputs")

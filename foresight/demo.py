@@ -323,7 +323,7 @@ def _pipeline(project: Project, step: Callable[[int], None], seconds: dict[str, 
     consistent = cib.consistent_scenarios(cib.load_cib(SCENARIO_CIB)) if SCENARIO_CIB.exists() else None
     trend_cards = [c for c in scenario_cards[chosen.id] if c.origin == "trend"]
     data = scenario.scenario_input(
-        project, workshop, chosen.id, cib=consistent, extra=trend_cards, note=MACHINE_NOTE + "."
+        project, workshop, chosen.id, cib=consistent, extra=trend_cards, note=MACHINE_NOTE
     )
     scenario.draft_scenarios(data, output("scenario", f"scenarios-{chosen.id}.docx", "scenario draft (Word)"))
 

@@ -4,6 +4,7 @@ checked by what it leaves behind: the store, every output file and the printed a
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -185,6 +186,24 @@ def test_scenario_draft_opens_with_its_headings_and_the_note(demo: Run) -> None:
     cells = {cell.text for table in doc.tables for row in table.rows for cell in row.cells}
     assert "strong signal" in cells  # trend flags among the drivers
     assert any("Consistent scenarios" in p.text for p in doc.paragraphs if p.style.name == "Caption")
+
+
+@pytest.mark.parametrize("command", ["roadmap print", "scenario draft", "cooccurrence"])
+def test_the_commands_printed_do_the_step_by_hand(demo: Run, cli, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+    line = next(
+        x for x in demo.result.out.splitlines() if x.startswith(f"foresight --project {demo.root} {command} ")
+    )
+    args = shlex.split(line)[1:]
+    for i, arg in enumerate(args):  # write beside, not over, the demo's outputs
+        if arg.startswith(str(demo.outputs)):
+            args[i] = str(tmp_path / Path(arg).name)
+    result = cli(*args)
+    assert result.code == 0, result.err
+    for name in {Path(a).name for a in args if a.startswith(str(tmp_path))}:
+        ours, theirs = tmp_path / name, demo.outputs / name
+        assert ours.exists()
+        if ours.suffix == ".csv":
+            assert ours.read_text() == theirs.read_text()
 
 
 def test_a_folder_with_a_project_is_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
