@@ -73,12 +73,11 @@ def _table(*columns: str, ids: int = 1) -> Table:
 
 def show(r: DemoResult, seconds: float) -> None:
     """The account of a demo run: a few lines per step, then where every output is."""
-    project = f"--project {r.root}"
     out.rule("foresight demo")
     out.print(f"Project {r.root}, codebook {r.codebook!r} ({r.codes} codes)", soft_wrap=True)
     out.print(f"{r.note}.", style="bold", markup=False, soft_wrap=True)
-    out.print("Under each step, the command that does it by hand.", soft_wrap=True)
-    _command(f"foresight init {r.root}")
+    out.print("Under each step, the command that does it by hand, in the project's folder:", soft_wrap=True)
+    _command(f"foresight init {r.root} && cd {r.root}")
 
     _step(1, "Ingest")
     periods = ", ".join(f"{k}: {v}" for k, v in r.units_by_period.items())
@@ -89,7 +88,7 @@ def show(r: DemoResult, seconds: float) -> None:
     )
     for outcome in r.ingest.failed:
         out.print(f"{outcome.location}: {outcome.message}", style="red", markup=False, soft_wrap=True)
-    _command(f"foresight {project} ingest {SAMPLE_CORPUS}")
+    _command(f"foresight ingest {SAMPLE_CORPUS}")
 
     _step(2, f"Rule suggestions, accepted by {RULES_CODER}")
     units = len({s["unit_id"] for s in r.suggestions})
@@ -99,7 +98,7 @@ def show(r: DemoResult, seconds: float) -> None:
         f"with origin accepted-suggestion; the {r.units - units} units with none it marked done.",
         soft_wrap=True,
     )
-    _command(f"foresight {project} suggest run   # then 'a' on each suggestion in 'foresight tui'")
+    _command("foresight suggest run   # then 'a' on each suggestion in 'foresight tui'")
 
     _step(3, "A double-coded batch and a second machine coder")
     b = r.batch
@@ -115,7 +114,7 @@ def show(r: DemoResult, seconds: float) -> None:
         soft_wrap=True,
     )
     _command(
-        f"foresight {project} agreement assign --coders {RULES_CODER},{SECOND_CODER} "
+        f"foresight agreement assign --coders {RULES_CODER},{SECOND_CODER} "
         f"--n {len(b.units)} --stratify {b.stratify} --seed {b.seed}"
     )
 
@@ -139,7 +138,7 @@ def show(r: DemoResult, seconds: float) -> None:
                 "–" if c.alpha is None else f"{c.alpha:.3f}",
             )
     out.print(table)
-    _command(f"foresight {project} agreement report --csv {r.output('agreement')}")
+    _command(f"foresight agreement report --csv {r.relative('agreement')}")
 
     _step(5, "Co-occurrence")
     c = r.cooccurrence
@@ -153,16 +152,14 @@ def show(r: DemoResult, seconds: float) -> None:
     for p in pairs[:TOP]:
         table.add_row(p["code_a"], p["code_b"], str(p["n_a"]), str(p["n_b"]), str(p["n_ab"]), f"{p['c']:.3f}")
     out.print(table)
-    _command(
-        f"foresight {project} cooccurrence --csv {r.output('cooccurrence')} --heatmap {r.output('heatmap')}"
-    )
+    _command(f"foresight cooccurrence --csv {r.relative('cooccurrence')} --heatmap {r.relative('heatmap')}")
 
     _step(6, "Trends")
     if r.trends is None:
         out.print("No trend flags: the codings fall in fewer than two periods.")
     else:
         _trends(r.trends)
-    _command(f"foresight {project} trends --json > {r.output('trends')}")
+    _command(f"foresight trends --json > {r.relative('trends')}")
 
     _step(7, "Code network")
     n = r.network
@@ -176,7 +173,7 @@ def show(r: DemoResult, seconds: float) -> None:
         out.print(f"{community['id']}. {codes} ({community['units']} units)", markup=False, soft_wrap=True)
     if len(n.communities) > TOP:
         out.print(f"… and {len(n.communities) - TOP} more")
-    _command(f"foresight {project} network --gexf {r.output('network-gexf')} --draw {r.output('network')}")
+    _command(f"foresight network --gexf {r.relative('network-gexf')} --draw {r.relative('network')}")
 
     _step(8, "Visual Roadmaps and a scenario draft")
     out.print(
@@ -194,12 +191,12 @@ def show(r: DemoResult, seconds: float) -> None:
     )
     note = shlex.quote(r.note)
     _command(
-        f"foresight {project} roadmap print {EXPERT_WORKSHOP} --prefill --all-topics --size {PAPER} "
-        f"--note {note} --out {r.output('roadmap')}"
+        f"foresight roadmap print {EXPERT_WORKSHOP} --prefill --all-topics --size {PAPER} "
+        f"--note {note} --out {r.relative('roadmap')}"
     )
     _command(
-        f"foresight {project} scenario draft {SCENARIO_WORKSHOP} --topic {r.scenario_topic_id} "
-        f"--cib {SCENARIO_CIB} --note {note} --out {r.output('scenario')}"
+        f"foresight scenario draft {SCENARIO_WORKSHOP} --topic {r.scenario_topic_id} "
+        f"--cib {SCENARIO_CIB} --note {note} --out {r.relative('scenario')}"
     )
 
     out.rule("Outputs")
@@ -208,7 +205,7 @@ def show(r: DemoResult, seconds: float) -> None:
     for what, path in rows:  # one line each, never wrapped, so that a path can be copied
         out.print(f"{what:<{width}}  {path}", markup=False, highlight=False, soft_wrap=True)
     out.print(
-        f"Done in {seconds:.1f} s. Code by hand: foresight {project} tui --coder YOUR_NAME",
+        f"Done in {seconds:.1f} s. Code by hand: foresight --project {r.root} tui --coder YOUR_NAME",
         soft_wrap=True,
     )
 

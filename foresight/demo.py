@@ -120,6 +120,10 @@ class DemoResult:
         """The path of the output called ``name`` (e.g. ``"roadmap"``)."""
         return next(o.path for o in self.outputs if o.name == name)
 
+    def relative(self, name: str) -> Path:
+        """The path of the output called ``name`` from the project's folder."""
+        return self.output(name).relative_to(self.root)
+
 
 def check_folder(folder: Path) -> None:
     """Refuse a folder that already holds a project, or anything else: the demo builds a new one."""
@@ -295,7 +299,9 @@ def _pipeline(project: Project, step: Callable[[int], None], seconds: dict[str, 
     except TrendsUnavailable:
         trends = None
     trends_file = output("trends", "trends.json", "trend flags with their evidence (JSON)")
-    trends_file.write_text(json.dumps(trends, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    trends_file.write_text(  # as 'foresight trends --json' prints it
+        json.dumps(trends, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+    )
 
     step(8)
     graph = network(project, seed=1)

@@ -188,20 +188,23 @@ def test_scenario_draft_opens_with_its_headings_and_the_note(demo: Run) -> None:
     assert any("Consistent scenarios" in p.text for p in doc.paragraphs if p.style.name == "Caption")
 
 
-@pytest.mark.parametrize("command", ["roadmap print", "scenario draft", "cooccurrence"])
+@pytest.mark.parametrize("command", ["roadmap print", "scenario draft", "cooccurrence", "trends"])
 def test_the_commands_printed_do_the_step_by_hand(demo: Run, cli, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
-    line = next(
-        x for x in demo.result.out.splitlines() if x.startswith(f"foresight --project {demo.root} {command} ")
-    )
+    line = next(x for x in demo.result.out.splitlines() if x.startswith(f"foresight {command} "))
     args = shlex.split(line)[1:]
+    into = args.index(">") if ">" in args else None
+    if into is not None:  # a redirection: the file is stdout
+        args, redirected = args[:into], args[into + 1]
     for i, arg in enumerate(args):  # write beside, not over, the demo's outputs
-        if arg.startswith(str(demo.outputs)):
+        if arg.startswith("outputs/"):
             args[i] = str(tmp_path / Path(arg).name)
-    result = cli(*args)
+    result = cli("--project", str(demo.root), *args)
     assert result.code == 0, result.err
+    if into is not None:
+        assert result.out == (demo.root / redirected).read_text(encoding="utf-8")
     for name in {Path(a).name for a in args if a.startswith(str(tmp_path))}:
         ours, theirs = tmp_path / name, demo.outputs / name
-        assert ours.exists()
+        assert ours.exists() and theirs.exists()
         if ours.suffix == ".csv":
             assert ours.read_text() == theirs.read_text()
 
