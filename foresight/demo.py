@@ -291,7 +291,9 @@ def _pipeline(project: Project, step: Callable[[int], None], seconds: dict[str, 
     step(6)
     cooc = cooccurrence(project)
     write_csv(cooc, output("cooccurrence", "cooccurrence.csv", "code pairs with n_ab, c, lift, p"))
-    write_heatmap(cooc, output("heatmap", "cooccurrence.png", "heatmap of the c-coefficient"))
+    write_heatmap(
+        cooc, output("heatmap", "cooccurrence.png", "heatmap of the c-coefficient"), note=MACHINE_NOTE
+    )
 
     step(7)
     try:
@@ -306,7 +308,12 @@ def _pipeline(project: Project, step: Callable[[int], None], seconds: dict[str, 
     step(8)
     graph = network(project, seed=1)
     write_graph(graph.graph, output("network-gexf", "network.gexf", "code network for Gephi"))
-    draw(graph.graph, output("network", "network.png", "code network drawn, by community"), seed=1)
+    draw(
+        graph.graph,
+        output("network", "network.png", "code network drawn, by community"),
+        seed=1,
+        note=MACHINE_NOTE,
+    )
 
     step(9)  # a page per topic of the expert workshop, and an overview of all topics
     expert = load_workshop(EXPERT_WORKSHOP)

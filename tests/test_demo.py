@@ -18,7 +18,10 @@ from PIL import Image
 
 from foresight import coding
 from foresight.agreement import agreement_report, list_batches
-from foresight.demo import RULES_CODER, SECOND_CODER, neighbours, second_reading
+from foresight.cooccurrence import cooccurrence
+from foresight.cooccurrence.network import draw, network
+from foresight.cooccurrence.output import write_heatmap
+from foresight.demo import MACHINE_NOTE, RULES_CODER, SECOND_CODER, neighbours, second_reading
 from foresight.project import Project
 from foresight.resources import SAMPLE_CORPUS
 from foresight.workshops.scenario import SECTIONS, STUB_SECTIONS
@@ -129,10 +132,10 @@ def test_a_batch_of_both_coders_finished_by_both(demo: Run) -> None:
 
 
 def test_agreement_and_cooccurrence_tables_read_with_pandas(demo: Run) -> None:
-    agreement = pd.read_csv(demo.outputs / "agreement.csv")
+    agreement = pd.read_csv(demo.outputs / "agreement.csv", encoding="utf-8-sig")
     assert {"code", f"applied_{RULES_CODER}", f"applied_{SECOND_CODER}", "alpha"} <= set(agreement.columns)
     assert len(agreement) == 102
-    pairs = pd.read_csv(demo.outputs / "cooccurrence.csv")
+    pairs = pd.read_csv(demo.outputs / "cooccurrence.csv", encoding="utf-8-sig")
     assert {"code_a", "code_b", "n_ab", "c"} <= set(pairs.columns)
     assert len(pairs) > 50 and pairs["c"].between(0, 1).all()
 
@@ -156,6 +159,23 @@ def test_pictures_open_and_the_network_parses(demo: Run) -> None:
     assert graph.number_of_nodes() > 50 and graph.number_of_edges() > 20
     communities = {data["community"] for _, data in graph.nodes(data=True)}
     assert len(communities - {0}) >= 2
+
+
+def test_figures_carry_the_note_in_their_title(demo: Run, tmp_path: Path) -> None:
+    project = demo.project()
+    try:
+        write_heatmap(cooccurrence(project), tmp_path / "c.pdf", note=MACHINE_NOTE)
+        draw(network(project).graph, tmp_path / "n.pdf", note=MACHINE_NOTE)
+        write_heatmap(cooccurrence(project), tmp_path / "plain.pdf")
+    finally:
+        project.close()
+    for name in ("c.pdf", "n.pdf"):
+        pdf = pypdfium2.PdfDocument(str(tmp_path / name))
+        assert MACHINE_NOTE in pdf[0].get_textpage().get_text_range()
+        pdf.close()
+    pdf = pypdfium2.PdfDocument(str(tmp_path / "plain.pdf"))
+    assert "keyword rules" not in pdf[0].get_textpage().get_text_range()
+    pdf.close()
 
 
 def test_roadmap_pdf_is_a3_landscape_and_says_the_codings_are_machine_made(demo: Run) -> None:
