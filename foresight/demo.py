@@ -3,8 +3,8 @@
 :func:`run_demo` builds a project in a new folder and runs each step through the library's own
 functions: ingest, keyword-rule suggestions accepted as the codings of a demo coder, a second demo
 coder on a double-coded batch, the agreement report, co-occurrence, trend flags, the code network,
-a prefilled Visual Roadmap and a scenario draft. Every coding it makes is machine-made, and the
-coders' names and the documents say so.
+prefilled Visual Roadmaps for the expert workshop's topics and a scenario draft. Every coding it
+makes is machine-made: the coders' names say so, and so do the posters, the draft and the figures.
 """
 
 from __future__ import annotations
@@ -117,7 +117,8 @@ class DemoResult:
     seconds: dict[str, float] = field(default_factory=dict)  # step -> seconds it took
 
     def output(self, name: str) -> Path:
-        """The path of the output called ``name`` (e.g. ``"roadmap"``)."""
+        """The path of the output called ``name``: agreement, cooccurrence, heatmap, trends,
+        network-gexf, network, roadmap or scenario."""
         return next(o.path for o in self.outputs if o.name == name)
 
     def relative(self, name: str) -> Path:
