@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +27,7 @@ from foresight.cli_common import (
     state,
 )
 from foresight.cli_cooccurrence import bursts_command, cooccurrence_app, network_command, trends_command
+from foresight.cli_demo import demo_command
 from foresight.cli_interop import export_app, import_app
 from foresight.cli_maintenance import backup_command, check_command, restore_command
 from foresight.cli_suggest import suggest_app
@@ -35,7 +35,7 @@ from foresight.cli_workshops import roadmap_app, scenario_app, workshop_app
 from foresight.errors import ForesightError
 from foresight.ingest import SOURCE_TYPES, FileOutcome, IngestOptions, IngestReport, ingest
 from foresight.project import Project
-from foresight.resources import DEFAULT_CODEBOOK, SAMPLE_CORPUS
+from foresight.resources import DEFAULT_CODEBOOK
 
 app = typer.Typer(
     help="Horizon scanning and foresight on grey literature.",
@@ -61,6 +61,7 @@ app.add_typer(import_app, name="import")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 app.command("check")(check_command)
+app.command("demo")(demo_command)
 _state = state
 
 
@@ -220,55 +221,6 @@ def units(
         )
     out.print(table)
     out.print(f"{len(rows)} units")
-
-
-@app.command()
-def demo(
-    directory: Annotated[
-        Path | None, typer.Argument(help="Where to build the demo project (default: a temporary folder).")
-    ] = None,
-) -> None:
-    """Build a project from the bundled sample corpus and show what it found."""
-    folder = directory or Path(tempfile.mkdtemp(prefix="foresight-demo-"))
-    if not SAMPLE_CORPUS.is_dir():
-        raise ForesightError(f"{SAMPLE_CORPUS}: the sample corpus is missing from this install")
-    from foresight.codebook import import_codebook
-
-    project = Project.init(folder)
-    cb = import_codebook(project, DEFAULT_CODEBOOK, actor="demo") if DEFAULT_CODEBOOK.exists() else None
-    out.rule("foresight demo")
-    out.print(f"Project: {project.root}" + (f" (codebook: {cb.codes} codes)" if cb else ""))
-    report = run_ingest(project, [str(SAMPLE_CORPUS)], IngestOptions())
-    rows = corpus.list_sources(project)
-    table = Table("id", "date", "type", "format", "units", "title", box=None, title="Sources")
-    for r in rows:
-        table.add_row(
-            str(r["id"]), r["date"] or "?", r["source_type"], r["format"], str(r["units"]), r["title"][:60]
-        )
-    out.print(table)
-    by_period: dict[str, int] = {}
-    for unit in corpus.list_units(project):
-        key = unit["period"] or "no period"
-        by_period[key] = by_period.get(key, 0) + 1
-    periods = ", ".join(f"{k}: {v}" for k, v in sorted(by_period.items()))
-    out.print(f"{len(rows)} sources, {report.units} units ({periods}); {report.count('failed')} files failed")
-    if cb:
-        from foresight import suggest
-
-        with err.status("suggesting codes from the codebook's keywords ..."):
-            found = suggest.run(project, threshold=0.5).suggestions
-        counts: dict[tuple[str, str], int] = {}
-        for s in found:
-            counts[(s["code_id"], s["code_name"])] = counts.get((s["code_id"], s["code_name"]), 0) + 1
-        top = Table("code", "name", "units", box=None, title="Most suggested codes (keyword rules)")
-        for (code_id, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]:
-            top.add_row(code_id, name, str(n))
-        out.print(top)
-        units = len({s["unit_id"] for s in found})
-        out.print(f"{len(found)} suggestions on {units} units: accept or reject them in 'foresight tui'")
-    out.print(f"Look around: foresight --project {project.root} units --search cluster")
-    if report.failed:
-        raise typer.Exit(1)
 
 
 def main() -> None:

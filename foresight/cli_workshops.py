@@ -34,6 +34,10 @@ NoTrendsOption = Annotated[
     bool, typer.Option("--no-trends", help="Leave out the cards from the trend flags (foresight trends).")
 ]
 SizeOption = Annotated[str, typer.Option("--size", help=f"Paper size, landscape: {', '.join(PAPER_MM)}.")]
+NoteOption = Annotated[
+    str,
+    typer.Option("--note", help="A line saying where the codings come from (e.g. 'coded by keyword rules')."),
+]
 
 roadmap_app = typer.Typer(
     help="Visual Roadmap posters: blank, prefilled from the analysis, or as built.", no_args_is_help=True
@@ -92,6 +96,7 @@ def roadmap_print(
     ] = False,
     min_units: Annotated[int, typer.Option(help="With --prefill: fewest units a card needs.")] = 1,
     no_trends: NoTrendsOption = False,
+    note: NoteOption = "",
     captured: Annotated[
         list[Path] | None,
         typer.Option(
@@ -135,9 +140,12 @@ def roadmap_print(
             }
         finally:
             project.close()
-    pages = [roadmap.topic_layout(workshop, t, size=size, candidates=per_topic.get(t.id, [])) for t in topics]
+    pages = [
+        roadmap.topic_layout(workshop, t, size=size, candidates=per_topic.get(t.id, []), note=note)
+        for t in topics
+    ]
     if all_topics and prefill:
-        pages.append(roadmap.overview_layout(workshop, per_topic, size=size))
+        pages.append(roadmap.overview_layout(workshop, per_topic, size=size, note=note))
     _written(roadmap.print_roadmap(pages, output))
     if prefill:
         trend = sum(1 for cards in per_topic.values() for c in cards if c.origin == "trend")
@@ -224,6 +232,7 @@ def scenario_draft(
         Path | None, typer.Option("--template", help="A Word document whose styles the draft takes.")
     ] = None,
     no_trends: NoTrendsOption = False,
+    note: NoteOption = "",
 ) -> None:
     """Write a scenario draft in Word from the analysis (codings and trend flags) and the workshop file."""
     workshop = load_workshop(workshop_file)
@@ -234,7 +243,9 @@ def scenario_draft(
     project = open_project()
     try:
         extra = (_trend_cards(project, workshop, [chosen], no_trends) or {}).get(chosen.id, [])
-        data = scenario.scenario_input(project, workshop, chosen.id, axes=spanning, cib=result, extra=extra)
+        data = scenario.scenario_input(
+            project, workshop, chosen.id, axes=spanning, cib=result, extra=extra, note=note
+        )
     finally:
         project.close()
     _written([scenario.draft_scenarios(data, output, template=template)])

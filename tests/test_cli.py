@@ -8,12 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from sqlalchemy import func, select
 
 from foresight.cli import app
-from foresight.project import Project
-from foresight.resources import SAMPLE_CORPUS
-from foresight.store import Coding, Suggestion
 from tests import builders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,23 +53,6 @@ def test_project_from_environment(cli, tmp_path: Path, monkeypatch) -> None:  # 
     monkeypatch.setenv("FORESIGHT_PROJECT", str(tmp_path / "p"))
     result = cli("sources")
     assert result.code == 0 and "0 sources, 0 units" in result.out
-
-
-def test_demo_ingests_the_whole_sample_corpus(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = cli("demo", str(tmp_path / "demo"))
-    assert result.code == 0, result.err
-    files = [p for p in SAMPLE_CORPUS.rglob("*") if p.is_file()]
-    assert len(files) >= 20
-    sources = json.loads(cli("--project", str(tmp_path / "demo"), "sources", "--json").out)
-    formats = {s["format"] for s in sources}
-    assert {"pdf", "docx", "html", "txt", "feed", "xlsx"} <= formats
-    assert all(s["date"] and "2000-01-01" <= s["date"] <= "2014-12-31" for s in sources)
-    assert sum(s["units"] for s in sources) > 200
-    line = next(x for x in result.out.splitlines() if "suggestions on" in x)
-    suggested = int(line.split()[0])
-    with Project.open(tmp_path / "demo").session() as session:
-        assert session.execute(select(func.count(Suggestion.id))).scalar_one() == suggested > 50
-        assert session.execute(select(func.count(Coding.id))).scalar_one() == 0  # suggestions only
 
 
 def test_every_command_has_help() -> None:

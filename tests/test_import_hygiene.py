@@ -30,6 +30,8 @@ CORE = [
     "foresight.workshops.cib",
     "foresight.interop.qdpx_export",
     "foresight.interop.qdpx_import",
+    "foresight.maintenance",
+    "foresight.demo",
 ]
 
 

@@ -16,7 +16,7 @@ from foresight.resources import WORKSHOPS
 from foresight.workshops import load_workshop
 from foresight.workshops.candidates import DOMAINS, Candidate, Evidence, roadmap_candidates
 from foresight.workshops.layout import LINE, MM, fit_lines, layout_roadmap, page_size, text_width
-from foresight.workshops.roadmap import card_of, read_captured, topic_layout
+from foresight.workshops.roadmap import card_of, overview_layout, read_captured, topic_layout
 from tests.workshop_data import coded_project
 
 EXPERT = WORKSHOPS / "foresight-expert-workshop.yaml"
@@ -182,6 +182,27 @@ def test_prefilled_pdf_shows_the_cards(cli, project: Project, tmp_path: Path) ->
     assert "Smart cities" in flat
     assert "MT.SMART_CITY 3 units · 2 sources" in flat
     assert "Trade agreements and" in flat
+
+
+def test_a_note_follows_the_subtitle_of_topic_and_overview_pages() -> None:
+    workshop = load_workshop(EXPERT)
+    topic = workshop.topic("mobility")
+    cards = many_candidates(3, 1)
+    page = topic_layout(workshop, topic, candidates=cards, note="codings by keyword rules")
+    assert page.subtitle.text.endswith("prefilled from the analysis; codings by keyword rules")
+    overview = overview_layout(workshop, {topic.id: cards}, note="codings by keyword rules")
+    assert overview.subtitle.text.endswith("; codings by keyword rules")
+    assert not topic_layout(workshop, topic, candidates=cards).subtitle.text.endswith("rules")
+
+
+def test_note_option_prints_where_the_codings_come_from(cli, project: Project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    coded_project(project)
+    out = tmp_path / "noted.pdf"
+    note = "coded by keyword rules"
+    args = ["-P", str(project.root), "roadmap", "print", str(EXPERT), "--prefill", "--all-topics"]
+    result = cli(*args, "--note", note, "--out", str(out))
+    assert result.code == 0, result.err
+    assert all(note in " ".join(text.split()) for _, _, text in pdf_pages(out))
 
 
 def test_all_topics_with_an_overview(cli, project: Project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

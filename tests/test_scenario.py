@@ -14,7 +14,13 @@ import pytest
 from foresight.project import Project
 from foresight.resources import WORKSHOPS
 from foresight.workshops import load_workshop
-from foresight.workshops.scenario import SECTIONS, STUB_SECTIONS, choose_axes
+from foresight.workshops.scenario import (
+    SECTIONS,
+    STUB_SECTIONS,
+    choose_axes,
+    draft_scenarios,
+    scenario_input,
+)
 from tests.workshop_data import coded_project
 
 # the units of tests/workshop_data.py have no dates, so they fall in no period
@@ -94,6 +100,27 @@ def test_word_furniture_toc_page_numbers_header(draft: Path, project: Project) -
     assert " PAGE " in footers and " NUMPAGES " in footers
     doc = docx.Document(str(draft))
     assert doc.sections[0].header.paragraphs[0].text == project.config.name
+
+
+def test_a_note_comes_first_under_the_framing(project: Project, tmp_path: Path) -> None:
+    coded_project(project)
+    workshop = load_workshop(SCENARIO)
+    data = scenario_input(project, workshop, note="The codings were made by keyword rules.")
+    doc = docx.Document(str(draft_scenarios(data, tmp_path / "noted.docx")))
+    texts = [p.text for p in doc.paragraphs]
+    framing = texts.index("Framing", texts.index("Framing") + 1)  # the heading, after the contents
+    assert texts[framing + 1] == "The codings were made by keyword rules."
+    assert doc.paragraphs[framing + 1].runs[0].italic
+    assert texts[framing + 2].startswith("Framing question: ")
+
+
+def test_note_option(cli, project: Project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    coded_project(project)
+    out = tmp_path / "noted.docx"
+    args = ["-P", str(project.root), "scenario", "draft", str(SCENARIO), "--out", str(out)]
+    assert cli(*args, "--note", "Coded by keyword rules.").code == 0
+    texts = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert texts.count("Coded by keyword rules.") == 1
 
 
 def test_signals_and_wild_cards_come_from_the_analysis(draft: Path) -> None:

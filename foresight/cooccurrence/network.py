@@ -215,9 +215,10 @@ def write_graph(graph: nx.Graph, path: Path) -> None:
     (nx.write_graphml if kind == "graphml" else nx.write_gexf)(graph, path)
 
 
-def draw(graph: nx.Graph, path: Path, *, seed: int = 1) -> None:
+def draw(graph: nx.Graph, path: Path, *, seed: int = 1, note: str = "") -> None:
     """The network as a PNG or PDF: node size by n, edge width by c, colour by community; codes
-    without a tie are left out of the drawing (not of the exported graph)."""
+    without a tie are left out of the drawing (not of the exported graph). ``note`` goes in the
+    title (e.g. where the codings come from)."""
     from foresight.cooccurrence.output import check_figure_path
 
     check_figure_path(path)
@@ -240,8 +241,11 @@ def draw(graph: nx.Graph, path: Path, *, seed: int = 1) -> None:
     )
     nx.draw_networkx_labels(tied, layout, ax=ax, font_size=7)
     left_out = graph.number_of_nodes() - tied.number_of_nodes()
+    title = [note] if note else []
     if left_out:
-        ax.set_title(f"{left_out} codes without a tie are not drawn", fontsize=8)
+        title.append(f"{left_out} codes without a tie are not drawn")
+    if title:
+        ax.set_title("\n".join(title), fontsize=8)
     ax.set_axis_off()
     fig.tight_layout()
     fig.savefig(path)

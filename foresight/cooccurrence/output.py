@@ -37,9 +37,9 @@ def check_figure_path(path: Path) -> None:
         raise ForesightError(f"{path}: a figure is written as .png or .pdf")
 
 
-def write_heatmap(result: Cooccurrence, path: Path) -> tuple[int, int]:
+def write_heatmap(result: Cooccurrence, path: Path, *, note: str = "") -> tuple[int, int]:
     """The rows x cols matrix of c over the codes that are used, as a PNG or PDF heatmap; returns
-    its shape."""
+    its shape. ``note`` is a second line of the title (e.g. where the codings come from)."""
     check_figure_path(path)
     import matplotlib
 
@@ -60,7 +60,8 @@ def write_heatmap(result: Cooccurrence, path: Path) -> tuple[int, int]:
     ax.set_xticks(range(len(cols)), [result.codes[i].id for i in cols], rotation=90, fontsize=7)
     ax.set_yticks(range(len(rows)), [result.codes[i].id for i in rows], fontsize=7)
     fig.colorbar(image, ax=ax, label="c (0..1)")
-    ax.set_title(f"Co-occurrence over {result.units} units ({result.codings.label()})", fontsize=9)
+    title = f"Co-occurrence over {result.units} units ({result.codings.label()})"
+    ax.set_title(f"{title}\n{note}" if note else title, fontsize=9)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

@@ -86,12 +86,16 @@ def topic_layout(
     *,
     size: str = "A3",
     candidates: Sequence[Candidate] = (),
+    note: str = "",
 ) -> RoadmapLayout:
-    """The roadmap page of one topic: blank, or with ``candidates`` as cards."""
-    note = "prefilled from the analysis" if candidates else "Group: ____________________"
+    """The roadmap page of one topic: blank, or with ``candidates`` as cards.
+
+    ``note`` is added to the line under the title, e.g. where the codings behind the cards come from.
+    """
+    extra = "prefilled from the analysis" if candidates else "Group: ____________________"
     layout = layout_roadmap(
         f"Visual Roadmap: {topic.name}",
-        subtitle(workshop, note),
+        subtitle(workshop, f"{extra}; {note}" if note else extra),
         DOMAINS,
         workshop.slots,
         [card_of(c, i) for i, c in enumerate(candidates)],
@@ -115,9 +119,12 @@ def _overview_details(c: Candidate, topic_ids: Sequence[str]) -> tuple[str, ...]
 
 
 def overview_layout(
-    workshop: Workshop, per_topic: dict[str, Sequence[Candidate]], *, size: str = "A3"
+    workshop: Workshop, per_topic: dict[str, Sequence[Candidate]], *, size: str = "A3", note: str = ""
 ) -> RoadmapLayout:
-    """All topics on one page: each topic's cards, biggest evidence first, the topic ids in the detail."""
+    """All topics on one page: each topic's cards, biggest evidence first, the topic ids in the detail.
+
+    ``note`` is added to the line under the title, as for :func:`topic_layout`.
+    """
     merged: dict[tuple[str, str, str], Candidate] = {}
     topics_of: dict[tuple[str, str, str], list[str]] = {}
     for topic_id, candidates in per_topic.items():
@@ -141,7 +148,7 @@ def overview_layout(
     ]
     layout = layout_roadmap(
         "Visual Roadmap: overview of all topics",
-        subtitle(workshop, ", ".join(t.name for t in workshop.topics)),
+        subtitle(workshop, ", ".join(t.name for t in workshop.topics) + (f"; {note}" if note else "")),
         DOMAINS,
         workshop.slots,
         cards,

@@ -64,6 +64,7 @@ class ScenarioInput:
     axes: tuple[Uncertainty, Uncertainty]
     units: list[SupportingUnit] = field(default_factory=list)
     cib: CIBResult | None = None
+    note: str = ""  # said first under the framing, e.g. where the codings come from
 
     @property
     def stubs(self) -> list[ScenarioStub]:
@@ -106,15 +107,17 @@ def scenario_input(
     axes: Sequence[int] | None = None,
     cib: CIBResult | None = None,
     extra: Sequence[Candidate] = (),
+    note: str = "",
 ) -> ScenarioInput:
     """Everything the draft needs, from the project's codings (plus ``extra`` cards: the trend flags,
-    :func:`~foresight.workshops.candidates.candidates_from_trends`)."""
+    :func:`~foresight.workshops.candidates.candidates_from_trends`). ``note`` is printed first under
+    the framing, e.g. where the codings come from."""
     chosen = workshop.topic(topic)
     spanning = choose_axes(workshop, axes)  # checked before the store is read
     candidates = roadmap_candidates(project, workshop, chosen, extra=extra)
     shown = _drivers(candidates) + _signals(candidates, "weak signal") + _signals(candidates, "wild card")
     units = supporting_units(project, (u for c in shown for u in c.evidence.unit_ids))
-    return ScenarioInput(project.config.name, workshop, chosen, candidates, spanning, units, cib)
+    return ScenarioInput(project.config.name, workshop, chosen, candidates, spanning, units, cib, note)
 
 
 def _drivers(candidates: Sequence[Candidate]) -> list[Candidate]:
@@ -149,6 +152,8 @@ def draft_scenarios(data: ScenarioInput, out: str | Path, *, template: str | Pat
     doc.toc()
 
     doc.heading(SECTIONS[0])
+    if data.note:
+        doc.paragraph(data.note, italic=True)
     doc.paragraph(f"Framing question: {w.framing_question or PLACEHOLDER}")
     doc.paragraph(f"Horizon: {w.horizon or w.slots[-1]}")
     if data.topic.description:
