@@ -330,7 +330,7 @@ def test_an_empty_period_or_unknown_source_is_an_error(small: Project) -> None:
     reopened = Project.open(small.root)
     with pytest.raises(ForesightError) as info:
         cooccurrence(reopened, filters=Filters(periods=("2015-2020",)))
-    assert str(info.value) == "no coded units in this selection (all coders (union); period 2015-2020)"
+    assert str(info.value) == "no coded units in this selection (union of all coders; period 2015-2020)"
     with pytest.raises(ForesightError) as info:
         cooccurrence(reopened, filters=Filters(sources=(99,)))
     assert str(info.value) == "no source 99 (see 'foresight sources')"

@@ -113,7 +113,7 @@ def test_network_cli_reports_communities_and_writes_files(
     assert files[2].read_bytes()[:4] == b"\x89PNG"
     text = cli("--project", str(two_clusters.root), "network", "--communities", "louvain")
     assert text.out.splitlines() == [
-        "6 codes, 6 ties with c >= 0.1 (all coders (union)); 2 communities by louvain",
+        "6 codes, 6 ties with c >= 0.1 (union of all coders); 2 communities by louvain",
         "1. EI.E, EI.F, EI.D | 6 units | ties EI.E-EI.F 1.00; EI.D-EI.E 0.57; EI.D-EI.F 0.57",
         "2. MT.A, MT.B, MT.C | 6 units | ties MT.A-MT.B 1.00; MT.A-MT.C 0.57; MT.B-MT.C 0.57",
     ]

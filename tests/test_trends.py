@@ -147,7 +147,7 @@ def test_trends_cli(crafted: Project, cli) -> None:  # type: ignore[no-untyped-d
     table = cli("--project", str(crafted.root), "trends")
     assert table.code == 0, table.err
     assert table.out.splitlines()[0] == (
-        "Trends over 2000-2006, 2007-2014 (all coders (union)); high c > 0.500, growing > 0.053 per period"
+        "Trends over 2000-2006, 2007-2014 (union of all coders); high c > 0.500, growing > 0.053 per period"
     )
     rows = [line.split() for line in table.out.splitlines()]
     assert ["strong", "signal", "MT.A", "MT.B", "1.000", "1.000", "+0.000", "+2.37", "5"] in rows

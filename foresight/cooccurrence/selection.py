@@ -67,7 +67,7 @@ class Codings:
             return "adjudicated codings"
         if self.consensus is not None:
             return f"units where at least {self.consensus} coders applied the code"
-        return "all coders (union)"
+        return "union of all coders"
 
 
 @dataclass(frozen=True)
