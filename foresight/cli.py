@@ -14,6 +14,7 @@ from rich.table import Table
 
 from foresight import corpus
 from foresight.cli_agreement import agreement_app
+from foresight.cli_bench import bench_command
 from foresight.cli_codebook import codebook_app
 from foresight.cli_coding import code_command, codings_command, tui_command
 from foresight.cli_common import (
@@ -62,6 +63,7 @@ app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 app.command("check")(check_command)
 app.command("demo")(demo_command)
+app.command("bench")(bench_command)
 _state = state
 
 
