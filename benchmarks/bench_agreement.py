@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import statistics
 import sys
 import tempfile
 import time
@@ -94,6 +95,9 @@ def main() -> int:
     parser.add_argument("--codes", type=int, default=100)
     parser.add_argument("--coders", type=int, default=3, choices=range(2, len(CODERS) + 1))
     parser.add_argument("--keep", type=Path, help="Build the project in this folder, or reuse it.")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="time the report this many times; the median is shown"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="foresight-bench-agreement-") as tmp:
@@ -102,14 +106,18 @@ def main() -> int:
         if not (folder / "foresight.toml").exists():
             build(folder, args.units, args.codes, args.coders).close()
         built = time.perf_counter() - t
-        t = time.perf_counter()
-        project = Project.open(folder)
-        result = agreement.agreement_report(project, coders=CODERS[: args.coders])
-        text = json.dumps(result.as_json())
-        elapsed = time.perf_counter() - t
-        project.close()
+        times = []
+        for _ in range(max(1, args.runs)):
+            t = time.perf_counter()
+            project = Project.open(folder)
+            result = agreement.agreement_report(project, coders=CODERS[: args.coders])
+            text = json.dumps(result.as_json())
+            times.append(time.perf_counter() - t)
+            project.close()
+        elapsed = statistics.median(times)
     assert "NaN" not in text
     work = f"{args.units:,} units x {len(result.codes)} codes x {args.coders} coders"
+    work += f", median of {len(times)} runs"
     overall = result.overall.alpha if result.overall.alpha is not None else math.nan
     results = [
         Result("build synthetic project", work, built, "s"),

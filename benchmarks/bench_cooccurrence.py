@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -78,6 +79,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--units", type=int, default=1_000_000)
     parser.add_argument("--codings", type=int, default=3_000_000)
+    parser.add_argument(
+        "--runs", type=int, default=3, help="time each step this many times; the median is shown"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="foresight-bench-") as tmp:
@@ -88,16 +92,20 @@ def main() -> int:
         print(f"built {args.units:,} units and {count:,} codings in {built:.1f} s", file=sys.stderr)
         work = f"{args.units:,} units, {count:,} codings"
 
-        started = time.perf_counter()
-        selection = load(project, Codings(coder="bench"))
-        matrix = selection.matrix()
-        load_s = time.perf_counter() - started
-        started = time.perf_counter()
-        counts = cooccurrence_counts(matrix)
-        product_s = time.perf_counter() - started
-        started = time.perf_counter()
-        result = cooccurrence(project, Codings(coder="bench"))
-        whole_s = time.perf_counter() - started
+        loads, products, wholes = [], [], []
+        for _ in range(max(1, args.runs)):
+            started = time.perf_counter()
+            selection = load(project, Codings(coder="bench"))
+            matrix = selection.matrix()
+            loads.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            counts = cooccurrence_counts(matrix)
+            products.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            result = cooccurrence(project, Codings(coder="bench"))
+            wholes.append(time.perf_counter() - started)
+        load_s, product_s, whole_s = (statistics.median(t) for t in (loads, products, wholes))
+        work += f", median of {len(loads)} runs"
         assert int(counts.trace()) == count and result.units <= args.units
         project.close()
     results = [
