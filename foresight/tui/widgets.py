@@ -290,7 +290,12 @@ class PaletteCode:
 
 
 class Palette(Vertical):
-    """The codebook tree; typing filters it (by part of a name or id), Enter applies a code."""
+    """The codebook tree; typing filters it (by part of a name or id), Enter applies a code.
+
+    The tree and the search's results are two lists in one place, the results over the tree
+    while there is a search: the tree is built once and keeps its rendered lines, so that
+    leaving a search (Escape) shows it again without drawing it anew.
+    """
 
     @dataclass
     class Chosen(Message):
@@ -300,26 +305,58 @@ class Palette(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.codes = codes
         self.shown: list[PaletteCode] = codes
+        self.searched: str | None = None  # the search the palette shows, stripped; "": the tree
+        self.defined: PaletteCode | None = None  # the code whose definition is shown
+        # a search's results are drawn from these, made once: an option keeps its text's layout
+        self.found_options = {c.id: self._option(c, indent=False) for c in codes}
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Input(placeholder="/ find a code", id="palette-search")
-        yield PaletteList(id="palette-list")
+        with Vertical(id="palette-lists"):  # one over the other, so neither is ever resized
+            yield PaletteList(*(self._option(c, indent=True) for c in self.codes), id="palette-tree")
+            yield PaletteList(id="palette-found")
         yield Static(id="palette-definition")
 
     def on_mount(self) -> None:
         self.refill("")
 
+    @property
+    def showing(self) -> PaletteList:
+        """The list on screen: the search's results, or the tree when there is no search."""
+        return self.query_one("#palette-found" if self.searched else "#palette-tree", PaletteList)
+
     def refill(self, query: str) -> None:
-        if query.strip():
+        """Show the codes that match ``query``, best first, or the whole tree from its top when
+        it is empty; the first is highlighted."""
+        query = query.strip()
+        if query == self.searched:
+            return
+        self.searched = query
+        tree = self.query_one("#palette-tree", PaletteList)
+        found = self.query_one("#palette-found", PaletteList)
+        if query:
             scored = [(fuzzy_score(query, c.id, c.name), c) for c in self.codes]
             self.shown = [c for s, c in sorted((x for x in scored if x[0] is not None), key=lambda x: -x[0])]  # type: ignore[operator]
+            if self.shown:
+                found.set_options([self.found_options[c.id] for c in self.shown])
+                found.highlighted = 0
+            else:
+                found.clear_options()
         else:
             self.shown = self.codes
-        options = self.query_one("#palette-list", OptionList)
-        options.clear_options()
-        options.add_options([self._option(c, indent=not query.strip()) for c in self.shown])
-        if self.shown:
-            options.highlighted = 0
+            tree.highlighted = 0
+            tree.scroll_to(y=0, animate=False)
+        if found.display != bool(query):
+            found.display = bool(query)
+            # the tree stays in place, under the results: shown again, it needs no new drawing
+            tree.can_focus = not query
+        if self.shown:  # now, not when the list's message comes: one frame, not two
+            self.show_definition()
+
+    def clear_search(self) -> None:
+        """Empty the search box and show the whole tree again, in the same frame."""
+        self.query_one("#palette-search", Input).value = ""
+        self.refill("")
 
     @staticmethod
     def _option(code: PaletteCode, indent: bool) -> Option:
@@ -331,7 +368,7 @@ class Palette(Vertical):
 
     @property
     def highlighted(self) -> PaletteCode | None:
-        index = self.query_one("#palette-list", OptionList).highlighted
+        index = self.showing.highlighted
         return self.shown[index] if index is not None and index < len(self.shown) else None
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -343,7 +380,14 @@ class Palette(Vertical):
             self.post_message(self.Chosen(self.highlighted.id))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list is self.showing:
+            self.show_definition()
+
+    def show_definition(self) -> None:
         code = self.highlighted
+        if code is self.defined:
+            return
+        self.defined = code
         definition = self.query_one("#palette-definition", Static)
         update(definition, Text(f"{code.name}: {code.definition}") if code else "")
 
@@ -355,8 +399,8 @@ class Palette(Vertical):
     def key_down(self) -> None:
         """Arrow keys in the search box move through the list."""
         if self.query_one("#palette-search", Input).has_focus:
-            self.query_one("#palette-list", OptionList).action_cursor_down()
+            self.showing.action_cursor_down()
 
     def key_up(self) -> None:
         if self.query_one("#palette-search", Input).has_focus:
-            self.query_one("#palette-list", OptionList).action_cursor_up()
+            self.showing.action_cursor_up()
