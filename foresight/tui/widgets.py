@@ -8,12 +8,14 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
+from textual.visual import Visual, visualize
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -153,6 +155,70 @@ class UnitList(SteadyScrollbars, ScrollView, can_focus=True):
         return segments
 
 
+class UnitText(ScrollView, can_focus=True):
+    """The unit's text, wrapped and drawn once when it is shown; the screen takes the lines in sight.
+
+    A Static in a scrolling container measured and drew a unit's whole text again at every
+    layout, and a long unit (thousands of characters) made each move to or from it cost a full
+    layout of the screen. Here the text is wrapped once, at the width it will have (less the
+    scrollbar's when it is taller than the area), and a unit that fits is exactly as tall as
+    the area: moving between units that fit changes no size, and a long one changes only this
+    widget's scrollable height.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.content: Text | str = ""
+        self.lines: list[Strip] = []
+        self.laid_out: Size | None = None  # the size the lines were wrapped for
+
+    def update(self, content: Text | str, from_start: bool = True) -> None:
+        """Show new text, from its first line or where the old one was scrolled to."""
+        self.content = content
+        self.laid_out = None
+        if from_start and self.scroll_y:
+            self.scroll_to(y=0, animate=False)
+        self.lay_out()
+        self.refresh()
+
+    def lay_out(self) -> None:
+        size = self.size
+        if size == self.laid_out or not size.width:
+            return
+        self.laid_out = size
+        visual = visualize(self, self.content)
+        width, height = size
+        plain = self.content.plain if isinstance(self.content, Text) else self.content
+        narrow = width - self.styles.scrollbar_size_vertical
+        lines: list[Strip] | None = None
+        if len(plain) <= width * height:  # it may fit: try it at the full width
+            lines = Visual.to_strips(self, visual, width, None, self.visual_style)
+        if lines is None or len(lines) > height:  # taller than the area: beside a scrollbar
+            lines = Visual.to_strips(self, visual, narrow, None, self.visual_style)
+            width = narrow
+        self.lines = lines
+        # a text that fits is as tall as the area: units that fit are all of one size
+        self.virtual_size = Size(width, max(len(lines), height))
+
+    def on_resize(self) -> None:
+        self.lay_out()
+
+    def render_line(self, y: int) -> Strip:
+        index = y + int(self.scroll_offset.y)
+        if index >= len(self.lines):  # below a short text, as a Static draws it
+            return Strip.blank(self.scrollable_content_region.width, self.visual_style.rich_style)
+        return self.lines[index]
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        plain = self.content.plain if isinstance(self.content, Text) else self.content
+        return selection.extract(plain), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.laid_out = None  # drawn again, with the selection
+        self.lay_out()
+        self.refresh()
+
+
 class UnitPanel(Vertical):
     """The current unit: its source, text and neighbours scroll; its codes and suggestions stay.
 
@@ -167,29 +233,22 @@ class UnitPanel(Vertical):
         self.shown_text: Text | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
-        with VerticalScroll(id="unit-scroll"):
-            yield Static(id="unit-text")
+        yield UnitText(id="unit-scroll")
         yield Static(id="unit-codes")
 
     def show(self, view: UnitView | None, suggestion: int = 0) -> None:
-        body = self.query_one("#unit-text", Static)
+        body = self.query_one(UnitText)
         strip = self.query_one("#unit-codes", Static)
         if view is None:
             self.shown_id = self.shown_codes = self.shown_text = None
-            update(body, "No unit here: change the filter (f).")
+            body.update("No unit here: change the filter (f).")
             update(strip, "")
             return
         text = self.text(view)
         if text != self.shown_text:  # a coding changes only the strip: the text is not repainted
             self.shown_text = text
-            # the text fills at least the scroll area (min-height: 100%), so that units which fit
-            # in it are all of one height and need no layout
-            update(body, text, floor=self.query_one("#unit-scroll").scrollable_content_region.height)
-        if view.id != self.shown_id:  # a new unit is read from its start
-            self.shown_id = view.id
-            scroll = self.query_one("#unit-scroll", VerticalScroll)
-            if scroll.scroll_y:
-                scroll.scroll_home(animate=False)
+            body.update(text, from_start=view.id != self.shown_id)  # a new unit is read from its start
+        self.shown_id = view.id
         codes = self.codes(view, suggestion)
         if codes != self.shown_codes:  # most uncoded units read the same: no new layout
             self.shown_codes = codes
@@ -251,19 +310,16 @@ class UnitPanel(Vertical):
         return text
 
 
-def update(widget: Static, content: Text | str, floor: int = 0) -> None:
+def update(widget: Static, content: Text | str) -> None:
     """Show new content in a Static; lay the screen out again only when its height changes.
 
-    ``floor``: the widget's minimum height (from its CSS), below which its content's height
-    does not change its own.
-
     A layout makes Textual arrange and repaint far more of the screen than the widget itself,
-    which was most of the cost of a keystroke; a unit's text of as many lines needs none.
+    which was most of the cost of a keystroke; content of as many lines needs none.
     """
     height = widget.content_size.height
     widget.update(content, layout=False)
     width = widget.content_size.width
-    if not width or max(widget.visual.get_height(widget.styles, width), floor) != height:
+    if not width or widget.visual.get_height(widget.styles, width) != height:
         widget.clear_cached_dimensions()
         widget.refresh(layout=True)
 
