@@ -29,7 +29,12 @@ class SteadyScrollbars:
 
     Textual 8's ScrollView redoes its scrollbars on every layout of the screen, as the virtual
     size the compositor passes it never equals its own: each layout then repaints the unit
-    list's and the palette's scrollbars in an extra frame spanning most of the screen.
+    list's, the unit text's and the palette's scrollbars in an extra frame spanning most of the
+    screen.
+
+    This overrides a private method of Textual's (``Widget._size_updated``, which the screen
+    calls for each widget after a layout), so it is tied to the pinned Textual version:
+    ``tests/tui/test_textual_pin.py`` fails when that version or the method changes.
     """
 
     _steady: tuple[object, ...] | None = None
@@ -155,7 +160,7 @@ class UnitList(SteadyScrollbars, ScrollView, can_focus=True):
         return segments
 
 
-class UnitText(ScrollView, can_focus=True):
+class UnitText(SteadyScrollbars, ScrollView, can_focus=True):
     """The unit's text, wrapped and drawn once when it is shown; the screen takes the lines in sight.
 
     A Static in a scrolling container measured and drew a unit's whole text again at every
