@@ -373,7 +373,7 @@ class Palette(Vertical):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Input(placeholder="/ find a code", id="palette-search")
-        with Vertical(id="palette-lists"):  # one over the other, so neither is ever resized
+        with Vertical(id="palette-lists"):  # the results over the tree, which is never hidden
             yield PaletteList(*(self._option(c, indent=True) for c in self.codes), id="palette-tree")
             yield PaletteList(id="palette-found")
         yield Static(id="palette-definition")
