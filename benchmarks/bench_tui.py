@@ -1,12 +1,14 @@
 """The coders' screen on a big project: time to open, and latency per keystroke.
 
 Builds a synthetic project of ``--units`` units (default 100,000: 1,000 sources of 100
-paragraphs) with the shipped codebook and some codings, then drives the Textual app headless
-with its Pilot and measures:
+paragraphs; the last ten paragraphs of every tenth source, the last source among them, are
+long: 3,000 to 6,000 characters, taller than the unit panel) with the shipped codebook and
+some codings, then drives the Textual app headless with its Pilot and measures:
 
 - open: from creating the app until the unit list is loaded and the first unit shown
   (target: under 2 s);
 - for each action (next, previous, next uncoded, apply a recent code, undo, redo, mark done,
+  next and previous across the long units at the end of the list, from and to a short one,
   and each key of a palette search: /, a letter, Enter, Escape), over ``--presses`` presses,
   the work one keystroke costs: the CPU time of the process from the key press until the app
   is idle again, with the screen redrawn (median and p95; target: every keystroke under
@@ -41,6 +43,7 @@ from foresight.store import Source, Unit
 
 OPEN_TARGET_S = 2.0
 KEY_TARGET_MS = 50.0
+LONG = 10  # the last units of every tenth source are long
 WORDS = [
     "cluster",
     "policy",
@@ -84,7 +87,9 @@ def build(folder: Path, units: int, per_source: int = 100) -> Project:
             session.flush()
             rows, offset = [], 0
             for o in range(per_source):
-                text = " ".join(rng.choice(WORDS) for _ in range(60)).capitalize() + "."
+                long = (units // per_source - 1 - s) % 10 == 0 and o >= per_source - LONG
+                words = rng.randint(400, 800) if long else 60  # 3,000 to 6,000 characters
+                text = " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
                 rows.append(
                     {
                         "source_id": source.id,
@@ -143,6 +148,13 @@ async def drive(project: Project, presses: int) -> tuple[float, Timings]:
             await timed("undo (u)", "u")
             await timed("redo (ctrl+r)", "ctrl+r")
             await timed("mark done (d)", "d")
+        await pilot.press("end")  # the long units: the last ones of the last source
+        await pilot.pause()
+        for _ in range(max(2, presses // (LONG + 1))):  # from the last long unit to a short one and back
+            for _ in range(LONG + 1):
+                await timed("next/previous across long units (n/p)", "p")
+            for _ in range(LONG + 1):
+                await timed("next/previous across long units (n/p)", "n")
         for _ in range(max(5, presses // 4)):  # each key of a palette search on its own
             await timed("palette: / (search)", "slash")
             for letter in "drive":

@@ -256,7 +256,7 @@ class CodingApp(App[None]):
     def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
         search = self.query_one("#palette-search", Input)
         if event.key == "escape" and search.has_focus:
-            search.value = ""
+            self.query_one(Palette).clear_search()
             self.query_one(UnitList).focus()
             event.stop()
 

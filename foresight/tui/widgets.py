@@ -8,12 +8,14 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
+from textual.visual import Visual, visualize
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -27,7 +29,12 @@ class SteadyScrollbars:
 
     Textual 8's ScrollView redoes its scrollbars on every layout of the screen, as the virtual
     size the compositor passes it never equals its own: each layout then repaints the unit
-    list's and the palette's scrollbars in an extra frame spanning most of the screen.
+    list's, the unit text's and the palette's scrollbars in an extra frame spanning most of the
+    screen.
+
+    This overrides a private method of Textual's (``Widget._size_updated``, which the screen
+    calls for each widget after a layout), so it is tied to the pinned Textual version:
+    ``tests/tui/test_textual_pin.py`` fails when that version or the method changes.
     """
 
     _steady: tuple[object, ...] | None = None
@@ -153,6 +160,70 @@ class UnitList(SteadyScrollbars, ScrollView, can_focus=True):
         return segments
 
 
+class UnitText(SteadyScrollbars, ScrollView, can_focus=True):
+    """The unit's text, wrapped and drawn once when it is shown; the screen takes the lines in sight.
+
+    A Static in a scrolling container measured and drew a unit's whole text again at every
+    layout, and a long unit (thousands of characters) made each move to or from it cost a full
+    layout of the screen. Here the text is wrapped once, at the width it will have (less the
+    scrollbar's when it is taller than the area), and a unit that fits is exactly as tall as
+    the area: moving between units that fit changes no size, and a long one changes only this
+    widget's scrollable height.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.content: Text | str = ""
+        self.lines: list[Strip] = []
+        self.laid_out: Size | None = None  # the size the lines were wrapped for
+
+    def update(self, content: Text | str, from_start: bool = True) -> None:
+        """Show new text, from its first line or where the old one was scrolled to."""
+        self.content = content
+        self.laid_out = None
+        if from_start and self.scroll_y:
+            self.scroll_to(y=0, animate=False)
+        self.lay_out()
+        self.refresh()
+
+    def lay_out(self) -> None:
+        size = self.size
+        if size == self.laid_out or not size.width:
+            return
+        self.laid_out = size
+        visual = visualize(self, self.content)
+        width, height = size
+        plain = self.content.plain if isinstance(self.content, Text) else self.content
+        narrow = width - self.styles.scrollbar_size_vertical
+        lines: list[Strip] | None = None
+        if len(plain) <= width * height:  # it may fit: try it at the full width
+            lines = Visual.to_strips(self, visual, width, None, self.visual_style)
+        if lines is None or len(lines) > height:  # taller than the area: beside a scrollbar
+            lines = Visual.to_strips(self, visual, narrow, None, self.visual_style)
+            width = narrow
+        self.lines = lines
+        # a text that fits is as tall as the area: units that fit are all of one size
+        self.virtual_size = Size(width, max(len(lines), height))
+
+    def on_resize(self) -> None:
+        self.lay_out()
+
+    def render_line(self, y: int) -> Strip:
+        index = y + int(self.scroll_offset.y)
+        if index >= len(self.lines):  # below a short text, as a Static draws it
+            return Strip.blank(self.scrollable_content_region.width, self.visual_style.rich_style)
+        return self.lines[index]
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        plain = self.content.plain if isinstance(self.content, Text) else self.content
+        return selection.extract(plain), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.laid_out = None  # drawn again, with the selection
+        self.lay_out()
+        self.refresh()
+
+
 class UnitPanel(Vertical):
     """The current unit: its source, text and neighbours scroll; its codes and suggestions stay.
 
@@ -167,29 +238,22 @@ class UnitPanel(Vertical):
         self.shown_text: Text | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
-        with VerticalScroll(id="unit-scroll"):
-            yield Static(id="unit-text")
+        yield UnitText(id="unit-scroll")
         yield Static(id="unit-codes")
 
     def show(self, view: UnitView | None, suggestion: int = 0) -> None:
-        body = self.query_one("#unit-text", Static)
+        body = self.query_one(UnitText)
         strip = self.query_one("#unit-codes", Static)
         if view is None:
             self.shown_id = self.shown_codes = self.shown_text = None
-            update(body, "No unit here: change the filter (f).")
+            body.update("No unit here: change the filter (f).")
             update(strip, "")
             return
         text = self.text(view)
         if text != self.shown_text:  # a coding changes only the strip: the text is not repainted
             self.shown_text = text
-            # the text fills at least the scroll area (min-height: 100%), so that units which fit
-            # in it are all of one height and need no layout
-            update(body, text, floor=self.query_one("#unit-scroll").scrollable_content_region.height)
-        if view.id != self.shown_id:  # a new unit is read from its start
-            self.shown_id = view.id
-            scroll = self.query_one("#unit-scroll", VerticalScroll)
-            if scroll.scroll_y:
-                scroll.scroll_home(animate=False)
+            body.update(text, from_start=view.id != self.shown_id)  # a new unit is read from its start
+        self.shown_id = view.id
         codes = self.codes(view, suggestion)
         if codes != self.shown_codes:  # most uncoded units read the same: no new layout
             self.shown_codes = codes
@@ -251,19 +315,16 @@ class UnitPanel(Vertical):
         return text
 
 
-def update(widget: Static, content: Text | str, floor: int = 0) -> None:
+def update(widget: Static, content: Text | str) -> None:
     """Show new content in a Static; lay the screen out again only when its height changes.
 
-    ``floor``: the widget's minimum height (from its CSS), below which its content's height
-    does not change its own.
-
     A layout makes Textual arrange and repaint far more of the screen than the widget itself,
-    which was most of the cost of a keystroke; a unit's text of as many lines needs none.
+    which was most of the cost of a keystroke; content of as many lines needs none.
     """
     height = widget.content_size.height
     widget.update(content, layout=False)
     width = widget.content_size.width
-    if not width or max(widget.visual.get_height(widget.styles, width), floor) != height:
+    if not width or widget.visual.get_height(widget.styles, width) != height:
         widget.clear_cached_dimensions()
         widget.refresh(layout=True)
 
@@ -290,7 +351,12 @@ class PaletteCode:
 
 
 class Palette(Vertical):
-    """The codebook tree; typing filters it (by part of a name or id), Enter applies a code."""
+    """The codebook tree; typing filters it (by part of a name or id), Enter applies a code.
+
+    The tree and the search's results are two lists in one place, the results over the tree
+    while there is a search: the tree is built once and keeps its rendered lines, so that
+    leaving a search (Escape) shows it again without drawing it anew.
+    """
 
     @dataclass
     class Chosen(Message):
@@ -300,26 +366,58 @@ class Palette(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.codes = codes
         self.shown: list[PaletteCode] = codes
+        self.searched: str | None = None  # the search the palette shows, stripped; "": the tree
+        self.defined: PaletteCode | None = None  # the code whose definition is shown
+        # a search's results are drawn from these, made once: an option keeps its text's layout
+        self.found_options = {c.id: self._option(c, indent=False) for c in codes}
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Input(placeholder="/ find a code", id="palette-search")
-        yield PaletteList(id="palette-list")
+        with Vertical(id="palette-lists"):  # the results over the tree, which is never hidden
+            yield PaletteList(*(self._option(c, indent=True) for c in self.codes), id="palette-tree")
+            yield PaletteList(id="palette-found")
         yield Static(id="palette-definition")
 
     def on_mount(self) -> None:
         self.refill("")
 
+    @property
+    def showing(self) -> PaletteList:
+        """The list on screen: the search's results, or the tree when there is no search."""
+        return self.query_one("#palette-found" if self.searched else "#palette-tree", PaletteList)
+
     def refill(self, query: str) -> None:
-        if query.strip():
+        """Show the codes that match ``query``, best first, or the whole tree from its top when
+        it is empty; the first is highlighted."""
+        query = query.strip()
+        if query == self.searched:
+            return
+        self.searched = query
+        tree = self.query_one("#palette-tree", PaletteList)
+        found = self.query_one("#palette-found", PaletteList)
+        if query:
             scored = [(fuzzy_score(query, c.id, c.name), c) for c in self.codes]
             self.shown = [c for s, c in sorted((x for x in scored if x[0] is not None), key=lambda x: -x[0])]  # type: ignore[operator]
+            if self.shown:
+                found.set_options([self.found_options[c.id] for c in self.shown])
+                found.highlighted = 0
+            else:
+                found.clear_options()
         else:
             self.shown = self.codes
-        options = self.query_one("#palette-list", OptionList)
-        options.clear_options()
-        options.add_options([self._option(c, indent=not query.strip()) for c in self.shown])
-        if self.shown:
-            options.highlighted = 0
+            tree.highlighted = 0
+            tree.scroll_to(y=0, animate=False)
+        if found.display != bool(query):
+            found.display = bool(query)
+            # the tree stays in place, under the results: shown again, it needs no new drawing
+            tree.can_focus = not query
+        if self.shown:  # now, not when the list's message comes: one frame, not two
+            self.show_definition()
+
+    def clear_search(self) -> None:
+        """Empty the search box and show the whole tree again, in the same frame."""
+        self.query_one("#palette-search", Input).value = ""
+        self.refill("")
 
     @staticmethod
     def _option(code: PaletteCode, indent: bool) -> Option:
@@ -331,7 +429,7 @@ class Palette(Vertical):
 
     @property
     def highlighted(self) -> PaletteCode | None:
-        index = self.query_one("#palette-list", OptionList).highlighted
+        index = self.showing.highlighted
         return self.shown[index] if index is not None and index < len(self.shown) else None
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -343,7 +441,14 @@ class Palette(Vertical):
             self.post_message(self.Chosen(self.highlighted.id))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list is self.showing:
+            self.show_definition()
+
+    def show_definition(self) -> None:
         code = self.highlighted
+        if code is self.defined:
+            return
+        self.defined = code
         definition = self.query_one("#palette-definition", Static)
         update(definition, Text(f"{code.name}: {code.definition}") if code else "")
 
@@ -355,8 +460,8 @@ class Palette(Vertical):
     def key_down(self) -> None:
         """Arrow keys in the search box move through the list."""
         if self.query_one("#palette-search", Input).has_focus:
-            self.query_one("#palette-list", OptionList).action_cursor_down()
+            self.showing.action_cursor_down()
 
     def key_up(self) -> None:
         if self.query_one("#palette-search", Input).has_focus:
-            self.query_one("#palette-list", OptionList).action_cursor_up()
+            self.showing.action_cursor_up()
