@@ -22,14 +22,14 @@ def code_some(project: Project) -> None:
     coding.apply_code(project, units[3], "EI.BLUE_GROWTH", coder="anna")
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_main_screen_at_80x24(snap_compare, desk: Project) -> None:  # type: ignore[no-untyped-def]
     """My codes and the suggestions with their scores in sight below the text; codes in the list."""
     code_some(desk)
     assert snap_compare(CodingApp(desk, "anna"), terminal_size=(80, 24), run_before=loaded)
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_main_screen_in_a_blind_batch_at_140x40(snap_compare, desk: Project) -> None:  # type: ignore[no-untyped-def]
     async def second_unit(pilot) -> None:  # type: ignore[no-untyped-def]
         await loaded(pilot)
@@ -39,7 +39,7 @@ def test_main_screen_in_a_blind_batch_at_140x40(snap_compare, desk: Project) -> 
     assert snap_compare(CodingApp(desk, "anna"), terminal_size=(140, 40), run_before=second_unit)
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_help_screen(snap_compare, desk: Project) -> None:  # type: ignore[no-untyped-def]
     async def help_open(pilot) -> None:  # type: ignore[no-untyped-def]
         await loaded(pilot)
