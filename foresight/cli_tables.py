@@ -5,15 +5,48 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from foresight.cli_common import open_project, out, progress_bar
-from foresight.interop.sheets import Written
+from foresight.interop.sheets import Written, check_file, write_csv_tables, write_xlsx_tables
 from foresight.interop.tables import TABLES, export_csv, export_xlsx
+
+CsvOption = Annotated[
+    Path | None,
+    typer.Option("--csv", help="Write the table to this CSV file (a second table beside it: FILE-NAME.csv)."),
+]
+XlsxOption = Annotated[
+    Path | None, typer.Option("--xlsx", help="Write the table to this XLSX workbook (a sheet per table).")
+]
 
 AllVersionsOption = Annotated[
     bool, typer.Option("--all-versions", help="Include older versions of sources, with their units.")
 ]
+
+
+def check_table_files(csv: Path | None, xlsx: Path | None) -> None:
+    """Fail before the work when --csv or --xlsx cannot be written."""
+    if csv is not None:
+        check_file(csv, ".csv", strict=False)
+    if xlsx is not None:
+        check_file(xlsx, ".xlsx")
+
+
+def write_table_files(tables: dict[str, pd.DataFrame], csv: Path | None, xlsx: Path | None) -> list[str]:
+    """Write an analysis's tables to --csv and --xlsx; returns what was written, to print."""
+    lines = []
+    if csv is not None:
+        lines += [f"{w.rows} {w.table} to {w.path}" for w in write_csv_tables(tables, csv)]
+    if xlsx is not None:
+        written = write_xlsx_tables(tables, xlsx)
+        lines.append(", ".join(f"{w.rows} {w.table}" for w in written) + f" to {xlsx}")
+    return lines
+
+
+def print_written(lines: list[str]) -> None:
+    for line in lines:
+        out.print(f"Wrote {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _report(written: list[Written], where: str) -> None:

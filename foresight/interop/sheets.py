@@ -57,10 +57,11 @@ def _chunks(frames: Frames) -> Iterator[pd.DataFrame]:
         yield from frames
 
 
-def check_file(path: Path, suffix: str) -> Path:
-    """``path`` is a file that can be written: its folder exists and it is not a folder itself."""
+def check_file(path: Path, suffix: str, *, strict: bool = True) -> Path:
+    """``path`` is a file that can be written: its folder exists and it is not a folder itself;
+    with ``strict``, its name ends in ``suffix``."""
     path = Path(path)
-    if path.suffix.lower() != suffix:
+    if strict and path.suffix.lower() != suffix:
         raise ForesightError(f"{path}: the file name must end in {suffix}")
     if path.is_dir():
         raise ForesightError(f"{path}: is a folder; give a file name ending in {suffix}")
@@ -117,7 +118,7 @@ def write_csv(frames: Frames, path: Path, *, escape: bool = True, progress: Prog
 
 def write_csv_tables(tables: Mapping[str, pd.DataFrame], path: Path) -> list[Written]:
     """The first table to ``path``, each further one beside it as ``STEM-NAME.csv``."""
-    path = check_file(path, ".csv")
+    path = check_file(path, ".csv", strict=False)
     written = []
     for i, (name, frame) in enumerate(tables.items()):
         target = path if i == 0 else path.with_name(f"{path.stem}-{name}{path.suffix}")
@@ -221,6 +222,6 @@ def _new_sheet(book, name: str, names: list[str], chunk: pd.DataFrame, entry: Wr
     return sheet, cells, EXCEL_ROWS - 1
 
 
-def excel_sheets(frames: Mapping[str, pd.DataFrame], path: Path) -> list[Written]:
-    """Check ``path`` and write ``frames`` (sheet name -> table) to it as XLSX."""
-    return write_xlsx(frames, check_file(path, ".xlsx"))
+def write_xlsx_tables(tables: Mapping[str, pd.DataFrame], path: Path) -> list[Written]:
+    """Check ``path`` and write ``tables`` (sheet name -> table) to it as XLSX."""
+    return write_xlsx(tables, check_file(path, ".xlsx"))
