@@ -56,7 +56,9 @@ def _report(written: list[Written], where: str) -> None:
             more += f" (over sheets {', '.join(entry.sheets)})"
         if entry.cut:
             more += f"; {entry.cut} texts cut to Excel's 32,767 characters (the CSV export keeps them whole)"
-        out.print(f"{entry.table:<12} {entry.rows:>9,} rows{more}", markup=False, highlight=False)
+        out.print(
+            f"{entry.table:<12} {entry.rows:>9,} rows{more}", markup=False, highlight=False, soft_wrap=True
+        )
     out.print(f"Wrote {len(written)} tables to {where}", markup=False, highlight=False, soft_wrap=True)
 
 

@@ -61,10 +61,10 @@ def check_file(path: Path, suffix: str, *, strict: bool = True) -> Path:
     """``path`` is a file that can be written: its folder exists and it is not a folder itself;
     with ``strict``, its name ends in ``suffix``."""
     path = Path(path)
-    if strict and path.suffix.lower() != suffix:
-        raise ForesightError(f"{path}: the file name must end in {suffix}")
     if path.is_dir():
         raise ForesightError(f"{path}: is a folder; give a file name ending in {suffix}")
+    if strict and path.suffix.lower() != suffix:
+        raise ForesightError(f"{path}: the file name must end in {suffix}")
     if not path.parent.is_dir():
         raise ForesightError(f"{path}: the folder {path.parent} does not exist")
     return path

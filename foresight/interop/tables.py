@@ -128,7 +128,16 @@ def _frame(rows: list[Any], columns: dict[str, str]) -> pd.DataFrame:
         if rows
         else pd.DataFrame(columns=list(columns))
     )
-    return frame.astype(columns)
+    return _typed(frame, columns)
+
+
+def _typed(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with the table's dtypes; a missing text is None in every chunk."""
+    frame = frame.astype(columns)
+    for name, dtype in columns.items():
+        if dtype == "object":
+            frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
+    return frame
 
 
 def _stream(
@@ -147,15 +156,15 @@ def _stream(
             if fix is not None:
                 fix(frame)
             produced = True
-            yield frame.astype(columns)
+            yield _typed(frame, columns)
         if not produced:
             yield _frame([], columns)
 
 
 def _moments(*names: str) -> Callable[[pd.DataFrame], None]:
     def fix(frame: pd.DataFrame) -> None:
-        for name in names:
-            frame[name] = frame[name].map(iso)
+        for name in names:  # pandas may have made them Timestamps, NaT where missing
+            frame[name] = [None if pd.isna(v) else iso(pd.Timestamp(v).to_pydatetime()) for v in frame[name]]
 
     return fix
 
@@ -172,9 +181,7 @@ def sources_chunks(project: Project, *, all_versions: bool = False, **_: Any) ->
     yield _frame([[r[c] for c in SOURCES] for r in rows], SOURCES)
 
 
-def units_chunks(
-    project: Project, *, all_versions: bool = False, chunk_rows: int = CHUNK_ROWS
-) -> Iterator[pd.DataFrame]:
+def _units_query(all_versions: bool) -> Select:
     query = (
         select(
             Unit.id,
@@ -193,13 +200,18 @@ def units_chunks(
         .join(Source, Source.id == Unit.source_id)
         .order_by(Unit.source_id, Unit.ordinal)
     )
+    return _current(query, all_versions)
 
+
+def units_chunks(
+    project: Project, *, all_versions: bool = False, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[pd.DataFrame]:
     def fix(frame: pd.DataFrame) -> None:
         frame["attributes"] = frame["attributes"].map(
             lambda a: json.dumps(a, ensure_ascii=False, default=str) if a else ""
         )
 
-    yield from _stream(project, _current(query, all_versions), UNITS, fix, chunk_rows)
+    yield from _stream(project, _units_query(all_versions), UNITS, fix, chunk_rows)
 
 
 def codes_chunks(project: Project, **_: Any) -> Iterator[pd.DataFrame]:
@@ -238,9 +250,7 @@ def codes_chunks(project: Project, **_: Any) -> Iterator[pd.DataFrame]:
     yield _frame(table, CODES)
 
 
-def codings_chunks(
-    project: Project, *, all_versions: bool = False, chunk_rows: int = CHUNK_ROWS
-) -> Iterator[pd.DataFrame]:
+def _codings_query(all_versions: bool) -> Select:
     query = (
         select(
             Coding.unit_id,
@@ -257,12 +267,17 @@ def codings_chunks(
         .join(Code, Code.id == Coding.code_id)
         .order_by(Coding.id)
     )
-    yield from _stream(project, _current(query, all_versions), CODINGS, _moments("created_at"), chunk_rows)
+    return _current(query, all_versions)
 
 
-def suggestions_chunks(
+def codings_chunks(
     project: Project, *, all_versions: bool = False, chunk_rows: int = CHUNK_ROWS
 ) -> Iterator[pd.DataFrame]:
+    query = _codings_query(all_versions)
+    yield from _stream(project, query, CODINGS, _moments("created_at"), chunk_rows)
+
+
+def _suggestions_query(all_versions: bool) -> Select:
     query = (
         select(
             Suggestion.unit_id,
@@ -282,14 +297,17 @@ def suggestions_chunks(
         .join(Code, Code.id == Suggestion.code_id)
         .order_by(Suggestion.id)
     )
-    fix = _moments("decided_at", "created_at")
-    yield from _stream(project, _current(query, all_versions), SUGGESTIONS, fix, chunk_rows)
+    return _current(query, all_versions)
 
 
-def memos_chunks(
+def suggestions_chunks(
     project: Project, *, all_versions: bool = False, chunk_rows: int = CHUNK_ROWS
 ) -> Iterator[pd.DataFrame]:
-    """Memos on units (``unit_id``) and on codes (``code_id``), oldest first."""
+    fix = _moments("decided_at", "created_at")
+    yield from _stream(project, _suggestions_query(all_versions), SUGGESTIONS, fix, chunk_rows)
+
+
+def _memos_query(all_versions: bool) -> Select:
     query = (
         select(
             Memo.kind,
@@ -306,7 +324,14 @@ def memos_chunks(
     )
     if not all_versions:
         query = query.where(or_(Memo.kind != "unit", Source.current.is_(True)))
-    yield from _stream(project, query, MEMOS, _moments("updated_at"), chunk_rows)
+    return query
+
+
+def memos_chunks(
+    project: Project, *, all_versions: bool = False, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[pd.DataFrame]:
+    """Memos on units (``unit_id``) and on codes (``code_id``), oldest first."""
+    yield from _stream(project, _memos_query(all_versions), MEMOS, _moments("updated_at"), chunk_rows)
 
 
 CHUNKS: dict[str, Callable[..., Iterator[pd.DataFrame]]] = {
@@ -365,24 +390,31 @@ def memos_table(project: Project, *, all_versions: bool = False) -> pd.DataFrame
 
 
 def count_rows(project: Project, *, all_versions: bool = False) -> dict[str, int]:
-    """How many rows each table holds (for a progress bar)."""
-    counts: dict[str, int] = {}
+    """How many rows each table holds (for a progress bar): the tables' own selects, counted."""
+    queries = {
+        "units": _units_query(all_versions),
+        "codings": _codings_query(all_versions),
+        "suggestions": _suggestions_query(all_versions),
+        "memos": _memos_query(all_versions),
+    }
     with project.session() as session:
-
-        def count(query: Select) -> int:
-            return int(session.execute(query).scalar_one())
-
-        counts["sources"] = count(_current(select(func.count(Source.id)), all_versions))
-        for name, model in (("units", Unit), ("codings", Coding), ("suggestions", Suggestion)):
-            query = select(func.count()).select_from(model)
-            if model is not Unit:
-                query = query.join(Unit, Unit.id == model.unit_id)  # type: ignore[attr-defined]
-            counts[name] = count(_current(query.join(Source, Source.id == Unit.source_id), all_versions))
+        counts = {
+            name: int(
+                session.execute(select(func.count()).select_from(q.order_by(None).subquery())).scalar_one()
+            )
+            for name, q in queries.items()
+        }
+        counts["sources"] = int(
+            session.execute(_current(select(func.count(Source.id)), all_versions)).scalar_one()
+        )
         book = active_codebook(session)
         counts["codes"] = (
-            0 if book is None else count(select(func.count(Code.id)).where(Code.codebook_id == book.id))
+            0
+            if book is None
+            else int(
+                session.execute(select(func.count(Code.id)).where(Code.codebook_id == book.id)).scalar_one()
+            )
         )
-        counts["memos"] = count(select(func.count(Memo.id)))
     return {name: counts[name] for name in TABLES}
 
 
