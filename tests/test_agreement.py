@@ -402,3 +402,43 @@ def test_agreement_commands(cli, textbook: tuple[Project, list[int]], tmp_path: 
     assert rows[0]["codes"] == {"anna": ["FC.TREND"], "ben": []}
     rows = json.loads(cli(*p, "agreement", "disagreements", "--coders", "anna,ben", "--open", "--json").out)
     assert len(rows) == 14
+
+
+def test_report_and_disagreements_write_their_tables(
+    cli, textbook: tuple[Project, list[int]], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    project, units = textbook
+    agreement.adjudicate(project, units[20], [CODE], adjudicator="lead")
+    p = ("--project", str(project.root), "agreement")
+    coders = ("--coders", "anna,ben")
+    report = json.loads(cli(*p, "report", *coders, "--codes", "FC", "--json").out)
+    xlsx = tmp_path / "report.xlsx"
+    result = cli(*p, "report", *coders, "--codes", "FC", "--xlsx", str(xlsx))
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[-1] == f"Wrote {len(report['codes'])} codes to {xlsx}"
+    table = pd.read_excel(xlsx, sheet_name="codes")
+    assert table["code"].tolist() == [c["code"] for c in report["codes"]]
+    trend = table.set_index("code").loc[CODE]
+    assert (trend["applied_anna"], trend["applied_ben"], trend["verdict"]) == (25, 30, "not reliable")
+    assert trend["cohen_kappa"] == pytest.approx(0.4)
+
+    rows = json.loads(cli(*p, "disagreements", *coders, "--json").out)
+    csv_file, xlsx = tmp_path / "d.csv", tmp_path / "d.xlsx"
+    result = cli(*p, "disagreements", *coders, "--csv", str(csv_file), "--xlsx", str(xlsx))
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[-2:] == [
+        f"Wrote 15 disagreements to {csv_file}",
+        f"Wrote 15 disagreements to {xlsx}",
+    ]
+    for table in (pd.read_csv(csv_file, keep_default_na=False), pd.read_excel(xlsx, keep_default_na=False)):
+        assert table["unit_id"].tolist() == [r["unit_id"] for r in rows]
+        assert table["codes_ben"].tolist() == ["; ".join(r["codes"]["ben"]) for r in rows]
+        assert table["state"].tolist()[:2] == ["adjudicated", "open"]
+        assert table.loc[0, ["agreed", "adjudicated_by", "differing", "text"]].tolist() == [
+            CODE,
+            "lead",
+            CODE,
+            rows[0]["text"],
+        ]
