@@ -25,7 +25,7 @@ import pandas as pd
 from foresight.errors import ForesightError
 
 CSV_ENCODING = "utf-8-sig"
-FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so runs as a formula
 EXCEL_ROWS = 1_048_576  # rows of a sheet, the header included
 EXCEL_CELL = 32_767  # characters of a cell
 EXCEL_SHEET_NAME = 31
@@ -89,7 +89,11 @@ def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         values = frame[column]
         if values.dtype != object and not isinstance(values.dtype, pd.StringDtype):
             continue
-        risky = values.map(lambda v: isinstance(v, str) and FORMULA_START.match(v) is not None)
+        try:
+            risky = values.str.startswith(FORMULA_CHARS, na=False)
+        except AttributeError:  # no text in this column
+            continue
+        risky = risky.astype(object).where(risky.notna(), False).astype(bool)
         if risky.any():
             if out is frame:
                 out = frame.copy()

@@ -24,7 +24,7 @@ from foresight.codebook.catalog import active_codebook, code_tree, codes_of
 from foresight.corpus import list_sources
 from foresight.interop.sheets import Written, check_file, check_folder, write_csv, write_xlsx
 from foresight.project import Project
-from foresight.store import Code, Coding, Memo, Source, Suggestion, Unit, iso
+from foresight.store import Code, Coding, Memo, Source, Suggestion, Unit
 
 CHUNK_ROWS = 20_000
 
@@ -152,7 +152,7 @@ def _stream(
         result = conn.execution_options(yield_per=chunk_rows).execute(query)
         produced = False
         for part in result.partitions():
-            frame = pd.DataFrame.from_records(part, columns=list(columns))
+            frame = pd.DataFrame.from_records([tuple(row) for row in part], columns=list(columns))
             if fix is not None:
                 fix(frame)
             produced = True
@@ -163,8 +163,10 @@ def _stream(
 
 def _moments(*names: str) -> Callable[[pd.DataFrame], None]:
     def fix(frame: pd.DataFrame) -> None:
-        for name in names:  # pandas may have made them Timestamps, NaT where missing
-            frame[name] = [None if pd.isna(v) else iso(pd.Timestamp(v).to_pydatetime()) for v in frame[name]]
+        for name in names:  # as foresight.store.iso does, for a whole column at once
+            stamps = pd.to_datetime(frame[name], utc=True)  # the store's naive moments are UTC
+            text = stamps.dt.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+            frame[name] = text.astype(object).where(stamps.notna(), None)
 
     return fix
 
