@@ -347,7 +347,7 @@ def bursts_command(
 ) -> None:
     """Bursts of single codes over time (Kleinberg's two-state automaton over years or months).
 
-    --csv writes a row per burst (each code's units per batch beside it, FILE-counts.csv).
+    --csv writes a row per burst (each code's units per batch beside it, FILE-codes.csv).
     """
     check_table_files(csv, xlsx)
     codings, filters = selection(coder, adjudicated, consensus, all_, None, source_type, actor_type, source)

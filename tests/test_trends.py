@@ -268,6 +268,6 @@ def test_trends_and_bursts_write_every_row_to_csv_and_xlsx(crafted: Project, cli
         pd.read_excel(tmp_path / "b.xlsx", sheet_name="bursts", dtype=as_text),
     ):
         assert table[["code", "start", "end", "units"]].values.tolist() == runs
-    counts = pd.read_csv(tmp_path / "b-counts.csv")
+    counts = pd.read_csv(tmp_path / "b-codes.csv")
     assert counts["code"].tolist() == [c["code"] for c in bursts_json["codes"]]
     assert counts.iloc[0, 2:].tolist() == bursts_json["codes"][0]["counts"]

@@ -151,7 +151,7 @@ def bursts(
 
 def burst_tables(report: dict[str, Any]) -> dict[str, pd.DataFrame]:
     """A :func:`bursts` report as DataFrames: ``bursts`` (a row per burst, as printed) and
-    ``counts`` (each code's coded units per batch)."""
+    ``codes`` (each code's coded units per batch)."""
     runs = [{"code": c["code"], "name": c["name"], **run} for c in report["codes"] for run in c["bursts"]]
     counts = [
         {"code": c["code"], "name": c["name"], **dict(zip(report["batches"], c["counts"], strict=True))}
@@ -159,5 +159,5 @@ def burst_tables(report: dict[str, Any]) -> dict[str, pd.DataFrame]:
     ]
     return {
         "bursts": pd.DataFrame(runs, columns=["code", "name", "start", "end", "units", "share"]),
-        "counts": pd.DataFrame(counts, columns=["code", "name", *report["batches"]]),
+        "codes": pd.DataFrame(counts, columns=["code", "name", *report["batches"]]),
     }
