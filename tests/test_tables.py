@@ -154,6 +154,9 @@ def test_each_table_holds_what_the_store_holds(coded: Project) -> None:
         1,
     ]
 
+    assert codes.set_index("code_id")["codings"].to_dict() == {"MT.IOT": 1, "MT.BIO": 1, "EI.PACK": 2}
+    assert codes_table(coded, all_versions=True).loc[0, "codings"] == 2  # with the older version's
+
     codings = codings_table(coded)
     assert codings[["unit_id", "code_id", "coder", "origin"]].values.tolist() == [
         [ids[TRICKY], "MT.IOT", "anna", "manual"],
@@ -331,3 +334,16 @@ def test_export_to_a_bad_path_is_one_line(  # type: ignore[no-untyped-def]
     result = cli("--project", str(project.root), "export", command, str(tmp_path / target))
     assert (result.code, result.out) == (1, "")
     assert result.err == f"Error: {message.format(t=tmp_path)}\n"
+
+
+def test_codes_follow_the_codebook_tree(project: Project) -> None:
+    from foresight.codebook import code_tree
+    from foresight.resources import DEFAULT_CODEBOOK
+
+    import_codebook(project, DEFAULT_CODEBOOK, actor="test")
+    codes = codes_table(project)
+    tree = code_tree(project, include_inactive=True)
+    assert codes[["code_id", "parent", "depth"]].values.tolist() == [
+        [c["id"], c["parent"], c["depth"]] for c in tree
+    ]
+    assert codes["parent"].notna().sum() > 0 and (codes["group_name"] != "").all()

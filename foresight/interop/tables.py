@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Select, and_, func, or_, select
 
-from foresight.codebook.catalog import active_codebook, code_tree, codes_of
+from foresight.codebook.catalog import active_codebook, codes_of, tree_order
 from foresight.corpus import list_sources
 from foresight.interop.sheets import Written, check_file, check_folder, write_csv, write_xlsx
 from foresight.project import Project
@@ -216,39 +216,46 @@ def units_chunks(
     yield from _stream(project, _units_query(all_versions), UNITS, fix, chunk_rows)
 
 
-def codes_chunks(project: Project, **_: Any) -> Iterator[pd.DataFrame]:
-    """The active codebook's codes in tree order (retired and merged ones too, by status)."""
+def codes_chunks(project: Project, *, all_versions: bool = False, **_: Any) -> Iterator[pd.DataFrame]:
+    """The active codebook's codes in tree order (retired and merged ones too, by status), with
+    the codings and units counted as the codings table counts them."""
     with project.session() as session:
         book = active_codebook(session)
         if book is None:
             yield _frame([], CODES)
             return
-        rows = {c.code_id: c for c in codes_of(session, book)}
-        merged = {c.id: c.code_id for c in rows.values()}
-        groups = {g["id"]: g.get("name", "") for g in book.groups}
-    table = []
-    for entry in code_tree(project, include_inactive=True):
-        code = rows[entry["id"]]
-        table.append(
-            [
-                code.code_id,
-                code.name,
-                code.group,
-                groups.get(code.group, ""),
-                entry["parent"],
-                entry["depth"],
-                code.status,
-                merged.get(code.merged_into_id) if code.merged_into_id else None,
-                code.definition,
-                code.use_when,
-                code.not_when,
-                code.example,
-                "; ".join(code.keywords),
-                code.colour,
-                entry["codings"],
-                entry["units"],
-            ]
+        codes = codes_of(session, book)
+        counted = (
+            select(Coding.code_id, func.count(Coding.id), func.count(func.distinct(Coding.unit_id)))
+            .join(Unit, Unit.id == Coding.unit_id)
+            .join(Source, Source.id == Unit.source_id)
+            .join(Code, Code.id == Coding.code_id)
+            .where(Code.codebook_id == book.id)
+            .group_by(Coding.code_id)
         )
+        counts = {code: (n, units) for code, n, units in session.execute(_current(counted, all_versions))}
+    by_row = {c.id: c.code_id for c in codes}
+    groups = {g["id"]: g.get("name", "") for g in book.groups}
+    table = [
+        [
+            code.code_id,
+            code.name,
+            code.group,
+            groups.get(code.group, ""),
+            by_row.get(code.parent_id) if code.parent_id else None,
+            depth,
+            code.status,
+            by_row.get(code.merged_into_id) if code.merged_into_id else None,
+            code.definition,
+            code.use_when,
+            code.not_when,
+            code.example,
+            "; ".join(code.keywords),
+            code.colour,
+            *counts.get(code.id, (0, 0)),
+        ]
+        for code, depth in tree_order(codes, [g["id"] for g in book.groups])
+    ]
     yield _frame(table, CODES)
 
 
@@ -368,9 +375,9 @@ def units_table(project: Project, *, all_versions: bool = False) -> pd.DataFrame
     return table(project, "units", all_versions=all_versions)
 
 
-def codes_table(project: Project) -> pd.DataFrame:
+def codes_table(project: Project, *, all_versions: bool = False) -> pd.DataFrame:
     """The active codebook's codes in tree order with group, parent, definition, status, counts."""
-    return table(project, "codes")
+    return table(project, "codes", all_versions=all_versions)
 
 
 def codings_table(project: Project, *, all_versions: bool = False) -> pd.DataFrame:
