@@ -347,3 +347,29 @@ def test_codes_follow_the_codebook_tree(project: Project) -> None:
         [c["id"], c["parent"], c["depth"]] for c in tree
     ]
     assert codes["parent"].notna().sum() > 0 and (codes["group_name"] != "").all()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("cooccurrence",),
+        ("trends",),
+        ("bursts",),
+        ("network",),
+        ("agreement", "report"),
+        ("agreement", "disagreements"),
+        ("suggest", "stats"),
+        ("suggest", "evaluate"),
+    ],
+)
+def test_analysis_files_are_checked_before_the_work(  # type: ignore[no-untyped-def]
+    project: Project, cli, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    target = tmp_path / "missing" / "out.xlsx"
+    result = cli("--project", str(project.root), *command, "--xlsx", str(target))
+    assert (result.code, result.err) == (1, f"Error: {target}: the folder {target.parent} does not exist\n")
+    result = cli("--project", str(project.root), *command, "--csv", str(tmp_path))
+    assert (result.code, result.err) == (
+        1,
+        f"Error: {tmp_path}: is a folder; give a file name ending in .csv\n",
+    )
