@@ -11,6 +11,7 @@ from rich.table import Table
 
 from foresight import agreement
 from foresight.cli_common import CoderOption, JsonOption, actor, open_project, out, print_json
+from foresight.cli_tables import CsvOption, XlsxOption, check_table_files, print_written, write_table_files
 from foresight.config import AgreementSettings
 from foresight.errors import ForesightError
 
@@ -107,9 +108,11 @@ def report_command(
     csv_file: Annotated[
         Path | None, typer.Option("--csv", help="Also write the per-code table here.")
     ] = None,
+    xlsx: XlsxOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Reliability per code and overall over the units all the coders finished; the codes most confused."""
+    check_table_files(csv_file, xlsx)
     project = open_project()
     base = project.config.agreement
     thresholds = AgreementSettings(
@@ -119,8 +122,7 @@ def report_command(
     if not thresholds.tentative <= thresholds.reliable:
         raise ForesightError("--tentative must not be above --reliable")
     report = agreement.agreement_report(project, coders=_coders(coders), group=codes, thresholds=thresholds)
-    if csv_file is not None:
-        report.write_csv(csv_file)
+    written = write_table_files({"codes": report.codes_frame()}, csv_file, xlsx)
     if as_json:
         print_json(report.as_json())
         return
@@ -168,8 +170,7 @@ def report_command(
         "(see 'foresight agreement disagreements')",
         markup=False,
     )
-    if csv_file is not None:
-        out.print(f"Wrote {csv_file}", markup=False)
+    print_written(written)
 
 
 @agreement_app.command("disagreements")
@@ -177,12 +178,16 @@ def disagreements_command(
     coders: CodersOption = None,
     code: Annotated[str | None, typer.Option(help="Only disagreements on this code.")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only units not adjudicated yet.")] = False,
+    csv: CsvOption = None,
+    xlsx: XlsxOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Units where the coders differ: the text and who applied what, and the agreed coding if any."""
+    check_table_files(csv, xlsx)
     rows = agreement.list_disagreements(open_project(), coders=_coders(coders), code=code)
     if open_only:
         rows = [r for r in rows if r.adjudication is None]
+    written = write_table_files({"disagreements": agreement.disagreements_frame(rows)}, csv, xlsx)
     if as_json:
         print_json([vars(r) | {"adjudication": r.adjudication and vars(r.adjudication)} for r in rows])
         return
@@ -198,6 +203,7 @@ def disagreements_command(
             out.print(f"  {coder}: {', '.join(codes) or '(no code)'}", markup=False, highlight=False)
         out.print(f"  differ on: {', '.join(r.differing)}", markup=False, highlight=False)
     out.print(f"{len(rows)} units with disagreements", markup=False)
+    print_written(written)
 
 
 @agreement_app.command("adjudicate")

@@ -10,13 +10,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from foresight.cli_common import JsonOption, err, open_project, out, print_json
+from foresight.cli_tables import CsvOption, XlsxOption, check_table_files, print_written, write_table_files
 from foresight.cooccurrence import Codings, Cooccurrence, Filters, cooccurrence, supporting_units
-from foresight.cooccurrence.bursts import bursts
+from foresight.cooccurrence.bursts import burst_tables, bursts
 from foresight.cooccurrence.network import draw, igraph_installed, network, write_graph
 from foresight.cooccurrence.output import check_figure_path, write_csv, write_heatmap, write_xlsx
 from foresight.cooccurrence.selection import CHOOSE_ONE
 from foresight.cooccurrence.slices import cooccurrence_by, slices_json
-from foresight.cooccurrence.trends import TrendSettings, trends
+from foresight.cooccurrence.trends import TrendSettings, trend_tables, trends
 from foresight.errors import ForesightError
 
 cooccurrence_app = typer.Typer(
@@ -153,6 +154,7 @@ def cooccurrence_command(
         return
     if heatmap is not None:
         check_figure_path(heatmap)
+    check_table_files(csv, xlsx)
     codings, filters = selection(coder, adjudicated, consensus, all_, period, source_type, actor_type, source)
     if by is not None:
         if csv is not None or xlsx is not None or heatmap is not None:
@@ -251,9 +253,15 @@ def trends_command(
     min_count: Annotated[int, typer.Option("--min-count", help="Fewest units over the window.")] = 3,
     min_sources: Annotated[int, typer.Option("--min-sources", help="Fewest distinct sources.")] = 2,
     top: Annotated[int, typer.Option("--top", help="Rows of each table printed.")] = 20,
+    csv: CsvOption = None,
+    xlsx: XlsxOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Rank code pairs and codes by their change between periods: strong and weak signals."""
+    """Rank code pairs and codes by their change between periods: strong and weak signals.
+
+    --csv writes every ranked pair (the codes beside it, FILE-codes.csv); --xlsx both as sheets.
+    """
+    check_table_files(csv, xlsx)
     codings, filters = selection(coder, adjudicated, consensus, all_, None, source_type, actor_type, source)
     settings = TrendSettings(
         time_weight=time_weight,
@@ -264,6 +272,7 @@ def trends_command(
         min_sources=min_sources,
     )
     report = trends(open_project(), codings, filters, start=start, end=end, settings=settings)
+    written = write_table_files(trend_tables(report), csv, xlsx)
     if as_json:
         print_json(report)
         return
@@ -316,6 +325,7 @@ def trends_command(
         "sources; read a pair's units with 'foresight cooccurrence units CODE_A CODE_B'",
         soft_wrap=True,
     )
+    print_written(written)
 
 
 def bursts_command(
@@ -331,11 +341,18 @@ def bursts_command(
     source_type: SourceTypeSel = None,
     actor_type: ActorTypeSel = None,
     source: SourceSel = None,
+    csv: CsvOption = None,
+    xlsx: XlsxOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Bursts of single codes over time (Kleinberg's two-state automaton over years or months)."""
+    """Bursts of single codes over time (Kleinberg's two-state automaton over years or months).
+
+    --csv writes a row per burst (each code's units per batch beside it, FILE-codes.csv).
+    """
+    check_table_files(csv, xlsx)
     codings, filters = selection(coder, adjudicated, consensus, all_, None, source_type, actor_type, source)
     report = bursts(open_project(), codings, filters, by=by, s=s, gamma=gamma)
+    written = write_table_files(burst_tables(report), csv, xlsx)
     if as_json:
         print_json(report)
         return
@@ -351,6 +368,7 @@ def bursts_command(
         f"({report['batches'][0]}..{report['batches'][-1]}); {report['undated_units']} units without a date",
         soft_wrap=True,
     )
+    print_written(written)
 
 
 def network_command(
@@ -377,11 +395,17 @@ def network_command(
     graphml: Annotated[Path | None, typer.Option("--graphml", help="Write the network as GraphML.")] = None,
     gexf: Annotated[Path | None, typer.Option("--gexf", help="Write the network as GEXF (Gephi).")] = None,
     draw_to: Annotated[Path | None, typer.Option("--draw", help="Draw the network (.png or .pdf).")] = None,
+    csv: CsvOption = None,
+    xlsx: XlsxOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The code co-occurrence network and its communities, with their codes, ties and units."""
+    """The code co-occurrence network and its communities, with their codes, ties and units.
+
+    --csv writes the communities (codes and ties beside it, FILE-codes.csv, FILE-ties.csv).
+    """
     if draw_to is not None:
         check_figure_path(draw_to)
+    check_table_files(csv, xlsx)
     for path, kind in ((graphml, ".graphml"), (gexf, ".gexf")):
         if path is not None and path.suffix.lower() != kind:
             raise ForesightError(f"{path}: --{kind[1:]} writes a {kind} file")
@@ -408,6 +432,7 @@ def network_command(
     if draw_to is not None:
         draw(result.graph, draw_to, seed=seed)
         written.append(str(draw_to))
+    written += write_table_files(result.tables(), csv, xlsx)
     if as_json:
         print_json(result.as_json())
         return

@@ -18,6 +18,9 @@ from foresight.cli_common import (
     print_json,
     progress_bar,
 )
+from foresight.cli_tables import CsvOption, XlsxOption, check_table_files, print_written, write_table_files
+from foresight.suggest.evaluate import evaluation_tables
+from foresight.suggest.service import decision_rates_frame
 
 EmbeddingsOption = Annotated[
     bool,
@@ -93,13 +96,20 @@ def evaluate_command(
             "(which favour the method that made them).",
         ),
     ] = False,
+    csv: CsvOption = None,
+    xlsx: XlsxOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Cross-validate over the coded units: precision, recall, F1 of classifier, rules, combination."""
+    """Cross-validate over the coded units: precision, recall, F1 of classifier, rules, combination.
+
+    --csv writes the methods' scores (the per-code scores beside it, FILE-codes.csv).
+    """
+    check_table_files(csv, xlsx)
     with err.status("cross-validating ..."):
         report = suggest.evaluate(
             open_project(), folds=folds, threshold=threshold, embeddings=embeddings, manual_only=manual_only
         )
+    written = write_table_files(evaluation_tables(report), csv, xlsx)
     if as_json:
         print_json(report)
         return
@@ -129,6 +139,7 @@ def evaluate_command(
         cells = [f"{methods[m]['per_code'][code]['f1']:.2f}" for m in ("classifier", "rules", "combined")]
         per.add_row(code, str(methods["rules"]["per_code"][code]["support"]), *cells)
     out.print(per)
+    print_written(written)
 
 
 @suggest_app.command("next")
@@ -146,9 +157,11 @@ def next_command(
 
 
 @suggest_app.command("stats")
-def stats_command(as_json: JsonOption = False) -> None:
+def stats_command(csv: CsvOption = None, xlsx: XlsxOption = None, as_json: JsonOption = False) -> None:
     """Per code: suggestions accepted, rejected and open, and the share accepted."""
+    check_table_files(csv, xlsx)
     rows = suggest.decision_rates(open_project())
+    written = write_table_files({"codes": decision_rates_frame(rows)}, csv, xlsx)
     if as_json:
         print_json(rows)
         return
@@ -159,3 +172,4 @@ def stats_command(as_json: JsonOption = False) -> None:
             r["code_id"], r["code_name"], str(r["accepted"]), str(r["rejected"]), str(r["open"]), rate
         )
     out.print(table)
+    print_written(written)

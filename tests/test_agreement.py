@@ -377,11 +377,12 @@ def test_agreement_commands(cli, textbook: tuple[Project, list[int]], tmp_path: 
     assert result.code == 0, result.err
     assert "50 units finished by anna, ben (50 by at least two, used for alpha)" in result.out
     assert "15 units with disagreements, 0 adjudicated" in result.out
-    with table.open() as handle:
+    with table.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert rows[0].keys() >= {"code", "applied_anna", "applied_ben", "alpha", "cohen_kappa", "verdict"}
     row = next(r for r in rows if r["code"] == CODE)
-    assert (row["applied_anna"], row["applied_ben"], row["cohen_kappa"]) == ("25", "30", "0.400000")
+    assert (row["applied_anna"], row["applied_ben"]) == ("25", "30")
+    assert float(row["cohen_kappa"]) == pytest.approx(0.4)
     result = cli(*p, "agreement", "report", "--coders", "anna,ben", "--reliable", "0.5", "--tentative", "0.9")
     assert (result.code, result.err) == (1, "Error: --tentative must not be above --reliable\n")
 
@@ -401,3 +402,43 @@ def test_agreement_commands(cli, textbook: tuple[Project, list[int]], tmp_path: 
     assert rows[0]["codes"] == {"anna": ["FC.TREND"], "ben": []}
     rows = json.loads(cli(*p, "agreement", "disagreements", "--coders", "anna,ben", "--open", "--json").out)
     assert len(rows) == 14
+
+
+def test_report_and_disagreements_write_their_tables(
+    cli, textbook: tuple[Project, list[int]], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    project, units = textbook
+    agreement.adjudicate(project, units[20], [CODE], adjudicator="lead")
+    p = ("--project", str(project.root), "agreement")
+    coders = ("--coders", "anna,ben")
+    report = json.loads(cli(*p, "report", *coders, "--codes", "FC", "--json").out)
+    xlsx = tmp_path / "report.xlsx"
+    result = cli(*p, "report", *coders, "--codes", "FC", "--xlsx", str(xlsx))
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[-1] == f"Wrote {len(report['codes'])} codes to {xlsx}"
+    table = pd.read_excel(xlsx, sheet_name="codes")
+    assert table["code"].tolist() == [c["code"] for c in report["codes"]]
+    trend = table.set_index("code").loc[CODE]
+    assert (trend["applied_anna"], trend["applied_ben"], trend["verdict"]) == (25, 30, "not reliable")
+    assert trend["cohen_kappa"] == pytest.approx(0.4)
+
+    rows = json.loads(cli(*p, "disagreements", *coders, "--json").out)
+    csv_file, xlsx = tmp_path / "d.csv", tmp_path / "d.xlsx"
+    result = cli(*p, "disagreements", *coders, "--csv", str(csv_file), "--xlsx", str(xlsx))
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[-2:] == [
+        f"Wrote 15 disagreements to {csv_file}",
+        f"Wrote 15 disagreements to {xlsx}",
+    ]
+    for table in (pd.read_csv(csv_file, keep_default_na=False), pd.read_excel(xlsx, keep_default_na=False)):
+        assert table["unit_id"].tolist() == [r["unit_id"] for r in rows]
+        assert table["codes_ben"].tolist() == ["; ".join(r["codes"]["ben"]) for r in rows]
+        assert table["state"].tolist()[:2] == ["adjudicated", "open"]
+        assert table.loc[0, ["agreed", "adjudicated_by", "differing", "text"]].tolist() == [
+            CODE,
+            "lead",
+            CODE,
+            rows[0]["text"],
+        ]

@@ -251,7 +251,7 @@ def test_cli_table_and_files(small: Project, cli, tmp_path: Path) -> None:  # ty
         f"Wrote a 3 x 3 heatmap to {png}",
     ]
     assert (
-        csv.read_text().splitlines()[0]
+        csv.read_text(encoding="utf-8-sig").splitlines()[0]  # UTF-8 with a byte order mark, for Excel
         == "code_a,code_b,name_a,name_b,n_a,n_b,n_ab,c,share_a,share_b,expected,lift,p,unbalanced"
     )
     import openpyxl

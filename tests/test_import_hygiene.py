@@ -16,6 +16,8 @@ CORE = [
     "foresight.codebook.edits",
     "foresight.coding",
     "foresight.queue",
+    "foresight.interop.tables",
+    "foresight.interop.sheets",
     "foresight.agreement",
     "foresight.cooccurrence",
     "foresight.cooccurrence.output",

@@ -140,3 +140,31 @@ def test_codes_without_a_tie_are_listed_apart(two_clusters: Project, cli) -> Non
         ["MT.A", "MT.B"],
     ]
     assert data["isolated"] == ["EI.D", "MT.C"]
+
+
+def test_network_tables_to_csv_and_xlsx(two_clusters: Project, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    p = ("--project", str(two_clusters.root), "network", "--min-count", "1", "--threshold", "0.5")
+    data = json.loads(cli(*p, "--json").out)
+    result = cli(*p, "--csv", str(tmp_path / "n.csv"), "--xlsx", str(tmp_path / "n.xlsx"))
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[-4:] == [
+        f"Wrote 2 communities to {tmp_path / 'n.csv'}",
+        f"Wrote 6 codes to {tmp_path / 'n-codes.csv'}",
+        f"Wrote 6 ties to {tmp_path / 'n-ties.csv'}",
+        f"Wrote 2 communities, 6 codes, 6 ties to {tmp_path / 'n.xlsx'}",
+    ]
+    book = pd.read_excel(tmp_path / "n.xlsx", sheet_name=None)
+    for communities in (pd.read_csv(tmp_path / "n.csv"), book["communities"]):
+        assert communities[["community", "codes", "units"]].values.tolist() == [
+            [c["id"], ", ".join(code["id"] for code in c["codes"]), c["units"]] for c in data["communities"]
+        ]
+    codes = pd.read_csv(tmp_path / "n-codes.csv")
+    assert codes[["community", "code"]].values.tolist() == [
+        [c["id"], code["id"]] for c in data["communities"] for code in c["codes"]
+    ] + [[0, code] for code in data["isolated"]]
+    ties = book["ties"]
+    assert ties[["code_a", "code_b", "n_ab"]].values.tolist() == [
+        [t["code_a"], t["code_b"], t["n_ab"]] for c in data["communities"] for t in c["ties"]
+    ]

@@ -288,3 +288,38 @@ def test_evaluate_can_leave_out_accepted_suggestions(coded) -> None:  # type: ig
     manual = suggest.evaluate(project, folds=3, manual_only=True)
     assert (everything["units"], everything["truth"]) == (CODED, "human")
     assert (manual["units"], manual["truth"]) == (CODED - 100, "manual")
+
+
+def test_stats_and_evaluate_write_their_tables(cli, coded, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    project, ids, _ = coded
+    suggest.run(project, threshold=0.5)
+    with project.session() as session:
+        first = session.exec(select(Suggestion).order_by(Suggestion.id)).first()
+    coding.decide_suggestion(project, first.id, coder="anna", accept=True)
+    p = ("--project", str(project.root), "suggest")
+    rates = json.loads(cli(*p, "stats", "--json").out)
+    result = cli(*p, "stats", "--csv", str(tmp_path / "s.csv"), "--xlsx", str(tmp_path / "s.xlsx"))
+    assert result.code == 0, result.err
+    for table in (pd.read_csv(tmp_path / "s.csv"), pd.read_excel(tmp_path / "s.xlsx")):
+        assert table.astype(object).where(table.notna(), None).to_dict("records") == rates
+
+    report = json.loads(cli(*p, "evaluate", "--folds", "3", "--json").out)
+    result = cli(
+        *p, "evaluate", "--folds", "3", "--csv", str(tmp_path / "e.csv"), "--xlsx", str(tmp_path / "e.xlsx")
+    )
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[-3:] == [
+        f"Wrote 3 methods to {tmp_path / 'e.csv'}",
+        f"Wrote {len(report['codes'])} codes to {tmp_path / 'e-codes.csv'}",
+        f"Wrote 3 methods, {len(report['codes'])} codes to {tmp_path / 'e.xlsx'}",
+    ]
+    methods = pd.read_excel(tmp_path / "e.xlsx", sheet_name="methods")
+    assert methods["method"].tolist() == list(report["methods"])
+    assert methods["micro_f1"].tolist() == [m["micro"]["f1"] for m in report["methods"].values()]
+    codes = pd.read_csv(tmp_path / "e-codes.csv")
+    assert codes["code"].tolist() == report["codes"]
+    assert codes["rules_f1"].tolist() == [
+        report["methods"]["rules"]["per_code"][c]["f1"] for c in report["codes"]
+    ]

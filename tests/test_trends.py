@@ -230,3 +230,44 @@ def test_an_empty_period_counts_as_zero(crafted: Project) -> None:
     assert strong["n"] == {"2007-2014": 4, "2015-2020": 0}
     assert (strong["growth"], strong["novel"]) == (-1.0, False)
     reopened.close()
+
+
+def test_trends_and_bursts_write_every_row_to_csv_and_xlsx(crafted: Project, cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    p = ("--project", str(crafted.root))
+    data = json.loads(cli(*p, "trends", "--json").out)
+    csv, xlsx = tmp_path / "t.csv", tmp_path / "t.xlsx"
+    result = cli(*p, "trends", "--top", "1", "--csv", str(csv), "--xlsx", str(xlsx))
+    assert result.code == 0, result.err
+    n_pairs, n_codes = len(data["pairs"]), len(data["codes"])
+    assert n_pairs > 1 and n_codes > 1  # more than the one row printed
+    assert result.out.splitlines()[-3:] == [
+        f"Wrote {n_pairs} pairs to {csv}",
+        f"Wrote {n_codes} codes to {tmp_path / 't-codes.csv'}",
+        f"Wrote {n_pairs} pairs, {n_codes} codes to {xlsx}",
+    ]
+    book = pd.read_excel(xlsx, sheet_name=None)
+    for pairs in (pd.read_csv(csv), book["pairs"]):
+        assert pairs[["class", "code_a", "code_b"]].values.tolist() == [
+            [i["class"], i["code_a"], i["code_b"]] for i in data["pairs"]
+        ]
+        assert pairs["c 2007-2014"].tolist() == [i["c"]["2007-2014"] for i in data["pairs"]]
+        assert pairs["sources"].tolist() == [len(i["evidence"]["sources"]) for i in data["pairs"]]
+    for codes in (pd.read_csv(tmp_path / "t-codes.csv"), book["codes"]):
+        assert codes[["class", "code"]].values.tolist() == [[i["class"], i["code"]] for i in data["codes"]]
+        assert codes["n 2000-2006"].tolist() == [i["n"]["2000-2006"] for i in data["codes"]]
+
+    bursts_json = json.loads(cli(*p, "bursts", "--json").out)
+    result = cli(*p, "bursts", "--csv", str(tmp_path / "b.csv"), "--xlsx", str(tmp_path / "b.xlsx"))
+    assert result.code == 0, result.err
+    runs = [[c["code"], r["start"], r["end"], r["units"]] for c in bursts_json["codes"] for r in c["bursts"]]
+    as_text = {"start": str, "end": str}
+    for table in (
+        pd.read_csv(tmp_path / "b.csv", dtype=as_text),
+        pd.read_excel(tmp_path / "b.xlsx", sheet_name="bursts", dtype=as_text),
+    ):
+        assert table[["code", "start", "end", "units"]].values.tolist() == runs
+    counts = pd.read_csv(tmp_path / "b-codes.csv")
+    assert counts["code"].tolist() == [c["code"] for c in bursts_json["codes"]]
+    assert counts.iloc[0, 2:].tolist() == bursts_json["codes"][0]["counts"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlmodel import Session
@@ -80,6 +81,29 @@ def _agreed(session: Session, unit_ids: Sequence[int] | None = None) -> dict[int
 
 def _order(session: Session) -> dict[str, int]:
     return {code: i for code, i in session.execute(select(Code.code_id, Code.id))}
+
+
+def disagreements_frame(rows: list[UnitCodings]) -> Any:
+    """Disagreements as a pandas DataFrame: a row per unit, each coder's codes in a column
+    ``codes_NAME``, the codes they differ on, and the agreed coding if there is one."""
+    import pandas as pd
+
+    coders = list(dict.fromkeys(coder for r in rows for coder in r.codes))
+    table = [
+        {
+            "unit_id": r.unit_id,
+            "source_title": r.source_title,
+            "state": "adjudicated" if r.adjudication else "open",
+            "differing": "; ".join(r.differing),
+            **{f"codes_{c}": "; ".join(r.codes[c]) if c in r.codes else None for c in coders},
+            "agreed": "; ".join(r.adjudication.codes) if r.adjudication else None,
+            "adjudicated_by": r.adjudication.by if r.adjudication else None,
+            "text": r.text,
+        }
+        for r in rows
+    ]
+    columns = ["unit_id", "source_title", "state", "differing", *[f"codes_{c}" for c in coders]]
+    return pd.DataFrame(table, columns=[*columns, "agreed", "adjudicated_by", "text"])
 
 
 def list_disagreements(

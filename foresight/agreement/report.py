@@ -7,7 +7,6 @@ coders finished, a coder who has not finished a unit being missing there, not "a
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
@@ -88,29 +87,24 @@ class AgreementReport:
         return asdict(self)
 
     def codes_frame(self):  # type: ignore[no-untyped-def]
-        """Per code, as a pandas DataFrame (one column per coder's count)."""
+        """Per code, as a pandas DataFrame: id, name, group, each coder's count (``applied_NAME``),
+        agreement, alpha, kappas, verdict and why a statistic is undefined (``note``)."""
         import pandas as pd
 
+        columns = ["code", "name", "group", *[f"applied_{c}" for c in self.coders]]
+        columns += ["agreement", "alpha", "cohen_kappa", "fleiss_kappa", "verdict", "note"]
         rows = []
         for c in self.codes:
             row = {k: v for k, v in asdict(c).items() if k != "applied"}
             row.update({f"applied_{coder}": n for coder, n in c.applied.items()})
             rows.append(row)
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=columns)
 
     def write_csv(self, path: Path) -> None:
-        """Per code: id, name, group, each coder's count, agreement, alpha, kappas, verdict, note."""
-        columns = ["code", "name", "group", *[f"applied_{c}" for c in self.coders]]
-        columns += ["agreement", "alpha", "cohen_kappa", "fleiss_kappa", "verdict", "note"]
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(columns)
-            for c in self.codes:
-                writer.writerow(
-                    [c.code, c.name, c.group, *[c.applied[coder] for coder in self.coders]]
-                    + ["" if v is None else f"{v:.6f}" for v in (c.agreement, c.alpha, c.cohen_kappa)]
-                    + ["" if c.fleiss_kappa is None else f"{c.fleiss_kappa:.6f}", c.verdict, c.note or ""]
-                )
+        """The per-code table of :meth:`codes_frame` as CSV."""
+        from foresight.interop.sheets import write_csv_tables
+
+        write_csv_tables({"codes": self.codes_frame()}, path)
 
 
 def _note(units: int, pairable: int, n_0: float, n_1: float, kappa_defined: bool = True) -> str | None:

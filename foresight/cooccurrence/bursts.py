@@ -147,3 +147,17 @@ def bursts(
         "undated_units": undated,
         "codes": codes,
     }
+
+
+def burst_tables(report: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """A :func:`bursts` report as DataFrames: ``bursts`` (a row per burst, as printed) and
+    ``codes`` (each code's coded units per batch)."""
+    runs = [{"code": c["code"], "name": c["name"], **run} for c in report["codes"] for run in c["bursts"]]
+    counts = [
+        {"code": c["code"], "name": c["name"], **dict(zip(report["batches"], c["counts"], strict=True))}
+        for c in report["codes"]
+    ]
+    return {
+        "bursts": pd.DataFrame(runs, columns=["code", "name", "start", "end", "units", "share"]),
+        "codes": pd.DataFrame(counts, columns=["code", "name", *report["batches"]]),
+    }

@@ -145,6 +145,37 @@ class Network:
             "isolated": self.isolated,
         }
 
+    def tables(self) -> dict[str, Any]:
+        """DataFrames: ``communities`` (as printed: codes, units, strongest ties), ``codes`` (a
+        row per code with its community, 0 for codes without a tie) and ``ties``."""
+        import pandas as pd
+
+        communities = [
+            {
+                "community": c["id"],
+                "codes": ", ".join(code["id"] for code in c["codes"]),
+                "size": len(c["codes"]),
+                "units": c["units"],
+                "ties": "; ".join(f"{t['code_a']}-{t['code_b']} {t['c']:.2f}" for t in c["ties"]),
+            }
+            for c in self.communities
+        ]
+        codes = [
+            {"community": c["id"], "code": code["id"], "name": code["name"], "n": code["n"]}
+            for c in self.communities
+            for code in c["codes"]
+        ]
+        codes += [
+            {"community": 0, "code": v, "name": self.graph.nodes[v]["name"], "n": self.graph.nodes[v]["n"]}
+            for v in self.isolated
+        ]
+        ties = [{"community": c["id"], **tie} for c in self.communities for tie in c["ties"]]
+        return {
+            "communities": pd.DataFrame(communities, columns=["community", "codes", "size", "units", "ties"]),
+            "codes": pd.DataFrame(codes, columns=["community", "code", "name", "n"]),
+            "ties": pd.DataFrame(ties, columns=["community", "code_a", "code_b", "c", "n_ab"]),
+        }
+
 
 def _describe(graph: nx.Graph, members: set[str], selection: Selection, ties: int) -> dict[str, Any]:
     codes = sorted(members, key=lambda c: (-graph.nodes[c]["n"], c))

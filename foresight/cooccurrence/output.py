@@ -8,6 +8,7 @@ import numpy as np
 
 from foresight.cooccurrence.matrix import Cooccurrence
 from foresight.errors import ForesightError
+from foresight.interop.sheets import write_csv_tables, write_xlsx_tables
 
 FIGURE_FORMATS = (".png", ".pdf")
 
@@ -15,7 +16,7 @@ FIGURE_FORMATS = (".png", ".pdf")
 def write_csv(result: Cooccurrence, path: Path, *, min_count: int = 1, all_pairs: bool = False) -> int:
     """The pairs table (with shares, lift and Fisher's p) as CSV; returns the rows written."""
     frame = result.frame(min_count=min_count, all_pairs=all_pairs, stats=True)
-    frame.to_csv(path, index=False)
+    write_csv_tables({"pairs": frame}, path)
     return len(frame)
 
 
@@ -24,11 +25,13 @@ def write_xlsx(result: Cooccurrence, path: Path, *, min_count: int = 1, all_pair
     import pandas as pd
 
     frame = result.frame(min_count=min_count, all_pairs=all_pairs, stats=True)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="pairs", index=False)
-        result.matrix_frame("c").round(4).to_excel(writer, sheet_name="c")
-        result.matrix_frame("n_ab").to_excel(writer, sheet_name="n_ab")
-        pd.DataFrame(result.code_list()).to_excel(writer, sheet_name="codes", index=False)
+    sheets = {
+        "pairs": frame,
+        "c": result.matrix_frame("c").round(4).rename_axis("code").reset_index(),
+        "n_ab": result.matrix_frame("n_ab").rename_axis("code").reset_index(),
+        "codes": pd.DataFrame(result.code_list(), columns=["id", "name", "n"]),
+    }
+    write_xlsx_tables(sheets, path)
     return len(frame)
 
 

@@ -293,3 +293,50 @@ def trends(
         "pairs": sorted(pair_items, key=rank),
         "codes": sorted(code_items, key=rank),
     }
+
+
+def trend_tables(report: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """The ranked pairs and codes of a :func:`trends` report as two DataFrames (``pairs``,
+    ``codes``), every item in rank order, a column per period for c, n and sources."""
+    periods = report["periods"]
+
+    def common(item: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "growth": item["growth"],
+            "dod_growth": item["dod_growth"],
+            "novel": item["novel"],
+            "sources": len(item["evidence"]["sources"]),
+            "units": len(item["evidence"]["units"]),
+            "read": item["evidence"]["read"],
+        }
+
+    def per_period(item: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+        return {f"{key} {p}": item[key][p] for key in keys for p in periods}
+
+    pairs = [
+        {
+            "class": i["class"],
+            "code_a": i["code_a"],
+            "code_b": i["code_b"],
+            "name_a": i["name_a"],
+            "name_b": i["name_b"],
+            "level": i["level"],
+            **per_period(i, ("c",)),
+            "c_change": i["c_change"],
+            **per_period(i, ("n", "sources")),
+            **common(i),
+        }
+        for i in report["pairs"]
+    ]
+    codes = [
+        {
+            "class": i["class"],
+            "code": i["code"],
+            "name": i["name"],
+            "level": i["level"],
+            **per_period(i, ("share", "n", "sources")),
+            **common(i),
+        }
+        for i in report["codes"]
+    ]
+    return {"pairs": pd.DataFrame(pairs), "codes": pd.DataFrame(codes)}

@@ -21,6 +21,7 @@ from foresight.suggest.rules import KeywordRules
 from foresight.suggest.service import HUMAN, MANUAL, combine, keyword_rules, training_set
 
 METHODS = ("classifier", "rules", "combined")
+MEASURES = ("precision", "recall", "f1")
 
 
 @dataclass
@@ -128,3 +129,24 @@ def evaluate(
         truth="manual" if manual_only else "human",
     )
     return result
+
+
+def evaluation_tables(report: dict[str, Any]) -> dict[str, Any]:
+    """An :func:`evaluate` report as DataFrames: ``methods`` (micro and macro precision, recall,
+    F1 per method) and ``codes`` (per code: support, and each method's precision, recall, F1)."""
+    import pandas as pd
+
+    methods = report["methods"]
+    rows = [
+        {"method": method, **{f"{avg}_{k}": entry[avg][k] for avg in ("micro", "macro") for k in MEASURES}}
+        for method, entry in methods.items()
+    ]
+    codes = [
+        {
+            "code": code,
+            "support": next(iter(methods.values()))["per_code"][code]["support"],
+            **{f"{m}_{k}": methods[m]["per_code"][code][k] for m in methods for k in MEASURES},
+        }
+        for code in report["codes"]
+    ]
+    return {"methods": pd.DataFrame(rows), "codes": pd.DataFrame(codes)}

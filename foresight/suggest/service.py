@@ -365,3 +365,13 @@ def decision_rates(project: Project) -> list[dict[str, Any]]:
         decided = entry["accepted"] + entry["rejected"]
         entry["accept_rate"] = round(entry["accepted"] / decided, 4) if decided else None
     return sorted(table.values(), key=lambda e: e["code_id"])
+
+
+RATE_COLUMNS = ["code_id", "code_name", "accepted", "rejected", "open", "accept_rate"]
+
+
+def decision_rates_frame(rows: list[dict[str, Any]]) -> Any:
+    """The rows of :func:`decision_rates` as a pandas DataFrame."""
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=RATE_COLUMNS)
