@@ -24,6 +24,7 @@ PLAN: list[tuple[str, str, list[str], list[str]]] = [
     ("agreement", "bench_agreement.py", ["--units", "5000", "--runs", "1"], ["--units", "100000"]),
     ("cooccurrence", "bench_cooccurrence.py", ["--units", "50000", "--codings", "150000", "--runs", "1"], []),
     ("trends", "bench_trends.py", ["--units", "20000", "--runs", "1"], []),
+    ("tables", "bench_tables.py", ["--units", "2000"], ["--units", "100000"]),
     ("qdpx", "bench_qdpx.py", ["--units", "2000", "--runs", "1"], ["--units", "100000"]),
 ]
 
