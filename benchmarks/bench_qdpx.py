@@ -1,8 +1,8 @@
 """REFI-QDA export and import of a big coded project.
 
-Builds a synthetic project of ``--units`` units (default 100,000: sources of 100 paragraphs of
-about 300 characters) with the shipped codebook, two coders applying two to three codes to every
-unit, then times ``export_qdpx`` (the whole archive written) and ``import_qdpx`` of that archive
+Builds a synthetic project (``benchmarks/synthetic.py``) of ``--units`` units (default 100,000,
+in sources of 100 paragraphs) with the shipped codebook, two coders applying about three codes to
+every unit, then times ``export_qdpx`` (the whole archive written) and ``import_qdpx`` of that archive
 into a fresh project (targets: export under 30 s, import under 60 s, peak memory beside each).
 
 Usage::
@@ -20,70 +20,17 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 from report import Result, report
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
+from synthetic import generate
 
-from foresight.codebook import import_codebook
 from foresight.interop.qdpx_export import export_qdpx
 from foresight.interop.qdpx_import import import_qdpx
 from foresight.project import Project
-from foresight.resources import DEFAULT_CODEBOOK
-from foresight.store import Code, Coding, Source, Unit
+from foresight.store import Coding
 
 EXPORT_TARGET_S = 30.0
 IMPORT_TARGET_S = 60.0
-WORDS = (  # noqa: SIM905
-    "cluster firms regional innovation sensor packaging logistics data policy network supply chain "
-    "digital platform research funding members export market skills energy circular design"
-).split()
-
-
-def build(folder: Path, units: int, per_source: int = 100) -> Project:
-    project = Project.init(folder)
-    import_codebook(project, DEFAULT_CODEBOOK, actor="bench")
-    rng = np.random.default_rng(7)
-    with project.transaction() as session:
-        code_ids = list(session.execute(select(Code.id).order_by(Code.id)).scalars())
-        for s in range(units // per_source):
-            paragraphs = [" ".join(rng.choice(WORDS, size=45)).capitalize() + "." for _ in range(per_source)]
-            text = "\n\n".join(paragraphs)
-            source = Source(
-                title=f"Report {s:04d}",
-                path=f"/bench/{s}.txt",
-                sha256=f"{s:064x}",
-                file_sha256=f"{s:064x}",
-                format="txt",
-                source_type=("news", "policy", "blog")[s % 3],
-                text=text,
-            )
-            session.add(source)
-            session.flush()
-            rows, start = [], 0
-            for o, paragraph in enumerate(paragraphs):
-                rows.append(
-                    {
-                        "source_id": source.id,
-                        "ordinal": o + 1,
-                        "text": paragraph,
-                        "start": start,
-                        "end": start + len(paragraph),
-                        "attributes": {},
-                    }
-                )
-                start += len(paragraph) + 2
-            session.execute(insert(Unit), rows)
-        unit_ids = list(session.execute(select(Unit.id).order_by(Unit.id)).scalars())
-        codings = []
-        for coder in ("anna", "ben"):
-            for unit_id in unit_ids:
-                for c in rng.choice(len(code_ids), size=int(rng.integers(2, 4)), replace=False):
-                    codings.append(
-                        {"unit_id": unit_id, "code_id": code_ids[c], "coder": coder, "origin": "manual"}
-                    )
-        for i in range(0, len(codings), 50_000):
-            session.execute(insert(Coding), codings[i : i + 50_000])
-    return project
 
 
 def peak_mib() -> float:
@@ -98,7 +45,8 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        project = build(folder / "source", args.units)
+        made = generate(folder / "source", units=args.units, coders=2, codings_per_unit=3)
+        project = made.project
         with project.session() as session:
             n_codings = session.execute(select(func.count()).select_from(Coding)).scalar_one()
         work = f"{args.units:,} units, {n_codings:,} codings, 2 coders"

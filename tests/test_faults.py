@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import event, func, select
 
+from benchmarks.synthetic import generate
 from foresight import coding, corpus
 from foresight.codebook import import_codebook
 from foresight.errors import ProjectError
@@ -20,7 +21,7 @@ from foresight.interop.qdpx_export import export_qdpx
 from foresight.maintenance import check
 from foresight.project import Project
 from foresight.resources import DEFAULT_CODEBOOK, SAMPLE_CORPUS
-from foresight.store import Code, Coding, Source, Suggestion, Unit
+from foresight.store import Coding, Source, Suggestion, Unit
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="kill -9 is POSIX")
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,53 +32,13 @@ def rows(project: Project, table: type) -> int:
         return int(session.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-def big_archive(tmp_path: Path, sources: int = 40, per_source: int = 150) -> Path:
-    """A project of ``sources`` x ``per_source`` coded units, exported: an import that takes a while."""
-    project = Project.init(tmp_path / "origin")
-    import_codebook(project, DEFAULT_CODEBOOK, actor="test")
-    rng = random.Random(3)
-    with project.transaction() as session:
-        codes = list(session.execute(select(Code.id)).scalars())
-        for s in range(sources):
-            paragraphs = [
-                f"Paragraph {o} of report {s} on clusters, sensors and data." for o in range(per_source)
-            ]
-            source = Source(
-                title=f"Report {s}",
-                path=f"/r/{s}.txt",
-                sha256=f"{s:064x}",
-                file_sha256=f"{s:064x}",
-                format="txt",
-                text="\n\n".join(paragraphs),
-            )
-            session.add(source)
-            session.flush()
-            start, units = 0, []
-            for o, paragraph in enumerate(paragraphs):
-                units.append(
-                    {
-                        "source_id": source.id,
-                        "ordinal": o + 1,
-                        "text": paragraph,
-                        "start": start,
-                        "end": start + len(paragraph),
-                        "attributes": {},
-                    }
-                )
-                start += len(paragraph) + 2
-            session.execute(insert(Unit), units)
-        unit_ids = list(session.execute(select(Unit.id)).scalars())
-        session.execute(
-            insert(Coding),
-            [
-                {"unit_id": u, "code_id": rng.choice(codes), "coder": "anna", "origin": "manual"}
-                for u in unit_ids
-            ],
-        )
+def big_archive(tmp_path: Path) -> tuple[Path, tuple[int, int, int]]:
+    """A coded project exported: an import that takes a while; and its sources, units, codings."""
+    made = generate(tmp_path / "origin", units=6000, codes=60, coders=1, codings_per_unit=1)
     path = tmp_path / "big.qdpx"
-    export_qdpx(project, path)
-    project.close()
-    return path
+    export_qdpx(made.project, path)
+    made.project.close()
+    return path, (60, 6000, made.codings)
 
 
 def run_and_kill(command: list[str], delay: float) -> bool:
@@ -92,7 +53,7 @@ def run_and_kill(command: list[str], delay: float) -> bool:
 
 
 def test_a_killed_import_leaves_the_project_as_it_was_and_the_next_run_completes(tmp_path: Path) -> None:
-    archive = big_archive(tmp_path)
+    archive, whole = big_archive(tmp_path)
     project = Project.init(tmp_path / "target", name="target")
     command = [
         sys.executable,
@@ -118,7 +79,7 @@ def test_a_killed_import_leaves_the_project_as_it_was_and_the_next_run_completes
         }
     done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
     assert done.returncode == 0, done.stderr
-    assert (rows(project, Source), rows(project, Unit), rows(project, Coding)) == (40, 6000, 6000)
+    assert (rows(project, Source), rows(project, Unit), rows(project, Coding)) == whole
     assert killed, "the import always finished before the kill: make the archive bigger"
 
 
