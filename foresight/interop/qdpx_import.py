@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from foresight.codebook.catalog import active_codebook, code_row, store_spec
@@ -562,17 +562,38 @@ class _Importer:
             ordinals = dict(
                 session.execute(select(Unit.ordinal, Unit.id).where(Unit.source_id == source_id)).all()
             )
+            states = {
+                (unit, coder): done
+                for unit, coder, done in session.execute(
+                    select(UnitState.unit_id, UnitState.coder, UnitState.done)
+                    .join(Unit, Unit.id == UnitState.unit_id)
+                    .where(Unit.source_id == source_id)
+                )
+            }
+            new, undone = [], []
             for coder, numbers in by_coder.items():
                 for number in numbers if isinstance(numbers, list) else ():
                     unit_id = ordinals.get(number)
                     if unit_id is None:
                         continue
-                    state = session.get(UnitState, (unit_id, coder))
-                    if state is None:
-                        session.add(UnitState(unit_id=unit_id, coder=str(coder), done=True))
-                    elif not state.done:
-                        state.done = True
-                        session.add(state)
+                    known = states.get((unit_id, str(coder)))
+                    if known is None:
+                        new.append(
+                            {"unit_id": unit_id, "coder": str(coder), "done": True, "updated_at": utcnow()}
+                        )
+                        states[(unit_id, str(coder))] = True
+                    elif not known:
+                        undone.append({"u": unit_id, "c": str(coder)})
+            table = UnitState.__table__  # type: ignore[attr-defined]
+            if new:
+                session.connection().execute(insert(table), new)
+            if undone:
+                session.connection().execute(
+                    update(table)
+                    .where(table.c.unit_id == bindparam("u"), table.c.coder == bindparam("c"))
+                    .values(done=True),
+                    undone,
+                )
 
 
 def import_qdpx(

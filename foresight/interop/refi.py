@@ -13,9 +13,21 @@ from foresight.codebook.qdc import GUID, children_named
 from foresight.interop.qdpx_export import VARIABLES
 
 
+_seen: dict[str, str | None] = {}
+
+
 def guid_of(value: str | None) -> str | None:
-    match = GUID.match((value or "").strip())
-    return match.group(1).lower() if match else None
+    """A guid in lower case without braces, or None when ``value`` is not one."""
+    if not value:
+        return None
+    known = _seen.get(value)
+    if known is not None:
+        return known
+    match = GUID.match(value.strip())
+    found = match.group(1).lower() if match else None
+    if found is not None and len(_seen) < 1_000_000:
+        _seen[value] = found
+    return found
 
 
 def child(el: etree._Element, name: str) -> etree._Element | None:
