@@ -12,7 +12,6 @@ from lxml import etree
 from foresight.codebook.qdc import GUID, children_named
 from foresight.interop.qdpx_export import VARIABLES
 
-
 _seen: dict[str, str | None] = {}
 
 
