@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import re
 import statistics
@@ -55,6 +56,9 @@ def _lines(textpage: pdfium.PdfTextPage, text: str) -> list[_Line]:
     """The page's visual lines; a line pdfium joined at an end-of-line hyphen is split again."""
     lines = []
     pos = 0
+    # pdfium's C functions called directly, with one reused rectangle: a page has many lines
+    handle, rect = textpage.raw, pdfium_c.FS_RECTF()
+    box, font_size, ref = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize, ctypes.byref(rect)
     for raw in text.split("\r\n"):
         start, pos = pos, pos + len(raw) + 2
         parts = raw.split(LINE_END_HYPHEN)
@@ -66,9 +70,12 @@ def _lines(textpage: pdfium.PdfTextPage, text: str) -> list[_Line]:
                 continue
             first = first_at + (len(part) - len(part.lstrip()))
             last = first_at + len(part.rstrip()) - 1
-            left, _, _, top = textpage.get_charbox(first, loose=True)
-            bottom = textpage.get_charbox(last, loose=True)[1]
-            size = pdfium_c.FPDFText_GetFontSize(textpage.raw, first)
+            found = box(handle, first, ref)
+            left, top = rect.left, rect.top
+            if not (box(handle, last, ref) and found):
+                raise pdfium.PdfiumError("Failed to get charbox.")
+            bottom = rect.bottom
+            size = font_size(handle, first)
             if number < len(parts) - 1:
                 stripped += "-"
             lines.append(_Line(stripped, left, top, bottom, size, len(stripped)))
