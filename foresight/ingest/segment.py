@@ -96,25 +96,33 @@ def join_hyphenated(head: str, tail: str) -> str:
 
 _WORD_END = re.compile(r"(\w+)[" + HYPHENS + r"]$")
 _WORD_START = re.compile(r"^([a-zäöüßéèàçñ]\w*)")
+_HYPHEN_ENDS = tuple(HYPHENS)
 
 
 def join_lines(lines: list[str]) -> str:
     """Join soft-wrapped lines into one paragraph; bullet items keep their own lines."""
+    return _join_cleaned([SPACES.sub(" ", raw.replace(SOFT_HYPHEN, "-")).strip() for raw in lines])
+
+
+def _join_cleaned(lines: list[str]) -> str:
+    """:func:`join_lines` for lines already stripped, their spaces and soft hyphens replaced."""
     out: list[str] = []
-    for raw in lines:
-        line = SPACES.sub(" ", raw.replace(SOFT_HYPHEN, "-")).strip()
+    for line in lines:
         if not LETTER.search(line):
             continue  # chart axis labels, table figures, lone numbers
         if not out or BULLET.match(line):
             out.append(line)
             continue
         prev = out[-1]
-        head = _WORD_END.search(prev, max(0, len(prev) - 80)) if prev.endswith(tuple(HYPHENS)) else None
+        head = _WORD_END.search(prev, max(0, len(prev) - 80)) if prev.endswith(_HYPHEN_ENDS) else None
+        if head is None:
+            out[-1] = f"{prev} {line}"
+            continue
         tail = _WORD_START.match(line)
-        if head and tail and not prev.endswith(" -"):
+        if tail and not prev.endswith(" -"):
             word = join_hyphenated(head.group(1), tail.group(1))
             out[-1] = prev[: head.start()] + word + line[tail.end() :]
-        elif head and line[0].isupper():  # "Baden-" + "Württemberg": a name keeps its hyphen
+        elif line[0].isupper():  # "Baden-" + "Württemberg": a name keeps its hyphen
             out[-1] = prev + line
         else:
             out[-1] = f"{prev} {line}"
@@ -206,8 +214,9 @@ class _Para:
 
 
 def _clean(block: Block) -> str:
-    if block.wrapped:
-        return join_lines(block.text.splitlines())
+    if block.wrapped:  # spaces and soft hyphens replaced in one pass over the block, not per line
+        text = SPACES.sub(" ", block.text.replace(SOFT_HYPHEN, "-"))
+        return _join_cleaned([line.strip() for line in text.splitlines()])
     lines = [SPACES.sub(" ", ln).strip() for ln in block.text.replace(SOFT_HYPHEN, "").splitlines()]
     return (
         "\n".join(ln for ln in lines if ln)
