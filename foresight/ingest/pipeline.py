@@ -190,6 +190,19 @@ def _near_duplicates(
     return len(found)
 
 
+# A source with the same bytes, and the current version of the same file (or feed item).
+_SAME_OR_PREVIOUS = select(Source.id, Source.version, Source.sha256 == bindparam("sha")).where(
+    or_(
+        Source.sha256 == bindparam("sha"),
+        and_(
+            Source.path == bindparam("path"),
+            Source.locator == bindparam("locator"),
+            Source.current.is_(True),
+        ),
+    )
+)
+
+
 def store_document(
     project: Project,
     document: Document,
@@ -207,14 +220,7 @@ def store_document(
     path = document.url if document.format == "feed" and document.url else location
     with project.transaction() as session:
         conn = session.connection()
-        known = conn.execute(
-            select(Source.id, Source.version, Source.sha256 == sha).where(
-                or_(
-                    Source.sha256 == sha,
-                    and_(Source.path == path, Source.locator == document.locator, Source.current.is_(True)),
-                )
-            )
-        ).all()
+        known = conn.execute(_SAME_OR_PREVIOUS, {"sha": sha, "path": path, "locator": document.locator}).all()
         if any(same for _, _, same in known):
             return FileOutcome(location, "skipped", "unchanged")
         previous = known[0] if known else None  # (id, version, False): the current version
