@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import re
-import statistics
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -42,7 +41,7 @@ def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
         raise InputError(name, f"not a readable PDF ({exc})") from None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     text: str
     left: float
@@ -61,18 +60,18 @@ def _lines(textpage: pdfium.PdfTextPage, text: str) -> list[_Line]:
     box, font_size, ref = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize, ctypes.byref(rect)
     for raw in text.split("\r\n"):
         start, pos = pos, pos + len(raw) + 2
-        parts = raw.split(LINE_END_HYPHEN)
+        parts = raw.split(LINE_END_HYPHEN) if LINE_END_HYPHEN in raw else (raw,)
         offset = start
         for number, part in enumerate(parts):
             first_at, offset = offset, offset + len(part) + 1
-            stripped = part.strip()
+            lead = len(part) - len(part.lstrip())
+            stripped = part[lead:].rstrip()
             if not stripped:
                 continue
-            first = first_at + (len(part) - len(part.lstrip()))
-            last = first_at + len(part.rstrip()) - 1
+            first = first_at + lead
             found = box(handle, first, ref)
             left, top = rect.left, rect.top
-            if not (box(handle, last, ref) and found):
+            if not (box(handle, first + len(stripped) - 1, ref) and found):
                 raise pdfium.PdfiumError("Failed to get charbox.")
             bottom = rect.bottom
             size = font_size(handle, first)
@@ -80,6 +79,13 @@ def _lines(textpage: pdfium.PdfTextPage, text: str) -> list[_Line]:
                 stripped += "-"
             lines.append(_Line(stripped, left, top, bottom, size, len(stripped)))
     return lines
+
+
+def _median(values: list[float]) -> float:
+    """statistics.median without its generality: this runs twice for every page."""
+    values.sort()
+    half = len(values) // 2
+    return values[half] if len(values) % 2 else (values[half - 1] + values[half]) / 2
 
 
 def _page_paragraphs(textpage: pdfium.PdfTextPage, text: str) -> list[tuple[list[str], bool]]:
@@ -97,8 +103,8 @@ def _page_paragraphs(textpage: pdfium.PdfTextPage, text: str) -> list[tuple[list
         a.bottom - b.top for a, b in pairs if abs(a.size - b.size) <= 0.5 and a.bottom > b.top - a.size
     )
     lead = leads[len(leads) // 4] if leads else None  # the usual space between lines
-    margin = statistics.median(ln.left for ln in lines)
-    body = statistics.median(ln.size for ln in lines)
+    margin = _median([ln.left for ln in lines])
+    body = _median([ln.size for ln in lines])
     longest = max(ln.length for ln in lines)
     groups: list[list[_Line]] = [[lines[0]]]
     for prev, line in pairs:
