@@ -139,16 +139,21 @@ def _near_duplicates(
     """
     if not mine:
         return 0
-    wanted = {f"band{i}": list({unit_bands[i] for _, _, unit_bands in mine}) for i in range(dedupe.BANDS)}
-    others = session.execute(_CANDIDATES, {"source_id": source_id, **wanted}).all()
+    wanted = [{unit_bands[i] for _, _, unit_bands in mine} for i in range(dedupe.BANDS)]
+    others = session.execute(
+        _CANDIDATES, {"source_id": source_id, **{f"band{i}": list(w) for i, w in enumerate(wanted)}}
+    ).all()
     if not others:
         return 0
+    # band value -> units holding it, for the values this source's units have (the others are
+    # never looked up)
     index: list[dict[int, list[int]]] = [{} for _ in range(dedupe.BANDS)]
     lengths, sketches = {}, {}
-    for row in others:
-        lengths[row[0]], sketches[row[0]] = row[1], row[2]
-        for i in range(dedupe.BANDS):
-            index[i].setdefault(row[3 + i], []).append(row[0])
+    for uid, length, sketch, *other_bands in others:
+        lengths[uid], sketches[uid] = length, sketch
+        for i, band in enumerate(other_bands):
+            if band in wanted[i]:
+                index[i].setdefault(band, []).append(uid)
     checks: list[tuple[int, str, list[int]]] = []  # each unit's candidates that pass the cheap tests
     for ordinal, text, unit_bands in mine:
         sketch = unit_bands[dedupe.BANDS]
