@@ -39,6 +39,7 @@ SOFT_HYPHEN = "\u00ad"
 LETTER = re.compile(r"[^\W\d_]")
 TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 HYPHENS = "-\u2010\u2011"
+_DIGITS = re.compile(r"\d+")
 
 
 def cache_dir() -> Path:
@@ -135,20 +136,21 @@ def drop_running_lines(pages: list[list[str]], edge: int = 3) -> list[list[str]]
         return [[ln for ln in page if not PAGE_NUMBER.match(ln)] if len(page) > 1 else page for page in pages]
 
     def key(line: str) -> str:
-        return re.sub(r"\d+", "#", SPACES.sub(" ", line).strip().lower())
+        return _DIGITS.sub("#", SPACES.sub(" ", line).strip().lower())
 
     def edges(page: list[str]) -> list[int]:
         filled = [i for i, ln in enumerate(page) if ln.strip()]
         return sorted(set(filled[:edge] + filled[-edge:]))
 
+    keyed = [{i: key(page[i]) for i in edges(page)} for page in pages]  # each page's edge lines
     seen: Counter[str] = Counter()
-    for page in pages:
-        seen.update({key(page[i]) for i in edges(page)})
+    for keys in keyed:
+        seen.update(set(keys.values()))
     need = max(2, math.ceil(0.5 * len(pages)))
     running = {k for k, n in seen.items() if n >= need and k}
     cleaned = []
-    for page in pages:
-        drop = {i for i in edges(page) if key(page[i]) in running or PAGE_NUMBER.match(page[i])}
+    for page, keys in zip(pages, keyed, strict=True):
+        drop = {i for i, k in keys.items() if k in running or PAGE_NUMBER.match(page[i])}
         cleaned.append([ln for i, ln in enumerate(page) if i not in drop])
     return cleaned
 
@@ -260,7 +262,7 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | s
         if prev is not None and not SENTENCE_END.search(prev.text) and text[0].islower():
             prev.text = join_lines([prev.text, text]) if "\n" not in prev.text else f"{prev.text} {text}"
             continue
-        if looks_like_heading(text) and len(text) < settings.min_unit_chars * 2:
+        if len(text) < settings.min_unit_chars * 2 and looks_like_heading(text):
             section = text
             out.append(section)
             continue
