@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 
@@ -106,16 +107,20 @@ def _page_paragraphs(textpage: pdfium.PdfTextPage, text: str) -> list[tuple[list
     margin = _median([ln.left for ln in lines])
     body = _median([ln.size for ln in lines])
     longest = max(ln.length for ln in lines)
+    wide = lead + 0.5 * body if lead is not None else math.inf
+    short = 0.7 * longest
     groups: list[list[_Line]] = [[lines[0]]]
     for prev, line in pairs:
-        gap = prev.bottom - line.top
-        short = prev.length < 0.7 * longest and not prev.text.endswith("-")
         new = (
-            (lead is not None and gap > lead + 0.5 * body)  # a wider gap between the lines
+            prev.bottom - line.top > wide  # a wider gap between the lines
             or line.top > prev.bottom + 2 * body  # back up the page: a new column
             or (line.left - margin > 8 and prev.left - margin <= 8)  # a first-line indent
             or abs(line.size - prev.size) > 0.5
-            or (short and (TERMINAL.search(prev.text) is not None or looks_like_heading(prev.text)))
+            or (
+                prev.length < short  # a short line ending a sentence or a heading
+                and not prev.text.endswith("-")
+                and (TERMINAL.search(prev.text) is not None or looks_like_heading(prev.text))
+            )
         )
         if new:
             groups.append([line])
