@@ -12,9 +12,14 @@ What it measures
    near-duplicates of each other. With ``--out DIR`` the corpus is cached in DIR and reused.
 2. In fresh subprocesses, one after the other:
    a. bare pypdfium2 text extraction over the PDF files (read the bytes, open, for every page
-      ``get_textpage().get_text_range()``, close): seconds;
+      ``get_textpage().get_text_range()``, close), spread over as many worker processes as
+      ingest uses (``ingest``'s default: one per core, at most 4; forked, files handed out two
+      at a time, pool start and stop included), so both sides get the same cores: seconds. The
+      same extraction in one process is shown too, for reference;
    b. ``foresight.ingest.ingest`` of the PDF files alone into a fresh SQLite project: seconds,
-      and the ratio ingest / bare extraction (target: <= 1.5x);
+      and the ratio ingest / bare extraction with the same processes (target: <= 1.5x). The
+      ratio of their CPU seconds (the processes' and their workers', ``os.times``) is shown
+      too: on a machine shared with other work it moves less than the ratio of wall times;
    c. ``ingest`` of the whole mixed corpus into another fresh SQLite project: wall seconds of
       the ``ingest()`` call (target: < 60 s), documents/s, units/s, and the peak resident set
       size of that subprocess. Peak RSS is the kernel's high-water mark ``VmHWM`` from
@@ -27,13 +32,15 @@ What it measures
    ``{"results": [{"name", "work", "value", "unit", "target", "met"}, ...]}`` instead (``met``
    is null for rows without a target). The exit status is 1 when a target is missed.
    ``--profile`` also runs the mixed ingest under cProfile and prints the top 15 functions by
-   cumulative time (inside foresight/ and libraries) to stderr.
+   cumulative time (inside foresight/ and libraries) to stderr. ``--pdf-only`` stops after b (faster
+   rounds while working on PDF ingest).
 
 Targets: PDF ingest / bare pypdfium2 extraction <= 1.5x; whole mixed ingest < 60 s.
 
 Usage::
 
     python benchmarks/bench_ingest.py [--docs 1000] [--out DIR] [--keep] [--json] [--profile]
+                                      [--pdf-only]
 """
 
 from __future__ import annotations
@@ -618,37 +625,68 @@ def peak_rss_kib() -> int:
     return peak // 1024 if sys.platform == "darwin" else peak
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (user and system)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 @dataclass
 class BareResult:
     seconds: float
+    cpu_seconds: float  # of this process and its workers
     files: int
     pages: int
     chars: int
 
 
-def bare_extract(folder: str) -> BareResult:
+def _extract_file(path: str) -> tuple[int, int]:
+    """Pages and characters of one PDF, as bare pypdfium2 gives them."""
     import pypdfium2 as pdfium
 
-    files = sorted(Path(folder).glob("*.pdf"))
     pages = chars = 0
+    pdf = pdfium.PdfDocument(Path(path).read_bytes())
+    for index in range(len(pdf)):
+        page = pdf[index]
+        textpage = page.get_textpage()
+        chars += len(textpage.get_text_range())
+        textpage.close()
+        page.close()
+        pages += 1
+    pdf.close()
+    return pages, chars
+
+
+def ingest_workers() -> int:
+    """The worker processes ``ingest`` starts by default (see ``foresight.ingest.ingest``)."""
+    return min(os.cpu_count() or 1, 4)
+
+
+def bare_extract(folder: str, workers: int) -> BareResult:
+    """Extract every PDF's text, in ``workers`` forked processes as ingest reads (1: in this one)."""
+    import pypdfium2  # noqa: F401  (imported before the clock starts, as ingest's readers are)
+
+    files = [str(path) for path in sorted(Path(folder).glob("*.pdf"))]
+    cpu = cpu_seconds()
     start = time.perf_counter()
-    for path in files:
-        pdf = pdfium.PdfDocument(path.read_bytes())
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            chars += len(textpage.get_text_range())
-            textpage.close()
-            page.close()
-            pages += 1
-        pdf.close()
-    return BareResult(time.perf_counter() - start, len(files), pages, chars)
+    if workers <= 1:
+        counts = list(map(_extract_file, files))
+    else:
+        methods = mp.get_all_start_methods()
+        context = mp.get_context("fork" if "fork" in methods else "spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            counts = list(pool.map(_extract_file, files, chunksize=2))
+    seconds = time.perf_counter() - start
+    return BareResult(
+        seconds, cpu_seconds() - cpu, len(files), sum(p for p, _ in counts), sum(c for _, c in counts)
+    )
 
 
 @dataclass
 class IngestResult:
     setup_seconds: float  # imports and project creation
     seconds: float  # the ingest() call
+    cpu_seconds: float  # of the ingest() call, in this process and its workers
     files: int
     ingested: int
     failed: list[str]
@@ -668,9 +706,11 @@ def run_ingest(folder: str, project_dir: str) -> IngestResult:
 
     project = Project.init(project_dir)
     warm_up()  # loading spaCy is start-up, paid once per process, not throughput
+    cpu = cpu_seconds()
     ready = time.perf_counter()
     report = ingest(project, [folder], IngestOptions())
     seconds = time.perf_counter() - ready
+    cpu = cpu_seconds() - cpu
     with project.session() as session:
         duplicates = session.execute(
             select(func.count()).select_from(Unit).where(col(Unit.duplicate_of).is_not(None))
@@ -679,6 +719,7 @@ def run_ingest(folder: str, project_dir: str) -> IngestResult:
     return IngestResult(
         setup_seconds=ready - start,
         seconds=seconds,
+        cpu_seconds=cpu,
         files=len(report.outcomes),
         ingested=report.count("ingested"),
         failed=[f"{Path(o.location).name}: {o.message}" for o in report.failed],
@@ -720,40 +761,54 @@ def in_fresh_process(fn: Callable[..., T], *args: Any) -> T:
 # --------------------------------------------------------------------------------------------
 
 
-def measure(corpus: Corpus, work: Path, log: Console) -> list[Result]:
+def measure(corpus: Corpus, work: Path, log: Console, pdf_only: bool = False) -> list[Result]:
     pdfs = corpus.by_kind.get("pdf", 0)
-    log.print(f"[dim]bare pypdfium2 extraction of {pdfs} PDFs ...[/]")
-    bare = in_fresh_process(bare_extract, str(corpus.root / "pdf"))
+    workers = ingest_workers()
+    pdf_folder = str(corpus.root / "pdf")
+    log.print(f"[dim]bare pypdfium2 extraction of {pdfs} PDFs in 1 and in {workers} processes ...[/]")
+    bare_one = in_fresh_process(bare_extract, pdf_folder, 1)
+    bare = in_fresh_process(bare_extract, pdf_folder, workers)
     log.print("[dim]ingest of the PDFs alone ...[/]")
-    only_pdf = in_fresh_process(run_ingest, str(corpus.root / "pdf"), str(work / "project-pdf"))
-    log.print(f"[dim]ingest of the whole corpus ({corpus.docs} documents) ...[/]")
-    mixed = in_fresh_process(run_ingest, str(corpus.root), str(work / "project-mixed"))
-    for run in (only_pdf, mixed):
+    only_pdf = in_fresh_process(run_ingest, pdf_folder, str(work / "project-pdf"))
+    runs = [only_pdf]
+    if not pdf_only:
+        log.print(f"[dim]ingest of the whole corpus ({corpus.docs} documents) ...[/]")
+        runs.append(in_fresh_process(run_ingest, str(corpus.root), str(work / "project-mixed")))
+    for run in runs:
         for failure in run.failed[:5]:
             log.print(f"[yellow]failed:[/] {failure}")
 
     ratio = only_pdf.seconds / bare.seconds if bare.seconds else float("inf")
-    units = mixed.units
     pdf_work = f"{bare.files:,} PDFs, {bare.pages:,} pages"
-    mixed_work = f"{mixed.files:,} docs, {units:,} units"
     gen_work = f"{corpus.docs:,} docs" + (" (cached)" if corpus.cached else "")
-    return [
+    processes = f"{workers} process" + ("es" if workers > 1 else "")
+    results = [
         Result("generate corpus", gen_work, corpus.seconds, "s"),
-        Result("pdf: bare pypdfium2 text", pdf_work, bare.seconds, "s"),
+        Result("pdf: bare pypdfium2 text, 1 process", pdf_work, bare_one.seconds, "s"),
+        Result(f"pdf: bare pypdfium2 text, {processes}", pdf_work, bare.seconds, "s"),
         Result(
-            "pdf: ingest",
+            f"pdf: ingest ({processes})",
             f"{only_pdf.ingested:,} PDFs, {only_pdf.units:,} units",
             only_pdf.seconds,
             "s",
         ),
         Result(
-            "pdf: ingest / bare",
+            f"pdf: ingest / bare, {processes} each",
             pdf_work,
             ratio,
             "x",
             f"<= {PDF_RATIO_TARGET:g}",
             ratio <= PDF_RATIO_TARGET,
         ),
+        Result("pdf: ingest / bare, CPU seconds", pdf_work, only_pdf.cpu_seconds / bare.cpu_seconds, "x"),
+    ]
+    if pdf_only:
+        failed = len(only_pdf.failed)
+        return [*results, Result("pdf: failed files", pdf_work, failed, "files", "0", not failed)]
+    mixed = runs[1]
+    units = mixed.units
+    mixed_work = f"{mixed.files:,} docs, {units:,} units"
+    return results + [
         Result("mixed: startup (imports, init, models)", "1 project", mixed.setup_seconds, "s"),
         Result(
             "mixed: ingest wall time",
@@ -783,6 +838,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also run the mixed ingest under cProfile; print the top 15 functions to stderr",
     )
+    parser.add_argument(
+        "--pdf-only", action="store_true", help="measure the PDFs only (skip the mixed ingest)"
+    )
     args = parser.parse_args(argv)
     log = Console(stderr=True)
 
@@ -793,7 +851,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus = generate_corpus(root, args.docs, args.seed, log)
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(corpus.by_kind.items()))
         log.print(f"[dim]corpus: {kinds}; {corpus.paragraphs:,} paragraphs written[/]")
-        results = measure(corpus, work, log)
+        results = measure(corpus, work, log, pdf_only=args.pdf_only)
         if args.profile:
             log.print("[dim]profiling the mixed ingest (cProfile slows it down) ...[/]")
             sys.stderr.write(in_fresh_process(profile_ingest, str(root), str(work / "project-profile"), 15))

@@ -388,4 +388,14 @@ def log_event(
     entity_id: int | None = None,
     **details: Any,
 ) -> None:
-    session.add(Event(actor=actor, action=action, entity=entity, entity_id=entity_id, details=details))
+    session.execute(
+        Event.__table__.insert(),  # type: ignore[attr-defined]
+        {
+            "at": utcnow(),
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "details": details,
+        },
+    )

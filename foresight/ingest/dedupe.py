@@ -35,41 +35,48 @@ _word_hashes: dict[str, int] = {}
 _K1, _K2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)
 
 
-def _word_hash(word: str) -> int:
-    value = _word_hashes.get(word)
-    if value is None:
-        if len(_word_hashes) > 500_000:
-            _word_hashes.clear()
-        value = _word_hashes[word] = zlib.crc32(word.encode("utf-8"))
-    return value
+def _hashes(words: list[str]) -> np.ndarray:
+    """The crc32 of each word (remembered: a corpus repeats its words)."""
+    missing = set(words).difference(_word_hashes)
+    if len(_word_hashes) + len(missing) > 500_000:
+        _word_hashes.clear()
+        missing = set(words)
+    for word in missing:
+        _word_hashes[word] = zlib.crc32(word.encode("utf-8"))
+    return np.fromiter(map(_word_hashes.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
 def band_values_many(texts: list[str]) -> list[tuple[int, ...] | None]:
     """The 4 band values and the sketch of each text (None for texts too short to compare).
 
-    Shingle hashes combine the hashes of their three words; the MinHash minima of all texts are
-    taken in one vectorised pass.
+    Shingle hashes combine the hashes of their three words; the words of all texts are hashed
+    together and the MinHash minima of all texts taken in one vectorised pass.
     """
     results: list[tuple[int, ...] | None] = [None] * len(texts)
-    arrays, owners = [], []
+    words: list[str] = []
+    owners, counts = [], []
     for i, text in enumerate(texts):
-        words = WORD.findall(text.lower())
-        if len(words) < MIN_WORDS:
+        found = WORD.findall(text.lower())
+        if len(found) < MIN_WORDS:
             continue
-        h = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
-        arrays.append((h[:-2] * _K1) ^ (h[1:-1] * _K2) ^ h[2:])
+        words += found
         owners.append(i)
-    if not arrays:
+        counts.append(len(found))
+    if not owners:
         return results
-    starts = np.cumsum([0] + [len(a) for a in arrays[:-1]])
-    minima = np.minimum.reduceat(_mix(np.concatenate(arrays)[None, :] ^ _SEEDS[:, None]), starts, axis=1)
-    for column, owner in enumerate(owners):
-        values = []
-        for band in range(BANDS):
-            low = int(minima[2 * band, column]) & 0x7FFFFFFF
-            high = int(minima[2 * band + 1, column]) & 0xFFFFFFFF
-            values.append((low << 32) | high)
-        sketch = int.from_bytes(bytes(int(m) & 0xFF for m in minima[:, column]), "little", signed=True)
+    h = _hashes(words)
+    shingled = (h[:-2] * _K1) ^ (h[1:-1] * _K2) ^ h[2:]  # the shingle starting at each word
+    sizes = np.asarray(counts, dtype=np.int64)
+    ends = np.cumsum(sizes)[:-1]
+    # a text's last two words start no shingle of its own (theirs would run into the next text)
+    shingled = np.delete(shingled, np.concatenate([ends - 2, ends - 1]))
+    starts = np.zeros(len(sizes), dtype=np.int64)
+    np.cumsum(sizes[:-1] - 2, out=starts[1:])
+    minima = np.minimum.reduceat(_mix(shingled[None, :] ^ _SEEDS[:, None]), starts, axis=1)
+    low = (minima[0::2] & np.uint64(0x7FFFFFFF)) << np.uint64(32)
+    bands = (low | (minima[1::2] & np.uint64(0xFFFFFFFF))).T.tolist()
+    sketches = np.ascontiguousarray((minima & np.uint64(0xFF)).astype(np.uint8).T).view("<i8")[:, 0].tolist()
+    for owner, values, sketch in zip(owners, bands, sketches, strict=True):
         results[owner] = (*values, sketch)
     return results
 
@@ -81,8 +88,7 @@ def band_values(text: str) -> tuple[int, ...] | None:
 
 def sketch_similarity(a: int, b: int) -> float:
     """The share of the 8 MinHash values two sketches agree on: an estimate of Jaccard."""
-    x, y = a.to_bytes(8, "little", signed=True), b.to_bytes(8, "little", signed=True)
-    return sum(p == q for p, q in zip(x, y, strict=True)) / 8
+    return ((a ^ b) & 0xFFFF_FFFF_FFFF_FFFF).to_bytes(8, "little").count(0) / 8  # equal bytes xor to 0
 
 
 def jaccard(a: str, b: str) -> float:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import math
 import re
-import statistics
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -41,7 +42,7 @@ def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
         raise InputError(name, f"not a readable PDF ({exc})") from None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     text: str
     left: float
@@ -55,24 +56,37 @@ def _lines(textpage: pdfium.PdfTextPage, text: str) -> list[_Line]:
     """The page's visual lines; a line pdfium joined at an end-of-line hyphen is split again."""
     lines = []
     pos = 0
+    # pdfium's C functions called directly, with one reused rectangle: a page has many lines
+    handle, rect = textpage.raw, pdfium_c.FS_RECTF()
+    box, font_size, ref = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize, ctypes.byref(rect)
     for raw in text.split("\r\n"):
         start, pos = pos, pos + len(raw) + 2
-        parts = raw.split(LINE_END_HYPHEN)
+        parts = raw.split(LINE_END_HYPHEN) if LINE_END_HYPHEN in raw else (raw,)
         offset = start
         for number, part in enumerate(parts):
             first_at, offset = offset, offset + len(part) + 1
-            stripped = part.strip()
+            lead = len(part) - len(part.lstrip())
+            stripped = part[lead:].rstrip()
             if not stripped:
                 continue
-            first = first_at + (len(part) - len(part.lstrip()))
-            last = first_at + len(part.rstrip()) - 1
-            left, _, _, top = textpage.get_charbox(first, loose=True)
-            bottom = textpage.get_charbox(last, loose=True)[1]
-            size = pdfium_c.FPDFText_GetFontSize(textpage.raw, first)
+            first = first_at + lead
+            found = box(handle, first, ref)
+            left, top = rect.left, rect.top
+            if not (box(handle, first + len(stripped) - 1, ref) and found):
+                raise pdfium.PdfiumError("Failed to get charbox.")
+            bottom = rect.bottom
+            size = font_size(handle, first)
             if number < len(parts) - 1:
                 stripped += "-"
             lines.append(_Line(stripped, left, top, bottom, size, len(stripped)))
     return lines
+
+
+def _median(values: list[float]) -> float:
+    """statistics.median without its generality: this runs twice for every page."""
+    values.sort()
+    half = len(values) // 2
+    return values[half] if len(values) % 2 else (values[half - 1] + values[half]) / 2
 
 
 def _page_paragraphs(textpage: pdfium.PdfTextPage, text: str) -> list[tuple[list[str], bool]]:
@@ -90,19 +104,23 @@ def _page_paragraphs(textpage: pdfium.PdfTextPage, text: str) -> list[tuple[list
         a.bottom - b.top for a, b in pairs if abs(a.size - b.size) <= 0.5 and a.bottom > b.top - a.size
     )
     lead = leads[len(leads) // 4] if leads else None  # the usual space between lines
-    margin = statistics.median(ln.left for ln in lines)
-    body = statistics.median(ln.size for ln in lines)
+    margin = _median([ln.left for ln in lines])
+    body = _median([ln.size for ln in lines])
     longest = max(ln.length for ln in lines)
+    wide = lead + 0.5 * body if lead is not None else math.inf
+    short = 0.7 * longest
     groups: list[list[_Line]] = [[lines[0]]]
     for prev, line in pairs:
-        gap = prev.bottom - line.top
-        short = prev.length < 0.7 * longest and not prev.text.endswith("-")
         new = (
-            (lead is not None and gap > lead + 0.5 * body)  # a wider gap between the lines
+            prev.bottom - line.top > wide  # a wider gap between the lines
             or line.top > prev.bottom + 2 * body  # back up the page: a new column
             or (line.left - margin > 8 and prev.left - margin <= 8)  # a first-line indent
             or abs(line.size - prev.size) > 0.5
-            or (short and (TERMINAL.search(prev.text) is not None or looks_like_heading(prev.text)))
+            or (
+                prev.length < short  # a short line ending a sentence or a heading
+                and not prev.text.endswith("-")
+                and (TERMINAL.search(prev.text) is not None or looks_like_heading(prev.text))
+            )
         )
         if new:
             groups.append([line])

@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlmodel import Session
 
 from foresight.config import IngestSettings
@@ -29,7 +29,7 @@ from foresight.ingest import dedupe
 from foresight.ingest.model import Document, Segmented
 from foresight.ingest.reading import Prepared, discover, is_url, prepare
 from foresight.project import Project
-from foresight.store import Coding, Source, Unit, log_event
+from foresight.store import Coding, Source, Unit, log_event, utcnow
 
 SOURCE_TYPES = ("news", "blog", "policy", "report", "proceedings", "interview", "survey", "other")
 FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[_ -]+([a-z]+))?")
@@ -114,56 +114,98 @@ def _carry_codings(session: Session, old_id: int, new_units: dict[str, int]) -> 
     return len(carried), len(rows) - len(carried)
 
 
-def _near_duplicates(session: Session, source_id: int, limit: int = 50) -> int:
-    """Flag this source's units that nearly repeat a unit of another source (one query)."""
-    bands = [Unit.band0, Unit.band1, Unit.band2, Unit.band3]
-    mine = session.execute(
-        select(Unit.id, Unit.text, Unit.sketch, *bands).where(
-            Unit.source_id == source_id, Unit.band0.is_not(None)
-        )
-    ).all()
+_BANDS = (Unit.band0, Unit.band1, Unit.band2, Unit.band3)
+# Units of other current sources sharing a band with this one's: built once, values bound per call.
+_CANDIDATES = (
+    select(Unit.id, func.length(Unit.text), Unit.sketch, *_BANDS)
+    .join(Source, Source.id == Unit.source_id)
+    .where(
+        Unit.source_id != bindparam("source_id"),
+        Source.current.is_(True),
+        Unit.duplicate_of.is_(None),
+        or_(*(band.in_(bindparam(f"band{i}", expanding=True)) for i, band in enumerate(_BANDS))),
+    )
+)
+
+
+def _near_duplicates(
+    session: Session, source_id: int, mine: list[tuple[int, str, tuple[int, ...]]], limit: int = 50
+) -> int:
+    """Flag this source's units that nearly repeat a unit of another source.
+
+    ``mine`` holds the ordinal, text and bands (:func:`~foresight.ingest.dedupe.band_values_many`)
+    of each of this source's units that has them. One query finds the units sharing a band; the
+    texts of those whose length and sketch pass are fetched in a second, when there are any.
+    """
     if not mine:
         return 0
-    wanted = [{row[3 + i] for row in mine} for i in range(dedupe.BANDS)]
+    wanted = [{unit_bands[i] for _, _, unit_bands in mine} for i in range(dedupe.BANDS)]
     others = session.execute(
-        select(Unit.id, Unit.text, Unit.sketch, *bands)
-        .join(Source, Source.id == Unit.source_id)
-        .where(
-            Unit.source_id != source_id,
-            Source.current.is_(True),
-            Unit.duplicate_of.is_(None),
-            or_(*(band.in_(values) for band, values in zip(bands, wanted, strict=True))),
-        )
+        _CANDIDATES, {"source_id": source_id, **{f"band{i}": list(w) for i, w in enumerate(wanted)}}
     ).all()
+    if not others:
+        return 0
+    # band value -> units holding it, for the values this source's units have (the others are
+    # never looked up)
     index: list[dict[int, list[int]]] = [{} for _ in range(dedupe.BANDS)]
-    texts, sketches = {}, {}
-    for row in others:
-        texts[row[0]], sketches[row[0]] = row[1], row[2]
-        for i in range(dedupe.BANDS):
-            index[i].setdefault(row[3 + i], []).append(row[0])
+    lengths, sketches = {}, {}
+    for uid, length, sketch, *other_bands in others:
+        lengths[uid], sketches[uid] = length, sketch
+        for i, band in enumerate(other_bands):
+            if band in wanted[i]:
+                index[i].setdefault(band, []).append(uid)
+    checks: list[tuple[int, str, list[int]]] = []  # each unit's candidates that pass the cheap tests
+    for ordinal, text, unit_bands in mine:
+        sketch = unit_bands[dedupe.BANDS]
+        candidates = sorted(
+            {c for i, b in enumerate(unit_bands[: dedupe.BANDS]) for c in index[i].get(b, ())}
+        )[:limit]
+        passed = [
+            cid
+            for cid in candidates
+            if 0.6 < lengths[cid] / len(text) < 1.67  # else too different in length to be 70% alike
+            and dedupe.sketch_similarity(sketch, sketches[cid]) >= 0.5
+        ]
+        if passed:
+            checks.append((ordinal, text, passed))
+    if not checks:
+        return 0
+    wanted_ids = sorted({cid for _, _, passed in checks for cid in passed})
+    texts = dict(session.execute(select(Unit.id, Unit.text).where(Unit.id.in_(wanted_ids))).all())
     shingles: dict[int, set[str]] = {}
-    flags = []
-    for uid, text, sketch, *unit_bands in mine:
-        candidates = sorted({c for i, b in enumerate(unit_bands) for c in index[i].get(b, ())})[:limit]
-        own: set[str] | None = None
-        for cid in candidates:
-            if not 0.6 < len(texts[cid]) / len(text) < 1.67:  # too different in length to be 70% alike
-                continue
-            if dedupe.sketch_similarity(sketch, sketches[cid]) < 0.5:
-                continue
-            own = own if own is not None else dedupe.shingles(text)
+    found: dict[int, int] = {}  # ordinal -> the unit it repeats
+    for ordinal, text, passed in checks:
+        own = dedupe.shingles(text)
+        for cid in passed:
             if cid not in shingles:
                 shingles[cid] = dedupe.shingles(texts[cid])
             other = shingles[cid]
             if len(own & other) >= 0.7 * len(own | other):
-                flags.append({"uid": uid, "dup": cid})
+                found[ordinal] = cid
                 break
-    if flags:
+    if found:
+        ids = session.execute(
+            select(Unit.ordinal, Unit.id).where(Unit.source_id == source_id, Unit.ordinal.in_(list(found)))
+        ).all()
         table = Unit.__table__
         session.connection().execute(
-            update(table).where(table.c.id == bindparam("uid")).values(duplicate_of=bindparam("dup")), flags
+            update(table).where(table.c.id == bindparam("uid")).values(duplicate_of=bindparam("dup")),
+            [{"uid": uid, "dup": found[ordinal]} for ordinal, uid in ids],
         )
-    return len(flags)
+    return len(found)
+
+
+# A source with the same bytes, and the current version of the same file (or feed item).
+_SAME_OR_PREVIOUS = select(Source.id, Source.version, Source.sha256 == bindparam("sha")).where(
+    or_(
+        Source.sha256 == bindparam("sha"),
+        and_(
+            Source.path == bindparam("path"),
+            Source.locator == bindparam("locator"),
+            Source.current.is_(True),
+        ),
+    )
+)
 
 
 def store_document(
@@ -175,17 +217,18 @@ def store_document(
     file_sha256: str,
     options: IngestOptions,
 ) -> FileOutcome:
-    """Write one source and its units in one transaction; skip it if it is already there."""
+    """Write one source and its units in one transaction; skip it if it is already there.
+
+    Rows go in through SQLAlchemy Core (one statement for all units), not through ORM objects.
+    """
     sha = document.sha256 or file_sha256
     path = document.url if document.format == "feed" and document.url else location
     with project.transaction() as session:
-        if session.execute(select(Source.id).where(Source.sha256 == sha)).first():
+        conn = session.connection()
+        known = conn.execute(_SAME_OR_PREVIOUS, {"sha": sha, "path": path, "locator": document.locator}).all()
+        if any(same for _, _, same in known):
             return FileOutcome(location, "skipped", "unchanged")
-        previous = session.execute(
-            select(Source).where(
-                Source.path == path, Source.locator == document.locator, Source.current.is_(True)
-            )
-        ).scalar_one_or_none()
+        previous = known[0] if known else None  # (id, version, False): the current version
         name_date, name_type = _name_hints(location)
         if document.date is not None:
             day, origin = document.date, "metadata"
@@ -197,36 +240,41 @@ def store_document(
             day, origin = None, "unknown"
         default_type = {"csv": "survey", "xlsx": "survey", "feed": "news"}.get(document.format, "other")
         own_type = document.source_type if document.source_type in SOURCE_TYPES else None
-        source = Source(
-            title=_title(document, location),
-            path=path,
-            locator=document.locator,
-            sha256=sha,
-            file_sha256=file_sha256,
-            format=document.format,
-            source_type=own_type or name_type or options.source_type or default_type,
-            actor_type=options.actor_type,
-            date=day,
-            date_origin=origin,
-            language=document.language or options.language or project.config.default_language,
-            author=document.author,
-            text=cut.text,
-            version=previous.version + 1 if previous else 1,
-            previous_id=previous.id if previous else None,
-            attributes=document.attributes,
-        )
-        session.add(source)
+        version = previous.version + 1 if previous else 1
         if previous is not None:
-            previous.current = False
-            session.add(previous)
-        session.flush()
+            conn.execute(update(Source).where(Source.id == previous.id).values(current=False))
+        source_id = conn.execute(
+            Source.__table__.insert(),  # type: ignore[attr-defined]
+            {
+                "title": _title(document, location),
+                "path": path,
+                "locator": document.locator,
+                "sha256": sha,
+                "file_sha256": file_sha256,
+                "format": document.format,
+                "source_type": own_type or name_type or options.source_type or default_type,
+                "actor_type": options.actor_type,
+                "date": day,
+                "date_origin": origin,
+                "language": document.language or options.language or project.config.default_language,
+                "author": document.author,
+                "ingested_at": utcnow(),
+                "text": cut.text,
+                "version": version,
+                "previous_id": previous.id if previous else None,
+                "current": True,
+                "attributes": document.attributes,
+            },
+        ).inserted_primary_key[0]
         period = project.config.period_of(day)
         rows = []
+        mine = []
+        no_bands = (None,) * (dedupe.BANDS + 1)
         for ordinal, draft in enumerate(cut.units, start=1):
-            bands = draft.bands or (None,) * (dedupe.BANDS + 1)
+            bands = draft.bands or no_bands
             rows.append(
                 {
-                    "source_id": source.id,
+                    "source_id": source_id,
                     "ordinal": ordinal,
                     "text": draft.text,
                     "start": draft.start,
@@ -235,12 +283,17 @@ def store_document(
                     "section": draft.section,
                     "period": period,
                     "attributes": draft.attributes,
-                    **{f"band{i}": b for i, b in enumerate(bands[: dedupe.BANDS])},
+                    "band0": bands[0],
+                    "band1": bands[1],
+                    "band2": bands[2],
+                    "band3": bands[3],
                     "sketch": bands[dedupe.BANDS],
                 }
             )
-        session.execute(insert(Unit), rows)
-        duplicates = _near_duplicates(session, source.id)  # type: ignore[arg-type]
+            if draft.bands:
+                mine.append((ordinal, draft.text, draft.bands))
+        conn.execute(Unit.__table__.insert(), rows)  # type: ignore[attr-defined]
+        duplicates = _near_duplicates(session, source_id, mine)
         message = f"{len(rows)} units"
         if duplicates:
             message += f", {duplicates} near-duplicates of units elsewhere"
@@ -250,18 +303,18 @@ def store_document(
                 r["text"]: unit_id
                 for r, unit_id in zip(
                     rows,
-                    session.execute(
-                        select(Unit.id).where(Unit.source_id == source.id).order_by(Unit.ordinal)
+                    conn.execute(
+                        select(Unit.id).where(Unit.source_id == source_id).order_by(Unit.ordinal)
                     ).scalars(),
                     strict=True,
                 )
             }
-            carried, left = _carry_codings(session, previous.id, new_units)  # type: ignore[arg-type]
-            message += f"; version {source.version} of source #{previous.id}"
+            carried, left = _carry_codings(session, previous.id, new_units)
+            message += f"; version {version} of source #{previous.id}"
             if carried or left:
                 message += f", {carried} codings carried over, {left} stay on the old version"
             details.update(previous=previous.id, carried=carried, left=left)
-        log_event(session, "ingest", "new version" if previous else "ingest", "source", source.id, **details)
+        log_event(session, "ingest", "new version" if previous else "ingest", "source", source_id, **details)
     status = "updated" if previous is not None else "ingested"
     return FileOutcome(location, status, message, sources=1, units=len(rows))
 

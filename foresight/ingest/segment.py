@@ -39,6 +39,7 @@ SOFT_HYPHEN = "\u00ad"
 LETTER = re.compile(r"[^\W\d_]")
 TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 HYPHENS = "-\u2010\u2011"
+_DIGITS = re.compile(r"\d+")
 
 
 def cache_dir() -> Path:
@@ -96,25 +97,33 @@ def join_hyphenated(head: str, tail: str) -> str:
 
 _WORD_END = re.compile(r"(\w+)[" + HYPHENS + r"]$")
 _WORD_START = re.compile(r"^([a-zäöüßéèàçñ]\w*)")
+_HYPHEN_ENDS = tuple(HYPHENS)
 
 
 def join_lines(lines: list[str]) -> str:
     """Join soft-wrapped lines into one paragraph; bullet items keep their own lines."""
+    return _join_cleaned([SPACES.sub(" ", raw.replace(SOFT_HYPHEN, "-")).strip() for raw in lines])
+
+
+def _join_cleaned(lines: list[str]) -> str:
+    """:func:`join_lines` for lines already stripped, their spaces and soft hyphens replaced."""
     out: list[str] = []
-    for raw in lines:
-        line = SPACES.sub(" ", raw.replace(SOFT_HYPHEN, "-")).strip()
+    for line in lines:
         if not LETTER.search(line):
             continue  # chart axis labels, table figures, lone numbers
         if not out or BULLET.match(line):
             out.append(line)
             continue
         prev = out[-1]
-        head = _WORD_END.search(prev, max(0, len(prev) - 80)) if prev.endswith(tuple(HYPHENS)) else None
+        head = _WORD_END.search(prev, max(0, len(prev) - 80)) if prev.endswith(_HYPHEN_ENDS) else None
+        if head is None:
+            out[-1] = f"{prev} {line}"
+            continue
         tail = _WORD_START.match(line)
-        if head and tail and not prev.endswith(" -"):
+        if tail and not prev.endswith(" -"):
             word = join_hyphenated(head.group(1), tail.group(1))
             out[-1] = prev[: head.start()] + word + line[tail.end() :]
-        elif head and line[0].isupper():  # "Baden-" + "Württemberg": a name keeps its hyphen
+        elif line[0].isupper():  # "Baden-" + "Württemberg": a name keeps its hyphen
             out[-1] = prev + line
         else:
             out[-1] = f"{prev} {line}"
@@ -127,20 +136,21 @@ def drop_running_lines(pages: list[list[str]], edge: int = 3) -> list[list[str]]
         return [[ln for ln in page if not PAGE_NUMBER.match(ln)] if len(page) > 1 else page for page in pages]
 
     def key(line: str) -> str:
-        return re.sub(r"\d+", "#", SPACES.sub(" ", line).strip().lower())
+        return _DIGITS.sub("#", SPACES.sub(" ", line).strip().lower())
 
     def edges(page: list[str]) -> list[int]:
         filled = [i for i, ln in enumerate(page) if ln.strip()]
         return sorted(set(filled[:edge] + filled[-edge:]))
 
+    keyed = [{i: key(page[i]) for i in edges(page)} for page in pages]  # each page's edge lines
     seen: Counter[str] = Counter()
-    for page in pages:
-        seen.update({key(page[i]) for i in edges(page)})
+    for keys in keyed:
+        seen.update(set(keys.values()))
     need = max(2, math.ceil(0.5 * len(pages)))
     running = {k for k, n in seen.items() if n >= need and k}
     cleaned = []
-    for page in pages:
-        drop = {i for i in edges(page) if key(page[i]) in running or PAGE_NUMBER.match(page[i])}
+    for page, keys in zip(pages, keyed, strict=True):
+        drop = {i for i, k in keys.items() if k in running or PAGE_NUMBER.match(page[i])}
         cleaned.append([ln for i, ln in enumerate(page) if i not in drop])
     return cleaned
 
@@ -206,8 +216,9 @@ class _Para:
 
 
 def _clean(block: Block) -> str:
-    if block.wrapped:
-        return join_lines(block.text.splitlines())
+    if block.wrapped:  # spaces and soft hyphens replaced in one pass over the block, not per line
+        text = SPACES.sub(" ", block.text.replace(SOFT_HYPHEN, "-"))
+        return _join_cleaned([line.strip() for line in text.splitlines()])
     lines = [SPACES.sub(" ", ln).strip() for ln in block.text.replace(SOFT_HYPHEN, "").splitlines()]
     return (
         "\n".join(ln for ln in lines if ln)
@@ -251,7 +262,7 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | s
         if prev is not None and not SENTENCE_END.search(prev.text) and text[0].islower():
             prev.text = join_lines([prev.text, text]) if "\n" not in prev.text else f"{prev.text} {text}"
             continue
-        if looks_like_heading(text) and len(text) < settings.min_unit_chars * 2:
+        if len(text) < settings.min_unit_chars * 2 and looks_like_heading(text):
             section = text
             out.append(section)
             continue
