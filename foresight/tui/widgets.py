@@ -350,6 +350,9 @@ class PaletteCode:
     row_id: int
 
 
+MAX_FOUND = 30  # codes a search shows at most, best first
+
+
 class Palette(Vertical):
     """The codebook tree; typing filters it (by part of a name or id), Enter applies a code.
 
@@ -397,9 +400,18 @@ class Palette(Vertical):
         found = self.query_one("#palette-found", PaletteList)
         if query:
             scored = [(fuzzy_score(query, c.id, c.name), c) for c in self.codes]
-            self.shown = [c for s, c in sorted((x for x in scored if x[0] is not None), key=lambda x: -x[0])]  # type: ignore[operator]
+            matches = [c for s, c in sorted((x for x in scored if x[0] is not None), key=lambda x: -x[0])]  # type: ignore[operator]
+            # the best matches only: a letter or two match most of the codebook, and laying out
+            # every match would cost more than a keystroke may; more letters narrow the list
+            self.shown = matches[:MAX_FOUND]
             if self.shown:
-                found.set_options([self.found_options[c.id] for c in self.shown])
+                more = len(matches) - len(self.shown)
+                options = [self.found_options[c.id] for c in self.shown]
+                if more:
+                    options.append(
+                        Option(Text(f"… {more} more: type more to narrow", style="dim"), disabled=True)
+                    )
+                found.set_options(options)
                 found.highlighted = 0
             else:
                 found.clear_options()

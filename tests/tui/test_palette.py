@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from foresight import coding, corpus
 from foresight.project import Project
+from foresight.queue import fuzzy_score
 from foresight.tui.app import CodingApp
-from foresight.tui.widgets import Palette, PaletteList, UnitList
+from foresight.tui.widgets import MAX_FOUND, Palette, PaletteList, UnitList
 from tests.tui.test_app import SIZE, mine, ready
 
 
@@ -60,7 +61,7 @@ async def test_search_escape_and_search_again(desk: Project) -> None:
         await pilot.press("slash", *"tren")
         found = app.query_one("#palette-found", PaletteList)
         assert on_screen(app) is found
-        assert [o.id for o in found.options] == [c.id for c in palette.shown]
+        assert [o.id for o in found.options if not o.disabled] == [c.id for c in palette.shown]
         assert palette.highlighted.id == "FC.TREND" and found.highlighted == 0
         definition = str(app.query_one("#palette-definition").render())
         assert definition.startswith(f"{palette.highlighted.name}: ")
@@ -69,6 +70,23 @@ async def test_search_escape_and_search_again(desk: Project) -> None:
         await pilot.press("escape", "slash", *"drive", "enter", "escape")
         assert mine(desk) == {(units[0], "FC.TREND", "manual"), (units[0], "FC.DRIVER", "manual")}
         shows_the_tree_from_its_top(app)
+
+
+async def test_a_search_shows_its_best_matches_and_says_how_many_more_there_are(desk: Project) -> None:
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        palette = app.query_one(Palette)
+        everything = sum(fuzzy_score("e", c.id, c.name) is not None for c in palette.codes)
+        assert everything > MAX_FOUND  # one letter matches most of the codebook
+        await pilot.press("slash", "e")
+        found = app.query_one("#palette-found", PaletteList)
+        assert len(palette.shown) == MAX_FOUND
+        last = found.get_option_at_index(found.option_count - 1)
+        assert last.disabled and str(last.prompt) == f"… {everything - MAX_FOUND} more: type more to narrow"
+        await pilot.press("backspace", *"driver")  # a word: fewer matches, all shown
+        assert found.option_count == len(palette.shown) <= MAX_FOUND
+        assert not any(found.get_option_at_index(i).disabled for i in range(found.option_count))
 
 
 async def test_a_search_with_no_match_shows_an_empty_list_and_enter_does_nothing(desk: Project) -> None:
