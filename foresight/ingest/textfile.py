@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 
 from foresight.errors import InputError
 from foresight.ingest.model import Block, Document
+from foresight.yamlfile import safe_load
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.S)
 BLANK_LINES = re.compile(r"\n[ \t]*\n+")
@@ -45,8 +46,8 @@ def front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not match:
         return {}, text
     try:
-        meta = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
+        meta, _ = safe_load(match.group(1))
+    except yaml.YAMLError:  # not YAML after all (or a bomb): the block stays part of the text
         return {}, text
     return (meta if isinstance(meta, dict) else {}), text[match.end() :]
 

@@ -1,0 +1,72 @@
+"""Every file of the hostile corpus (tests/data/hostile) through its reader: the clean outcome
+and the exact line a user sees. A file added to the folder must be added to EXPECTED too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from foresight.project import Project
+from tests.hostile import read
+
+HOSTILE = Path(__file__).parent / "data" / "hostile"
+
+# file -> (outcome, message); "{path}" stands for the file's path
+EXPECTED: dict[str, tuple[str, str]] = {
+    "codebook-yaml-billion-laughs.yaml": (
+        "error",
+        "{path}:6: YAML refused (anchors and aliases expand to more than 100,000 values)",
+    ),
+    "codebook-yaml-deep-nesting.yaml": ("error", "{path}:2: YAML refused (nested more than 50 levels deep)"),
+    "codebook-yaml-python-tag.yaml": (
+        "error",
+        "{path}:3: not valid YAML (could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object/apply:os.system')",
+    ),
+    "codebook-yaml-self-alias.yaml": (
+        "error",
+        "{path}:2: YAML refused (an alias refers to the list or mapping it is in)",
+    ),
+    "codebook-yaml-wrong-types.yaml": (
+        "error",
+        "{path}:2: codebook: version must be a whole number, not 'two' "
+        "(and 1 more problems; run 'foresight codebook validate {path}')",
+    ),
+    "markdown-front-matter-laughs.md": ("ingested", "1 units"),
+    "workshop-billion-laughs.yaml": (
+        "error",
+        "{path}:6: YAML refused (anchors and aliases expand to more than 100,000 values)",
+    ),
+    "workshop-deep-nesting.yaml": ("error", "{path}:2: YAML refused (nested more than 50 levels deep)"),
+    "workshop-python-tag.yaml": (
+        "error",
+        "{path}:2: not valid YAML (could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object/new:os.system')",
+    ),
+}
+
+
+def hostile_files() -> list[Path]:
+    return sorted(p for p in HOSTILE.iterdir() if p.name != "README.md")
+
+
+def test_every_hostile_file_has_an_expected_outcome_and_a_line_in_the_readme() -> None:
+    names = {p.name for p in hostile_files()}
+    assert names == set(EXPECTED)
+    readme = (HOSTILE / "README.md").read_text(encoding="utf-8")
+    assert [name for name in sorted(names) if f"`{name}`" not in readme] == []
+
+
+@pytest.mark.parametrize("path", hostile_files(), ids=lambda p: p.name)
+def test_hostile_file_gets_its_clean_outcome(
+    path: Path, project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # where a command smuggled into a file would leave its mark
+    before = sorted(tmp_path.rglob("*"))
+    outcome, message = EXPECTED[path.name]
+    assert read(path, project) == (outcome, message.format(path=path))
+    assert "\n" not in message
+    assert not (tmp_path / "hostile-canary").exists()
+    written = [p for p in sorted(tmp_path.rglob("*")) if p not in before]
+    assert all(project.root in p.parents or p == project.root for p in written)
