@@ -33,6 +33,14 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "{path}:2: codebook: version must be a whole number, not 'two' "
         "(and 1 more problems; run 'foresight codebook validate {path}')",
     ),
+    "docx-broken-deflate.docx": (
+        "failed",
+        "not a readable Word .docx file (Error -3 while decompressing data: invalid code lengths set)",
+    ),
+    "docx-declared-huge-size.docx": (
+        "failed",
+        "unpacks to 600 MB, over the 100 MB a Word .docx file may hold (a zip bomb?)",
+    ),
     "markdown-front-matter-laughs.md": ("ingested", "1 units"),
     "workshop-billion-laughs.yaml": (
         "error",
@@ -44,6 +52,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "{path}:2: not valid YAML (could not determine a constructor for the tag "
         "'tag:yaml.org,2002:python/object/new:os.system')",
     ),
+    "xlsx-dimension-claims-whole-sheet.xlsx": ("ingested", "1 units"),
+    "xlsx-row-number-past-excel.xlsx": ("ingested", "1 units"),
+    "xlsx-wide-sparse-rows.xlsx": ("failed", "the sheet has over 5,000,000 cells (rows times columns)"),
 }
 
 

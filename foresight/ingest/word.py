@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import io
-import zipfile
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
 
 from foresight.errors import InputError
 from foresight.ingest.model import Block, Document
+from foresight.ingest.zipped import ZIP_ERRORS, check_unpacked
 
 
 def read_docx(data: bytes, name: str) -> list[Document]:
+    check_unpacked(data, name, "Word .docx file")
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, etree.XMLSyntaxError, *ZIP_ERRORS) as exc:
         raise InputError(name, f"not a readable Word .docx file ({exc})") from None
     # paragraph.style searches all styles on every call; look the names up once
     styles = {style.style_id: style.name or "" for style in document.styles}
