@@ -42,6 +42,12 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "unpacks to 600 MB, over the 100 MB a Word .docx file may hold (a zip bomb?)",
     ),
     "markdown-front-matter-laughs.md": ("ingested", "1 units"),
+    "qdpx-broken-deflate.qdpx": (
+        "error",
+        "{path}: sources/lyon.txt cannot be read "
+        "(Error -3 while decompressing data: invalid distance too far back)",
+    ),
+    "qdpx-sidecar-wrong-shapes.qdpx": ("ok", ""),
     "workshop-billion-laughs.yaml": (
         "error",
         "{path}:6: YAML refused (anchors and aliases expand to more than 100,000 values)",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from pathlib import Path
 
 import charset_normalizer
@@ -80,7 +81,7 @@ class Archive:
                             f"{self.path}: the archive unpacks to more than {MAX_TOTAL_BYTES // MB} MB"
                         )
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
             raise ForesightError(f"{self.path}: {what} cannot be read ({exc})") from None
         return b"".join(chunks)
 
