@@ -105,4 +105,6 @@ def load_with_lines(
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         verdict = "YAML refused" if isinstance(exc, TooComplex) else "not valid YAML"
-        raise error(f"{where}: {verdict} ({getattr(exc, 'problem', exc)})") from None
+        # a reader error (a control character) has no problem, and its text runs over two lines
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise error(f"{where}: {verdict} ({problem})") from None

@@ -39,7 +39,10 @@ def blocks_from_html(fragment: str) -> list[Block]:
 
 
 def read_feed(data: bytes, name: str) -> list[Document]:
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except (UnicodeError, LookupError) as exc:  # an encoding it declares and then breaks, or none known
+        raise InputError(name, f"not a readable RSS/Atom feed ({exc})") from None
     if parsed.bozo and not parsed.entries:
         raise InputError(name, f"not a readable RSS/Atom feed ({parsed.bozo_exception})")
     language = parsed.feed.get("language")

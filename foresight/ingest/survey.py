@@ -10,14 +10,13 @@ from __future__ import annotations
 import csv
 import io
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
 import openpyxl
 
 from foresight.errors import InputError
 from foresight.ingest.model import Block, Document
 from foresight.ingest.textfile import decode
-from foresight.ingest.zipped import ZIP_ERRORS, check_unpacked
+from foresight.ingest.zipped import READ_ERRORS, check_unpacked
 
 PROSE_CHARS = 40
 MAX_CELLS = 5_000_000  # rows times columns of the widest row, empty rows left out
@@ -78,7 +77,7 @@ def read_xlsx(data: bytes, name: str) -> list[Document]:
     check_unpacked(data, name, ".xlsx workbook")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (ParseError, *ZIP_ERRORS) as exc:
+    except READ_ERRORS as exc:
         raise InputError(name, f"not a readable .xlsx workbook ({exc})") from None
     try:
         if not book.worksheets:
@@ -95,7 +94,7 @@ def read_xlsx(data: bytes, name: str) -> list[Document]:
                 if width * len(rows) > MAX_CELLS:
                     raise _too_many_cells(name)
         title = book.properties.title
-    except (ParseError, *ZIP_ERRORS) as exc:
+    except READ_ERRORS as exc:
         raise InputError(name, f"not a readable .xlsx workbook ({exc})") from None
     finally:
         book.close()

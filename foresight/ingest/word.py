@@ -6,18 +6,17 @@ import io
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
-from lxml import etree
 
 from foresight.errors import InputError
 from foresight.ingest.model import Block, Document
-from foresight.ingest.zipped import ZIP_ERRORS, check_unpacked
+from foresight.ingest.zipped import READ_ERRORS, check_unpacked
 
 
 def read_docx(data: bytes, name: str) -> list[Document]:
     check_unpacked(data, name, "Word .docx file")
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, etree.XMLSyntaxError, *ZIP_ERRORS) as exc:
+    except (PackageNotFoundError, *READ_ERRORS) as exc:
         raise InputError(name, f"not a readable Word .docx file ({exc})") from None
     # paragraph.style searches all styles on every call; look the names up once
     styles = {style.style_id: style.name or "" for style in document.styles}

@@ -17,6 +17,9 @@ MAX_UNPACKED = 100_000_000  # bytes, all members together
 MAX_MEMBERS = 10_000
 # what a broken archive raises while it is opened or read
 ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError, KeyError)
+# ... and what broken XML inside it raises: ElementTree's ParseError and lxml's XMLSyntaxError are
+# both SyntaxErrors
+READ_ERRORS = (*ZIP_ERRORS, SyntaxError)
 
 
 def check_unpacked(data: bytes, name: str, kind: str) -> None:
