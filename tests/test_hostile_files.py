@@ -41,7 +41,18 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "failed",
         "unpacks to 600 MB, over the 100 MB a Word .docx file may hold (a zip bomb?)",
     ),
+    "docx-nul-in-xml.docx": (
+        "failed",
+        "not a readable Word .docx file (Invalid character: Char 0x0 out of allowed range , "
+        "line 1, column 153 (<string>, line 1))",
+    ),
+    "feed-declared-encoding-broken.rss": (
+        "failed",
+        "not a readable RSS/Atom feed ('utf-8' codec can't decode byte 0xd5 in position 0: "
+        "invalid continuation byte)",
+    ),
     "markdown-front-matter-laughs.md": ("ingested", "1 units"),
+    "pdf-page-tree-count-broken.pdf": ("failed", "not a readable PDF (page 1: Failed to load page.)"),
     "qdpx-broken-deflate.qdpx": (
         "error",
         "{path}: sources/lyon.txt cannot be read "
@@ -52,6 +63,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "error",
         "{path}:6: YAML refused (anchors and aliases expand to more than 100,000 values)",
     ),
+    "workshop-control-character.yaml": (
+        "error",
+        "{path}: not valid YAML (unacceptable character #x0003: special characters are not allowed)",
+    ),
     "workshop-deep-nesting.yaml": ("error", "{path}:2: YAML refused (nested more than 50 levels deep)"),
     "workshop-python-tag.yaml": (
         "error",
@@ -61,6 +76,11 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "xlsx-dimension-claims-whole-sheet.xlsx": ("ingested", "1 units"),
     "xlsx-row-number-past-excel.xlsx": ("ingested", "1 units"),
     "xlsx-wide-sparse-rows.xlsx": ("failed", "the sheet has over 5,000,000 cells (rows times columns)"),
+    "xlsx-workbook-not-xml.xlsx": (
+        "failed",
+        "not a readable .xlsx workbook (Start tag expected, '<' not found, "
+        "line 1, column 1 (<string>, line 1))",
+    ),
 }
 
 
