@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from foresight.ingest import ingest
 from foresight.project import Project
 from tests.hostile import read
 
@@ -107,3 +108,12 @@ def test_hostile_file_gets_its_clean_outcome(
     assert not (tmp_path / "hostile-canary").exists()
     written = [p for p in sorted(tmp_path.rglob("*")) if p not in before]
     assert all(project.root in p.parents or p == project.root for p in written)
+
+
+def test_a_paragraph_longer_than_spacy_takes_is_cut_into_units(project: Project, tmp_path: Path) -> None:
+    """Made here, too large to keep: 1.2 million characters without a blank line (spaCy refuses a
+    text over a million, and the ValueError ended the whole ingest run)."""
+    path = tmp_path / "one-long-paragraph.txt"
+    path.write_text("Clusters grow. " * 80_000, encoding="utf-8")
+    (outcome,) = ingest(project, [path], workers=1).outcomes
+    assert (outcome.status, outcome.message) == ("ingested", "1000 units")
