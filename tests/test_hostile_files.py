@@ -59,6 +59,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "{path}: sources/lyon.txt cannot be read "
         "(Error -3 while decompressing data: invalid distance too far back)",
     ),
+    "qdpx-element-bomb.qdpx": (
+        "error",
+        "{path}: project.qde: too many XML elements to read (over 5,000,000)",
+    ),
     "qdpx-sidecar-wrong-shapes.qdpx": ("ok", ""),
     "workshop-billion-laughs.yaml": (
         "error",

@@ -17,7 +17,7 @@ from pathlib import Path
 import charset_normalizer
 from lxml import etree
 
-from foresight.codebook.qdc import parse_refi_xml
+from foresight.codebook.qdc import MAX_ELEMENTS, parse_refi_xml, too_many_elements
 from foresight.errors import ForesightError
 
 MB = 1024 * 1024
@@ -63,14 +63,18 @@ class Archive:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _read(self, info: zipfile.ZipInfo, cap: int, what: str) -> bytes:
+    def _read(self, info: zipfile.ZipInfo, cap: int, what: str, *, xml: bool = False) -> bytes:
+        """The member's bytes, up to ``cap``; XML stops as soon as it holds too many elements."""
         if info.flag_bits & 0x1:
             raise ForesightError(f"{self.path}: {what} is encrypted")
-        chunks, size = [], 0
+        chunks, size, tags = [], 0, 0
         try:
             with self._zip.open(info) as fh:
                 while chunk := fh.read(1024 * 1024):
                     size += len(chunk)
+                    tags += chunk.count(b"<") if xml else 0
+                    if tags > MAX_ELEMENTS:
+                        raise too_many_elements(f"{self.path}: {what}")
                     self._read_so_far += len(chunk)
                     if size > cap:
                         raise ForesightError(
@@ -92,7 +96,7 @@ class Archive:
         )
         if info is None:
             raise ForesightError(f"{self.path}: not a REFI-QDA project (no {PROJECT_FILE} inside)")
-        data = self._read(info, MAX_PROJECT_BYTES, info.filename)
+        data = self._read(info, MAX_PROJECT_BYTES, info.filename, xml=True)
         return parse_refi_xml(
             data, f"{self.path}: {info.filename}", "Project", "a REFI-QDA project", "a REFI-QDA project"
         )
