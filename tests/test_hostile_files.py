@@ -47,6 +47,11 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "not a readable Word .docx file (Invalid character: Char 0x0 out of allowed range , "
         "line 1, column 153 (<string>, line 1))",
     ),
+    "docx-styles-part-wrong-root.docx": (
+        "failed",
+        "not a readable Word .docx file (a part is not what Word writes: "
+        "'CT_Body' object has no attribute 'style_lst')",
+    ),
     "feed-declared-encoding-broken.rss": (
         "failed",
         "not a readable RSS/Atom feed ('utf-8' codec can't decode byte 0xd5 in position 0: "
