@@ -37,10 +37,10 @@ from foresight.store import Source
 from tests import builders
 from tests.hostile import read
 
-EXAMPLES = int(os.environ.get("FORESIGHT_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("FORESIGHT_FUZZ_EXAMPLES", "50"))
 FUZZ = settings(
     max_examples=EXAMPLES,
-    deadline=timedelta(seconds=15),
+    deadline=timedelta(seconds=30),
     database=None,
     suppress_health_check=[
         HealthCheck.too_slow,
@@ -230,12 +230,26 @@ def test_ingest_gives_each_broken_file_a_clean_outcome(
 ) -> None:
     root, project = place
     mutate = zip_mutated(seed(ext)) if ext in (".docx", ".xlsx") else mutated(seed(ext))
+    if ext == ".rss":
+        mutate = mutate | entity_feeds(root / "secret.txt")
     content = data.draw(st.one_of(mutate, mutate, mutate, st.binary(max_size=4096)), label="content")
     path = root / f"input{ext}"
     path.write_bytes(content)
     before = files_outside(root, project)
     run(path, project, "ingest")
     assert files_outside(root, project) == before
+    with project.session() as session:
+        texts = session.execute(select(Source.text)).scalars().all()
+    assert not any(SECRET in text or "lollollol" in text for text in texts)  # no entity expanded
+
+
+@st.composite
+def entity_feeds(draw: st.DrawFn, secret: Path) -> bytes:
+    """The seed feed with a DOCTYPE declaring an entity bomb or an external file, used in an item."""
+    prolog = draw(st.sampled_from(entity_prologs("rss", secret)))
+    reference = draw(st.sampled_from([b"&l9;", b"&s;", b"&l3;&l3;"]))
+    feed = seed(".rss").replace(b"?>\n", b"?>\n" + prolog + b"\n", 1)
+    return feed.replace(b"<description><![CDATA[", b"<description>" + reference + b"<![CDATA[", 1)
 
 
 # ------------------------------------------------------------------------------------ YAML

@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from foresight.ingest import ingest
 from foresight.project import Project
+from foresight.store import Source
 from tests.hostile import read
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
@@ -52,11 +54,13 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "not a readable Word .docx file (a part is not what Word writes: "
         "'CT_Body' object has no attribute 'style_lst')",
     ),
+    "feed-billion-laughs.rss": ("ingested", "1 units"),
     "feed-declared-encoding-broken.rss": (
         "failed",
         "not a readable RSS/Atom feed ('utf-8' codec can't decode byte 0xd5 in position 0: "
         "invalid continuation byte)",
     ),
+    "feed-external-entity.rss": ("ingested", "1 units"),
     "markdown-front-matter-laughs.md": ("ingested", "1 units"),
     "pdf-page-tree-count-broken.pdf": ("failed", "not a readable PDF (page 1: Failed to load page.)"),
     "qdpx-broken-deflate.qdpx": (
@@ -117,6 +121,9 @@ def test_hostile_file_gets_its_clean_outcome(
     assert not (tmp_path / "hostile-canary").exists()
     written = [p for p in sorted(tmp_path.rglob("*")) if p not in before]
     assert all(project.root in p.parents or p == project.root for p in written)
+    with project.session() as session:
+        texts = session.execute(select(Source.text)).scalars().all()
+    assert not any("lollol" in text or "root:x:0:0" in text for text in texts)  # no entity expanded
 
 
 def test_a_paragraph_longer_than_spacy_takes_is_cut_into_units(project: Project, tmp_path: Path) -> None:
