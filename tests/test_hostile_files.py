@@ -40,6 +40,11 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "failed",
         "not a readable Word .docx file (Error -3 while decompressing data: invalid code lengths set)",
     ),
+    "docx-content-types-wrong-root.docx": (
+        "failed",
+        "not a readable Word .docx file (a part is not what Word writes: "
+        "'CT_Relationships' object has no attribute 'overrides')",
+    ),
     "docx-declared-huge-size.docx": (
         "failed",
         "unpacks to 600 MB, over the 100 MB a Word .docx file may hold (a zip bomb?)",
@@ -89,6 +94,11 @@ EXPECTED: dict[str, tuple[str, str]] = {
     ),
     "xlsx-dimension-claims-whole-sheet.xlsx": ("ingested", "1 units"),
     "xlsx-row-number-past-excel.xlsx": ("ingested", "1 units"),
+    "xlsx-unknown-attribute.xlsx": (
+        "failed",
+        "not a readable .xlsx workbook (a part is not what Excel writes: "
+        "SheetDimension.__init__() got an unexpected keyword argument 'sef')",
+    ),
     "xlsx-wide-sparse-rows.xlsx": ("failed", "the sheet has over 5,000,000 cells (rows times columns)"),
     "xlsx-workbook-not-xml.xlsx": (
         "failed",

@@ -76,9 +76,19 @@ def read_csv(data: bytes, name: str) -> list[Document]:
 def read_xlsx(data: bytes, name: str) -> list[Document]:
     check_unpacked(data, name, ".xlsx workbook")
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows, title = _sheet_rows(data, name)
     except READ_ERRORS as exc:
         raise InputError(name, f"not a readable .xlsx workbook ({exc})") from None
+    except (AttributeError, TypeError) as exc:  # openpyxl met XML that Excel does not write
+        raise InputError(
+            name, f"not a readable .xlsx workbook (a part is not what Excel writes: {exc})"
+        ) from None
+    return [Document(format="xlsx", blocks=blocks_from_rows(rows, name), title=title or None)]
+
+
+def _sheet_rows(data: bytes, name: str) -> tuple[list[list[str]], str | None]:
+    """The non-empty rows of the first sheet, and the workbook's title."""
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         if not book.worksheets:
             raise InputError(name, "the workbook has no sheets")
@@ -93,9 +103,6 @@ def read_xlsx(data: bytes, name: str) -> list[Document]:
                 width = max(width, len(row))
                 if width * len(rows) > MAX_CELLS:
                     raise _too_many_cells(name)
-        title = book.properties.title
-    except READ_ERRORS as exc:
-        raise InputError(name, f"not a readable .xlsx workbook ({exc})") from None
+        return rows, book.properties.title
     finally:
         book.close()
-    return [Document(format="xlsx", blocks=blocks_from_rows(rows, name), title=title or None)]

@@ -16,11 +16,10 @@ def read_docx(data: bytes, name: str) -> list[Document]:
     check_unpacked(data, name, "Word .docx file")
     try:
         document = docx.Document(io.BytesIO(data))
+        return [_document(document)]
     except (PackageNotFoundError, *READ_ERRORS) as exc:
         raise InputError(name, f"not a readable Word .docx file ({exc})") from None
-    try:
-        return [_document(document)]
-    except (AttributeError, TypeError, *READ_ERRORS) as exc:  # python-docx met XML Word does not write
+    except (AttributeError, TypeError) as exc:  # python-docx met XML that Word does not write
         raise InputError(
             name, f"not a readable Word .docx file (a part is not what Word writes: {exc})"
         ) from None
