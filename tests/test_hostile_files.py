@@ -68,6 +68,11 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "feed-external-entity.rss": ("ingested", "1 units"),
     "markdown-front-matter-laughs.md": ("ingested", "1 units"),
     "pdf-page-tree-count-broken.pdf": ("failed", "not a readable PDF (page 1: Failed to load page.)"),
+    "qdc-comment-not-terminated.qdc": (
+        "error",
+        "{path}: not well-formed XML (line 25: Comment not terminated "
+        "<!-- In the style of ATLAS.ti: braced upper-case guids)",
+    ),
     "qdpx-broken-deflate.qdpx": (
         "error",
         "{path}: sources/lyon.txt cannot be read "

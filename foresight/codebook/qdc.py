@@ -396,7 +396,8 @@ def parse_refi_xml(data: bytes, where: str, root_name: str, container: str, kind
         # a document that declares entities may fail on them (an external entity in an attribute)
         if any(marker in data.upper() for marker in DOCTYPE_MARKERS):
             raise doctype from None
-        message = re.sub(r", line \d+, column \d+$", "", exc.msg or "").strip() or "unreadable"
+        # one line: libxml2 follows some messages with the text it stopped at, on a line of its own
+        message = " ".join(re.sub(r", line \d+, column \d+$", "", exc.msg or "").split()) or "unreadable"
         raise ForesightError(f"{where}: not well-formed XML (line {exc.lineno}: {message})") from None
     tree = root.getroottree()
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:

@@ -1,13 +1,14 @@
 """Coverage-guided fuzzing of one reader with atheris (libFuzzer), run by hand, not by pytest.
 
     pip install atheris
-    PYTHONPATH=. python tests/fuzz/atheris_readers.py pdf -max_total_time=600 -rss_limit_mb=2048 -timeout=10
+    PYTHONPATH=. python tests/fuzz/atheris_readers.py pdf -max_total_time=600 -rss_limit_mb=2048 -timeout=20
 
 Readers: pdf, docx, xlsx, csv, html, rss, md, txt (through ingest), codebook (YAML), qdc,
-workshop, qdpx. Every input must give a clean outcome: a ForesightError, or an ingest outcome
-that is not ingest's last resort ("cannot be read (SomeError: ...)"). Anything else stops the
-run with the input saved as crash-*; libFuzzer's -timeout and -rss_limit_mb catch hangs and
-blow-ups. The run starts from a valid file made by tests/builders.py and the files of
+workshop, qdpx. Every input must give a clean outcome in one line: a ForesightError, or an
+ingest outcome that is not ingest's last resort ("cannot be read (SomeError: ...)"). Anything
+else stops the run and saves the input as crash-* in the run's temporary folder (fuzz-READER-*);
+libFuzzer's -timeout and -rss_limit_mb catch hangs and blow-ups. The run starts from a valid file
+made by tests/builders.py (or the shipped workshops, or tests/data/qdc) and the files of
 tests/data/hostile with the reader's extension; add corpus folders after the reader's name.
 """
 
@@ -60,6 +61,10 @@ def seeds(kind: str, folder: Path) -> None:
     }
     if kind in made:
         made[kind](folder / f"seed{ext}")
+    valid = {"qdc": HERE.parent / "data" / "qdc", "workshop": HERE.parents[1] / "workshops"}
+    if kind in valid:
+        for path in valid[kind].glob(f"*{ext}"):
+            (folder / path.name).write_bytes(path.read_bytes())
     for path in HOSTILE.glob(f"*{ext}"):
         prefix = {"codebook": "codebook-", "workshop": "workshop-"}.get(kind, "")
         if path.name.startswith(prefix):
@@ -87,7 +92,10 @@ def main() -> None:
         if "\n" in message or message.startswith("cannot be read ("):
             raise AssertionError(f"{outcome}: {message}")
 
-    atheris.Setup([sys.argv[0], *sys.argv[1:], str(corpus)], one_input)
+    options = sys.argv[1:]
+    if not any(option.startswith("-artifact_prefix=") for option in options):
+        options.append(f"-artifact_prefix={work}/")  # crash files beside the corpus, not in the cwd
+    atheris.Setup([sys.argv[0], *options, str(corpus)], one_input)
     atheris.Fuzz()
 
 
