@@ -83,6 +83,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "{path}: project.qde: too many XML elements to read (over 5,000,000)",
     ),
     "qdpx-sidecar-wrong-shapes.qdpx": ("ok", ""),
+    "qdpx-zip-version-too-new.qdpx": (
+        "error",
+        "{path}: not a REFI-QDA project (not a zip archive: zip file version 21.7)",
+    ),
     "workshop-billion-laughs.yaml": (
         "error",
         "{path}:6: YAML refused (anchors and aliases expand to more than 100,000 values)",

@@ -40,7 +40,7 @@ class Archive:
             raise ForesightError(f"{self.path}: no such file") from None
         except IsADirectoryError:
             raise ForesightError(f"{self.path}: is a folder, not a .qdpx file") from None
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
             raise ForesightError(f"{self.path}: not a REFI-QDA project (not a zip archive: {exc})") from None
         infos = self._zip.infolist()
         if len(infos) > MAX_MEMBERS:
