@@ -36,6 +36,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "{path}:2: codebook: version must be a whole number, not 'two' "
         "(and 1 more problems; run 'foresight codebook validate {path}')",
     ),
+    "csv-utf8-bom-then-latin1.csv": (
+        "failed",
+        "starts with a UTF-8 byte-order mark but is not UTF-8 (invalid continuation byte at byte 47)",
+    ),
     "docx-broken-deflate.docx": (
         "failed",
         "not a readable Word .docx file (Error -3 while decompressing data: invalid code lengths set)",
@@ -86,6 +90,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "qdpx-zip-version-too-new.qdpx": (
         "error",
         "{path}: not a REFI-QDA project (not a zip archive: zip file version 21.7)",
+    ),
+    "txt-utf16-odd-length.txt": (
+        "failed",
+        "starts with a UTF-16 byte-order mark but is not UTF-16 (truncated data at byte 108)",
     ),
     "workshop-billion-laughs.yaml": (
         "error",

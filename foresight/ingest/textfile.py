@@ -21,13 +21,19 @@ BLANK_LINES = re.compile(r"\n[ \t]*\n+")
 
 def decode(data: bytes, name: str) -> str:
     """Text from bytes: a byte-order mark, else UTF-8, else the encoding detected from them."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
+    for bom, encoding, label in (
+        (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+        (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+        (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
     ):
         if data.startswith(bom):
-            return data.decode(encoding)
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                problem = f"{exc.reason} at byte {exc.start}"
+                raise InputError(
+                    name, f"starts with a {label} byte-order mark but is not {label} ({problem})"
+                ) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
