@@ -37,7 +37,7 @@ from foresight.store import Source
 from tests import builders
 from tests.hostile import read
 
-EXAMPLES = int(os.environ.get("FORESIGHT_FUZZ_EXAMPLES", "50"))
+EXAMPLES = int(os.environ.get("FORESIGHT_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=timedelta(seconds=30),
@@ -52,7 +52,10 @@ MEMORY_CAP = 1_500_000_000  # bytes of address space one reader may add
 CANARY = "fuzz-canary"
 SECRET = "S3CRET-TOKEN-never-read"
 OUTCOMES = ("ingested", "updated", "skipped", "failed")
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="memory caps through RLIMIT_AS and /proc")
+pytestmark = [
+    pytest.mark.skipif(sys.platform != "linux", reason="memory caps through RLIMIT_AS and /proc"),
+    pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning"),  # archives with a name twice, on purpose
+]
 
 
 @contextlib.contextmanager
