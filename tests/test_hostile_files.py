@@ -36,6 +36,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "{path}:2: codebook: version must be a whole number, not 'two' "
         "(and 1 more problems; run 'foresight codebook validate {path}')",
     ),
+    "csv-utf8-bom-carriage-return-in-field.csv": ("ingested", "1 units"),
     "csv-utf8-bom-then-latin1.csv": (
         "failed",
         "starts with a UTF-8 byte-order mark but is not UTF-8 (invalid continuation byte at byte 47)",

@@ -69,7 +69,10 @@ def read_csv(data: bytes, name: str) -> list[Document]:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        rows = [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:  # a field over csv's size limit, or a quote the dialect cannot close
+        raise InputError(name, f"not a readable CSV file ({exc})") from None
     return [Document(format="csv", blocks=blocks_from_rows(rows, name))]
 
 
