@@ -71,6 +71,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "invalid continuation byte)",
     ),
     "feed-external-entity.rss": ("ingested", "1 units"),
+    "feed-malformed-with-control-characters.rss": ("ingested", "1 units"),
     "markdown-front-matter-laughs.md": ("ingested", "1 units"),
     "pdf-page-tree-count-broken.pdf": ("failed", "not a readable PDF (page 1: Failed to load page.)"),
     "qdc-comment-not-terminated.qdc": (
