@@ -396,7 +396,9 @@ NAMESPACES = [QDC_NS, PROJECT_NS, None, "urn:other", "http://www.w3.org/2001/XIn
 GUIDS = st.sampled_from(
     ["", "not-a-guid", "{11111111-2222-3333-4444-555555555555}", "aaaaaaaa-0000-0000-0000-000000000001"]
 ) | st.uuids().map(str)
-XML_CHARS = st.characters(blacklist_categories=["Cs", "Cc"])  # what lxml lets a tree hold
+XML_CHARS = st.characters(  # what lxml lets a tree hold
+    blacklist_categories=["Cs", "Cc"], blacklist_characters="\ufffe\uffff"
+)
 TAGS = ["CodeBook", "Codes", "Code", "Description", "Sets", "Set", "MemberCode", "NoteRef", "Other"]
 
 
