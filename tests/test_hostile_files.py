@@ -88,6 +88,11 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "error",
         "{path}: project.qde: too many XML elements to read (over 5,000,000)",
     ),
+    "qdpx-member-name-not-utf8.qdpx": (
+        "error",
+        "{path}: project.qde cannot be read ('utf-8' codec can't decode byte 0xfd in position 1: "
+        "invalid start byte)",
+    ),
     "qdpx-sidecar-wrong-shapes.qdpx": ("ok", ""),
     "qdpx-zip-version-too-new.qdpx": (
         "error",

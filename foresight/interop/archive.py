@@ -85,7 +85,16 @@ class Archive:
                             f"{self.path}: the archive unpacks to more than {MAX_TOTAL_BYTES // MB} MB"
                         )
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        # ValueError: a member's header naming it in bytes that are not the UTF-8 it claims
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+        ) as exc:
             raise ForesightError(f"{self.path}: {what} cannot be read ({exc})") from None
         return b"".join(chunks)
 
