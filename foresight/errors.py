@@ -22,5 +22,5 @@ class InputError(ForesightError):
 
     def __init__(self, location: str | Path, problem: str) -> None:
         self.location = str(location)
-        self.problem = problem
+        self.problem = " ".join(problem.split())  # one line, whatever a library's message held
         super().__init__(f"{self.location}: {problem}")

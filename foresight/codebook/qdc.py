@@ -36,6 +36,9 @@ PROJECT_NS = "urn:QDA-XML:project:1.0"
 ACCEPTED_NAMESPACES = (NS, PROJECT_NS, None)
 ORIGIN = "foresight"
 MAX_BYTES = 50 * 1024 * 1024
+# a parsed element takes over 100 bytes of memory and may be written in 4 (<a/>): a tree of this
+# many takes under a GB; a few MB of zipped ``<a/>`` would otherwise take tens of GB
+MAX_ELEMENTS = 5_000_000
 DEFAULT_COLOUR = "#808080"
 
 GUID = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
@@ -385,13 +388,16 @@ def parse_refi_xml(data: bytes, where: str, root_name: str, container: str, kind
     codebook").
     """
     doctype = ForesightError(f"{where}: DOCTYPE declarations are not allowed in {container}")
+    if data.count(b"<") > MAX_ELEMENTS:  # every element starts with one; so do comments and the like
+        raise too_many_elements(where)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         # a document that declares entities may fail on them (an external entity in an attribute)
         if any(marker in data.upper() for marker in DOCTYPE_MARKERS):
             raise doctype from None
-        message = re.sub(r", line \d+, column \d+$", "", exc.msg or "").strip() or "unreadable"
+        # one line: libxml2 follows some messages with the text it stopped at, on a line of its own
+        message = " ".join(re.sub(r", line \d+, column \d+$", "", exc.msg or "").split()) or "unreadable"
         raise ForesightError(f"{where}: not well-formed XML (line {exc.lineno}: {message})") from None
     tree = root.getroottree()
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
@@ -401,6 +407,10 @@ def parse_refi_xml(data: bytes, where: str, root_name: str, container: str, kind
         shown = qname.localname if qname.namespace in ACCEPTED_NAMESPACES else root.tag
         raise ForesightError(f"{where}: not {kind} (root element is {shown}, expected {root_name})")
     return root
+
+
+def too_many_elements(where: str) -> ForesightError:
+    return ForesightError(f"{where}: too many XML elements to read (over {MAX_ELEMENTS:,})")
 
 
 def children_named(el: etree._Element, localname: str) -> Iterator[etree._Element]:

@@ -25,6 +25,25 @@ def _lines(node: yaml.Node | None, key: str) -> list[int]:
     return []
 
 
+def _line(node: yaml.Node | None, key: str) -> int:
+    """The 1-based line of the value under ``key`` in the root mapping (1 when there is none)."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return v.start_mark.line + 1
+    return 1
+
+
+def _list(raw: dict[str, Any], key: str, root: yaml.Node | None, problems: list[Problem]) -> list[Any]:
+    value = raw.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append(Problem(_line(root, key), f"'{key}' must be a list"))
+        return []
+    return value
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
@@ -40,8 +59,19 @@ def parse_yaml(text: str, path: Path) -> tuple[CodebookSpec, list[Problem]]:
             Problem(1, f"schema_version must be {SCHEMA_VERSION}, not {raw.get('schema_version')!r}")
         )
     meta = raw.get("codebook") or {}
+    if not isinstance(meta, dict):
+        problems.append(
+            Problem(_line(root, "codebook"), "codebook must be a mapping of name, version, description")
+        )
+        meta = {}
+    version = meta.get("version") or 1
+    if not isinstance(version, int) or isinstance(version, bool):
+        problems.append(
+            Problem(_line(root, "codebook"), f"codebook: version must be a whole number, not {version!r}")
+        )
+        version = 1
     groups = []
-    for item, line in zip(raw.get("groups") or [], _lines(root, "groups"), strict=False):
+    for item, line in zip(_list(raw, "groups", root, problems), _lines(root, "groups"), strict=False):
         if not isinstance(item, dict):
             problems.append(Problem(line, "a group must be a mapping of id, name, description, colour"))
             continue
@@ -56,7 +86,7 @@ def parse_yaml(text: str, path: Path) -> tuple[CodebookSpec, list[Problem]]:
             )
         )
     codes = []
-    for item, line in zip(raw.get("codes") or [], _lines(root, "codes"), strict=False):
+    for item, line in zip(_list(raw, "codes", root, problems), _lines(root, "codes"), strict=False):
         if not isinstance(item, dict):
             problems.append(Problem(line, "a code must be a mapping of id, name, group, definition, ..."))
             continue
@@ -84,7 +114,7 @@ def parse_yaml(text: str, path: Path) -> tuple[CodebookSpec, list[Problem]]:
         )
     spec = CodebookSpec(
         name=_text(meta.get("name")) or path.stem,
-        version=int(meta.get("version") or 1),
+        version=version,
         description=_text(meta.get("description")),
         groups=groups,
         codes=codes,
@@ -99,6 +129,8 @@ def read_yaml(path: Path) -> tuple[CodebookSpec, list[Problem]]:
         raise ForesightError(f"{path}: no such file") from None
     except UnicodeDecodeError:
         raise ForesightError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ForesightError(f"{path}: cannot read ({exc.strerror or exc})") from None
     return parse_yaml(text, path)
 
 

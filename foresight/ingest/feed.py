@@ -13,6 +13,8 @@ from foresight.errors import InputError
 from foresight.ingest.model import Block, Document
 
 FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
+# characters an XML tree cannot hold (lxml refuses them), which a broken feed may still carry
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def is_feed(data: bytes) -> bool:
@@ -22,7 +24,7 @@ def is_feed(data: bytes) -> bool:
 def blocks_from_html(fragment: str) -> list[Block]:
     if "<" not in fragment:
         return [Block(chunk, wrapped=True) for chunk in re.split(r"\n\s*\n", fragment) if chunk.strip()]
-    tree = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    tree = lxml.html.fragment_fromstring(NOT_XML.sub("", fragment), create_parent="div")
     blocks: list[Block] = []
     for element in tree.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6"):
         text = element.text_content().strip()
@@ -39,7 +41,10 @@ def blocks_from_html(fragment: str) -> list[Block]:
 
 
 def read_feed(data: bytes, name: str) -> list[Document]:
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except (UnicodeError, LookupError) as exc:  # an encoding it declares and then breaks, or none known
+        raise InputError(name, f"not a readable RSS/Atom feed ({exc})") from None
     if parsed.bozo and not parsed.entries:
         raise InputError(name, f"not a readable RSS/Atom feed ({parsed.bozo_exception})")
     language = parsed.feed.get("language")

@@ -141,8 +141,11 @@ def read_pdf(data: bytes, name: str) -> list[Document]:
         pages: list[list[tuple[list[str], bool]]] = []
         letters = 0
         for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
+            try:
+                page = pdf[index]
+                textpage = page.get_textpage()
+            except pdfium.PdfiumError as exc:
+                raise InputError(name, f"not a readable PDF (page {index + 1}: {exc})") from None
             text = textpage.get_text_range()
             if letters < 20:
                 letters += len(LETTER.findall(text, 0, 2000))

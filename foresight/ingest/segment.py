@@ -14,6 +14,7 @@ import math
 import os
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -182,14 +183,29 @@ def _sentencizer() -> Language:
     return nlp
 
 
+SENTENCIZER_CHARS = 200_000  # spaCy refuses a text over 1,000,000 characters (nlp.max_length)
+
+
+def _sentences(text: str) -> Iterator[str]:
+    """The sentences of ``text``; a very long text is cut at spaces into windows first."""
+    start = 0
+    while start < len(text):
+        end = min(start + SENTENCIZER_CHARS, len(text))
+        if end < len(text):
+            space = text.rfind(" ", start + SENTENCIZER_CHARS // 2, end)
+            end = space if space > 0 else end
+        for sent in _sentencizer()(text[start:end]).sents:
+            yield sent.text
+        start = end
+
+
 def split_long(text: str, max_chars: int) -> list[str]:
     """Split a paragraph longer than ``max_chars`` at sentence boundaries, packing greedily."""
     if len(text) <= max_chars:
         return [text]
-    doc = _sentencizer()(text)
     pieces: list[str] = []
-    for sent in doc.sents:
-        s = sent.text.strip()
+    for sentence in _sentences(text):
+        s = sentence.strip()
         while len(s) > max_chars:  # one sentence longer than a unit: cut at a space
             cut = s.rfind(" ", 0, max_chars)
             cut = cut if cut > max_chars // 2 else max_chars

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from typing import Any
 
 import openpyxl
@@ -17,8 +16,15 @@ import openpyxl
 from foresight.errors import InputError
 from foresight.ingest.model import Block, Document
 from foresight.ingest.textfile import decode
+from foresight.ingest.zipped import READ_ERRORS, check_unpacked
 
 PROSE_CHARS = 40
+MAX_CELLS = 5_000_000  # rows times columns of the widest row, empty rows left out
+EXCEL_ROWS = 1_048_576
+
+
+def _too_many_cells(name: str) -> InputError:
+    return InputError(name, f"the sheet has over {MAX_CELLS:,} cells (rows times columns)")
 
 
 def _cell(value: Any) -> str:
@@ -33,6 +39,8 @@ def blocks_from_rows(rows: list[list[str]], name: str) -> list[Block]:
     rows = [row for row in rows if any(cell for cell in row)]
     if len(rows) < 2:
         raise InputError(name, "a survey sheet needs a header row and at least one answer row")
+    if len(rows[0]) * len(rows) > MAX_CELLS:  # every row is padded to the header's width
+        raise _too_many_cells(name)
     header = [h or f"column {i + 1}" for i, h in enumerate(rows[0])]
     width = len(header)
     body = [(row + [""] * width)[:width] for row in rows[1:]]
@@ -61,19 +69,43 @@ def read_csv(data: bytes, name: str) -> list[Document]:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        rows = [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:  # a field over csv's size limit, or a quote the dialect cannot close
+        raise InputError(name, f"not a readable CSV file ({exc})") from None
     return [Document(format="csv", blocks=blocks_from_rows(rows, name))]
 
 
 def read_xlsx(data: bytes, name: str) -> list[Document]:
+    check_unpacked(data, name, ".xlsx workbook")
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        rows, title = _sheet_rows(data, name)
+    except READ_ERRORS as exc:
         raise InputError(name, f"not a readable .xlsx workbook ({exc})") from None
+    except (AttributeError, TypeError) as exc:  # openpyxl met XML that Excel does not write
+        raise InputError(
+            name, f"not a readable .xlsx workbook (a part is not what Excel writes: {exc})"
+        ) from None
+    return [Document(format="xlsx", blocks=blocks_from_rows(rows, name), title=title or None)]
+
+
+def _sheet_rows(data: bytes, name: str) -> tuple[list[list[str]], str | None]:
+    """The non-empty rows of the first sheet, and the workbook's title."""
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
+        if not book.worksheets:
+            raise InputError(name, "the workbook has no sheets")
         sheet = book.worksheets[0]
-        rows = [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
-        title = book.properties.title
+        sheet.reset_dimensions()  # the sheet's own claim (A1:XFD1048576) would pad every row to it
+        rows: list[list[str]] = []
+        width = 0
+        for values in sheet.iter_rows(max_row=EXCEL_ROWS, values_only=True):  # no row past Excel's last
+            row = [_cell(c) for c in values]
+            if any(row):
+                rows.append(row)
+                width = max(width, len(row))
+                if width * len(rows) > MAX_CELLS:
+                    raise _too_many_cells(name)
+        return rows, book.properties.title
     finally:
         book.close()
-    return [Document(format="xlsx", blocks=blocks_from_rows(rows, name), title=title or None)]

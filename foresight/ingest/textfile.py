@@ -13,27 +13,39 @@ from markdown_it import MarkdownIt
 
 from foresight.errors import InputError
 from foresight.ingest.model import Block, Document
+from foresight.yamlfile import safe_load
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.S)
 BLANK_LINES = re.compile(r"\n[ \t]*\n+")
 
 
 def decode(data: bytes, name: str) -> str:
-    """Text from bytes: a byte-order mark, else UTF-8, else the encoding detected from them."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            return data.decode(encoding)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        if best is None or best.encoding is None:
-            raise InputError(name, "cannot tell the text encoding (is it a binary file?)") from None
-        text = str(best)
+    """Text from bytes: a byte-order mark, else UTF-8, else the encoding detected from them.
+
+    Line ends become line feeds, whichever way the text was found."""
+    boms = (
+        (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+        (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+        (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+    )
+    marked = next(((encoding, label) for bom, encoding, label in boms if data.startswith(bom)), None)
+    if marked is not None:
+        encoding, label = marked
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            problem = f"{exc.reason} at byte {exc.start}"
+            raise InputError(
+                name, f"starts with a {label} byte-order mark but is not {label} ({problem})"
+            ) from None
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            best = from_bytes(data).best()
+            if best is None or best.encoding is None:
+                raise InputError(name, "cannot tell the text encoding (is it a binary file?)") from None
+            text = str(best)
     if "\x00" in text:
         raise InputError(name, "holds NUL bytes: a binary file, not text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -45,8 +57,8 @@ def front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not match:
         return {}, text
     try:
-        meta = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
+        meta, _ = safe_load(match.group(1))
+    except yaml.YAMLError:  # not YAML after all (or a bomb): the block stays part of the text
         return {}, text
     return (meta if isinstance(meta, dict) else {}), text[match.end() :]
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from pathlib import Path
 
 import charset_normalizer
 from lxml import etree
 
-from foresight.codebook.qdc import parse_refi_xml
+from foresight.codebook.qdc import MAX_ELEMENTS, parse_refi_xml, too_many_elements
 from foresight.errors import ForesightError
 
 MB = 1024 * 1024
@@ -39,7 +40,7 @@ class Archive:
             raise ForesightError(f"{self.path}: no such file") from None
         except IsADirectoryError:
             raise ForesightError(f"{self.path}: is a folder, not a .qdpx file") from None
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
             raise ForesightError(f"{self.path}: not a REFI-QDA project (not a zip archive: {exc})") from None
         infos = self._zip.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -62,14 +63,18 @@ class Archive:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _read(self, info: zipfile.ZipInfo, cap: int, what: str) -> bytes:
+    def _read(self, info: zipfile.ZipInfo, cap: int, what: str, *, xml: bool = False) -> bytes:
+        """The member's bytes, up to ``cap``; XML stops as soon as it holds too many elements."""
         if info.flag_bits & 0x1:
             raise ForesightError(f"{self.path}: {what} is encrypted")
-        chunks, size = [], 0
+        chunks, size, tags = [], 0, 0
         try:
             with self._zip.open(info) as fh:
                 while chunk := fh.read(1024 * 1024):
                     size += len(chunk)
+                    tags += chunk.count(b"<") if xml else 0
+                    if tags > MAX_ELEMENTS:
+                        raise too_many_elements(f"{self.path}: {what}")
                     self._read_so_far += len(chunk)
                     if size > cap:
                         raise ForesightError(
@@ -80,7 +85,16 @@ class Archive:
                             f"{self.path}: the archive unpacks to more than {MAX_TOTAL_BYTES // MB} MB"
                         )
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        # ValueError: a member's header naming it in bytes that are not the UTF-8 it claims
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+        ) as exc:
             raise ForesightError(f"{self.path}: {what} cannot be read ({exc})") from None
         return b"".join(chunks)
 
@@ -91,7 +105,7 @@ class Archive:
         )
         if info is None:
             raise ForesightError(f"{self.path}: not a REFI-QDA project (no {PROJECT_FILE} inside)")
-        data = self._read(info, MAX_PROJECT_BYTES, info.filename)
+        data = self._read(info, MAX_PROJECT_BYTES, info.filename, xml=True)
         return parse_refi_xml(
             data, f"{self.path}: {info.filename}", "Project", "a REFI-QDA project", "a REFI-QDA project"
         )

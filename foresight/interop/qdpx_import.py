@@ -109,6 +109,51 @@ class ImportReport:
         }
 
 
+SIDECAR_TEXTS = (
+    "title",
+    "path",
+    "locator",
+    "sha256",
+    "file_sha256",
+    "format",
+    "source_type",
+    "actor_type",
+    "date",
+    "date_origin",
+    "language",
+    "author",
+    "ingested_at",
+)
+
+
+def well_formed_sidecar(sidecar: dict[str, Any]) -> dict[str, Any]:
+    """The parts of ``foresight.json`` that have the shape foresight writes; the rest is dropped.
+
+    The archive may come from anywhere: a field of the wrong type is treated as missing, so that
+    the import falls back to what ``project.qde`` says."""
+
+    def mapping(value: Any) -> dict[str, Any]:
+        return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
+
+    sources = {}
+    for guid, meta in mapping(sidecar.get("sources")).items():
+        if isinstance(meta, dict):
+            kept = {k: meta[k] for k in SIDECAR_TEXTS if isinstance(meta.get(k), str)}
+            kept["attributes"] = mapping(meta.get("attributes"))
+            kept["units"] = meta.get("units")
+            sources[guid] = kept
+    origins = {k: v for k, v in mapping(sidecar.get("origins")).items() if isinstance(v, str)}
+    done = {
+        guid: {
+            coder: [n for n in numbers if isinstance(n, int) and not isinstance(n, bool)]
+            for coder, numbers in mapping(by_coder).items()
+            if isinstance(numbers, list)
+        }
+        for guid, by_coder in mapping(sidecar.get("done")).items()
+    }
+    return {"format": SIDECAR_FORMAT, "sources": sources, "origins": origins, "done": done}
+
+
 class _Importer:
     def __init__(self, project: Project, archive: Archive, actor: str, report: ImportReport) -> None:
         self.project = project
@@ -155,7 +200,7 @@ class _Importer:
         except (ValueError, UnicodeDecodeError):
             return  # not ours after all: read the archive as any other tool's
         if isinstance(sidecar, dict) and sidecar.get("format") == SIDECAR_FORMAT:
-            self.sidecar = sidecar
+            self.sidecar = well_formed_sidecar(sidecar)
 
     def read_notes(self, root: etree._Element) -> None:
         notes_el = child(root, "Notes")

@@ -96,8 +96,16 @@ def units_fit(units: Any, text: str) -> bool:
     for unit in units:
         if not (isinstance(unit, list) and len(unit) == 6):
             return False
-        _, start, end, _, _, _ = unit
-        if not (isinstance(start, int) and isinstance(end, int) and last <= start < end <= len(text)):
+        ordinal, start, end, page, section, attributes = unit
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in (ordinal, start, end)):
+            return False
+        if not last <= start < end <= len(text):
+            return False
+        if not (
+            (page is None or (isinstance(page, int) and not isinstance(page, bool)))
+            and (section is None or isinstance(section, str))
+            and (attributes is None or isinstance(attributes, dict))
+        ):
             return False
         last = end
     return True
