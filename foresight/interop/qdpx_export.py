@@ -18,26 +18,28 @@ guids are derived from what they name (a source's content, a unit's span, a code
 same project exported twice gives the same guids, and a source imported from an archive keeps
 the guid it had there. What REFI-QDA has no place for travels in ``foresight.json`` beside
 ``project.qde``, which other tools ignore: where each source's units start and end (a heading
-between them is no unit), the origin of each coding (manual, accepted suggestion, adjudicated),
-and which units each coder marked done. Codings on retired codes, on older codebooks or on older
+between them is no unit), the origin of each coding that is not manual (accepted suggestion,
+adjudicated, carried), and which units each coder marked done. Codings on retired codes, on older codebooks or on older
 versions of a source are not written; the report counts them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
+import tempfile
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from sqlalchemy import select
+from sqlalchemy import false, func, select
 
 from foresight import __version__
 from foresight.codebook.catalog import active_codebook, to_spec
@@ -120,7 +122,10 @@ def export_qdpx(
 ) -> ExportReport:
     """Write the project to ``path`` as a REFI-QDA project; the file appears whole or not at all.
 
-    ``progress(done, total)`` is called as sources are written.
+    Sources are read and written one at a time (their texts into the archive, their selections
+    into ``project.qde`` and their units into ``foresight.json``, both streamed through temporary
+    files), so memory does not grow with the project. ``progress(done, total)`` is called as
+    sources are written.
     """
     path = Path(path)
     if path.is_dir():
@@ -128,28 +133,88 @@ def export_qdpx(
     if not path.parent.is_dir():
         raise ForesightError(f"{path.parent}: no such folder")
     report = ExportReport(path)
-    with project.session() as session:
-        book = active_codebook(session)
-        spec = to_spec(session, book) if book is not None else None
-        codes = (
-            {
-                c.id: c
-                for c in session.execute(
-                    select(Code).where(Code.codebook_id == book.id, Code.status == "active")
-                ).scalars()
-            }
-            if book is not None
-            else {}
-        )
-        sources = list(
-            session.execute(select(Source).where(Source.current.is_(True)).order_by(Source.id)).scalars()
-        )
-        current = {s.id for s in sources}
-        units_by_source: dict[int, list[Any]] = defaultdict(list)
-        for row in session.execute(
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with (
+            project.session() as session,
+            tempfile.TemporaryDirectory(prefix="foresight-qdpx-", dir=path.parent) as scratch,
+            zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf,
+        ):
+            qde, sidecar = Path(scratch) / "project.qde", Path(scratch) / SIDECAR
+            with qde.open("wb") as qde_file, sidecar.open("w", encoding="utf-8") as side_file:
+                _write(project, session, report, zf, qde_file, side_file, progress)
+            zf.write(qde, "project.qde")
+            zf.write(sidecar, SIDECAR)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise ForesightError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return report
+
+
+def _grouped(rows: Any) -> Iterator[tuple[int, list[Any]]]:
+    """(source id, its rows) from a result ordered by source id (its first column)."""
+    for key, group in itertools.groupby(rows, key=lambda row: row[0]):
+        yield key, list(group)
+
+
+class _Lockstep:
+    """Rows of one streamed query, handed out source by source as the sources go by (both in
+    source id order)."""
+
+    def __init__(self, rows: Any) -> None:
+        self._groups = _grouped(rows)
+        self._next: tuple[int, list[Any]] | None = next(self._groups, None)
+
+    def take(self, source_id: int) -> list[Any]:
+        while self._next is not None and self._next[0] < source_id:
+            self._next = next(self._groups, None)
+        if self._next is not None and self._next[0] == source_id:
+            rows = self._next[1]
+            self._next = next(self._groups, None)
+            return rows
+        return []
+
+
+def _write(
+    project: Project,
+    session: Any,
+    report: ExportReport,
+    zf: zipfile.ZipFile,
+    qde_file: Any,
+    side_file: Any,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    book = active_codebook(session)
+    spec = to_spec(session, book) if book is not None else None
+    codes = (
+        {
+            c.id: c
+            for c in session.execute(
+                select(Code).where(Code.codebook_id == book.id, Code.status == "active")
+            ).scalars()
+        }
+        if book is not None
+        else {}
+    )
+    current = Source.current.is_(True)
+    source_ids = list(session.execute(select(Source.id).where(current).order_by(Source.id)).scalars())
+    memos = list(session.execute(select(Memo).where(Memo.text != "")).scalars())
+    coders = sorted(
+        set(session.execute(select(Coding.coder).distinct()).scalars())
+        | {m.coder for m in memos}
+        | set(session.execute(select(UnitState.coder).where(UnitState.done.is_(True)).distinct()).scalars())
+    )
+    all_codings = session.execute(select(func.count()).select_from(Coding)).scalar_one()
+    stream = {"yield_per": 20_000}
+    units = _Lockstep(
+        session.execute(
             select(
-                Unit.id,
                 Unit.source_id,
+                Unit.id,
                 Unit.ordinal,
                 Unit.start,
                 Unit.end,
@@ -159,164 +224,48 @@ def export_qdpx(
                 Unit.attributes,
             )
             .join(Source, Source.id == Unit.source_id)
-            .where(Source.current.is_(True))
-            .order_by(Unit.source_id, Unit.ordinal)
-        ):
-            units_by_source[row.source_id].append(row)
-        codings: dict[int, list[Any]] = defaultdict(list)
-        all_codings = 0
-        for row in session.execute(
-            select(
-                Coding.unit_id, Coding.code_id, Coding.coder, Coding.origin, Coding.created_at, Unit.source_id
-            ).join(Unit, Unit.id == Coding.unit_id)
-        ):
-            all_codings += 1
-            if row.code_id in codes and row.source_id in current:
-                codings[row.unit_id].append(row)
-        memos = list(session.execute(select(Memo).where(Memo.text != "")).scalars())
-        done = session.execute(
-            select(UnitState.unit_id, UnitState.coder).where(UnitState.done.is_(True))
-        ).all()
-        coders = sorted(
-            {r.coder for rows in codings.values() for r in rows}
-            | {m.coder for m in memos}
-            | {coder for _, coder in done}
+            .where(current)
+            .order_by(Unit.source_id, Unit.ordinal),
+            execution_options=stream,
         )
-
-    root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS})
-    root.set("name", _text(project.config.name))
-    root.set("origin", f"foresight {__version__}")
-    root.set("creationDateTime", _when(dt.datetime.now(dt.UTC)) or "")
-    if coders:
-        users = _el(root, "Users")
-        for coder in coders:
-            _el(users, "User", guid=user_guid(coder), name=_text(coder))
+    )
+    codings = _Lockstep(
+        session.execute(
+            select(
+                Unit.source_id, Coding.unit_id, Coding.code_id, Coding.coder, Coding.origin, Coding.created_at
+            )
+            .join(Unit, Unit.id == Coding.unit_id)
+            .join(Source, Source.id == Unit.source_id)
+            .where(current, Coding.code_id.in_(list(codes)) if codes else false())
+            .order_by(Unit.source_id, Coding.unit_id),
+            execution_options=stream,
+        )
+    )
+    done = _Lockstep(
+        session.execute(
+            select(Unit.source_id, UnitState.unit_id, UnitState.coder)
+            .join(Unit, Unit.id == UnitState.unit_id)
+            .join(Source, Source.id == Unit.source_id)
+            .where(current, UnitState.done.is_(True))
+            .order_by(Unit.source_id, UnitState.unit_id),
+            execution_options=stream,
+        )
+    )
 
     code_guid: dict[int, str] = {}
-    code_el: dict[int, etree._Element] = {}
-    sets = None
+    codebook_el = sets = None
     if spec is not None and spec.codes:
-        tree = codebook_tree(spec, NS, f"{path}: cannot write the codebook")
-        root.append(tree.codebook)
-        sets = tree.sets
+        tree = codebook_tree(spec, NS, f"{report.path}: cannot write the codebook")
+        codebook_el, sets = tree.codebook, tree.sets
         by_id = {c.code_id: c.id for c in codes.values()}
+        code_el = {}
         for code_id, guid in tree.code_guid.items():
             code_guid[by_id[code_id]] = guid
             code_el[by_id[code_id]] = tree.code_element[code_id]
         report.codes = len(spec.codes)
-
-    variables = _el(root, "Variables") if sources else None
-    variable_guid = {}
-    if variables is not None:
-        for name, _, kind in VARIABLES:
-            variable_guid[name] = stable_guid("variable", name)
-            _el(variables, "Variable", guid=variable_guid[name], name=name, typeOfVariable=kind)
-
     notes: list[tuple[str, Memo, str]] = []  # memos, each a Note: (guid, memo, title)
-    selection_el: dict[int, etree._Element] = {}  # unit row id -> its selection
-
-    sidecar: dict[str, Any] = {
-        "format": SIDECAR_FORMAT,
-        "version": 1,
-        "sources": {},
-        "origins": {},
-        "done": {},
-    }
-    done_by_unit: dict[int, list[str]] = defaultdict(list)
-    for unit_id, coder in done:
-        done_by_unit[unit_id].append(coder)
-
-    files: list[tuple[str, bytes]] = []
-    if sources:
-        sources_el = _el(root, "Sources")
-        memo_units = {m.target_id for m in memos if m.kind == "unit"}
-        for number, source in enumerate(sources, start=1):
-            guid = source_guid(source)
-            name = f"{guid}.txt"
-            files.append((name, source.text.encode("utf-8")))
-            attributes = {
-                "guid": guid,
-                "name": _text(source.title or name),
-                "plainTextPath": f"internal://{name}",
-            }
-            source_el = _el(sources_el, "TextSource", **attributes)
-            units = units_by_source.get(source.id, [])
-            for unit in units:
-                unit_codings = codings.get(unit.id, [])
-                if not unit_codings and unit.id not in memo_units:
-                    continue
-                sel = selection_guid(guid, unit.start, unit.end)
-                selection = _el(
-                    source_el,
-                    "PlainTextSelection",
-                    guid=sel,
-                    name=f"unit {unit.ordinal}",
-                    startPosition=str(unit.start),
-                    endPosition=str(unit.end),
-                )
-                report.selections += 1
-                for row in sorted(unit_codings, key=lambda r: (r.coder, code_guid[r.code_id])):
-                    cguid = coding_guid(sel, code_guid[row.code_id], row.coder)
-                    coding_el = _el(selection, "Coding", guid=cguid, creatingUser=user_guid(row.coder))
-                    when = _when(row.created_at)
-                    if when:
-                        coding_el.set("creationDateTime", when)
-                    _el(coding_el, "CodeRef", targetGUID=code_guid[row.code_id])
-                    sidecar["origins"][cguid] = row.origin
-                    report.codings += 1
-                selection_el[unit.id] = selection
-            for unit in units:
-                if unit.id in done_by_unit:
-                    for coder in done_by_unit[unit.id]:
-                        sidecar["done"].setdefault(guid, {}).setdefault(coder, []).append(unit.ordinal)
-            period = units[0].period if units else project.config.period_of(source.date)
-            values = {
-                "source_type": source.source_type,
-                "actor_type": source.actor_type,
-                "date": source.date.isoformat() if source.date else None,
-                "period": period,
-                "language": source.language,
-                "author": source.author,
-                "format": source.format,
-                "path": source.path,
-            }
-            for vname, field, kind in VARIABLES:
-                value = values[field]
-                if value in (None, ""):
-                    continue
-                vv = _el(source_el, "VariableValue")
-                _el(vv, "VariableRef", targetGUID=variable_guid[vname])
-                _el(vv, "DateValue" if kind == "Date" else "TextValue").text = _text(str(value))
-            sidecar["sources"][guid] = {
-                "title": source.title,
-                "path": source.path,
-                "locator": source.locator,
-                "sha256": source.sha256,
-                "file_sha256": source.file_sha256,
-                "format": source.format,
-                "source_type": source.source_type,
-                "actor_type": source.actor_type,
-                "date": source.date.isoformat() if source.date else None,
-                "date_origin": source.date_origin,
-                "language": source.language,
-                "author": source.author,
-                "ingested_at": iso(source.ingested_at),
-                "attributes": {k: v for k, v in (source.attributes or {}).items() if k != "refi_guid"},
-                "units": [[u.ordinal, u.start, u.end, u.page, u.section, u.attributes or {}] for u in units],
-            }
-            report.sources += 1
-            report.units += len(units)
-            if progress:
-                progress(number, len(sources))
-
-    for memo in memos:  # a unit's memo hangs on the unit's selection
-        if memo.kind == "unit" and memo.target_id in selection_el:
-            selection = selection_el[memo.target_id]
-            note = stable_guid("memo", "unit", selection.get("guid"), memo.coder)
-            notes.append((note, memo, f"Memo by {memo.coder} on {selection.get('name')}"))
-            _el(selection, "NoteRef", targetGUID=note)
-    for memo in memos:
-        if memo.kind == "code" and memo.target_id in code_el:
+    for memo in memos:  # a code's memo hangs on the code
+        if memo.kind == "code" and memo.target_id in code_guid:
             note = stable_guid("memo", "code", code_guid[memo.target_id], memo.coder)
             notes.append((note, memo, f"Memo by {memo.coder} on code {codes[memo.target_id].code_id}"))
             el = code_el[memo.target_id]
@@ -327,34 +276,177 @@ def export_qdpx(
                 description.addnext(ref)
             else:
                 el.insert(0, ref)
-    if notes:
-        notes_el = _el(root, "Notes")
-        for note, memo, title in notes:
-            note_el = _el(notes_el, "Note", guid=note, name=_text(title), creatingUser=user_guid(memo.coder))
-            when = _when(memo.updated_at)
-            if when:
-                note_el.set("creationDateTime", when)
-            _el(note_el, "PlainTextContent").text = _text(memo.text)
-            report.memos += 1
-    if sets is not None:
-        root.append(sets)
+    unit_memos: dict[int, list[Memo]] = defaultdict(list)
+    for memo in memos:
+        if memo.kind == "unit":
+            unit_memos[memo.target_id].append(memo)
+    variable_guid = {name: stable_guid("variable", name) for name, _, _ in VARIABLES}
 
+    side_file.write(f'{{"format": "{SIDECAR_FORMAT}", "version": 1, "sources": {{')
+    origins: dict[str, str] = {}
+    done_marks: dict[str, dict[str, list[int]]] = {}
+    with etree.xmlfile(qde_file, encoding="utf-8") as xf:
+        xf.write_declaration()
+        attributes = {
+            "name": _text(project.config.name),
+            "origin": f"foresight {__version__}",
+            "creationDateTime": _when(dt.datetime.now(dt.UTC)) or "",
+        }
+        with xf.element(f"{{{NS}}}Project", nsmap={None: NS}, attrib=attributes):
+            if coders:
+                users = etree.Element(f"{{{NS}}}Users", nsmap={None: NS})
+                for coder in coders:
+                    _el(users, "User", guid=user_guid(coder), name=_text(coder))
+                xf.write(users)
+            if codebook_el is not None:
+                xf.write(codebook_el)
+            if source_ids:
+                variables = etree.Element(f"{{{NS}}}Variables", nsmap={None: NS})
+                for name, _, kind in VARIABLES:
+                    _el(variables, "Variable", guid=variable_guid[name], name=name, typeOfVariable=kind)
+                xf.write(variables)
+                with xf.element(f"{{{NS}}}Sources"):
+                    for number, source_id in enumerate(source_ids, start=1):
+                        source = session.get(Source, source_id)
+                        source_el = _source(
+                            source,
+                            units.take(source_id),
+                            codings.take(source_id),
+                            done.take(source_id),
+                            code_guid,
+                            unit_memos,
+                            variable_guid,
+                            notes,
+                            origins,
+                            done_marks,
+                            report,
+                            zf,
+                            side_file,
+                            first=number == 1,
+                        )
+                        xf.write(source_el)
+                        session.expunge(source)  # its text is in the archive now: let it go
+                        if progress:
+                            progress(number, len(source_ids))
+            if notes:
+                notes_el = etree.Element(f"{{{NS}}}Notes", nsmap={None: NS})
+                for note, memo, title in notes:
+                    note_el = _el(
+                        notes_el, "Note", guid=note, name=_text(title), creatingUser=user_guid(memo.coder)
+                    )
+                    when = _when(memo.updated_at)
+                    if when:
+                        note_el.set("creationDateTime", when)
+                    _el(note_el, "PlainTextContent").text = _text(memo.text)
+                    report.memos += 1
+                xf.write(notes_el)
+            if sets is not None:
+                xf.write(sets)
+    side_file.write('}, "origins": ')
+    json.dump(origins, side_file, ensure_ascii=False)
+    side_file.write(', "done": ')
+    json.dump(done_marks, side_file, ensure_ascii=False)
+    side_file.write("}")
     report.coders = len(coders)
     report.codings_left_out = all_codings - report.codings
-    qde = b'<?xml version="1.0" encoding="utf-8"?>\n' + etree.tostring(root, encoding="utf-8")
-    _write_zip(path, qde, files, json.dumps(sidecar, ensure_ascii=False).encode("utf-8"))
-    return report
 
 
-def _write_zip(path: Path, qde: bytes, files: list[tuple[str, bytes]], sidecar: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-            zf.writestr("project.qde", qde)
-            for name, data in files:
-                zf.writestr(f"sources/{name}", data)
-            zf.writestr(SIDECAR, sidecar)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ForesightError(f"{path}: cannot write ({exc.strerror or exc})") from None
+def _source(
+    source: Source,
+    units: list[Any],
+    codings: list[Any],
+    done: list[Any],
+    code_guid: dict[int, str],
+    unit_memos: dict[int, list[Memo]],
+    variable_guid: dict[str, str],
+    notes: list[tuple[str, Memo, str]],
+    origins: dict[str, str],
+    done_marks: dict[str, dict[str, list[int]]],
+    report: ExportReport,
+    zf: zipfile.ZipFile,
+    side_file: Any,
+    *,
+    first: bool,
+) -> etree._Element:
+    """One source: its text into the archive, its units into foresight.json, its element back."""
+    guid = source_guid(source)
+    name = f"{guid}.txt"
+    zf.writestr(f"sources/{name}", source.text.encode("utf-8"))
+    source_el = etree.Element(
+        f"{{{NS}}}TextSource",
+        {"guid": guid, "name": _text(source.title or name), "plainTextPath": f"internal://{name}"},
+        nsmap={None: NS},
+    )
+    by_unit: dict[int, list[Any]] = defaultdict(list)
+    for row in codings:
+        by_unit[row.unit_id].append(row)
+    for unit in units:
+        unit_codings = by_unit.get(unit.id, [])
+        memos = unit_memos.get(unit.id, [])
+        if not unit_codings and not memos:
+            continue
+        sel = selection_guid(guid, unit.start, unit.end)
+        selection = _el(
+            source_el,
+            "PlainTextSelection",
+            guid=sel,
+            name=f"unit {unit.ordinal}",
+            startPosition=str(unit.start),
+            endPosition=str(unit.end),
+        )
+        report.selections += 1
+        for row in sorted(unit_codings, key=lambda r: (r.coder, code_guid[r.code_id])):
+            cguid = coding_guid(sel, code_guid[row.code_id], row.coder)
+            coding_el = _el(selection, "Coding", guid=cguid, creatingUser=user_guid(row.coder))
+            when = _when(row.created_at)
+            if when:
+                coding_el.set("creationDateTime", when)
+            _el(coding_el, "CodeRef", targetGUID=code_guid[row.code_id])
+            if row.origin != "manual":  # what the importer assumes: only the others are listed
+                origins[cguid] = row.origin
+            report.codings += 1
+        for memo in memos:
+            note = stable_guid("memo", "unit", sel, memo.coder)
+            notes.append((note, memo, f"Memo by {memo.coder} on unit {unit.ordinal}"))
+            _el(selection, "NoteRef", targetGUID=note)
+    ordinal = {u.id: u.ordinal for u in units}
+    for row in done:
+        done_marks.setdefault(guid, {}).setdefault(row.coder, []).append(ordinal[row.unit_id])
+    values = {
+        "source_type": source.source_type,
+        "actor_type": source.actor_type,
+        "date": source.date.isoformat() if source.date else None,
+        "period": units[0].period if units else None,
+        "language": source.language,
+        "author": source.author,
+        "format": source.format,
+        "path": source.path,
+    }
+    for vname, field, kind in VARIABLES:
+        value = values[field]
+        if value in (None, ""):
+            continue
+        vv = _el(source_el, "VariableValue")
+        _el(vv, "VariableRef", targetGUID=variable_guid[vname])
+        _el(vv, "DateValue" if kind == "Date" else "TextValue").text = _text(str(value))
+    entry = {
+        "title": source.title,
+        "path": source.path,
+        "locator": source.locator,
+        "sha256": source.sha256,
+        "file_sha256": source.file_sha256,
+        "format": source.format,
+        "source_type": source.source_type,
+        "actor_type": source.actor_type,
+        "date": source.date.isoformat() if source.date else None,
+        "date_origin": source.date_origin,
+        "language": source.language,
+        "author": source.author,
+        "ingested_at": iso(source.ingested_at),
+        "attributes": {k: v for k, v in (source.attributes or {}).items() if k != "refi_guid"},
+        "units": [[u.ordinal, u.start, u.end, u.page, u.section, u.attributes or {}] for u in units],
+    }
+    side_file.write(("" if first else ", ") + json.dumps(guid) + ": " + json.dumps(entry, ensure_ascii=False))
+    report.sources += 1
+    report.units += len(units)
+    return source_el
