@@ -8,7 +8,6 @@ Restoring first keeps a snapshot of the store as it is, so a restore loses nothi
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -20,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from foresight.errors import ForesightError
+from foresight.files import whole_file
 from foresight.project import Project
 from foresight.store import pending_migrations
 
@@ -74,17 +74,19 @@ def backup(project: Project, path: str | Path) -> Backup:
         raise ForesightError(f"{target}: is a folder; name the backup file to write")
     if not target.parent.is_dir():
         raise ForesightError(f"{target.parent}: no such folder")
-    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     database = _sqlite_path(project)
-    try:
+    with whole_file(target) as partial:
         if database is not None:
-            source = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
-            copy = sqlite3.connect(partial)
             try:
-                source.backup(copy)  # pages of one moment, while others read and write
-            finally:
-                copy.close()
-                source.close()
+                source = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
+                copy = sqlite3.connect(partial)
+                try:
+                    source.backup(copy)  # pages of one moment, while others read and write
+                finally:
+                    copy.close()
+                    source.close()
+            except sqlite3.Error as exc:
+                raise ForesightError(f"{target}: cannot write the backup ({exc})") from None
             kind = "sqlite"
         else:
             command = [_pg_tool("pg_dump"), "--format=custom", f"--file={partial}", "--no-owner"]
@@ -93,16 +95,6 @@ def backup(project: Project, path: str | Path) -> Backup:
                 command.append(f"--schema={schema}")
             _run([*command, f"--dbname={_pg_url(project.engine)}"], str(target))
             kind = "postgresql"
-        os.replace(partial, target)
-    except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
-        raise ForesightError(f"{target}: cannot write the backup ({exc})") from None
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise ForesightError(f"{target}: cannot write the backup ({exc.strerror or exc})") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
     return Backup(target, kind, target.stat().st_size)
 
 

@@ -19,7 +19,6 @@ the file; the codebook's description and version have no place in the format and
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from lxml import etree
 
 from foresight.codebook.model import CODE_ID, CodebookSpec, CodeSpec, GroupSpec, stable_guid
 from foresight.errors import ForesightError
+from foresight.files import whole_file
 
 NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -246,13 +246,8 @@ def _xml_text(text: str) -> str:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write beside the target, then rename: a failed write leaves no half-written codebook."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ForesightError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    with whole_file(path) as partial:
+        partial.write_bytes(data)
 
 
 # ---------------------------------------------------------------------------------------- reading

@@ -19,8 +19,8 @@ same project exported twice gives the same guids, and a source imported from an 
 the guid it had there. What REFI-QDA has no place for travels in ``foresight.json`` beside
 ``project.qde``, which other tools ignore: where each source's units start and end (a heading
 between them is no unit), the origin of each coding that is not manual (accepted suggestion,
-adjudicated, carried), and which units each coder marked done. Codings on retired codes, on older codebooks or on older
-versions of a source are not written; the report counts them.
+adjudicated, carried), and which units each coder marked done. Codings on retired codes, on
+older codebooks or on older versions of a source are not written; the report counts them.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import os
 import tempfile
 import zipfile
 from collections import defaultdict
@@ -46,6 +45,7 @@ from foresight.codebook.catalog import active_codebook, to_spec
 from foresight.codebook.model import stable_guid
 from foresight.codebook.qdc import NOT_XML, PROJECT_NS, codebook_tree
 from foresight.errors import ForesightError
+from foresight.files import whole_file
 from foresight.project import Project
 from foresight.store import Code, Coding, Memo, Source, Unit, UnitState, iso
 
@@ -133,25 +133,17 @@ def export_qdpx(
     if not path.parent.is_dir():
         raise ForesightError(f"{path.parent}: no such folder")
     report = ExportReport(path)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with (
-            project.session() as session,
-            tempfile.TemporaryDirectory(prefix="foresight-qdpx-", dir=path.parent) as scratch,
-            zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf,
-        ):
-            qde, sidecar = Path(scratch) / "project.qde", Path(scratch) / SIDECAR
-            with qde.open("wb") as qde_file, sidecar.open("w", encoding="utf-8") as side_file:
-                _write(project, session, report, zf, qde_file, side_file, progress)
-            zf.write(qde, "project.qde")
-            zf.write(sidecar, SIDECAR)
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise ForesightError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with (
+        whole_file(path) as partial,
+        project.session() as session,
+        tempfile.TemporaryDirectory(prefix="foresight-qdpx-", dir=path.parent) as scratch,
+        zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf,
+    ):
+        qde, sidecar = Path(scratch) / "project.qde", Path(scratch) / SIDECAR
+        with qde.open("wb") as qde_file, sidecar.open("w", encoding="utf-8") as side_file:
+            _write(project, session, report, zf, qde_file, side_file, progress)
+        zf.write(qde, "project.qde")
+        zf.write(sidecar, SIDECAR)
     return report
 
 

@@ -14,7 +14,6 @@ not allowed (each becomes U+FFFD, so that the text keeps its length).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from foresight.errors import ForesightError
+from foresight.files import whole_file
 
 CSV_ENCODING = "utf-8-sig"
 FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so runs as a formula
@@ -206,13 +206,8 @@ def write_xlsx(
             sheet, cells, room = _new_sheet(book, name, names, pd.DataFrame(), entry)
         entry.cut += cells.cut  # type: ignore[union-attr]
         written.append(entry)
-    partial = path.with_name(f".{path.name}.part")
-    try:
+    with whole_file(path) as partial:
         book.save(partial)
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise ForesightError(f"{path}: cannot write ({exc.strerror})") from None
     return written
 
 
