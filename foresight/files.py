@@ -10,6 +10,17 @@ from pathlib import Path
 from foresight.errors import ForesightError
 
 
+def file_to_write(path: str | Path, kind: str) -> Path:
+    """``path`` as a file about to be written, checked first: not a folder, in one that exists.
+    ``kind`` names what it will hold ("the .qdpx file")."""
+    path = Path(path)
+    if path.is_dir():
+        raise ForesightError(f"{path}: is a folder; name {kind} to write")
+    if not path.parent.is_dir():
+        raise ForesightError(f"{path.parent}: no such folder")
+    return path
+
+
 @contextmanager
 def whole_file(path: Path) -> Iterator[Path]:
     """A path beside ``path`` to write to; when the block ends well it replaces ``path``.

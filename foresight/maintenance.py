@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from foresight.errors import ForesightError
-from foresight.files import whole_file
+from foresight.files import file_to_write, whole_file
 from foresight.project import Project
 from foresight.store import pending_migrations
 
@@ -69,11 +69,7 @@ def _run(command: list[str], what: str) -> None:
 
 def backup(project: Project, path: str | Path) -> Backup:
     """Write a consistent snapshot of the project's store to ``path`` (whole, or not at all)."""
-    target = Path(path)
-    if target.is_dir():
-        raise ForesightError(f"{target}: is a folder; name the backup file to write")
-    if not target.parent.is_dir():
-        raise ForesightError(f"{target.parent}: no such folder")
+    target = file_to_write(path, "the backup file")
     database = _sqlite_path(project)
     with whole_file(target) as partial:
         if database is not None:

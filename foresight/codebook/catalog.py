@@ -124,6 +124,72 @@ def code_row(book: Codebook, item: CodeSpec, code_id: str, guid: str) -> Code:
     )
 
 
+@dataclass(frozen=True)
+class Merged:
+    rows: dict[str, int]  # guid (lower case) -> code row id, for every code of the spec
+    added: int
+    known: int
+
+
+def merge_spec(session: Session, spec: CodebookSpec, *, actor: str, source: str) -> Merged:
+    """Bring ``spec``'s codes into the project (within the caller's transaction).
+
+    A project with no codebook takes ``spec`` as it is. Otherwise the active codebook keeps its
+    codes; those of ``spec`` it lacks (by guid) join it under their parents, with ids made unique
+    (``_2``, ``_3``), their groups added where new, and the codebook's version raised.
+    """
+    book = active_codebook(session)
+    if book is None:
+        book = store_spec(session, spec, actor=actor, source=source)
+        made = session.execute(select(Code).where(Code.codebook_id == book.id)).scalars()
+        return Merged({c.guid.lower(): c.id for c in made if c.guid}, len(spec.codes), 0)  # type: ignore[misc]
+    rows = list(session.execute(select(Code).where(Code.codebook_id == book.id)).scalars())
+    known = {c.guid.lower(): c for c in rows if c.guid}
+    taken = {c.code_id for c in rows}
+    by_spec: dict[str, Code] = {}
+    groups = {g["id"] for g in book.groups}
+    new_groups = [
+        {"id": g.id, "name": g.name, "description": g.description, "colour": g.colour, "guid": g.guid}
+        for g in spec.groups
+        if g.id not in groups and any(c.group == g.id and (c.guid or "") not in known for c in spec.codes)
+    ]
+    if new_groups:
+        book.groups = [*book.groups, *new_groups]
+    added: list[tuple[CodeSpec, Code]] = []
+    for item in spec.codes:
+        guid = (item.guid or "").lower()
+        if guid and guid in known:
+            by_spec[item.id] = known[guid]
+            continue
+        code_id, n = item.id, 2
+        while code_id in taken:
+            code_id, n = f"{item.id}_{n}", n + 1
+        taken.add(code_id)
+        row = code_row(book, item, code_id, guid)
+        session.add(row)
+        by_spec[item.id] = row
+        added.append((item, row))
+    session.flush()
+    for item, row in added:
+        if item.parent and item.parent in by_spec:
+            row.parent_id = by_spec[item.parent].id
+    if added:
+        book.version += 1
+        log_event(
+            session,
+            actor,
+            "import",
+            "codebook",
+            book.id,
+            file=source,
+            codes_added=[r.code_id for _, r in added],
+        )
+    session.add(book)
+    mapping = {c.guid.lower(): c.id for c in rows if c.guid}
+    mapping.update({(item.guid or "").lower(): row.id for item, row in added if item.guid})
+    return Merged(mapping, len(added), len(spec.codes) - len(added))  # type: ignore[arg-type]
+
+
 def check_codebook(path: str | Path) -> tuple[CodebookSpec, list[Problem]]:
     """The codebook in a file and its gaps; a problem that stops it loading is raised."""
     file = Path(path)

@@ -44,8 +44,7 @@ from foresight import __version__
 from foresight.codebook.catalog import active_codebook, to_spec
 from foresight.codebook.model import stable_guid
 from foresight.codebook.qdc import NOT_XML, PROJECT_NS, codebook_tree
-from foresight.errors import ForesightError
-from foresight.files import whole_file
+from foresight.files import file_to_write, whole_file
 from foresight.project import Project
 from foresight.store import Code, Coding, Memo, Source, Unit, UnitState, iso
 
@@ -127,11 +126,7 @@ def export_qdpx(
     files), so memory does not grow with the project. ``progress(done, total)`` is called as
     sources are written.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise ForesightError(f"{path}: is a folder; name the .qdpx file to write")
-    if not path.parent.is_dir():
-        raise ForesightError(f"{path.parent}: no such folder")
+    path = file_to_write(path, "the .qdpx file")
     report = ExportReport(path)
     with (
         whole_file(path) as partial,

@@ -29,8 +29,8 @@ from lxml import etree
 from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
-from foresight.codebook.catalog import active_codebook, code_row, store_spec
-from foresight.codebook.model import CodebookSpec, CodeSpec
+from foresight.codebook.catalog import merge_spec
+from foresight.codebook.model import CodebookSpec
 from foresight.codebook.qdc import children_named, spec_from_codebook
 from foresight.ingest import dedupe
 from foresight.interop.archive import Archive, decode_text
@@ -48,9 +48,10 @@ from foresight.interop.refi import (
     units_fit,
     variable_names,
     variable_values,
+    well_formed_sidecar,
 )
 from foresight.project import Project
-from foresight.store import Code, Codebook, Coding, Memo, Source, Unit, UnitState, log_event, utcnow
+from foresight.store import Coding, Memo, Source, Unit, UnitState, log_event, utcnow
 
 SOURCE_KINDS = ("TextSource", "PDFSource", "PictureSource", "AudioSource", "VideoSource")
 DEFAULT_CODER = "imported"
@@ -107,51 +108,6 @@ class ImportReport:
             "memos_added": self.memos_added,
             "conventions": self.conventions,
         }
-
-
-SIDECAR_TEXTS = (
-    "title",
-    "path",
-    "locator",
-    "sha256",
-    "file_sha256",
-    "format",
-    "source_type",
-    "actor_type",
-    "date",
-    "date_origin",
-    "language",
-    "author",
-    "ingested_at",
-)
-
-
-def well_formed_sidecar(sidecar: dict[str, Any]) -> dict[str, Any]:
-    """The parts of ``foresight.json`` that have the shape foresight writes; the rest is dropped.
-
-    The archive may come from anywhere: a field of the wrong type is treated as missing, so that
-    the import falls back to what ``project.qde`` says."""
-
-    def mapping(value: Any) -> dict[str, Any]:
-        return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
-
-    sources = {}
-    for guid, meta in mapping(sidecar.get("sources")).items():
-        if isinstance(meta, dict):
-            kept = {k: meta[k] for k in SIDECAR_TEXTS if isinstance(meta.get(k), str)}
-            kept["attributes"] = mapping(meta.get("attributes"))
-            kept["units"] = meta.get("units")
-            sources[guid] = kept
-    origins = {k: v for k, v in mapping(sidecar.get("origins")).items() if isinstance(v, str)}
-    done = {
-        guid: {
-            coder: [n for n in numbers if isinstance(n, int) and not isinstance(n, bool)]
-            for coder, numbers in mapping(by_coder).items()
-            if isinstance(numbers, list)
-        }
-        for guid, by_coder in mapping(sidecar.get("done")).items()
-    }
-    return {"format": SIDECAR_FORMAT, "sources": sources, "origins": origins, "done": done}
 
 
 class _Importer:
@@ -222,65 +178,9 @@ class _Importer:
         spec = spec_from_codebook(book_el, name) if book_el is not None else CodebookSpec(name=name)
         if not spec.codes:
             return
-        book = active_codebook(session)
-        if book is None:
-            book = store_spec(session, spec, actor=self.actor, source=str(self.archive.path))
-            rows = session.execute(select(Code).where(Code.codebook_id == book.id)).scalars()
-            self.codes = {c.guid: c.id for c in rows}  # type: ignore[misc]
-            self.report.codes_added = len(spec.codes)
-            return
-        self._merge_codes(session, book, spec)
-
-    def _merge_codes(self, session: Session, book: Codebook, spec: CodebookSpec) -> None:
-        """Codes the project lacks join its active codebook; those it has (by guid) are reused."""
-        rows = list(session.execute(select(Code).where(Code.codebook_id == book.id)).scalars())
-        known = {c.guid.lower(): c for c in rows if c.guid}
-        taken = {c.code_id for c in rows}
-        by_spec: dict[str, Code] = {}
-        groups = {g["id"] for g in book.groups}
-        new_groups = [
-            {"id": g.id, "name": g.name, "description": g.description, "colour": g.colour, "guid": g.guid}
-            for g in spec.groups
-            if g.id not in groups and any(c.group == g.id and (c.guid or "") not in known for c in spec.codes)
-        ]
-        if new_groups:
-            book.groups = [*book.groups, *new_groups]
-            session.add(book)
-        added: list[tuple[CodeSpec, Code]] = []
-        for item in spec.codes:
-            guid = (item.guid or "").lower()
-            if guid and guid in known:
-                by_spec[item.id] = known[guid]
-                self.report.codes_known += 1
-                continue
-            code_id, n = item.id, 2
-            while code_id in taken:
-                code_id, n = f"{item.id}_{n}", n + 1
-            taken.add(code_id)
-            row = code_row(book, item, code_id, guid)
-            session.add(row)
-            by_spec[item.id] = row
-            added.append((item, row))
-        session.flush()
-        for item, row in added:
-            if item.parent and item.parent in by_spec:
-                row.parent_id = by_spec[item.parent].id
-                session.add(row)
-        if added:
-            book.version += 1
-            session.add(book)
-            log_event(
-                session,
-                self.actor,
-                "import",
-                "codebook",
-                book.id,
-                file=str(self.archive.path),
-                codes_added=[row.code_id for _, row in added],
-            )
-        self.report.codes_added = len(added)
-        self.codes = {c.guid.lower(): c.id for c in rows if c.guid}  # type: ignore[misc]
-        self.codes.update({(item.guid or "").lower(): row.id for item, row in added if item.guid})  # type: ignore[misc]
+        merged = merge_spec(session, spec, actor=self.actor, source=str(self.archive.path))
+        self.codes = merged.rows
+        self.report.codes_added, self.report.codes_known = merged.added, merged.known
 
     # ------------------------------------------------------------------------------ sources
     def source_text(self, source_el: etree._Element) -> tuple[str | None, str | None]:

@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 
 from foresight.codebook.qdc import GUID, children_named
-from foresight.interop.qdpx_export import VARIABLES
+from foresight.interop.qdpx_export import SIDECAR_FORMAT, VARIABLES
 
 _seen: dict[str, str | None] = {}
 
@@ -158,3 +158,50 @@ def docx_text(data: bytes) -> str | None:
     except Exception:  # noqa: BLE001 - python-docx raises many kinds on a broken file; None says so
         return None
     return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
+
+
+# ------------------------------------------------------------- foresight.json, as read
+
+SIDECAR_TEXTS = (
+    "title",
+    "path",
+    "locator",
+    "sha256",
+    "file_sha256",
+    "format",
+    "source_type",
+    "actor_type",
+    "date",
+    "date_origin",
+    "language",
+    "author",
+    "ingested_at",
+)
+
+
+def well_formed_sidecar(sidecar: dict[str, Any]) -> dict[str, Any]:
+    """The parts of ``foresight.json`` that have the shape foresight writes; the rest is dropped.
+
+    The archive may come from anywhere: a field of the wrong type is treated as missing, so that
+    the import falls back to what ``project.qde`` says."""
+
+    def mapping(value: Any) -> dict[str, Any]:
+        return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
+
+    sources = {}
+    for guid, meta in mapping(sidecar.get("sources")).items():
+        if isinstance(meta, dict):
+            kept = {k: meta[k] for k in SIDECAR_TEXTS if isinstance(meta.get(k), str)}
+            kept["attributes"] = mapping(meta.get("attributes"))
+            kept["units"] = meta.get("units")
+            sources[guid] = kept
+    origins = {k: v for k, v in mapping(sidecar.get("origins")).items() if isinstance(v, str)}
+    done = {
+        guid: {
+            coder: [n for n in numbers if isinstance(n, int) and not isinstance(n, bool)]
+            for coder, numbers in mapping(by_coder).items()
+            if isinstance(numbers, list)
+        }
+        for guid, by_coder in mapping(sidecar.get("done")).items()
+    }
+    return {"format": SIDECAR_FORMAT, "sources": sources, "origins": origins, "done": done}
