@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -12,21 +13,12 @@ from lxml import etree
 from foresight.codebook.qdc import GUID, children_named
 from foresight.interop.qdpx_export import SIDECAR_FORMAT, VARIABLES
 
-_seen: dict[str, str | None] = {}
 
-
+@lru_cache(maxsize=4096)  # code and user guids repeat on every coding
 def guid_of(value: str | None) -> str | None:
     """A guid in lower case without braces, or None when ``value`` is not one."""
-    if not value:
-        return None
-    known = _seen.get(value)
-    if known is not None:
-        return known
-    match = GUID.match(value.strip())
-    found = match.group(1).lower() if match else None
-    if found is not None and len(_seen) < 1_000_000:
-        _seen[value] = found
-    return found
+    match = GUID.match(value.strip()) if value else None
+    return match.group(1).lower() if match else None
 
 
 def child(el: etree._Element, name: str) -> etree._Element | None:
