@@ -73,7 +73,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "feed-external-entity.rss": ("ingested", "1 units"),
     "feed-malformed-with-control-characters.rss": ("ingested", "1 units"),
     "markdown-front-matter-laughs.md": ("ingested", "1 units"),
-    "pdf-page-tree-count-broken.pdf": ("failed", "not a readable PDF (page 1: Failed to load page.)"),
+    "pdf-page-tree-count-broken.pdf": ("failed", "not a readable PDF (page 1 cannot be loaded)"),
     "qdc-comment-not-terminated.qdc": (
         "error",
         "{path}: not well-formed XML (line 25: Comment not terminated "

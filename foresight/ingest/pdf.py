@@ -46,18 +46,18 @@ def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
 class _Line:
     text: str
     left: float
-    top: float  # of its first character
-    bottom: float  # of its last character (a line pdfium joined at a hyphen ends lower)
+    top: float  # of its first character's box (the font's ascent and descent at its size)
+    bottom: float
     size: float
     length: int
 
 
-def _lines(textpage: pdfium.PdfTextPage, text: str) -> list[_Line]:
+def _lines(textpage: int, text: str) -> list[_Line]:
     """The page's visual lines; a line pdfium joined at an end-of-line hyphen is split again."""
     lines = []
     pos = 0
     # pdfium's C functions called directly, with one reused rectangle: a page has many lines
-    handle, rect = textpage.raw, pdfium_c.FS_RECTF()
+    rect = pdfium_c.FS_RECTF()
     box, font_size, ref = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize, ctypes.byref(rect)
     for raw in text.split("\r\n"):
         start, pos = pos, pos + len(raw) + 2
@@ -70,15 +70,11 @@ def _lines(textpage: pdfium.PdfTextPage, text: str) -> list[_Line]:
             if not stripped:
                 continue
             first = first_at + lead
-            found = box(handle, first, ref)
-            left, top = rect.left, rect.top
-            if not (box(handle, first + len(stripped) - 1, ref) and found):
+            if not box(textpage, first, ref):
                 raise pdfium.PdfiumError("Failed to get charbox.")
-            bottom = rect.bottom
-            size = font_size(handle, first)
             if number < len(parts) - 1:
                 stripped += "-"
-            lines.append(_Line(stripped, left, top, bottom, size, len(stripped)))
+            lines.append(_Line(stripped, rect.left, rect.top, rect.bottom, font_size(textpage, first), len(stripped)))
     return lines
 
 
@@ -89,7 +85,7 @@ def _median(values: list[float]) -> float:
     return values[half] if len(values) % 2 else (values[half - 1] + values[half]) / 2
 
 
-def _page_paragraphs(textpage: pdfium.PdfTextPage, text: str) -> list[tuple[list[str], bool]]:
+def _page_paragraphs(textpage: int, text: str) -> list[tuple[list[str], bool]]:
     """A page's lines grouped into paragraphs, each flagged when it is a heading.
 
     A paragraph starts after a wider vertical gap, at a first-line indent, where the font size
@@ -135,23 +131,40 @@ def _page_paragraphs(textpage: pdfium.PdfTextPage, text: str) -> list[tuple[list
     ]
 
 
+def _page_text(textpage: int) -> str:
+    """All text of a page, lines ended by CR LF (what pypdfium2's ``get_text_range`` gives)."""
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    if count <= 0:
+        return ""
+    # room for twice the characters: pdfium may give more text than it counts characters
+    buffer = (ctypes.c_ushort * (2 * count + 1))()
+    written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
+    return memoryview(buffer)[: max(written - 1, 0)].tobytes().decode("utf-16-le", errors="ignore")
+
+
 def read_pdf(data: bytes, name: str) -> list[Document]:
     pdf = open_pdf(data, name)
     try:
         pages: list[list[tuple[list[str], bool]]] = []
         letters = 0
+        # pages loaded with pdfium's C functions: pypdfium2's page objects cost more than reading
+        # short pages' text
+        handle = pdf.raw
         for index in range(len(pdf)):
+            page = pdfium_c.FPDF_LoadPage(handle, index)
+            textpage = pdfium_c.FPDFText_LoadPage(page) if page else None
+            if not textpage:
+                if page:
+                    pdfium_c.FPDF_ClosePage(page)
+                raise InputError(name, f"not a readable PDF (page {index + 1} cannot be loaded)")
             try:
-                page = pdf[index]
-                textpage = page.get_textpage()
-            except pdfium.PdfiumError as exc:
-                raise InputError(name, f"not a readable PDF (page {index + 1}: {exc})") from None
-            text = textpage.get_text_range()
-            if letters < 20:
-                letters += len(LETTER.findall(text, 0, 2000))
-            pages.append(_page_paragraphs(textpage, text))
-            textpage.close()
-            page.close()
+                text = _page_text(textpage)
+                if letters < 20:
+                    letters += len(LETTER.findall(text, 0, 2000))
+                pages.append(_page_paragraphs(textpage, text))
+            finally:
+                pdfium_c.FPDFText_ClosePage(textpage)
+                pdfium_c.FPDF_ClosePage(page)
         if len(pdf) and letters < 20:
             raise InputError(name, "has no text layer (a scanned PDF?); run OCR on it first")
         meta = pdf.get_metadata_dict()

@@ -10,17 +10,19 @@ to the new version (the old version and all its codings stay in the store).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing
 import os
 import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import JSON, BigInteger, Select, and_, any_, bindparam, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
 from foresight.config import IngestSettings
@@ -115,36 +117,50 @@ def _carry_codings(session: Session, old_id: int, new_units: dict[str, int]) -> 
 
 
 _BANDS = (Unit.band0, Unit.band1, Unit.band2, Unit.band3)
-# Units of other current sources sharing a band with this one's: built once, values bound per call.
-_CANDIDATES = (
-    select(Unit.id, func.length(Unit.text), Unit.sketch, *_BANDS)
-    .join(Source, Source.id == Unit.source_id)
-    .where(
-        Unit.source_id != bindparam("source_id"),
-        Source.current.is_(True),
-        Unit.duplicate_of.is_(None),
-        or_(*(band.in_(bindparam(f"band{i}", expanding=True)) for i, band in enumerate(_BANDS))),
+
+
+@cache
+def _candidates(dialect: str) -> Select:
+    """Units of current sources sharing a band with a new source's units.
+
+    Each band's values are bound as one array (a JSON array on SQLite, read with ``json_each``;
+    an array on PostgreSQL, compared with ``ANY``): the statement's text never changes, so the
+    database prepares it once, where a list of values in ``IN (...)`` would be new text each time.
+    """
+    if dialect == "postgresql":
+        matches = [
+            band == any_(bindparam(f"band{i}", type_=ARRAY(BigInteger))) for i, band in enumerate(_BANDS)
+        ]
+    else:
+        matches = [
+            band.in_(select(func.json_each(bindparam(f"band{i}", type_=JSON)).table_valued("value").c.value))
+            for i, band in enumerate(_BANDS)
+        ]
+    return (
+        select(Unit.id, func.length(Unit.text), Unit.sketch, *_BANDS)
+        .join(Source, Source.id == Unit.source_id)
+        .where(Source.current.is_(True), Unit.duplicate_of.is_(None), or_(*matches))
     )
-)
 
 
 def _near_duplicates(
-    session: Session, source_id: int, mine: list[tuple[int, str, tuple[int, ...]]], limit: int = 50
-) -> int:
-    """Flag this source's units that nearly repeat a unit of another source.
+    session: Session, mine: list[tuple[int, str, tuple[int, ...]]], limit: int = 50
+) -> dict[int, int]:
+    """The units of other current sources that units of a source about to be stored nearly repeat.
 
     ``mine`` holds the ordinal, text and bands (:func:`~foresight.ingest.dedupe.band_values_many`)
-    of each of this source's units that has them. One query finds the units sharing a band; the
-    texts of those whose length and sketch pass are fetched in a second, when there are any.
+    of each of the new source's units that has them; the answer maps ordinals to the unit each
+    repeats. One query finds the units sharing a band; the texts of those whose length and
+    sketch pass are fetched in a second, when there are any. It runs before the source's own
+    units are stored, so that they are not among the units the band indexes give back.
     """
     if not mine:
-        return 0
+        return {}
     wanted = [{unit_bands[i] for _, _, unit_bands in mine} for i in range(dedupe.BANDS)]
-    others = session.execute(
-        _CANDIDATES, {"source_id": source_id, **{f"band{i}": list(w) for i, w in enumerate(wanted)}}
-    ).all()
+    query = _candidates(session.get_bind().dialect.name)
+    others = session.execute(query, {f"band{i}": sorted(w) for i, w in enumerate(wanted)}).all()
     if not others:
-        return 0
+        return {}
     # band value -> units holding it, for the values this source's units have (the others are
     # never looked up)
     index: list[dict[int, list[int]]] = [{} for _ in range(dedupe.BANDS)]
@@ -169,7 +185,7 @@ def _near_duplicates(
         if passed:
             checks.append((ordinal, text, passed))
     if not checks:
-        return 0
+        return {}
     wanted_ids = sorted({cid for _, _, passed in checks for cid in passed})
     texts = dict(session.execute(select(Unit.id, Unit.text).where(Unit.id.in_(wanted_ids))).all())
     shingles: dict[int, set[str]] = {}
@@ -183,16 +199,20 @@ def _near_duplicates(
             if len(own & other) >= 0.7 * len(own | other):
                 found[ordinal] = cid
                 break
-    if found:
-        ids = session.execute(
-            select(Unit.ordinal, Unit.id).where(Unit.source_id == source_id, Unit.ordinal.in_(list(found)))
-        ).all()
-        table = Unit.__table__
-        session.connection().execute(
-            update(table).where(table.c.id == bindparam("uid")).values(duplicate_of=bindparam("dup")),
-            [{"uid": uid, "dup": found[ordinal]} for ordinal, uid in ids],
-        )
-    return len(found)
+    return found
+
+
+_UNIT_COLUMNS = ("source_id", "ordinal", "text", "start", "end", "page", "section", "period", "attributes")
+_UNIT_COLUMNS += (*(band.name for band in _BANDS), "sketch", "duplicate_of")
+
+
+@cache
+def _insert_units(paramstyle: str) -> str:
+    """The insert of a source's units, for the driver itself: SQLAlchemy's handling of each row's
+    parameters costs more than the database's insert."""
+    mark = "?" if paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{name}"' for name in _UNIT_COLUMNS)
+    return f"INSERT INTO unit ({names}) VALUES ({', '.join([mark] * len(_UNIT_COLUMNS))})"
 
 
 # A source with the same bytes, and the current version of the same file (or feed item).
@@ -267,41 +287,36 @@ def store_document(
             },
         ).inserted_primary_key[0]
         period = project.config.period_of(day)
-        rows = []
-        mine = []
         no_bands = (None,) * (dedupe.BANDS + 1)
-        for ordinal, draft in enumerate(cut.units, start=1):
-            bands = draft.bands or no_bands
-            rows.append(
-                {
-                    "source_id": source_id,
-                    "ordinal": ordinal,
-                    "text": draft.text,
-                    "start": draft.start,
-                    "end": draft.end,
-                    "page": draft.page,
-                    "section": draft.section,
-                    "period": period,
-                    "attributes": draft.attributes,
-                    "band0": bands[0],
-                    "band1": bands[1],
-                    "band2": bands[2],
-                    "band3": bands[3],
-                    "sketch": bands[dedupe.BANDS],
-                }
+        found = _near_duplicates(
+            session,
+            [(ordinal, d.text, d.bands) for ordinal, d in enumerate(cut.units, start=1) if d.bands],
+        )
+        rows = [
+            (
+                source_id,
+                ordinal,
+                draft.text,
+                draft.start,
+                draft.end,
+                draft.page,
+                draft.section,
+                period,
+                json.dumps(draft.attributes) if draft.attributes else "{}",
+                *(draft.bands or no_bands),
+                found.get(ordinal),
             )
-            if draft.bands:
-                mine.append((ordinal, draft.text, draft.bands))
-        conn.execute(Unit.__table__.insert(), rows)  # type: ignore[attr-defined]
-        duplicates = _near_duplicates(session, source_id, mine)
+            for ordinal, draft in enumerate(cut.units, start=1)
+        ]
+        conn.exec_driver_sql(_insert_units(conn.dialect.paramstyle), rows)
         message = f"{len(rows)} units"
-        if duplicates:
-            message += f", {duplicates} near-duplicates of units elsewhere"
+        if found:
+            message += f", {len(found)} near-duplicates of units elsewhere"
         details: dict[str, object] = {"path": path, "sha256": sha, "units": len(rows)}
         if previous is not None:
             new_units = {
-                r["text"]: unit_id
-                for r, unit_id in zip(
+                row[2]: unit_id
+                for row, unit_id in zip(
                     rows,
                     conn.execute(
                         select(Unit.id).where(Unit.source_id == source_id).order_by(Unit.ordinal)

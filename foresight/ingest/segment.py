@@ -35,7 +35,10 @@ CAPTION = re.compile(
     re.IGNORECASE,
 )
 PAGE_NUMBER = re.compile(r"^\W*(?:page|p\.|seite)?\s*\d{1,4}(?:\s*(?:of|/|von)\s*\d{1,4})?\W*$", re.I)
-SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SPACE_CHARS = r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
+# A run of spaces and other blanks, where it is more than one plain space (sub(" ") then leaves
+# the many single spaces of a text alone instead of replacing each with itself)
+SPACES = re.compile(_SPACE_CHARS + r"{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 SOFT_HYPHEN = "\u00ad"
 LETTER = re.compile(r"[^\W\d_]")
 TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
