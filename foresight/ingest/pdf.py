@@ -7,13 +7,14 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foresight.errors import InputError
 from foresight.ingest.model import Block, Document
-from foresight.ingest.segment import LETTER, TERMINAL, drop_running_lines, looks_like_heading
+from foresight.ingest.segment import LETTER, TERMINAL, looks_like_heading, running_lines
 
 PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
 LINE_END_HYPHEN = "\ufffe"  # pdfium marks a hyphen it found at a line end with this
@@ -42,6 +43,21 @@ def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
         raise InputError(name, f"not a readable PDF ({exc})") from None
 
 
+def _untyped(function: Any, restype: Any) -> Any:
+    """A twin of one of pypdfium2's pdfium functions without its argument types.
+
+    ctypes checks a typed pointer argument at every call, which costs more than pdfium's work
+    for one character; the two functions called for every line of every page go without.
+    """
+    twin = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
+    twin.restype = restype
+    return twin
+
+
+_char_box = _untyped(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
+_font_size = _untyped(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+
+
 @dataclass(slots=True)
 class _Line:
     text: str
@@ -58,23 +74,26 @@ def _lines(textpage: int, text: str) -> list[_Line]:
     pos = 0
     # pdfium's C functions called directly, with one reused rectangle: a page has many lines
     rect = pdfium_c.FS_RECTF()
-    box, font_size, ref = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize, ctypes.byref(rect)
+    box, font_size, ref = _char_box, _font_size, ctypes.byref(rect)
+    handle = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
+    height, size = -1.0, 0.0
     for raw in text.split("\r\n"):
         start, pos = pos, pos + len(raw) + 2
         parts = raw.split(LINE_END_HYPHEN) if LINE_END_HYPHEN in raw else (raw,)
-        offset = start
+        last = len(parts) - 1
         for number, part in enumerate(parts):
-            first_at, offset = offset, offset + len(part) + 1
-            lead = len(part) - len(part.lstrip())
-            stripped = part[lead:].rstrip()
-            if not stripped:
-                continue
-            first = first_at + lead
-            if not box(textpage, first, ref):
-                raise pdfium.PdfiumError("Failed to get charbox.")
-            if number < len(parts) - 1:
-                stripped += "-"
-            lines.append(_Line(stripped, rect.left, rect.top, rect.bottom, font_size(textpage, first), len(stripped)))
+            stripped = part.strip()
+            if stripped:
+                first = start + part.index(stripped[0])
+                if not box(handle, first, ref):
+                    raise pdfium.PdfiumError("Failed to get charbox.")
+                top, bottom = rect.top, rect.bottom
+                if top - bottom != height:  # a line as tall as the one before is in the same font size
+                    height, size = top - bottom, font_size(handle, first)
+                if number < last:
+                    stripped += "-"
+                lines.append(_Line(stripped, rect.left, top, bottom, size, len(stripped)))
+            start += len(part) + 1
     return lines
 
 
@@ -171,22 +190,19 @@ def read_pdf(data: bytes, name: str) -> list[Document]:
     finally:
         pdf.close()
     # Running headers and footers are lines at the pages' edges; look for them line by line.
-    flat = [[line for para, _ in page for line in para] for page in pages]
-    kept = drop_running_lines(flat)
+    dropped = running_lines([[line for para, _ in page for line in para] for page in pages])
     blocks: list[Block] = []
-    for number, (page, keep) in enumerate(zip(pages, kept, strict=True), start=1):
-        keep_counts: dict[str, int] = {}
-        for line in keep:
-            keep_counts[line] = keep_counts.get(line, 0) + 1
+    for number, (page, drop) in enumerate(zip(pages, dropped, strict=True), start=1):
+        first, last = (min(drop), max(drop)) if drop else (0, -1)
+        at = 0  # the index of the paragraph's first line on its page
         for para, heading in page:
-            lines = []
-            for line in para:
-                if keep_counts.get(line, 0) > 0:
-                    keep_counts[line] -= 1
-                    lines.append(line)
-            if lines:
+            end = at + len(para)
+            if at <= last and end > first:  # the paragraph holds a line to drop
+                para = [line for i, line in enumerate(para, start=at) if i not in drop]
+            at = end
+            if para:
                 kind = "heading" if heading else "paragraph"
-                blocks.append(Block("\n".join(lines), kind=kind, page=number, wrapped=True))
+                blocks.append(Block("\n".join(para), kind=kind, page=number, wrapped=True))
     return [
         Document(
             format="pdf",

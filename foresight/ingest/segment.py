@@ -35,15 +35,23 @@ CAPTION = re.compile(
     re.IGNORECASE,
 )
 PAGE_NUMBER = re.compile(r"^\W*(?:page|p\.|seite)?\s*\d{1,4}(?:\s*(?:of|/|von)\s*\d{1,4})?\W*$", re.I)
-_SPACE_CHARS = r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
-# A run of spaces and other blanks, where it is more than one plain space (sub(" ") then leaves
-# the many single spaces of a text alone instead of replacing each with itself)
-SPACES = re.compile(_SPACE_CHARS + r"{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 SOFT_HYPHEN = "\u00ad"
 LETTER = re.compile(r"[^\W\d_]")
 TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 HYPHENS = "-\u2010\u2011"
 _DIGITS = re.compile(r"\d+")
+
+
+def squeeze(text: str) -> str:
+    """Each run of spaces, tabs and other blanks as one plain space.
+
+    Most text has none to replace: that is told by scans in C, where the regular expression
+    would step through every character.
+    """
+    if text.isascii() and "\t" not in text and "  " not in text:
+        return text
+    return SPACES.sub(" ", text)
 
 
 def cache_dir() -> Path:
@@ -106,7 +114,7 @@ _HYPHEN_ENDS = tuple(HYPHENS)
 
 def join_lines(lines: list[str]) -> str:
     """Join soft-wrapped lines into one paragraph; bullet items keep their own lines."""
-    return _join_cleaned([SPACES.sub(" ", raw.replace(SOFT_HYPHEN, "-")).strip() for raw in lines])
+    return _join_cleaned([squeeze(raw.replace(SOFT_HYPHEN, "-")).strip() for raw in lines])
 
 
 def _join_cleaned(lines: list[str]) -> str:
@@ -134,13 +142,20 @@ def _join_cleaned(lines: list[str]) -> str:
     return "\n".join(out)
 
 
-def drop_running_lines(pages: list[list[str]], edge: int = 3) -> list[list[str]]:
-    """Drop running headers, footers and page numbers repeated across the pages' edges."""
+def running_lines(pages: list[list[str]], edge: int = 3) -> list[set[int]]:
+    """Which lines of each page are running headers, footers or page numbers (their indexes).
+
+    Only the first and last ``edge`` non-empty lines of a page are looked at; one of those is
+    running when the same line, digits aside, is at the edge of at least half of the pages.
+    """
     if len(pages) < 2:
-        return [[ln for ln in page if not PAGE_NUMBER.match(ln)] if len(page) > 1 else page for page in pages]
+        return [
+            {i for i, ln in enumerate(page) if PAGE_NUMBER.match(ln)} if len(page) > 1 else set()
+            for page in pages
+        ]
 
     def key(line: str) -> str:
-        return _DIGITS.sub("#", SPACES.sub(" ", line).strip().lower())
+        return _DIGITS.sub("#", squeeze(line).strip().lower())
 
     def edges(page: list[str]) -> list[int]:
         filled = [i for i, ln in enumerate(page) if ln.strip()]
@@ -152,11 +167,18 @@ def drop_running_lines(pages: list[list[str]], edge: int = 3) -> list[list[str]]
         seen.update(set(keys.values()))
     need = max(2, math.ceil(0.5 * len(pages)))
     running = {k for k, n in seen.items() if n >= need and k}
-    cleaned = []
-    for page, keys in zip(pages, keyed, strict=True):
-        drop = {i for i, k in keys.items() if k in running or PAGE_NUMBER.match(page[i])}
-        cleaned.append([ln for i, ln in enumerate(page) if i not in drop])
-    return cleaned
+    return [
+        {i for i, k in keys.items() if k in running or PAGE_NUMBER.match(page[i])}
+        for page, keys in zip(pages, keyed, strict=True)
+    ]
+
+
+def drop_running_lines(pages: list[list[str]], edge: int = 3) -> list[list[str]]:
+    """The pages without their running headers, footers and page numbers."""
+    return [
+        [ln for i, ln in enumerate(page) if i not in drop]
+        for page, drop in zip(pages, running_lines(pages, edge), strict=True)
+    ]
 
 
 def looks_like_heading(text: str) -> bool:
@@ -236,9 +258,9 @@ class _Para:
 
 def _clean(block: Block) -> str:
     if block.wrapped:  # spaces and soft hyphens replaced in one pass over the block, not per line
-        text = SPACES.sub(" ", block.text.replace(SOFT_HYPHEN, "-"))
+        text = squeeze(block.text.replace(SOFT_HYPHEN, "-"))
         return _join_cleaned([line.strip() for line in text.splitlines()])
-    lines = [SPACES.sub(" ", ln).strip() for ln in block.text.replace(SOFT_HYPHEN, "").splitlines()]
+    lines = [squeeze(ln).strip() for ln in block.text.replace(SOFT_HYPHEN, "").splitlines()]
     return (
         "\n".join(ln for ln in lines if ln)
         if block.kind == "list_item"
@@ -278,7 +300,7 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | s
             else:
                 out.append(_Para(item, block.page, section))
             continue
-        if prev is not None and not SENTENCE_END.search(prev.text) and text[0].islower():
+        if prev is not None and text[0].islower() and not SENTENCE_END.search(prev.text):
             prev.text = join_lines([prev.text, text]) if "\n" not in prev.text else f"{prev.text} {text}"
             continue
         if len(text) < settings.min_unit_chars * 2 and looks_like_heading(text):
