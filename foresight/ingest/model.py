@@ -50,5 +50,17 @@ class UnitDraft:
 
 @dataclass
 class Segmented:
+    """A document's cleaned text and the units cut from it (``text[unit.start:unit.end]``)."""
+
     text: str
     units: list[UnitDraft]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (from the process that read the file) without the units' texts, which are
+        slices of the text; their fields go as tuples, which pickle faster than objects."""
+        fields = [(u.start, u.end, u.page, u.section, u.attributes, u.bands) for u in self.units]
+        return _segmented, (self.text, fields)
+
+
+def _segmented(text: str, fields: list[tuple[Any, ...]]) -> Segmented:
+    return Segmented(text, [UnitDraft(text[f[0] : f[1]], *f) for f in fields])
