@@ -120,6 +120,20 @@ def read_qde(path: Path) -> etree._Element:
         return etree.fromstring(zf.read("project.qde"))
 
 
+def members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def rewritten(path: Path, files: dict[str, bytes], root: etree._Element) -> Path:
+    """An archive of ``files`` with ``root`` as its project.qde."""
+    files = files | {"project.qde": etree.tostring(root, xml_declaration=True, encoding="utf-8")}
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return path
+
+
 def test_export_is_a_valid_refi_qda_project(project: Project, tmp_path: Path) -> None:
     coded_project(project, tmp_path)
     out = tmp_path / "scan.qdpx"
@@ -228,8 +242,7 @@ def test_codings_from_another_tool_come_back_onto_the_exported_sources(
     etree.SubElement(root.find(f"{{{NS}}}Users"), f"{{{NS}}}User", guid=cara, name="cara")
     driver = next(c.get("guid") for c in root.iter(f"{{{NS}}}Code") if c.get("name") == "Driver")
     source = next(root.iter(f"{{{NS}}}TextSource"))
-    with zipfile.ZipFile(archive) as zf:
-        files = {n: zf.read(n) for n in zf.namelist()}
+    files = members(archive)
     text = files["sources/" + source.get("plainTextPath").removeprefix("internal://")].decode("utf-8")
     start = text.index("Packaging firms")
     sel = etree.SubElement(
@@ -246,11 +259,7 @@ def test_codings_from_another_tool_come_back_onto_the_exported_sources(
     source.remove(sel)
     first_variable = source.find(f"{{{NS}}}VariableValue")
     first_variable.addprevious(sel)  # selections come before variable values
-    files["project.qde"] = etree.tostring(root, xml_declaration=True, encoding="utf-8")
-    back = tmp_path / "back.qdpx"
-    with zipfile.ZipFile(back, "w") as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
+    back = rewritten(tmp_path / "back.qdpx", files, root)
     before = snapshot(project)
     report = import_qdpx(project, back, actor="lead")
     assert (report.sources_added, report.sources_known, report.codings_added) == (0, 2, 1)
@@ -612,8 +621,7 @@ def test_selections_on_headings_and_codings_on_unknown_codes_are_counted(
     coded_project(project, tmp_path)
     archive = tmp_path / "scan.qdpx"
     export_qdpx(project, archive)
-    with zipfile.ZipFile(archive) as zf:
-        files = {n: zf.read(n) for n in zf.namelist()}
+    files = members(archive)
     root = etree.fromstring(files["project.qde"])
     source = next(s for s in root.iter(f"{{{NS}}}TextSource") if s.get("name") == "Sensing clusters")
     text = files["sources/" + source.get("plainTextPath").removeprefix("internal://")].decode("utf-8")
@@ -631,11 +639,7 @@ def test_selections_on_headings_and_codings_on_unknown_codes_are_counted(
     unknown = etree.SubElement(first, f"{{{NS}}}Coding", guid="0b8f2c3e-1111-4a2b-9c3d-000000000013")
     etree.SubElement(unknown, f"{{{NS}}}CodeRef", targetGUID="0b8f2c3e-1111-4a2b-9c3d-000000000014")
     first.find(f"{{{NS}}}Coding").addprevious(unknown)
-    files["project.qde"] = etree.tostring(root, xml_declaration=True, encoding="utf-8")
-    edited = tmp_path / "edited.qdpx"
-    with zipfile.ZipFile(edited, "w") as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
+    edited = rewritten(tmp_path / "edited.qdpx", files, root)
     report = import_qdpx(make_project("fresh"), edited, actor="lead")
     assert report.not_placed == {"covers no unit (a heading or the space between paragraphs)": 1}
     assert report.codings_skipped == {"on a code the archive does not define": 1}
