@@ -549,16 +549,8 @@ class _Importer:
         marks = self.sidecar.get("done", {}) if self.sidecar else {}
         if not marks:
             return
-        sources = {
-            source_guid(s).lower(): s.id
-            for s in session.execute(
-                select(Source)
-                .options(load_only(Source.attributes, Source.sha256, Source.locator))  # type: ignore[arg-type]
-                .where(Source.current.is_(True))
-            ).scalars()
-        }
         for guid, by_coder in marks.items():
-            source_id = sources.get(str(guid).lower())
+            source_id = self.by_guid.get(str(guid).lower())  # the project's sources, with those added
             if source_id is None or not isinstance(by_coder, dict):
                 continue
             ordinals = dict(
