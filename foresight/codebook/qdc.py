@@ -353,9 +353,12 @@ def spec_from_codebook(root: etree._Element, name: str) -> CodebookSpec:
     return CodebookSpec(name=name, version=1, groups=groups, codes=codes)
 
 
+# no entity expansion, no DTD, no network, libxml2's default limits on size and depth
+SAFE_XML = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
+
+
 def _parser() -> etree.XMLParser:
-    """No entity expansion, no DTD, no network, libxml2's default limits on size and depth."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    return etree.XMLParser(**SAFE_XML)
 
 
 DOCTYPE_MARKERS = tuple(
@@ -382,26 +385,45 @@ def parse_refi_xml(data: bytes, where: str, root_name: str, container: str, kind
     Messages name ``where`` (the file), ``container`` ("a .qdc file") and ``kind`` ("a REFI-QDA
     codebook").
     """
-    doctype = ForesightError(f"{where}: DOCTYPE declarations are not allowed in {container}")
     if data.count(b"<") > MAX_ELEMENTS:  # every element starts with one; so do comments and the like
         raise too_many_elements(where)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        # a document that declares entities may fail on them (an external entity in an attribute)
-        if any(marker in data.upper() for marker in DOCTYPE_MARKERS):
-            raise doctype from None
-        # one line: libxml2 follows some messages with the text it stopped at, on a line of its own
-        message = " ".join(re.sub(r", line \d+, column \d+$", "", exc.msg or "").split()) or "unreadable"
-        raise ForesightError(f"{where}: not well-formed XML (line {exc.lineno}: {message})") from None
+        raise not_well_formed(exc, where, container, doctype=declares_doctype(data)) from None
+    check_root(root, where, root_name, container, kind)
+    return root
+
+
+def declares_doctype(data: bytes) -> bool:
+    return any(marker in data.upper() for marker in DOCTYPE_MARKERS)
+
+
+def not_well_formed(
+    exc: etree.XMLSyntaxError, where: str, container: str, *, doctype: bool
+) -> ForesightError:
+    """The one line for a parser's error; ``doctype``: the bytes read declare a DOCTYPE."""
+    # a document that declares entities may fail on them (an external entity in an attribute)
+    if doctype:
+        return doctype_refused(where, container)
+    # one line: libxml2 follows some messages with the text it stopped at, on a line of its own
+    message = " ".join(re.sub(r", line \d+, column \d+$", "", exc.msg or "").split()) or "unreadable"
+    return ForesightError(f"{where}: not well-formed XML (line {exc.lineno}: {message})")
+
+
+def check_root(root: etree._Element, where: str, root_name: str, container: str, kind: str) -> None:
+    """Refuse a document with a DOCTYPE, or whose root is not ``root_name`` in a REFI-QDA namespace."""
     tree = root.getroottree()
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
-        raise doctype
+        raise doctype_refused(where, container)
     qname = etree.QName(root)
     if qname.localname != root_name or qname.namespace not in ACCEPTED_NAMESPACES:
         shown = qname.localname if qname.namespace in ACCEPTED_NAMESPACES else root.tag
         raise ForesightError(f"{where}: not {kind} (root element is {shown}, expected {root_name})")
-    return root
+
+
+def doctype_refused(where: str, container: str) -> ForesightError:
+    return ForesightError(f"{where}: DOCTYPE declarations are not allowed in {container}")
 
 
 def too_many_elements(where: str) -> ForesightError:

@@ -4,20 +4,29 @@ Nothing is extracted to disk: members are read into memory by name, so a member 
 ``../../x`` cannot write anywhere, and a reference from ``project.qde`` that points outside the
 archive (an absolute path, ``..``, ``file://``) is refused. Every read is capped, whatever the
 zip's own headers claim, so a zip bomb stops at the cap. XML is parsed with no DTD, no entity
-expansion and no network.
+expansion and no network; ``project.qde`` is parsed as it unpacks, one source at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import zipfile
 import zlib
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 
 import charset_normalizer
 from lxml import etree
 
-from foresight.codebook.qdc import MAX_ELEMENTS, parse_refi_xml, too_many_elements
+from foresight.codebook.qdc import (
+    MAX_ELEMENTS,
+    SAFE_XML,
+    check_root,
+    declares_doctype,
+    not_well_formed,
+    too_many_elements,
+)
 from foresight.errors import ForesightError
 
 MB = 1024 * 1024
@@ -27,6 +36,11 @@ MAX_TOTAL_BYTES = 4096 * MB  # everything read from one archive
 MAX_MEMBERS = 1_000_000
 PROJECT_FILE = "project.qde"
 SOURCE_FOLDERS = ("sources/", "Sources/")
+# the parts of a Project in Project.xsd, in the schema's order; not Description and NoteRef, small
+# at the top and whose names recur in every code and selection
+SECTIONS = ("Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links", "Sets", "Graphs")
+SOURCE_KINDS = ("TextSource", "PDFSource", "PictureSource", "AudioSource", "VideoSource")
+PROJECT = "a REFI-QDA project"
 
 
 class Archive:
@@ -63,11 +77,18 @@ class Archive:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _read(self, info: zipfile.ZipInfo, cap: int, what: str, *, xml: bool = False) -> bytes:
-        """The member's bytes, up to ``cap``; XML stops as soon as it holds too many elements."""
+    def _read(self, info: zipfile.ZipInfo, cap: int, what: str) -> bytes:
+        """The member's bytes, up to ``cap``."""
+        return b"".join(self._chunks(info, cap, what))
+
+    def _chunks(
+        self, info: zipfile.ZipInfo, cap: int, what: str, *, xml: bool = False, again: bool = False
+    ) -> Generator[bytes, None, None]:
+        """The member's bytes a megabyte at a time, up to ``cap``; XML stops as soon as it holds too
+        many elements. ``again``: a member read before, not counted twice in the archive's total."""
         if info.flag_bits & 0x1:
             raise ForesightError(f"{self.path}: {what} is encrypted")
-        chunks, size, tags = [], 0, 0
+        size, tags = 0, 0
         try:
             with self._zip.open(info) as fh:
                 while chunk := fh.read(1024 * 1024):
@@ -75,7 +96,7 @@ class Archive:
                     tags += chunk.count(b"<") if xml else 0
                     if tags > MAX_ELEMENTS:
                         raise too_many_elements(f"{self.path}: {what}")
-                    self._read_so_far += len(chunk)
+                    self._read_so_far += 0 if again else len(chunk)
                     if size > cap:
                         raise ForesightError(
                             f"{self.path}: {what} is too large (over {cap // MB} MB unpacked)"
@@ -84,7 +105,7 @@ class Archive:
                         raise ForesightError(
                             f"{self.path}: the archive unpacks to more than {MAX_TOTAL_BYTES // MB} MB"
                         )
-                    chunks.append(chunk)
+                    yield chunk
         # ValueError: a member's header naming it in bytes that are not the UTF-8 it claims
         except (
             zipfile.BadZipFile,
@@ -96,19 +117,74 @@ class Archive:
             ValueError,
         ) as exc:
             raise ForesightError(f"{self.path}: {what} cannot be read ({exc})") from None
-        return b"".join(chunks)
 
-    def project(self) -> etree._Element:
-        """The root ``Project`` element of ``project.qde``."""
+    def project_parts(self) -> Iterator[etree._Element]:
+        """``project.qde`` part by part as it unpacks, never whole.
+
+        First the root ``Project`` (for its attributes: its children are not kept), then, in the
+        file's order, each source of a top-level ``Sources`` once it is complete and each top-level
+        section (:data:`SECTIONS`) once it is complete. A part is cleared, and what came before it
+        freed, when the next one is asked for: take what a part holds before then. So memory holds
+        one source, or one section, at a time.
+
+        The member is read twice: here, to hold it to the caps on size and elements, so that a file
+        over them is refused before any of it is parsed; then, as the parts are asked for, to parse
+        it.
+        """
         info = self._members.get(PROJECT_FILE) or next(
             (i for n, i in self._members.items() if n.casefold().endswith(".qde") and "/" not in n), None
         )
         if info is None:
             raise ForesightError(f"{self.path}: not a REFI-QDA project (no {PROJECT_FILE} inside)")
-        data = self._read(info, MAX_PROJECT_BYTES, info.filename, xml=True)
-        return parse_refi_xml(
-            data, f"{self.path}: {info.filename}", "Project", "a REFI-QDA project", "a REFI-QDA project"
+        for _ in self._chunks(info, MAX_PROJECT_BYTES, info.filename, xml=True):
+            pass
+        return self._parts(info)
+
+    def _parts(self, info: zipfile.ZipInfo) -> Iterator[etree._Element]:
+        where = f"{self.path}: {info.filename}"
+        parser = etree.XMLPullParser(
+            events=("end",), tag=[f"{{*}}{name}" for name in (*SECTIONS, *SOURCE_KINDS)], **SAFE_XML
         )
+        root: etree._Element | None = None
+        prolog, doctype = b"", False
+
+        def parts(ended: Iterable[tuple[str, etree._Element]]) -> Iterator[etree._Element]:
+            nonlocal root
+            for _, el in ended:
+                if root is None:
+                    root = el.getroottree().getroot()
+                    check_root(root, where, "Project", PROJECT, PROJECT)
+                    yield root
+                parent = el.getparent()
+                if parent is None:
+                    continue
+                if parent is root or (
+                    parent.getparent() is root and etree.QName(parent).localname == "Sources"
+                ):
+                    yield el
+                    el.clear()
+                    while el.getprevious() is not None:
+                        del parent[0]
+
+        with contextlib.closing(self._chunks(info, MAX_PROJECT_BYTES, info.filename, again=True)) as chunks:
+            for chunk in chunks:
+                if root is None:  # where a DOCTYPE may be
+                    prolog = prolog[-64:] + chunk
+                    doctype = doctype or declares_doctype(prolog)
+                try:
+                    parser.feed(chunk)
+                except etree.XMLSyntaxError as exc:
+                    raise not_well_formed(exc, where, PROJECT, doctype=doctype) from None
+                yield from parts(parser.read_events())
+        try:
+            parser.feed(b"")  # an empty file is "empty", not "no element found"
+            whole = parser.close()
+        except etree.XMLSyntaxError as exc:
+            raise not_well_formed(exc, where, PROJECT, doctype=doctype) from None
+        yield from parts(parser.read_events())
+        if root is None:
+            check_root(whole, where, "Project", PROJECT, PROJECT)
+            yield whole
 
     def member(self, name: str) -> bytes | None:
         """A member by its exact name (for files foresight itself writes), or None."""

@@ -11,6 +11,13 @@ selection that fits no text is reported, never placed.
 Importing again adds nothing twice: sources are matched by guid (or by the guid foresight gives a
 source it exported), codes by guid, codings by unit, code and coder. The whole import is one
 transaction: a failure or a kill leaves the project as it was.
+
+``project.qde`` is read as it unpacks, one source at a time (see
+:meth:`~foresight.interop.archive.Archive.project_parts`), so memory follows the largest source,
+not the file. The sources need what ``Users``, ``CodeBook`` and ``Variables`` say, which
+Project.xsd puts before them; memos wait for ``Notes``, which it puts after them. A file with one
+of the first three after its sources is read twice: the first reading is undone, the second knows
+them from the start.
 """
 
 from __future__ import annotations
@@ -20,20 +27,21 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import load_only
 from sqlmodel import Session
 
 from foresight.codebook.catalog import merge_spec
 from foresight.codebook.model import CodebookSpec
 from foresight.codebook.qdc import children_named, spec_from_codebook
 from foresight.ingest import dedupe
-from foresight.interop.archive import Archive, decode_text
+from foresight.interop.archive import SOURCE_KINDS, Archive, decode_text
 from foresight.interop.positions import PLAIN, Convention, canonical, fit, paragraph_spans, unwrap
 from foresight.interop.qdpx_export import SIDECAR, SIDECAR_FORMAT, source_guid
 from foresight.interop.refi import (
@@ -53,8 +61,8 @@ from foresight.interop.refi import (
 from foresight.project import Project
 from foresight.store import Coding, Memo, Source, Unit, UnitState, log_event, utcnow
 
-SOURCE_KINDS = ("TextSource", "PDFSource", "PictureSource", "AudioSource", "VideoSource")
 DEFAULT_CODER = "imported"
+NEEDED_BY_SOURCES = ("Users", "CodeBook", "Variables")
 
 
 @dataclass
@@ -110,25 +118,113 @@ class ImportReport:
         }
 
 
+class _Late(Exception):
+    """A section the sources need came after them: what the first reading found, for the second."""
+
+    def __init__(self, importer: _Importer) -> None:
+        self.importer = importer
+
+
 class _Importer:
-    def __init__(self, project: Project, archive: Archive, actor: str, report: ImportReport) -> None:
+    def __init__(
+        self,
+        project: Project,
+        archive: Archive,
+        actor: str,
+        sidecar: dict[str, Any],
+        progress: Callable[[int, int | None], None] | None,
+        known: _Importer | None = None,
+    ) -> None:
         self.project = project
         self.archive = archive
         self.actor = actor
-        self.report = report
+        self.report = ImportReport(archive.path)
+        self.sidecar = sidecar
+        self.progress = progress
         self.users: dict[str, str] = {}
         self.default_user = DEFAULT_CODER
+        self.codebook: CodebookSpec | None = None
+        self.code_notes: list[tuple[str, str]] = []  # code guid, note guid
         self.codes: dict[str, int] = {}  # guid -> code row id
         self.notes: dict[str, tuple[str, str | None, dt.datetime | None]] = {}  # guid -> text, user, when
-        self.sidecar: dict[str, Any] = {}
         self.variables: dict[str, str] = {}
-        self.progress: Callable[[int, int], None] | None = None
+        self.read: set[str] = set()  # the sections read
+        self.name = archive.path.stem  # the project's, and its creating user, from its root element
+        self.creator: str | None = None
+        if known is not None:  # the second reading: the sections as the first found them
+            self.users, self.default_user = known.users, known.default_user
+            self.codebook, self.code_notes = known.codebook, known.code_notes
+            self.notes, self.variables, self.read = known.notes, known.variables, known.read - {"Sources"}
+        self.sources_el: etree._Element | None = None  # the Sources section read (the first)
+        self.sources = 0
+        self.by_guid: dict[str, int] = {}  # source guid -> source row id
+        self.unit_memos: list[tuple[int, str]] = []  # unit id, note guid: the Notes come later
+        self.late = False
+
+    def run(self, parts: Iterator[etree._Element]) -> ImportReport:
+        root = next(parts)
+        self.report.origin = (root.get("origin") or "").strip()
+        self.name = (root.get("name") or "").strip() or self.name
+        self.creator = guid_of(root.get("creatingUserGUID"))
+        with self.project.transaction() as session:
+            self.by_guid = {
+                source_guid(s).lower(): s.id
+                for s in session.execute(
+                    select(Source)
+                    .options(load_only(Source.attributes, Source.sha256, Source.locator))  # type: ignore[arg-type]
+                    .where(Source.current.is_(True))
+                ).scalars()
+            }
+            self.import_codes(session)
+            for part in parts:
+                if part.getparent() is root:
+                    self.section(session, part)
+                else:
+                    self.source(session, part)
+            if self.late:
+                raise _Late(self)
+            self._add_memos(session, "unit", self.unit_memos)
+            self._add_memos(
+                session, "code", [(self.codes[c], n) for c, n in self.code_notes if c in self.codes]
+            )
+            self.import_done(session)
+            log_event(
+                session,
+                self.actor,
+                "import",
+                "qdpx",
+                None,
+                file=str(self.archive.path),
+                **_summary(self.report),
+            )
+        self.report.coders = sorted(set(self.users.values()))
+        return self.report
+
+    def section(self, session: Session, el: etree._Element) -> None:
+        """A top-level section, the first of its name."""
+        name = etree.QName(el).localname
+        if name in self.read:
+            return
+        self.read.add(name)
+        if name in NEEDED_BY_SOURCES and self.sources:
+            self.late = True
+        if name == "Users":
+            self.read_users(el)
+        elif name == "CodeBook":
+            self.codebook = spec_from_codebook(el, self.name)
+            self.code_notes = code_notes(el)
+            self.import_codes(session)
+        elif name == "Variables":
+            self.variables = variable_names(el)
+        elif name == "Notes":
+            self.read_notes(el)
+        elif name == "Sources" and self.progress:
+            self.progress(self.sources, self.sources)
 
     # ------------------------------------------------------------------ parts of the archive
-    def read_users(self, root: etree._Element) -> None:
-        users_el = child(root, "Users")
+    def read_users(self, users_el: etree._Element) -> None:
         taken: set[str] = set()
-        for user in children_named(users_el, "User") if users_el is not None else ():
+        for user in children_named(users_el, "User"):
             guid = guid_of(user.get("guid"))
             if guid is None:
                 continue
@@ -137,9 +233,7 @@ class _Importer:
                 name = f"{name}-{guid[:8]}"
             taken.add(name)
             self.users[guid] = name
-        creator = guid_of(root.get("creatingUserGUID"))
-        if creator in self.users:
-            self.default_user = self.users[creator]
+        self.default_user = self.users.get(self.creator or "", self.default_user)
 
     def coder(self, *guids: str | None) -> str:
         for guid in guids:
@@ -147,20 +241,8 @@ class _Importer:
                 return self.users[guid]
         return self.default_user
 
-    def read_sidecar(self) -> None:
-        data = self.archive.member(SIDECAR)
-        if data is None:
-            return
-        try:
-            sidecar = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
-            return  # not ours after all: read the archive as any other tool's
-        if isinstance(sidecar, dict) and sidecar.get("format") == SIDECAR_FORMAT:
-            self.sidecar = well_formed_sidecar(sidecar)
-
-    def read_notes(self, root: etree._Element) -> None:
-        notes_el = child(root, "Notes")
-        for note in children_named(notes_el, "Note") if notes_el is not None else ():
+    def read_notes(self, notes_el: etree._Element) -> None:
+        for note in children_named(notes_el, "Note"):
             guid = guid_of(note.get("guid"))
             if guid is None:
                 continue
@@ -173,12 +255,10 @@ class _Importer:
                 when = moment(note.get("modifiedDateTime") or note.get("creationDateTime"))
                 self.notes[guid] = (text.strip(), guid_of(note.get("creatingUser")), when)
 
-    def import_codes(self, session: Session, root: etree._Element, name: str) -> None:
-        book_el = child(root, "CodeBook")
-        spec = spec_from_codebook(book_el, name) if book_el is not None else CodebookSpec(name=name)
-        if not spec.codes:
+    def import_codes(self, session: Session) -> None:
+        if self.codebook is None or not self.codebook.codes:
             return
-        merged = merge_spec(session, spec, actor=self.actor, source=str(self.archive.path))
+        merged = merge_spec(session, self.codebook, actor=self.actor, source=str(self.archive.path))
         self.codes = merged.rows
         self.report.codes_added, self.report.codes_known = merged.added, merged.known
 
@@ -206,47 +286,38 @@ class _Importer:
             return (text, None) if text is not None else (None, f"its Word file cannot be read ({rich})")
         return None, "it has no plain text"
 
-    def import_sources(self, session: Session, root: etree._Element) -> None:
-        sources_el = child(root, "Sources")
-        if sources_el is None:
+    def source(self, session: Session, el: etree._Element) -> None:
+        """A source of the first ``Sources`` section (a source of another is not read)."""
+        if self.sources_el is None and "Sources" not in self.read:
+            self.sources_el = el.getparent()
+        kind = etree.QName(el).localname
+        if el.getparent() is not self.sources_el or kind not in SOURCE_KINDS or self.late:
             return
-        existing = list(session.execute(select(Source).where(Source.current.is_(True))).scalars())
-        by_guid = {source_guid(s).lower(): s for s in existing}
-        self.variables = variable_names(root)
-        elements = [el for el in sources_el if isinstance(el.tag, str)]
-        for number, el in enumerate(elements, start=1):
-            if self.progress:
-                self.progress(number, len(elements))
-            kind = etree.QName(el).localname
-            name = (el.get("name") or "").strip() or name_from_path(el) or kind
-            guid = guid_of(el.get("guid"))
-            if kind not in SOURCE_KINDS or guid is None:
-                continue
-            text_el: etree._Element | None = el
-            pdf_selections = 0
-            if kind == "PDFSource":
-                pdf_selections = sum(1 for _ in children_named(el, "PDFSelection"))
-                text_el = child(el, "Representation")
-                if pdf_selections:
-                    self.report.selections += pdf_selections
-                    self.report.not_placed["on PDF page areas (no text positions)"] += pdf_selections
-                if text_el is None:
-                    self.report.sources_skipped.append(f"{name}: a PDF source with no text in the archive")
-                    continue
-            elif kind != "TextSource":
-                self.report.sources_skipped.append(f"{name}: a {kind.removesuffix('Source').lower()} source")
-                continue
-            self._import_text_source(session, text_el, guid, name, by_guid, pdf=kind == "PDFSource")
+        self.sources += 1
+        if self.progress:
+            self.progress(self.sources, None)  # how many there are is known at the section's end
+        name = (el.get("name") or "").strip() or name_from_path(el) or kind
+        guid = guid_of(el.get("guid"))
+        if guid is None:
+            return
+        text_el: etree._Element | None = el
+        pdf_selections = 0
+        if kind == "PDFSource":
+            pdf_selections = sum(1 for _ in children_named(el, "PDFSelection"))
+            text_el = child(el, "Representation")
+            if pdf_selections:
+                self.report.selections += pdf_selections
+                self.report.not_placed["on PDF page areas (no text positions)"] += pdf_selections
+            if text_el is None:
+                self.report.sources_skipped.append(f"{name}: a PDF source with no text in the archive")
+                return
+        elif kind != "TextSource":
+            self.report.sources_skipped.append(f"{name}: a {kind.removesuffix('Source').lower()} source")
+            return
+        self._import_text_source(session, text_el, guid, name, pdf=kind == "PDFSource")
 
     def _import_text_source(
-        self,
-        session: Session,
-        el: etree._Element,
-        guid: str,
-        name: str,
-        by_guid: dict[str, Source],
-        *,
-        pdf: bool,
+        self, session: Session, el: etree._Element, guid: str, name: str, *, pdf: bool
     ) -> None:
         selections, whole = selections_of(el)
         raw, problem = self.source_text(el)
@@ -258,28 +329,28 @@ class _Importer:
             return
         if whole:
             self.report.codings_skipped["on a whole source, not on a selection"] += whole
-        source = by_guid.get(guid)
-        if source is not None:
+        source_id = self.by_guid.get(guid)
+        if source_id is not None:
             self.report.sources_known += 1
-            text = source.text
+            text = session.execute(select(Source.text).where(Source.id == source_id)).scalar_one()
             if canonical(raw) != text and unwrap(canonical(raw)) != text:
                 self._not_placed("text differs from the project's copy of the source", len(selections))
                 return
             units = list(
                 session.execute(
                     select(Unit.id, Unit.start, Unit.end)
-                    .where(Unit.source_id == source.id)
+                    .where(Unit.source_id == source_id)
                     .order_by(Unit.start)
                 ).all()
             )
         else:
-            source, units = self._add_source(session, el, guid, name, raw, pdf=pdf)
-            by_guid[guid] = source
+            source_id, units = self._add_source(session, el, guid, name, raw, pdf=pdf)
+            self.by_guid[guid] = source_id
         self._place(session, name, raw, selections, [(u[0], u[1], u[2]) for u in units])
 
     def _add_source(
         self, session: Session, el: etree._Element, guid: str, name: str, raw: str, *, pdf: bool
-    ) -> tuple[Source, list[tuple[int, int, int]]]:
+    ) -> tuple[int, list[tuple[int, int, int]]]:
         text = canonical(raw)
         meta = self.sidecar.get("sources", {}).get(guid) if self.sidecar else None
         unit_rows: list[dict[str, Any]] = []
@@ -360,7 +431,7 @@ class _Importer:
         )
         self.report.sources_added += 1
         self.report.units_added += len(units)
-        return source, units
+        return source.id, units  # type: ignore[return-value]
 
     # --------------------------------------------------------------------------- selections
     def _not_placed(self, why: str, count: int) -> None:
@@ -387,7 +458,6 @@ class _Importer:
         origins = self.sidecar.get("origins", {}) if self.sidecar else {}
         starts = [u[1] for u in units]
         wanted: list[tuple[int, int, str, str, dt.datetime | None]] = []
-        memo_targets: list[tuple[int, str]] = []
         for selection, placement in zip(selections, fitted.placements, strict=True):
             self.report.selections += 1
             if placement.problem is not None:
@@ -415,9 +485,8 @@ class _Importer:
                 for unit_id in covered:
                     wanted.append((unit_id, code, self.coder(user, selection.user), origin, when))
             for note in selection.notes:
-                memo_targets.extend((unit_id, note) for unit_id in covered)
+                self.unit_memos.extend((unit_id, note) for unit_id in covered)
         self._add_codings(session, wanted)
-        self._add_memos(session, "unit", memo_targets)
 
     def _add_codings(
         self, session: Session, wanted: list[tuple[int, int, str, str, dt.datetime | None]]
@@ -475,33 +544,13 @@ class _Importer:
                 self.report.memos_added += 1
             session.flush()
 
-    def import_code_memos(self, session: Session, root: etree._Element) -> None:
-        book_el = child(root, "CodeBook")
-        if book_el is None:
-            return
-        targets = []
-        for code in book_el.iter():
-            if not isinstance(code.tag, str) or etree.QName(code).localname != "Code":
-                continue
-            row = self.codes.get(guid_of(code.get("guid")) or "")
-            if row is None:
-                continue
-            targets.extend(
-                (row, g) for g in (guid_of(n.get("targetGUID")) for n in children_named(code, "NoteRef")) if g
-            )
-        self._add_memos(session, "code", targets)
-
     def import_done(self, session: Session) -> None:
         """Units each coder marked done, as foresight wrote them in its own archives."""
         marks = self.sidecar.get("done", {}) if self.sidecar else {}
         if not marks:
             return
-        sources = {
-            source_guid(s).lower(): s.id
-            for s in session.execute(select(Source).where(Source.current.is_(True))).scalars()
-        }
         for guid, by_coder in marks.items():
-            source_id = sources.get(str(guid).lower())
+            source_id = self.by_guid.get(str(guid).lower())  # the project's sources, with those added
             if source_id is None or not isinstance(by_coder, dict):
                 continue
             ordinals = dict(
@@ -546,27 +595,50 @@ def import_qdpx(
     path: str | Path,
     *,
     actor: str,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportReport:
-    """Add a REFI-QDA project's codebook, coders, sources, codings and memos to ``project``."""
+    """Add a REFI-QDA project's codebook, coders, sources, codings and memos to ``project``.
+
+    ``progress(done, total)`` is called with each source read; ``total`` is None until the last.
+    """
     path = Path(path)
-    report = ImportReport(path)
     with Archive(path) as archive:
-        root = archive.project()
-        report.origin = (root.get("origin") or "").strip()
-        importer = _Importer(project, archive, actor, report)
-        importer.progress = progress
-        importer.read_users(root)
-        importer.read_sidecar()
-        importer.read_notes(root)
-        with project.transaction() as session:
-            importer.import_codes(session, root, (root.get("name") or "").strip() or path.stem)
-            importer.import_sources(session, root)
-            importer.import_code_memos(session, root)
-            importer.import_done(session)
-            log_event(session, actor, "import", "qdpx", None, file=str(path), **_summary(report))
-    report.coders = sorted(set(importer.users.values()))
-    return report
+        parts = archive.project_parts()
+        sidecar = read_sidecar(archive)
+        try:
+            return _Importer(project, archive, actor, sidecar, progress).run(parts)
+        except _Late as late:
+            first = late.importer
+    with Archive(path) as archive:  # afresh, so that nothing counts twice towards its caps
+        parts = archive.project_parts()
+        return _Importer(project, archive, actor, sidecar, progress, known=first).run(parts)
+
+
+def read_sidecar(archive: Archive) -> dict[str, Any]:
+    """What ``foresight.json`` says, when the archive is foresight's own; else nothing."""
+    data = archive.member(SIDECAR)
+    if data is None:
+        return {}
+    try:
+        sidecar = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return {}  # not ours after all: read the archive as any other tool's
+    if isinstance(sidecar, dict) and sidecar.get("format") == SIDECAR_FORMAT:
+        return well_formed_sidecar(sidecar)
+    return {}
+
+
+def code_notes(book_el: etree._Element) -> list[tuple[str, str]]:
+    """(code guid, note guid) for each note on a code of the ``CodeBook``."""
+    found: list[tuple[str, str]] = []
+    for code in book_el.iter():
+        if not isinstance(code.tag, str) or etree.QName(code).localname != "Code":
+            continue
+        guid = guid_of(code.get("guid"))
+        if guid is not None:
+            notes = (guid_of(n.get("targetGUID")) for n in children_named(code, "NoteRef"))
+            found.extend((guid, note) for note in notes if note)
+    return found
 
 
 def _summary(report: ImportReport) -> dict[str, Any]:
