@@ -121,7 +121,7 @@ def _join_cleaned(lines: list[str]) -> str:
     """:func:`join_lines` for lines already stripped, their spaces and soft hyphens replaced."""
     out: list[str] = []
     for line in lines:
-        if not LETTER.search(line):
+        if not (line[:1].isalpha() or LETTER.search(line)):  # (most lines start with a letter)
             continue  # chart axis labels, table figures, lone numbers
         if not out or BULLET.match(line):
             out.append(line)
