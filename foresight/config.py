@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class IngestSettings:
     max_unit_chars: int = 1200
     min_unit_chars: int = 40
     max_file_mb: float = 50.0
+    max_file_seconds: float = 120.0  # 0: no cap
     near_duplicate_bits: int = 3
 
 
@@ -98,6 +100,8 @@ max_unit_chars = {defaults.max_unit_chars}
 min_unit_chars = {defaults.min_unit_chars}
 # Files larger than this are refused.
 max_file_mb = {defaults.max_file_mb:g}
+# A file still being read after this many seconds is stopped and reported as failed (0: no cap).
+max_file_seconds = {defaults.max_file_seconds:g}
 # Units whose 64-bit SimHash differs in at most this many bits are near-duplicates.
 near_duplicate_bits = {defaults.near_duplicate_bits}
 
@@ -153,6 +157,7 @@ def load_config(path: Path) -> ProjectConfig:
             max_unit_chars=int(ingest_raw.get("max_unit_chars", IngestSettings.max_unit_chars)),
             min_unit_chars=int(ingest_raw.get("min_unit_chars", IngestSettings.min_unit_chars)),
             max_file_mb=float(ingest_raw.get("max_file_mb", IngestSettings.max_file_mb)),
+            max_file_seconds=float(ingest_raw.get("max_file_seconds", IngestSettings.max_file_seconds)),
             near_duplicate_bits=int(
                 ingest_raw.get("near_duplicate_bits", IngestSettings.near_duplicate_bits)
             ),
@@ -161,6 +166,8 @@ def load_config(path: Path) -> ProjectConfig:
         raise ConfigError(f"{path}: [ingest] holds a value that is not a number ({exc})") from None
     if ingest.max_unit_chars < 200:
         raise ConfigError(f"{path}: [ingest] max_unit_chars must be at least 200")
+    if not 0 <= ingest.max_file_seconds < math.inf:
+        raise ConfigError(f"{path}: [ingest] max_file_seconds must be 0 (no cap) or a number of seconds")
     keys = (raw.get("tui") or {}).get("keys") or {}
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError(f'{path}: [tui.keys] maps actions to keys, e.g. next = "j"')

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from foresight import corpus
+from foresight.errors import ConfigError
 from foresight.ingest import ingest
 from foresight.project import Project
 from tests import builders
@@ -85,6 +86,30 @@ def test_over_large_file_is_refused_by_the_configured_cap(tmp_path: Path) -> Non
         "big.txt": "0.003 MB is over the 0.001 MB limit (max_file_mb in foresight.toml)"
     }
     assert corpus.list_sources(project) == []  # nothing of it in the store
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("-1", "[ingest] max_file_seconds must be 0 (no cap) or a number of seconds"),
+        ("inf", "[ingest] max_file_seconds must be 0 (no cap) or a number of seconds"),
+        ('"soon"', "[ingest] holds a value that is not a number (could not convert string to float: 'soon')"),
+    ],
+)
+def test_a_bad_cap_in_foresight_toml_is_named(tmp_path: Path, value: str, problem: str) -> None:
+    root = tmp_path / "p"
+    Project.init(root).close()
+    toml = root / "foresight.toml"
+    toml.write_text(toml.read_text().replace("max_file_seconds = 120", f"max_file_seconds = {value}"))
+    with pytest.raises(ConfigError) as caught:
+        Project.open(root)
+    assert str(caught.value) == f"{toml}: {problem}"
+
+
+def test_a_new_project_caps_reading_a_file_at_two_minutes(tmp_path: Path) -> None:
+    project = Project.init(tmp_path / "p")
+    assert project.config.ingest.max_file_seconds == 120
+    project.close()
 
 
 def test_cli_reports_one_line_per_failed_file_and_exits_1(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -81,7 +81,11 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Proj
     """A folder for the fuzzed files, with a project inside and a secret file beside it."""
     root = tmp_path_factory.mktemp("fuzz")
     (root / "secret.txt").write_text(SECRET)
-    project = Project.init(root / "project")
+    toml = Project.init(root / "project").root / "foresight.toml"
+    # no time cap of ingest's own: files are read in this process, under the caps above (a
+    # worker process for each of hundreds of examples would be started for nothing)
+    toml.write_text(toml.read_text().replace("max_file_seconds = 120", "max_file_seconds = 0"))
+    project = Project.open(toml.parent)
     yield root, project
     project.close()
 

@@ -1,10 +1,12 @@
 """Ingest: files, folders and URLs in; sources and their units in the store.
 
-Files are read and cut into units in worker processes (:mod:`foresight.ingest.reading`) while
-this process writes the results. Each source is written in one transaction: a failure or a
-kill leaves nothing half-ingested. Re-ingesting an unchanged file does nothing; a changed file
-becomes a new version of its source, and codings of units whose text did not change are carried
-to the new version (the old version and all its codings stay in the store).
+Files are read and cut into units in worker processes (:mod:`foresight.ingest.reading`,
+:mod:`foresight.ingest.pool`) while this process writes the results; a file that takes longer
+than ``max_file_seconds`` to read, or whose worker dies, fails alone. Each source is written in
+one transaction: a failure or a kill leaves nothing half-ingested. Re-ingesting an unchanged file
+does nothing; a changed file becomes a new version of its source, and codings of units whose text
+did not change are carried to the new version (the old version and all its codings stay in the
+store).
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ import multiprocessing
 import os
 import re
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -29,13 +31,14 @@ from foresight.config import IngestSettings
 from foresight.errors import ForesightError
 from foresight.ingest import dedupe
 from foresight.ingest.model import Document, Segmented
+from foresight.ingest.pool import read_in_workers
 from foresight.ingest.reading import Prepared, discover, is_url, prepare
 from foresight.project import Project
 from foresight.store import Coding, Source, Unit, log_event, utcnow
 
 SOURCE_TYPES = ("news", "blog", "policy", "report", "proceedings", "interview", "survey", "other")
 FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[_ -]+([a-z]+))?")
-PARALLEL_FROM = 8  # files; fewer are read in this process
+PARALLEL_FROM = 8  # files; fewer are read by one worker process (in this one without a time cap)
 
 
 @dataclass(frozen=True)
@@ -361,18 +364,6 @@ def store_prepared(project: Project, prepared: Prepared, options: IngestOptions)
     return total
 
 
-_known: frozenset[str] = frozenset()
-
-
-def _remember(known: frozenset[str]) -> None:
-    global _known
-    _known = known
-
-
-def _prepare_in_worker(location: str, settings: IngestSettings, strict: bool) -> Prepared:
-    return prepare(location, settings, _known, strict=strict)
-
-
 def warm_up() -> None:
     """Load what cutting text needs (word frequencies, spaCy's sentencizer) once: forked workers
     then share it instead of each loading it. Idempotent; ``ingest`` calls it when it forks."""
@@ -385,18 +376,16 @@ def warm_up() -> None:
 def _prepared(
     locations: list[str], settings: IngestSettings, known: frozenset[str], workers: int, strict: bool
 ) -> Iterator[Prepared]:
-    if workers <= 1 or len(locations) < PARALLEL_FROM:
+    """What each location gave, in order: read in worker processes when there is a time cap or
+    enough files to share out, else in this process."""
+    few = workers <= 1 or len(locations) < PARALLEL_FROM
+    if not locations or (few and not settings.max_file_seconds):
         for location in locations:
             yield prepare(location, settings, known, strict=strict)
         return
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
-        warm_up()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_remember, initargs=(known,)) as pool:
-        yield from pool.map(
-            partial(_prepare_in_worker, settings=settings, strict=strict), locations, chunksize=2
-        )
+    if not few and "fork" in multiprocessing.get_all_start_methods():
+        warm_up()  # once here rather than in each worker; one worker loads what it needs itself
+    yield from read_in_workers(locations, settings, known, workers=1 if few else workers, strict=strict)
 
 
 def ingest(
@@ -410,8 +399,9 @@ def ingest(
 ) -> IngestReport:
     """Ingest files, folders and URLs; each bad input is reported and the run goes on.
 
-    ``workers`` processes read and cut files (default: one per core, at most 4); ``strict``
-    lets unexpected reader errors propagate with their traceback (``--debug``).
+    ``workers`` processes read and cut files (default: one per core, at most 4); a file still
+    being read after ``max_file_seconds`` fails, and its worker is replaced. ``strict`` lets
+    unexpected reader errors propagate with their traceback (``--debug``).
     """
     options = options or IngestOptions()
     if options.source_type is not None and options.source_type not in SOURCE_TYPES:
@@ -423,9 +413,10 @@ def ingest(
         known = frozenset(session.execute(select(Source.file_sha256)).scalars())
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     report = IngestReport()
-    for prepared in _prepared(locations, project.config.ingest, known, workers, strict):
-        outcome = store_prepared(project, prepared, options)
-        report.outcomes.append(outcome)
-        if progress:
-            progress.done(outcome)
+    with closing(_prepared(locations, project.config.ingest, known, workers, strict)) as prepared_files:
+        for prepared in prepared_files:
+            outcome = store_prepared(project, prepared, options)
+            report.outcomes.append(outcome)
+            if progress:
+                progress.done(outcome)
     return report
