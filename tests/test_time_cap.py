@@ -6,10 +6,13 @@ workers, which inherit them.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import re
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -153,3 +156,37 @@ def test_cli_names_the_file_that_took_too_long_and_exits_1(cli, tmp_path: Path) 
         f"{docs / '00-odd.slow'}: took longer than 1 s to read (max_file_seconds in foresight.toml)"
     ]
     assert result.out.strip() == "2 ingested, 0 updated, 0 skipped, 1 failed; 4 units"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal")
+def test_a_killed_ingest_takes_its_stuck_worker_with_it(project: Project, tmp_path: Path) -> None:
+    """kill -9 of the main process while a worker is caught in a reader that never returns."""
+    docs = folder(tmp_path, 9, ".stuck")
+    toml = project.root / "foresight.toml"
+    toml.write_text(re.sub(r"max_file_seconds = \S+", "max_file_seconds = 0", toml.read_text()))
+    main = subprocess.Popen(
+        [sys.executable, "-m", "tests.workers.stuck_ingest", str(project.root), str(docs)],
+        cwd=Path(__file__).parents[1],
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while not workers and time.monotonic() < deadline:  # once its workers are reading
+            time.sleep(0.2)
+            tasks = Path(f"/proc/{main.pid}/task")
+            with contextlib.suppress(OSError):
+                workers = {int(p) for t in tasks.iterdir() for p in (t / "children").read_text().split()}
+        assert workers, "the ingest started no worker"
+        time.sleep(1.0)  # one of them is now stuck in the reader (files are handed out in order)
+        main.kill()
+        main.wait()
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+        assert left == [], f"workers {left} outlived the ingest that started them"
+    finally:
+        main.kill()
+        for pid in workers:  # when the test fails: leave no reader looping behind it
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)

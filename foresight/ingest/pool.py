@@ -13,8 +13,11 @@ That file fails; every other file is read, and results come back in the files' o
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
+import os
 import signal
+import sys
 import time
 import traceback
 from collections import deque
@@ -30,6 +33,7 @@ from foresight.ingest.reading import Prepared, prepare
 IN_FLIGHT = 2  # files handed to a worker at a time
 AHEAD = 200  # how far past the next file due the workers may read: what waits in memory
 CAP_SETTING = "(max_file_seconds in foresight.toml)"
+_PR_SET_PDEATHSIG = 1  # prctl option, from <linux/prctl.h>
 
 
 @dataclass
@@ -45,8 +49,22 @@ class _RemoteTraceback(Exception):
         return f'\n"""\n{self.args[0]}"""'
 
 
-def _serve(conn: Connection, settings: IngestSettings, known: frozenset[str], strict: bool) -> None:
+def _die_with(parent: int) -> None:
+    """On Linux, have the kernel kill this worker when the main process dies, even by kill -9:
+    a reader stuck in C code would otherwise run on, orphaned, until its file ends, if ever."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the main process died before the request took hold
+        os._exit(1)
+
+
+def _serve(
+    conn: Connection, settings: IngestSettings, known: frozenset[str], strict: bool, parent: int
+) -> None:
     """A worker: read each (index, location) that comes down the pipe and send back what it gave."""
+    _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process, which stops us
     while True:
         try:
@@ -114,7 +132,7 @@ class _Pool:
     def _start(self) -> None:
         mine, theirs = self.context.Pipe()
         register_after_fork(mine, _close)  # workers forked later hold no end of this pipe
-        process = self.context.Process(target=_serve, args=(theirs, *self.args), daemon=True)
+        process = self.context.Process(target=_serve, args=(theirs, *self.args, os.getpid()), daemon=True)
         process.start()
         theirs.close()
         self.crew.append(_Worker(process, mine))
