@@ -54,7 +54,8 @@ def read_feed(data: bytes, name: str) -> list[Document]:
         blocks = blocks_from_html(body)
         if not blocks:
             continue
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        # the entry's own updated date, read past feedparser's deprecated fallback to published
+        stamp = entry.get("published_parsed") or dict.get(entry, "updated_parsed")
         link = entry.get("link")
         item_bytes = "\n".join([entry.get("title", ""), link or "", body]).encode("utf-8")
         documents.append(
