@@ -11,6 +11,7 @@ never placed on other text.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
@@ -240,3 +241,15 @@ def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[i
         else:
             out.append((a, b))
     return [(a, b) for a, b in ((a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in out) if b > a]
+
+
+def units_overlapped(units: list[tuple[int, int, int]], starts: list[int], start: int, end: int) -> list[int]:
+    """The ids of the units a span overlaps; ``units`` are (id, start, end) in text order and
+    ``starts`` their starts."""
+    i = max(bisect.bisect_right(starts, start) - 1, 0)
+    found = []
+    while i < len(units) and units[i][1] < end:
+        if units[i][2] > start:
+            found.append(units[i][0])
+        i += 1
+    return found

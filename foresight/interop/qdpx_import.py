@@ -22,13 +22,9 @@ them from the start.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
-import json
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,80 +38,37 @@ from foresight.codebook.model import CodebookSpec
 from foresight.codebook.qdc import children_named, spec_from_codebook
 from foresight.ingest import dedupe
 from foresight.interop.archive import SOURCE_KINDS, Archive, decode_text
-from foresight.interop.positions import PLAIN, Convention, canonical, fit, paragraph_spans, unwrap
-from foresight.interop.qdpx_export import SIDECAR, SIDECAR_FORMAT, source_guid
+from foresight.interop.import_report import ImportReport
+from foresight.interop.positions import (
+    PLAIN,
+    Convention,
+    canonical,
+    fit,
+    paragraph_spans,
+    units_overlapped,
+    unwrap,
+)
+from foresight.interop.qdpx_export import source_guid
 from foresight.interop.refi import (
     Selection,
     child,
+    code_notes,
     date_of,
-    docx_text,
     guid_of,
     moment,
     name_from_path,
+    read_sidecar,
     selections_of,
+    source_text,
     units_fit,
     variable_names,
     variable_values,
-    well_formed_sidecar,
 )
 from foresight.project import Project
 from foresight.store import Coding, Memo, Source, Unit, UnitState, log_event, utcnow
 
 DEFAULT_CODER = "imported"
 NEEDED_BY_SOURCES = ("Users", "CodeBook", "Variables")
-
-
-@dataclass
-class ImportReport:
-    archive: Path
-    origin: str = ""
-    coders: list[str] = field(default_factory=list)
-    codes_added: int = 0
-    codes_known: int = 0
-    sources_added: int = 0
-    sources_known: int = 0
-    units_added: int = 0
-    sources_skipped: list[str] = field(default_factory=list)  # "name: why"
-    selections: int = 0
-    placed_in_one_unit: int = 0
-    placed_across_units: int = 0
-    not_placed: Counter[str] = field(default_factory=Counter)  # why -> selections
-    codings_added: int = 0
-    codings_known: int = 0
-    codings_skipped: Counter[str] = field(default_factory=Counter)  # why -> codings
-    memos_added: int = 0
-    conventions: dict[str, str] = field(default_factory=dict)  # source -> how its positions count
-
-    @property
-    def placed(self) -> int:
-        return self.placed_in_one_unit + self.placed_across_units
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "archive": str(self.archive),
-            "origin": self.origin,
-            "coders": self.coders,
-            "codes": {"added": self.codes_added, "known": self.codes_known},
-            "sources": {
-                "added": self.sources_added,
-                "known": self.sources_known,
-                "skipped": self.sources_skipped,
-            },
-            "units_added": self.units_added,
-            "selections": {
-                "total": self.selections,
-                "in_one_unit": self.placed_in_one_unit,
-                "across_units": self.placed_across_units,
-                "not_placed": dict(self.not_placed),
-            },
-            "codings": {
-                "added": self.codings_added,
-                "known": self.codings_known,
-                "skipped": dict(self.codings_skipped),
-            },
-            "memos_added": self.memos_added,
-            "conventions": self.conventions,
-        }
 
 
 class _Late(Exception):
@@ -195,7 +148,7 @@ class _Importer:
                 "qdpx",
                 None,
                 file=str(self.archive.path),
-                **_summary(self.report),
+                **self.report.summary(),
             )
         self.report.coders = sorted(set(self.users.values()))
         return self.report
@@ -263,29 +216,6 @@ class _Importer:
         self.report.codes_added, self.report.codes_known = merged.added, merged.known
 
     # ------------------------------------------------------------------------------ sources
-    def source_text(self, source_el: etree._Element) -> tuple[str | None, str | None]:
-        """The raw text of a text source, or why there is none."""
-        content = child(source_el, "PlainTextContent")
-        if content is not None:
-            return "".join(content.itertext()), None
-        reference = source_el.get("plainTextPath")
-        if reference:
-            data, problem = self.archive.source(reference)
-            if data is not None:
-                text = decode_text(data)
-                if text.strip() or not source_el.get("richTextPath"):
-                    return text, None
-            elif not source_el.get("richTextPath"):
-                return None, problem
-        rich = source_el.get("richTextPath")
-        if rich and rich.lower().endswith(".docx"):
-            data, problem = self.archive.source(rich)
-            if data is None:
-                return None, problem
-            text = docx_text(data)
-            return (text, None) if text is not None else (None, f"its Word file cannot be read ({rich})")
-        return None, "it has no plain text"
-
     def source(self, session: Session, el: etree._Element) -> None:
         """A source of the first ``Sources`` section (a source of another is not read)."""
         if self.sources_el is None and "Sources" not in self.read:
@@ -320,7 +250,7 @@ class _Importer:
         self, session: Session, el: etree._Element, guid: str, name: str, *, pdf: bool
     ) -> None:
         selections, whole = selections_of(el)
-        raw, problem = self.source_text(el)
+        raw, problem = source_text(self.archive, el)
         if raw is not None and not raw.strip():
             raw, problem = None, "its text is empty"
         if raw is None:
@@ -463,12 +393,7 @@ class _Importer:
             if placement.problem is not None:
                 self.report.not_placed[placement.problem] += 1
                 continue
-            i = max(bisect.bisect_right(starts, placement.start) - 1, 0)
-            covered = []
-            while i < len(units) and units[i][1] < placement.end:
-                if units[i][2] > placement.start:
-                    covered.append(units[i][0])
-                i += 1
+            covered = units_overlapped(units, starts, placement.start, placement.end)
             if not covered:
                 self.report.not_placed["covers no unit (a heading or the space between paragraphs)"] += 1
                 continue
@@ -612,43 +537,6 @@ def import_qdpx(
     with Archive(path) as archive:  # afresh, so that nothing counts twice towards its caps
         parts = archive.project_parts()
         return _Importer(project, archive, actor, sidecar, progress, known=first).run(parts)
-
-
-def read_sidecar(archive: Archive) -> dict[str, Any]:
-    """What ``foresight.json`` says, when the archive is foresight's own; else nothing."""
-    data = archive.member(SIDECAR)
-    if data is None:
-        return {}
-    try:
-        sidecar = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        return {}  # not ours after all: read the archive as any other tool's
-    if isinstance(sidecar, dict) and sidecar.get("format") == SIDECAR_FORMAT:
-        return well_formed_sidecar(sidecar)
-    return {}
-
-
-def code_notes(book_el: etree._Element) -> list[tuple[str, str]]:
-    """(code guid, note guid) for each note on a code of the ``CodeBook``."""
-    found: list[tuple[str, str]] = []
-    for code in book_el.iter():
-        if not isinstance(code.tag, str) or etree.QName(code).localname != "Code":
-            continue
-        guid = guid_of(code.get("guid"))
-        if guid is not None:
-            notes = (guid_of(n.get("targetGUID")) for n in children_named(code, "NoteRef"))
-            found.extend((guid, note) for note in notes if note)
-    return found
-
-
-def _summary(report: ImportReport) -> dict[str, Any]:
-    return {
-        "sources_added": report.sources_added,
-        "codes_added": report.codes_added,
-        "codings_added": report.codings_added,
-        "selections": report.selections,
-        "not_placed": sum(report.not_placed.values()),
-    }
 
 
 __all__ = ["Convention", "ImportReport", "import_qdpx"]

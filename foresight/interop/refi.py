@@ -1,9 +1,11 @@
-"""Reading the parts of a REFI-QDA project: guids, moments, selections, variables, texts."""
+"""Reading the parts of a REFI-QDA project: guids, moments, selections, variables, texts,
+code notes and foresight's own ``foresight.json``."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -11,7 +13,8 @@ from typing import Any
 from lxml import etree
 
 from foresight.codebook.qdc import GUID, children_named
-from foresight.interop.qdpx_export import SIDECAR_FORMAT, VARIABLES
+from foresight.interop.archive import Archive, decode_text
+from foresight.interop.qdpx_export import SIDECAR, SIDECAR_FORMAT, VARIABLES
 
 
 @lru_cache(maxsize=4096)  # code and user guids repeat on every coding
@@ -152,7 +155,60 @@ def docx_text(data: bytes) -> str | None:
     return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
 
 
+def source_text(archive: Archive, source_el: etree._Element) -> tuple[str | None, str | None]:
+    """The raw text of a text source (inline, in the archive's sources folder, or from its Word
+    file), or why there is none."""
+    content = child(source_el, "PlainTextContent")
+    if content is not None:
+        return "".join(content.itertext()), None
+    reference = source_el.get("plainTextPath")
+    if reference:
+        data, problem = archive.source(reference)
+        if data is not None:
+            text = decode_text(data)
+            if text.strip() or not source_el.get("richTextPath"):
+                return text, None
+        elif not source_el.get("richTextPath"):
+            return None, problem
+    rich = source_el.get("richTextPath")
+    if rich and rich.lower().endswith(".docx"):
+        data, problem = archive.source(rich)
+        if data is None:
+            return None, problem
+        text = docx_text(data)
+        return (text, None) if text is not None else (None, f"its Word file cannot be read ({rich})")
+    return None, "it has no plain text"
+
+
+def code_notes(book_el: etree._Element) -> list[tuple[str, str]]:
+    """(code guid, note guid) for each note on a code of the ``CodeBook``."""
+    found: list[tuple[str, str]] = []
+    for code in book_el.iter():
+        if not isinstance(code.tag, str) or etree.QName(code).localname != "Code":
+            continue
+        guid = guid_of(code.get("guid"))
+        if guid is not None:
+            notes = (guid_of(n.get("targetGUID")) for n in children_named(code, "NoteRef"))
+            found.extend((guid, note) for note in notes if note)
+    return found
+
+
 # ------------------------------------------------------------- foresight.json, as read
+
+
+def read_sidecar(archive: Archive) -> dict[str, Any]:
+    """What ``foresight.json`` says, when the archive is foresight's own; else nothing."""
+    data = archive.member(SIDECAR)
+    if data is None:
+        return {}
+    try:
+        sidecar = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return {}  # not ours after all: read the archive as any other tool's
+    if isinstance(sidecar, dict) and sidecar.get("format") == SIDECAR_FORMAT:
+        return well_formed_sidecar(sidecar)
+    return {}
+
 
 SIDECAR_TEXTS = (
     "title",
