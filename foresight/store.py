@@ -79,11 +79,12 @@ class Unit(SQLModel, table=True):
     section: str | None = None
     period: str | None = Field(default=None, index=True)
     attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
-    # MinHash bands for finding near-duplicates (foresight.ingest.dedupe)
-    band0: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
-    band1: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
-    band2: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
-    band3: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
+    # MinHash bands for finding near-duplicates (foresight.ingest.dedupe), looked up in memory
+    # by an ingest run (foresight.ingest.nearby), so not indexed
+    band0: int | None = Field(default=None, sa_column=Column(BigInteger))
+    band1: int | None = Field(default=None, sa_column=Column(BigInteger))
+    band2: int | None = Field(default=None, sa_column=Column(BigInteger))
+    band3: int | None = Field(default=None, sa_column=Column(BigInteger))
     sketch: int | None = Field(default=None, sa_column=Column(BigInteger))
     duplicate_of: int | None = Field(default=None, foreign_key="unit.id")
 
@@ -277,10 +278,16 @@ def _adjudication(conn: Connection) -> None:
     Adjudication.__table__.create(conn)  # type: ignore[attr-defined]
 
 
+def _band_indexes_dropped(conn: Connection) -> None:
+    for i in range(4):
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS ix_unit_band{i}")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", _initial),
     ("0002_suggest_models", _suggest_models),
     ("0003_adjudication", _adjudication),
+    ("0004_band_indexes_dropped", _band_indexes_dropped),
 ]
 
 
@@ -290,8 +297,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # 64 MiB of pages kept per connection (SQLite's default is 2 MiB): the band indexes that
-    # find near-duplicates are read at random while ingesting
+    # 64 MiB of pages kept per connection (SQLite's default is 2 MiB)
     cursor.execute("PRAGMA cache_size=-65536")
     # the log is copied into the database every 10,000 pages (40 MiB), not every 1,000: a page
     # written by many transactions in between is copied once

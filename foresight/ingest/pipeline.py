@@ -23,14 +23,14 @@ from functools import cache
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import JSON, BigInteger, Select, and_, any_, bindparam, func, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlmodel import Session
 
 from foresight.config import IngestSettings
 from foresight.errors import ForesightError
 from foresight.ingest import dedupe
 from foresight.ingest.model import Document, Segmented
+from foresight.ingest.nearby import BandTable, near_duplicates
 from foresight.ingest.pool import read_in_workers
 from foresight.ingest.reading import Prepared, discover, is_url, prepare
 from foresight.project import Project
@@ -119,94 +119,8 @@ def _carry_codings(session: Session, old_id: int, new_units: dict[str, int]) -> 
     return len(carried), len(rows) - len(carried)
 
 
-_BANDS = (Unit.band0, Unit.band1, Unit.band2, Unit.band3)
-
-
-@cache
-def _candidates(dialect: str) -> Select:
-    """Units of current sources sharing a band with a new source's units.
-
-    Each band's values are bound as one array (a JSON array on SQLite, read with ``json_each``;
-    an array on PostgreSQL, compared with ``ANY``): the statement's text never changes, so the
-    database prepares it once, where a list of values in ``IN (...)`` would be new text each time.
-    """
-    if dialect == "postgresql":
-        matches = [
-            band == any_(bindparam(f"band{i}", type_=ARRAY(BigInteger))) for i, band in enumerate(_BANDS)
-        ]
-    else:
-        matches = [
-            band.in_(select(func.json_each(bindparam(f"band{i}", type_=JSON)).table_valued("value").c.value))
-            for i, band in enumerate(_BANDS)
-        ]
-    return (
-        select(Unit.id, func.length(Unit.text), Unit.sketch, *_BANDS)
-        .join(Source, Source.id == Unit.source_id)
-        .where(Source.current.is_(True), Unit.duplicate_of.is_(None), or_(*matches))
-    )
-
-
-def _near_duplicates(
-    session: Session, mine: list[tuple[int, str, tuple[int, ...]]], limit: int = 50
-) -> dict[int, int]:
-    """The units of other current sources that units of a source about to be stored nearly repeat.
-
-    ``mine`` holds the ordinal, text and bands (:func:`~foresight.ingest.dedupe.band_values_many`)
-    of each of the new source's units that has them; the answer maps ordinals to the unit each
-    repeats. One query finds the units sharing a band; the texts of those whose length and
-    sketch pass are fetched in a second, when there are any. It runs before the source's own
-    units are stored, so that they are not among the units the band indexes give back.
-    """
-    if not mine:
-        return {}
-    wanted = [{unit_bands[i] for _, _, unit_bands in mine} for i in range(dedupe.BANDS)]
-    query = _candidates(session.get_bind().dialect.name)
-    others = session.execute(query, {f"band{i}": sorted(w) for i, w in enumerate(wanted)}).all()
-    if not others:
-        return {}
-    # band value -> units holding it, for the values this source's units have (the others are
-    # never looked up)
-    index: list[dict[int, list[int]]] = [{} for _ in range(dedupe.BANDS)]
-    lengths, sketches = {}, {}
-    for uid, length, sketch, *other_bands in others:
-        lengths[uid], sketches[uid] = length, sketch
-        for i, band in enumerate(other_bands):
-            if band in wanted[i]:
-                index[i].setdefault(band, []).append(uid)
-    checks: list[tuple[int, str, list[int]]] = []  # each unit's candidates that pass the cheap tests
-    for ordinal, text, unit_bands in mine:
-        sketch = unit_bands[dedupe.BANDS]
-        candidates = sorted(
-            {c for i, b in enumerate(unit_bands[: dedupe.BANDS]) for c in index[i].get(b, ())}
-        )[:limit]
-        passed = [
-            cid
-            for cid in candidates
-            if 0.6 < lengths[cid] / len(text) < 1.67  # else too different in length to be 70% alike
-            and dedupe.sketch_similarity(sketch, sketches[cid]) >= 0.5
-        ]
-        if passed:
-            checks.append((ordinal, text, passed))
-    if not checks:
-        return {}
-    wanted_ids = sorted({cid for _, _, passed in checks for cid in passed})
-    texts = dict(session.execute(select(Unit.id, Unit.text).where(Unit.id.in_(wanted_ids))).all())
-    shingles: dict[int, set[str]] = {}
-    found: dict[int, int] = {}  # ordinal -> the unit it repeats
-    for ordinal, text, passed in checks:
-        own = dedupe.shingles(text)
-        for cid in passed:
-            if cid not in shingles:
-                shingles[cid] = dedupe.shingles(texts[cid])
-            other = shingles[cid]
-            if len(own & other) >= 0.7 * len(own | other):
-                found[ordinal] = cid
-                break
-    return found
-
-
 _UNIT_COLUMNS = ("source_id", "ordinal", "text", "start", "end", "page", "section", "period", "attributes")
-_UNIT_COLUMNS += (*(band.name for band in _BANDS), "sketch", "duplicate_of")
+_UNIT_COLUMNS += ("band0", "band1", "band2", "band3", "sketch", "duplicate_of")
 
 
 @cache
@@ -239,6 +153,7 @@ def store_document(
     location: str,
     file_sha256: str,
     options: IngestOptions,
+    bands: BandTable,
 ) -> FileOutcome:
     """Write one source and its units in one transaction; skip it if it is already there.
 
@@ -291,8 +206,9 @@ def store_document(
         ).inserted_primary_key[0]
         period = project.config.period_of(day)
         no_bands = (None,) * (dedupe.BANDS + 1)
-        found = _near_duplicates(
+        found = near_duplicates(
             session,
+            bands,
             [(ordinal, d.text, d.bands) for ordinal, d in enumerate(cut.units, start=1) if d.bands],
         )
         rows = [
@@ -337,8 +253,15 @@ def store_document(
     return FileOutcome(location, status, message, sources=1, units=len(rows))
 
 
-def store_prepared(project: Project, prepared: Prepared, options: IngestOptions) -> FileOutcome:
-    """Write what :func:`~foresight.ingest.reading.prepare` gave for one file."""
+def store_prepared(
+    project: Project, prepared: Prepared, options: IngestOptions, bands: BandTable | None = None
+) -> FileOutcome:
+    """Write what :func:`~foresight.ingest.reading.prepare` gave for one file.
+
+    ``bands`` holds the band values of the units already stored, for finding near-duplicates; an
+    ingest run passes the same table for every file (without one, the store's are read anew).
+    """
+    bands = bands if bands is not None else BandTable()
     if prepared.problem:
         return FileOutcome(prepared.location, "failed", prepared.problem)
     if prepared.skipped:
@@ -353,6 +276,7 @@ def store_prepared(project: Project, prepared: Prepared, options: IngestOptions)
             location=prepared.location,
             file_sha256=prepared.file_sha256,
             options=options,
+            bands=bands,
         )
         total.sources += outcome.sources
         total.units += outcome.units
@@ -413,9 +337,10 @@ def ingest(
         known = frozenset(session.execute(select(Source.file_sha256)).scalars())
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     report = IngestReport()
+    bands = BandTable()
     with closing(_prepared(locations, project.config.ingest, known, workers, strict)) as prepared_files:
         for prepared in prepared_files:
-            outcome = store_prepared(project, prepared, options)
+            outcome = store_prepared(project, prepared, options, bands)
             report.outcomes.append(outcome)
             if progress:
                 progress.done(outcome)

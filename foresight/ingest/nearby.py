@@ -1,0 +1,231 @@
+"""Near-duplicate units across sources, found while ingesting, from band values held in memory.
+
+The store keeps each unit's MinHash bands and sketch (:mod:`foresight.ingest.dedupe`) in plain
+columns. An ingest run reads those of the units of current sources once, into a
+:class:`BandTable`, and before each source only the units stored since (a range of the primary
+key, so the run sees the sources it stored itself and those others stored meanwhile). Indexes on
+the band columns would do the lookups in the database, but their values are random: every unit
+stored would write a page of each of four indexes, which cost more than storing the unit.
+
+A unit is flagged as a near-duplicate of the first earlier unit, of another current source and
+itself not flagged, that shares a band with it, whose length and sketch make 70% shingle overlap
+possible, and whose word 3-shingles overlap its own by at least 70% (Jaccard).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+
+from foresight.ingest import dedupe
+from foresight.store import Source, Unit
+
+BANDS = dedupe.BANDS
+_BANDS = (Unit.band0, Unit.band1, Unit.band2, Unit.band3)
+# every unit stored after the last one read: whether it can be repeated, its length, sketch, bands
+_SINCE = (
+    select(
+        Unit.id,
+        and_(Source.current.is_(True), Unit.duplicate_of.is_(None), Unit.sketch.is_not(None)),
+        Unit.end - Unit.start,
+        Unit.sketch,
+        *_BANDS,
+    )
+    .join(Source, Source.id == Unit.source_id)
+    .where(Unit.id > bindparam("seen"))
+    .order_by(Unit.id)
+)
+
+
+@cache
+def _since(dialect: Dialect) -> str:
+    """The statement for the driver: SQLAlchemy's handling of each row costs more than reading it."""
+    return str(_SINCE.compile(dialect=dialect))
+
+
+COLUMNS = 3 + BANDS  # of a row: unit id, length, sketch, band 0 .. band 3
+CHUNK = 50_000  # rows read from the store at a time
+
+
+class BandTable:
+    """The ids, lengths, sketches and band values of the units that new units may repeat.
+
+    For each band the table keeps the values of most rows sorted, with the row of each, and finds
+    values by binary search. Rows come in by the source, tens at a time; those added since the
+    values were last sorted are found in a dictionary per band, until they are an eighth of all
+    rows (at least ``recent``) and the values are sorted again.
+    """
+
+    def __init__(self, recent: int = 8192) -> None:
+        self.recent = recent
+        self.seen = 0  # the highest unit id read from the store
+        self._data = np.empty((1024, COLUMNS), dtype=np.int64)  # rows in the order of their ids
+        self._size = 0
+        self._sorted = 0  # rows whose values are in the sorted arrays
+        self._values = [np.empty(0, dtype=np.int64) for _ in range(BANDS)]  # each band's, sorted
+        self._rows = [np.empty(0, dtype=np.intp) for _ in range(BANDS)]  # the row of each
+        # the rows after those: band value -> row (or rows, when they share it)
+        self._latest: list[dict[int, int | tuple[int, ...]]] = [{} for _ in range(BANDS)]
+
+    def __len__(self) -> int:
+        return self._size
+
+    def catch_up(self, session: Session) -> None:
+        """Read the units stored since the last call (all of them at the first, in chunks)."""
+        conn = session.connection()
+        sql = _since(conn.dialect)
+        seen = {"seen": self.seen} if conn.dialect.paramstyle == "pyformat" else (self.seen,)
+        chunks: Iterable[Sequence[Sequence[Any]]]
+        if not self.seen:  # the whole store: streamed, a chunk at a time
+            result = conn.exec_driver_sql(sql, seen, execution_options={"stream_results": True})
+            chunks = result.partitions(CHUNK)
+        else:  # a few sources' units: straight from the driver's cursor, in the same transaction
+            cursor = conn.connection.cursor()
+            cursor.execute(sql, seen)
+            chunks = [cursor.fetchall()]
+            cursor.close()
+        for chunk in chunks:
+            if chunk:
+                self.seen = chunk[-1][0]
+                self.add([(uid, *rest) for uid, usable, *rest in chunk if usable])
+
+    def add(self, rows: Sequence[Sequence[int]]) -> None:
+        """Add rows (unit id, length, sketch, band values), with ids above those already in."""
+        if not rows:
+            return
+        new = np.array(rows, dtype=np.int64).reshape(-1, COLUMNS)
+        start, end = self._size, self._size + len(new)
+        if end > len(self._data):
+            grown = np.empty((max(end, 2 * len(self._data)), COLUMNS), dtype=np.int64)
+            grown[:start] = self._data[:start]
+            self._data = grown
+        self._data[start:end] = new
+        self._size = end
+        if end - self._sorted > max(self.recent, self._sorted // 8):
+            for i in range(BANDS):
+                self._rows[i] = np.argsort(self._data[:end, 3 + i], kind="stable")
+                self._values[i] = self._data[self._rows[i], 3 + i]
+            self._sorted = end
+            self._latest = [{} for _ in range(BANDS)]
+            return
+        for i, latest in enumerate(self._latest):
+            values = new[:, 3 + i].tolist()
+            if latest.keys().isdisjoint(values) and len(set(values)) == len(values):
+                latest.update(zip(values, range(start, end), strict=True))
+                continue
+            for value, row in zip(values, range(start, end), strict=True):
+                held = latest.get(value)
+                if held is None:
+                    latest[value] = row
+                else:
+                    latest[value] = (*held, row) if isinstance(held, tuple) else (held, row)
+
+    def sharing(self, bands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The pairs (new unit, row) that share a band value, sorted by new unit and row, each once.
+
+        ``bands`` holds the band values of the new units, a row each."""
+        units, rows = [], []
+        for i in range(BANDS):
+            values = self._values[i]
+            lo = values.searchsorted(bands[:, i], "left")
+            counts = values.searchsorted(bands[:, i], "right") - lo
+            total = int(counts.sum())
+            if total:
+                ends = np.cumsum(counts)
+                # the positions lo .. lo + count - 1 of each new unit, one after the other
+                positions = np.arange(total) + np.repeat(lo - (ends - counts), counts)
+                units.append(np.repeat(np.arange(len(bands)), counts))
+                rows.append(self._rows[i][positions])
+        found_units, found_rows = [], []
+        for i, latest in enumerate(self._latest):
+            for unit, value in enumerate(bands[:, i].tolist()):
+                held = latest.get(value)
+                if held is None:
+                    continue
+                held = held if isinstance(held, tuple) else (held,)
+                found_units += [unit] * len(held)
+                found_rows += held
+        if found_units:
+            units.append(np.array(found_units, dtype=np.intp))
+            rows.append(np.array(found_rows, dtype=np.intp))
+        if not units:
+            return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+        pairs = np.unique(np.concatenate(units) * self._size + np.concatenate(rows))
+        return pairs // self._size, pairs % self._size
+
+    def column(self, rows: np.ndarray, name: str) -> np.ndarray:
+        return self._data[rows, ("id", "length", "sketch").index(name)]
+
+
+def _current_texts(session: Session, ids: list[int]) -> dict[int, str]:
+    """The texts of those of the units that are still of current sources (a newer version of a
+    source may have come since the table read them), through the driver: a few rows, for which
+    SQLAlchemy's statement handling would cost ten times the database's work."""
+    conn = session.connection()
+    if conn.dialect.paramstyle == "qmark":
+        where, values = f"unit.id IN ({', '.join('?' * len(ids))})", tuple(ids)
+    else:
+        where, values = "unit.id = ANY(%(ids)s)", {"ids": ids}
+    sql = f"SELECT unit.id, unit.text FROM unit JOIN source ON source.id = unit.source_id WHERE {where}"
+    return {uid: text for uid, text in conn.exec_driver_sql(f"{sql} AND source.current", values)}
+
+
+def near_duplicates(
+    session: Session,
+    table: BandTable,
+    mine: list[tuple[int, str, tuple[int, ...]]],
+    limit: int = 50,
+) -> dict[int, int]:
+    """The units of other current sources that units of a source about to be stored nearly repeat.
+
+    ``mine`` holds the ordinal, text and bands (:func:`~foresight.ingest.dedupe.band_values_many`)
+    of each of the new source's units that has them; the answer maps ordinals to the unit each
+    repeats. The table is brought up to date first; the texts of the candidates whose length and
+    sketch pass are fetched, from units still of current sources, when there are any.
+    """
+    if not mine:
+        return {}
+    table.catch_up(session)
+    if not len(table):
+        return {}
+    own = np.array([unit_bands for _, _, unit_bands in mine], dtype=np.int64)
+    units, rows = table.sharing(own[:, :BANDS])
+    if not len(units):
+        return {}
+    # at most ``limit`` candidates a unit, the earliest
+    first = np.r_[True, units[1:] != units[:-1]]
+    starts = np.flatnonzero(first)
+    rank = np.arange(len(units)) - np.repeat(starts, np.diff(np.r_[starts, len(units)]))
+    units, rows = units[rank < limit], rows[rank < limit]
+    # the cheap tests: length (else too different to be 70% alike) and sketch
+    ratio = table.column(rows, "length") / np.array([len(text) for _, text, _ in mine])[units]
+    equal_bytes = (own[units, BANDS] ^ table.column(rows, "sketch")).view(np.uint8).reshape(-1, 8) == 0
+    passing = (ratio > 0.6) & (ratio < 1.67) & (equal_bytes.sum(axis=1) >= 4)
+    if not passing.any():
+        return {}
+    checks: dict[int, list[int]] = {}  # index in mine -> candidates that pass the cheap tests
+    for unit, cid in zip(units[passing].tolist(), table.column(rows[passing], "id").tolist(), strict=True):
+        checks.setdefault(unit, []).append(cid)
+    wanted_ids = sorted({cid for passed in checks.values() for cid in passed})
+    texts = _current_texts(session, wanted_ids)
+    shingles: dict[int, set[str]] = {}
+    found: dict[int, int] = {}  # ordinal -> the unit it repeats
+    for unit, passed in checks.items():
+        ordinal, text, _ = mine[unit]
+        shingled = dedupe.shingles(text)
+        for cid in passed:
+            if cid not in texts:
+                continue
+            if cid not in shingles:
+                shingles[cid] = dedupe.shingles(texts[cid])
+            other = shingles[cid]
+            if len(shingled & other) >= 0.7 * len(shingled | other):
+                found[ordinal] = cid
+                break
+    return found
