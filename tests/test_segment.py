@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import random
+
 from foresight.config import IngestSettings
 from foresight.ingest.model import Block
-from foresight.ingest.segment import drop_running_lines, join_lines, segment, split_long
+from foresight.ingest.segment import (
+    LETTER,
+    _sentences,
+    _sentencizer,
+    count_letters,
+    drop_running_lines,
+    join_lines,
+    segment,
+    split_long,
+)
 
 SETTINGS = IngestSettings()
 
@@ -114,3 +125,33 @@ def test_chart_axis_numbers_are_dropped_from_a_caption() -> None:
     assert join_lines(["0 25 50 75 100", "Figure 1: Share of experts rating a megatrend as relevant"]) == (
         "Figure 1: Share of experts rating a megatrend as relevant"
     )
+
+
+def test_sentences_are_the_texts_of_spacys_sentence_spans() -> None:
+    rng = random.Random(3)
+    words = [
+        "Cluster",
+        "policy",
+        "changes.",
+        "Why?",
+        "(See",
+        "page",
+        "4.)",
+        '"Yes!"',
+        "e.g.",
+        "...",
+        "  ",
+        "\n",
+    ]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 80))) for _ in range(300)]
+    for text in texts:
+        assert list(_sentences(text)) == [span.text for span in _sentencizer()(text).sents]
+
+
+def test_letters_are_counted_as_the_regular_expression_counts_them() -> None:
+    rng = random.Random(4)
+    for _ in range(3000):
+        text = "".join(chr(rng.randrange(0, 128)) for _ in range(rng.randrange(0, 60)))
+        assert count_letters(text) == len(LETTER.findall(text))
+        text += rng.choice(["é", "ß", "Ж", "中", "٣", "\u00a0"])
+        assert count_letters(text) == len(LETTER.findall(text))

@@ -14,7 +14,7 @@ import pypdfium2.raw as pdfium_c
 
 from foresight.errors import InputError
 from foresight.ingest.model import Block, Document
-from foresight.ingest.segment import LETTER, TERMINAL, looks_like_heading, running_lines
+from foresight.ingest.segment import TERMINAL, count_letters, looks_like_heading, running_lines
 
 PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
 LINE_END_HYPHEN = "\ufffe"  # pdfium marks a hyphen it found at a line end with this
@@ -179,7 +179,7 @@ def read_pdf(data: bytes, name: str) -> list[Document]:
             try:
                 text = _page_text(textpage)
                 if letters < 20:
-                    letters += len(LETTER.findall(text, 0, 2000))
+                    letters += count_letters(text[:2000])
                 pages.append(_page_paragraphs(textpage, text))
             finally:
                 pdfium_c.FPDFText_ClosePage(textpage)

@@ -38,6 +38,14 @@ PAGE_NUMBER = re.compile(r"^\W*(?:page|p\.|seite)?\s*\d{1,4}(?:\s*(?:of|/|von)\s
 SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 SOFT_HYPHEN = "\u00ad"
 LETTER = re.compile(r"[^\W\d_]")
+_NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+
+
+def count_letters(text: str) -> int:
+    """How many letters ``text`` holds; ASCII text is counted by one bytes translation in C."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _NOT_ASCII_LETTERS))
+    return len(LETTER.findall(text))
 TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 HYPHENS = "-\u2010\u2011"
 _DIGITS = re.compile(r"\d+")
@@ -219,8 +227,9 @@ def _sentences(text: str) -> Iterator[str]:
         if end < len(text):
             space = text.rfind(" ", start + SENTENCIZER_CHARS // 2, end)
             end = space if space > 0 else end
-        for sent in _sentencizer()(text[start:end]).sents:
-            yield sent.text
+        window = text[start:end]
+        for sent in _sentencizer()(window).sents:  # sliced: a span's text is built token by token
+            yield window[sent.start_char : sent.end_char]
         start = end
 
 
