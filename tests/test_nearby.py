@@ -42,7 +42,7 @@ def test_the_table_finds_every_shared_band_value_that_a_search_of_all_rows_finds
             (unit, row[0], row[1], row[2])
             for unit in range(len(asked))
             for row in rows
-            if any(row[3 + i] == asked[unit][i] for i in range(4))
+            if set(row[3:]) & set(asked[unit].tolist())  # (values of all bands are looked up together)
         ]
         ids = table.column(found, "id").tolist()
         got = list(

@@ -49,6 +49,10 @@ def words_of(text: str) -> list[bytes]:
 
 def _hashes(words: list[bytes]) -> np.ndarray:
     """The crc32 of each word (remembered: a corpus repeats its words)."""
+    try:  # most often every word is known
+        return np.fromiter(map(_word_hashes.__getitem__, words), dtype=np.uint64, count=len(words))
+    except KeyError:
+        pass
     missing = set(words).difference(_word_hashes)
     if len(_word_hashes) + len(missing) > 500_000:
         _word_hashes.clear()

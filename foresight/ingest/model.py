@@ -37,7 +37,7 @@ class Document:
     attributes: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitDraft:
     text: str
     start: int

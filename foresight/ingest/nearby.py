@@ -56,10 +56,12 @@ CHUNK = 50_000  # rows read from the store at a time
 class BandTable:
     """The ids, lengths, sketches and band values of the units that new units may repeat.
 
-    For each band the table keeps the values of most rows sorted, with the row of each, and finds
-    values by binary search. Rows come in by the source, tens at a time; those added since the
-    values were last sorted are found in a dictionary per band, until they are an eighth of all
-    rows (at least ``recent``) and the values are sorted again.
+    The values of all four bands are kept together: values of different bands come from
+    different hash functions, so one of them equal to another band's is a chance of one in 2^63
+    (and the shingle check would reject it). The values of most rows are kept sorted, with the
+    row of each, and found by binary search. Rows come in by the source, tens at a time; those
+    added since the values were last sorted are found in a dictionary, until they are an eighth
+    of all rows (at least ``recent``) and the values are sorted again.
     """
 
     def __init__(self, recent: int = 8192) -> None:
@@ -67,11 +69,10 @@ class BandTable:
         self.seen = 0  # the highest unit id read from the store
         self._data = np.empty((1024, COLUMNS), dtype=np.int64)  # rows in the order of their ids
         self._size = 0
-        self._sorted = 0  # rows whose values are in the sorted arrays
-        self._values = [np.empty(0, dtype=np.int64) for _ in range(BANDS)]  # each band's, sorted
-        self._rows = [np.empty(0, dtype=np.intp) for _ in range(BANDS)]  # the row of each
-        # the rows after those: band value -> row (or rows, when they share it)
-        self._latest: list[dict[int, int | tuple[int, ...]]] = [{} for _ in range(BANDS)]
+        self._sorted = 0  # rows whose values are in the sorted array
+        self._values = np.empty(0, dtype=np.int64)  # their band values, sorted
+        self._rows = np.empty(0, dtype=np.intp)  # the row of each
+        self._latest: dict[int, int | tuple[int, ...]] = {}  # the rows after: value -> row(s)
 
     def __len__(self) -> int:
         return self._size
@@ -108,52 +109,56 @@ class BandTable:
         self._data[start:end] = new
         self._size = end
         if end - self._sorted > max(self.recent, self._sorted // 8):
-            for i in range(BANDS):
-                self._rows[i] = np.argsort(self._data[:end, 3 + i], kind="stable")
-                self._values[i] = self._data[self._rows[i], 3 + i]
-            self._sorted = end
-            self._latest = [{} for _ in range(BANDS)]
+            values = self._data[:end, 3:].ravel()  # row by row, band by band
+            self._rows = np.argsort(values, kind="stable")
+            self._values = values[self._rows]
+            self._rows //= BANDS
+            self._sorted, self._latest = end, {}
             return
-        for i, latest in enumerate(self._latest):
-            values = new[:, 3 + i].tolist()
-            if latest.keys().isdisjoint(values) and len(set(values)) == len(values):
-                latest.update(zip(values, range(start, end), strict=True))
-                continue
-            for value, row in zip(values, range(start, end), strict=True):
-                held = latest.get(value)
-                if held is None:
-                    latest[value] = row
-                else:
-                    latest[value] = (*held, row) if isinstance(held, tuple) else (held, row)
+        values = new[:, 3:].ravel().tolist()
+        owners = [row for row in range(start, end) for _ in range(BANDS)]
+        latest = self._latest
+        if latest.keys().isdisjoint(values) and len(set(values)) == len(values):
+            latest.update(zip(values, owners, strict=True))
+            return
+        for value, row in zip(values, owners, strict=True):
+            held = latest.get(value)
+            if held is None:
+                latest[value] = row
+            elif held != row:  # (a row holding one value in two bands is there once)
+                latest[value] = (*held, row) if isinstance(held, tuple) else (held, row)
 
     def sharing(self, bands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The pairs (new unit, row) that share a band value, sorted by new unit and row, each once.
 
         ``bands`` holds the band values of the new units, a row each."""
+        asked = bands.ravel()
+        lo = self._values.searchsorted(asked, "left")
+        counts = self._values.searchsorted(asked, "right") - lo
+        total = int(counts.sum())
         units, rows = [], []
-        for i in range(BANDS):
-            values = self._values[i]
-            lo = values.searchsorted(bands[:, i], "left")
-            counts = values.searchsorted(bands[:, i], "right") - lo
-            total = int(counts.sum())
-            if total:
-                ends = np.cumsum(counts)
-                # the positions lo .. lo + count - 1 of each new unit, one after the other
-                positions = np.arange(total) + np.repeat(lo - (ends - counts), counts)
-                units.append(np.repeat(np.arange(len(bands)), counts))
-                rows.append(self._rows[i][positions])
-        found_units, found_rows = [], []
-        for i, latest in enumerate(self._latest):
-            for unit, value in enumerate(bands[:, i].tolist()):
-                held = latest.get(value)
+        if total:
+            ends = np.cumsum(counts)
+            # the positions lo .. lo + count - 1 of each value asked, one after the other
+            positions = np.arange(total) + np.repeat(lo - (ends - counts), counts)
+            units.append(np.repeat(np.arange(len(asked)) // bands.shape[1], counts))
+            rows.append(self._rows[positions])
+        if self._latest:
+            found_units, found_rows = [], []
+            get = self._latest.get
+            for at, value in enumerate(asked.tolist()):
+                held = get(value)
                 if held is None:
                     continue
-                held = held if isinstance(held, tuple) else (held,)
-                found_units += [unit] * len(held)
-                found_rows += held
-        if found_units:
-            units.append(np.array(found_units, dtype=np.intp))
-            rows.append(np.array(found_rows, dtype=np.intp))
+                if isinstance(held, tuple):
+                    found_units += [at // bands.shape[1]] * len(held)
+                    found_rows += held
+                else:
+                    found_units.append(at // bands.shape[1])
+                    found_rows.append(held)
+            if found_units:
+                units.append(np.array(found_units, dtype=np.intp))
+                rows.append(np.array(found_rows, dtype=np.intp))
         if not units:
             return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
         pairs = np.unique(np.concatenate(units) * self._size + np.concatenate(rows))

@@ -6,7 +6,6 @@ import ctypes
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -47,7 +46,8 @@ def _untyped(function: Any, restype: Any) -> Any:
     """A twin of one of pypdfium2's pdfium functions without its argument types.
 
     ctypes checks a typed pointer argument at every call, which costs more than pdfium's work
-    for one character; the two functions called for every line of every page go without.
+    for one character; the two functions called for every line of every page go without, and
+    the one giving a page's text, so that it takes a plain byte buffer.
     """
     twin = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
     twin.restype = restype
@@ -56,21 +56,19 @@ def _untyped(function: Any, restype: Any) -> Any:
 
 _char_box = _untyped(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
 _font_size = _untyped(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+_get_text = _untyped(pdfium_c.FPDFText_GetText, ctypes.c_int)
 
 
-@dataclass(slots=True)
-class _Line:
-    text: str
-    left: float
-    top: float  # of its first character's box (the font's ascent and descent at its size)
-    bottom: float
-    size: float
-    length: int
+# A visual line: its text, left edge, top and bottom (of its first character's box: the font's
+# ascent and descent at its size), font size and length. Tuples: a page has tens of lines, and a
+# tuple is made and read faster than an object.
+_Line = tuple[str, float, float, float, float, int]
 
 
 def _lines(textpage: int, text: str) -> list[_Line]:
     """The page's visual lines; a line pdfium joined at an end-of-line hyphen is split again."""
-    lines = []
+    lines: list[_Line] = []
+    add = lines.append
     pos = 0
     # pdfium's C functions called directly, with one reused rectangle: a page has many lines
     rect = pdfium_c.FS_RECTF()
@@ -92,7 +90,7 @@ def _lines(textpage: int, text: str) -> list[_Line]:
                     height, size = top - bottom, font_size(handle, first)
                 if number < last:
                     stripped += "-"
-                lines.append(_Line(stripped, rect.left, top, bottom, size, len(stripped)))
+                add((stripped, rect.left, top, bottom, size, len(stripped)))
             start += len(part) + 1
     return lines
 
@@ -114,27 +112,30 @@ def _page_paragraphs(textpage: int, text: str) -> list[tuple[list[str], bool]]:
     lines = _lines(textpage, text)
     if not lines:
         return []
+    texts, lefts, tops, bottoms, sizes, lengths = zip(*lines, strict=True)
     pairs = list(zip(lines, lines[1:], strict=False))
     leads = sorted(
-        a.bottom - b.top for a, b in pairs if abs(a.size - b.size) <= 0.5 and a.bottom > b.top - a.size
+        bottom - top
+        for bottom, top, size, next_size in zip(bottoms, tops[1:], sizes, sizes[1:], strict=False)
+        if abs(size - next_size) <= 0.5 and bottom > top - size
     )
     lead = leads[len(leads) // 4] if leads else None  # the usual space between lines
-    margin = _median([ln.left for ln in lines])
-    body = _median([ln.size for ln in lines])
-    longest = max(ln.length for ln in lines)
+    margin = _median(list(lefts))
+    body = _median(list(sizes))
     wide = lead + 0.5 * body if lead is not None else math.inf
-    short = 0.7 * longest
+    short = 0.7 * max(lengths)
     groups: list[list[_Line]] = [[lines[0]]]
-    for prev, line in pairs:
+    for (text_a, left_a, _, bottom_a, size_a, length_a), line in pairs:
+        _, left, top, _, size, _ = line
         new = (
-            prev.bottom - line.top > wide  # a wider gap between the lines
-            or line.top > prev.bottom + 2 * body  # back up the page: a new column
-            or (line.left - margin > 8 and prev.left - margin <= 8)  # a first-line indent
-            or abs(line.size - prev.size) > 0.5
+            bottom_a - top > wide  # a wider gap between the lines
+            or top > bottom_a + 2 * body  # back up the page: a new column
+            or (left - margin > 8 and left_a - margin <= 8)  # a first-line indent
+            or abs(size - size_a) > 0.5
             or (
-                prev.length < short  # a short line ending a sentence or a heading
-                and not prev.text.endswith("-")
-                and (TERMINAL.search(prev.text) is not None or looks_like_heading(prev.text))
+                length_a < short  # a short line ending a sentence or a heading
+                and not text_a.endswith("-")
+                and (TERMINAL.search(text_a) is not None or looks_like_heading(text_a))
             )
         )
         if new:
@@ -143,8 +144,8 @@ def _page_paragraphs(textpage: int, text: str) -> list[tuple[list[str], bool]]:
             groups[-1].append(line)
     return [
         (
-            [ln.text for ln in group],
-            all(ln.size >= body + 1 for ln in group) and sum(ln.length for ln in group) <= 160,
+            [ln[0] for ln in group],
+            all(ln[4] >= body + 1 for ln in group) and sum(ln[5] for ln in group) <= 160,
         )
         for group in groups
     ]
@@ -155,10 +156,12 @@ def _page_text(textpage: int) -> str:
     count = pdfium_c.FPDFText_CountChars(textpage)
     if count <= 0:
         return ""
-    # room for twice the characters: pdfium may give more text than it counts characters
-    buffer = (ctypes.c_ushort * (2 * count + 1))()
-    written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
-    return memoryview(buffer)[: max(written - 1, 0)].tobytes().decode("utf-16-le", errors="ignore")
+    # room for twice the characters (pdfium may give more text than it counts characters), in
+    # UTF-16 code units of two bytes; a plain byte buffer, as an array type of each size would be
+    # a new ctypes type for every page
+    buffer = ctypes.create_string_buffer(2 * (2 * count + 1))
+    written = _get_text(textpage, 0, count, buffer)  # code units, with the closing NUL
+    return ctypes.string_at(buffer, 2 * max(written - 1, 0)).decode("utf-16-le", errors="ignore")
 
 
 def read_pdf(data: bytes, name: str) -> list[Document]:
@@ -186,7 +189,7 @@ def read_pdf(data: bytes, name: str) -> list[Document]:
                 pdfium_c.FPDF_ClosePage(page)
         if len(pdf) and letters < 20:
             raise InputError(name, "has no text layer (a scanned PDF?); run OCR on it first")
-        meta = pdf.get_metadata_dict()
+        meta = {key: pdf.get_metadata_value(key) for key in ("Title", "Author", "CreationDate")}
     finally:
         pdf.close()
     # Running headers and footers are lines at the pages' edges; look for them line by line.

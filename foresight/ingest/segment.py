@@ -46,6 +46,8 @@ def count_letters(text: str) -> int:
     if text.isascii():
         return len(text.encode("ascii").translate(None, _NOT_ASCII_LETTERS))
     return len(LETTER.findall(text))
+
+
 TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 HYPHENS = "-\u2010\u2011"
 _DIGITS = re.compile(r"\d+")
@@ -120,6 +122,17 @@ _WORD_START = re.compile(r"^([a-zäöüßéèàçñ]\w*)")
 _HYPHEN_ENDS = tuple(HYPHENS)
 
 
+def is_bullet(line: str) -> bool:
+    """Whether a stripped line starts as a list item does (:data:`BULLET`).
+
+    Most lines start with a letter that is not an item's letter ("a)", "b."): told without the
+    regular expression.
+    """
+    if line[:1].isalpha() and line[1:2] and line[1] not in ".)":
+        return False
+    return BULLET.match(line) is not None
+
+
 def join_lines(lines: list[str]) -> str:
     """Join soft-wrapped lines into one paragraph; bullet items keep their own lines."""
     return _join_cleaned([squeeze(raw.replace(SOFT_HYPHEN, "-")).strip() for raw in lines])
@@ -131,11 +144,13 @@ def _join_cleaned(lines: list[str]) -> str:
     for line in lines:
         if not (line[:1].isalpha() or LETTER.search(line)):  # (most lines start with a letter)
             continue  # chart axis labels, table figures, lone numbers
-        if not out or BULLET.match(line):
+        if not out or ((not line[0].isalpha() or line[1:2] in ".)") and BULLET.match(line)):  # is_bullet
             out.append(line)
             continue
         prev = out[-1]
-        head = _WORD_END.search(prev, max(0, len(prev) - 80)) if prev.endswith(_HYPHEN_ENDS) else None
+        # (the word before the hyphen starts after the last space: the search starts there)
+        at = max(0, len(prev) - 80, prev.rfind(" ") + 1)
+        head = _WORD_END.search(prev, at) if prev.endswith(_HYPHEN_ENDS) else None
         if head is None:
             out[-1] = f"{prev} {line}"
             continue
@@ -302,8 +317,8 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | s
         if is_debris(text):
             continue
         prev = last_para()
-        if block.kind == "list_item" or BULLET.match(text):
-            item = text if BULLET.match(text) else f"- {text}"
+        if block.kind == "list_item" or is_bullet(text):
+            item = text if is_bullet(text) else f"- {text}"
             if prev is not None:
                 prev.text = f"{prev.text}\n{item}"
             else:
