@@ -70,7 +70,7 @@ class Unit(SQLModel, table=True):
     __tablename__ = "unit"
     __table_args__ = (UniqueConstraint("source_id", "ordinal"),)
     id: int | None = Field(default=None, primary_key=True)
-    source_id: int = Field(foreign_key="source.id", index=True)
+    source_id: int = Field(foreign_key="source.id")  # indexed first in (source_id, ordinal)
     ordinal: int
     text: str
     start: int
@@ -278,16 +278,18 @@ def _adjudication(conn: Connection) -> None:
     Adjudication.__table__.create(conn)  # type: ignore[attr-defined]
 
 
-def _band_indexes_dropped(conn: Connection) -> None:
-    for i in range(4):
-        conn.exec_driver_sql(f"DROP INDEX IF EXISTS ix_unit_band{i}")
+def _unit_indexes(conn: Connection) -> None:
+    """The band columns are read by ingest into memory, not looked up; source_id leads the
+    unique index on (source_id, ordinal): indexes each unit stored would write for nothing."""
+    for name in ("ix_unit_band0", "ix_unit_band1", "ix_unit_band2", "ix_unit_band3", "ix_unit_source_id"):
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
 
 
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", _initial),
     ("0002_suggest_models", _suggest_models),
     ("0003_adjudication", _adjudication),
-    ("0004_band_indexes_dropped", _band_indexes_dropped),
+    ("0004_unit_indexes", _unit_indexes),
 ]
 
 
@@ -392,6 +394,9 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
+_INSERT_EVENT = Event.__table__.insert()  # type: ignore[attr-defined]  # built once, its cache key too
+
+
 def log_event(
     session: Session,
     actor: str,
@@ -401,7 +406,7 @@ def log_event(
     **details: Any,
 ) -> None:
     session.execute(
-        Event.__table__.insert(),  # type: ignore[attr-defined]
+        _INSERT_EVENT,
         {
             "at": utcnow(),
             "actor": actor,

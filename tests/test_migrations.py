@@ -28,16 +28,18 @@ def test_an_older_store_gets_the_tables_it_lacks(project: Project) -> None:
     reopened.close()
 
 
-def test_an_older_store_loses_the_band_indexes_and_keeps_its_units(project: Project) -> None:
+def test_an_older_store_loses_the_indexes_units_no_longer_need(project: Project) -> None:
     with project.engine.begin() as conn:  # the store as 0003_adjudication left it
         for i in range(4):
             conn.execute(text(f"CREATE INDEX ix_unit_band{i} ON unit (band{i})"))
-        conn.execute(delete(SchemaMigration).where(SchemaMigration.name == "0004_band_indexes_dropped"))
-    assert pending_migrations(project.engine) == ["0004_band_indexes_dropped"]
+        conn.execute(text("CREATE INDEX ix_unit_source_id ON unit (source_id)"))
+        conn.execute(delete(SchemaMigration).where(SchemaMigration.name == "0004_unit_indexes"))
+    assert pending_migrations(project.engine) == ["0004_unit_indexes"]
     project.close()
     reopened = Project.open(project.root)
     names = {index["name"] for index in inspect(reopened.engine).get_indexes("unit")}
     assert not any(name.startswith("ix_unit_band") for name in names)
-    assert "ix_unit_source_id" in names
+    assert "ix_unit_source_id" not in names
+    assert "ix_unit_period" in names
     assert pending_migrations(reopened.engine) == []
     reopened.close()

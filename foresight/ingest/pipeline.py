@@ -145,6 +145,9 @@ _SAME_OR_PREVIOUS = select(Source.id, Source.version, Source.sha256 == bindparam
 )
 
 
+_INSERT_SOURCE = Source.__table__.insert()  # type: ignore[attr-defined]
+
+
 def store_document(
     project: Project,
     document: Document,
@@ -182,7 +185,7 @@ def store_document(
         if previous is not None:
             conn.execute(update(Source).where(Source.id == previous.id).values(current=False))
         source_id = conn.execute(
-            Source.__table__.insert(),  # type: ignore[attr-defined]
+            _INSERT_SOURCE,
             {
                 "title": _title(document, location),
                 "path": path,
