@@ -1,9 +1,10 @@
-"""Near-duplicate units across sources (syndicated news), found by MinHash LSH in the store.
+"""Near-duplicate units across sources (syndicated news), found by MinHash LSH.
 
-Each unit's word 3-shingles get 8 MinHash values, paired into 4 bands stored in indexed
-columns. Units sharing a band are candidates (a pair with Jaccard similarity J shares one with
-probability 1 - (1 - J^2)^4: 0.98 at J = 0.8, 0.0004 at J = 0.01). A sketch of one byte of each
-of the 8 values estimates J cheaply; candidates that pass it are checked on their real shingles.
+Each unit's word 3-shingles get 8 MinHash values, paired into 4 bands stored in plain columns
+(an ingest looks them up in memory: :mod:`foresight.ingest.nearby`). Units sharing a band are
+candidates (a pair with Jaccard similarity J shares one with probability 1 - (1 - J^2)^4: 0.98 at
+J = 0.8, 0.0004 at J = 0.01). A sketch of one byte of each of the 8 values estimates J cheaply;
+candidates that pass it are checked on their real shingles.
 """
 
 from __future__ import annotations
@@ -26,11 +27,6 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def shingles(text: str) -> set[str]:
-    words = WORD.findall(text.lower())
-    return {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
-
-
 _word_hashes: dict[bytes, int] = {}
 _K1, _K2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)
 # bytes.translate table: ASCII letters, digits and "_" (what \w matches in ASCII) kept, lower-cased
@@ -45,6 +41,14 @@ def words_of(text: str) -> list[bytes]:
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORDS).split()
     return [word.encode("utf-8") for word in WORD.findall(text.lower())]
+
+
+def shingles(text: str) -> set[tuple[bytes, ...]]:
+    """The word 3-shingles of a text (a text of fewer than three words is one shingle)."""
+    words = words_of(text)
+    if len(words) < 3:
+        return {tuple(words)}
+    return set(zip(words, words[1:], words[2:], strict=False))
 
 
 def _hashes(words: list[bytes]) -> np.ndarray:

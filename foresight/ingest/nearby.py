@@ -28,14 +28,15 @@ from foresight.store import Source, Unit
 
 BANDS = dedupe.BANDS
 _BANDS = (Unit.band0, Unit.band1, Unit.band2, Unit.band3)
-# every unit stored after the last one read: whether it can be repeated, its length, sketch, bands
+# every unit stored after the last one read: its id, length, sketch, bands, and whether a new unit
+# may repeat it
 _SINCE = (
     select(
         Unit.id,
-        and_(Source.current.is_(True), Unit.duplicate_of.is_(None), Unit.sketch.is_not(None)),
         Unit.end - Unit.start,
         Unit.sketch,
         *_BANDS,
+        and_(Source.current.is_(True), Unit.duplicate_of.is_(None), Unit.sketch.is_not(None)),
     )
     .join(Source, Source.id == Unit.source_id)
     .where(Unit.id > bindparam("seen"))
@@ -94,7 +95,7 @@ class BandTable:
         for chunk in chunks:
             if chunk:
                 self.seen = chunk[-1][0]
-                self.add([(uid, *rest) for uid, usable, *rest in chunk if usable])
+                self.add([row[:COLUMNS] for row in chunk if row[COLUMNS]])
 
     def add(self, rows: Sequence[Sequence[int]]) -> None:
         """Add rows (unit id, length, sketch, band values), with ids above those already in."""
@@ -219,7 +220,7 @@ def near_duplicates(
         checks.setdefault(unit, []).append(cid)
     wanted_ids = sorted({cid for passed in checks.values() for cid in passed})
     texts = _current_texts(session, wanted_ids)
-    shingles: dict[int, set[str]] = {}
+    shingles: dict[int, set[tuple[bytes, ...]]] = {}
     found: dict[int, int] = {}  # ordinal -> the unit it repeats
     for unit, passed in checks.items():
         ordinal, text, _ = mine[unit]

@@ -6,6 +6,7 @@ import ctypes
 import datetime as dt
 import math
 import re
+import threading
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -151,17 +152,43 @@ def _page_paragraphs(textpage: int, text: str) -> list[tuple[list[str], bool]]:
     ]
 
 
+class _Buffers(threading.local):
+    """One byte buffer per thread for pdfium to write text into, grown when a page needs more:
+    making a ctypes buffer of a new size costs more than reading a short page's text."""
+
+    def __init__(self) -> None:
+        self.buffer = ctypes.create_string_buffer(1 << 16)
+
+    def at_least(self, size: int) -> ctypes.Array[ctypes.c_char]:
+        if len(self.buffer) < size:
+            self.buffer = ctypes.create_string_buffer(max(size, 2 * len(self.buffer)))
+        return self.buffer
+
+
+_buffers = _Buffers()
+
+
 def _page_text(textpage: int) -> str:
     """All text of a page, lines ended by CR LF (what pypdfium2's ``get_text_range`` gives)."""
     count = pdfium_c.FPDFText_CountChars(textpage)
     if count <= 0:
         return ""
     # room for twice the characters (pdfium may give more text than it counts characters), in
-    # UTF-16 code units of two bytes; a plain byte buffer, as an array type of each size would be
-    # a new ctypes type for every page
-    buffer = ctypes.create_string_buffer(2 * (2 * count + 1))
+    # UTF-16 code units of two bytes
+    buffer = _buffers.at_least(2 * (2 * count + 1))
     written = _get_text(textpage, 0, count, buffer)  # code units, with the closing NUL
     return ctypes.string_at(buffer, 2 * max(written - 1, 0)).decode("utf-16-le", errors="ignore")
+
+
+def _metadata(pdf: pdfium.PdfDocument, key: str) -> str:
+    """One field of the document's information dictionary ("" when it has none)."""
+    tag = key.encode("ascii") + b"\0"
+    size = pdfium_c.FPDF_GetMetaText(pdf.raw, tag, None, 0)  # bytes, with the closing NUL
+    if size <= 2:
+        return ""
+    buffer = _buffers.at_least(size)
+    pdfium_c.FPDF_GetMetaText(pdf.raw, tag, buffer, size)
+    return ctypes.string_at(buffer, size - 2).decode("utf-16-le", errors="ignore")
 
 
 def read_pdf(data: bytes, name: str) -> list[Document]:
@@ -189,7 +216,7 @@ def read_pdf(data: bytes, name: str) -> list[Document]:
                 pdfium_c.FPDF_ClosePage(page)
         if len(pdf) and letters < 20:
             raise InputError(name, "has no text layer (a scanned PDF?); run OCR on it first")
-        meta = {key: pdf.get_metadata_value(key) for key in ("Title", "Author", "CreationDate")}
+        meta = {key: _metadata(pdf, key) for key in ("Title", "Author", "CreationDate")}
     finally:
         pdf.close()
     # Running headers and footers are lines at the pages' edges; look for them line by line.
