@@ -20,7 +20,7 @@ What it measures
       and the ratio ingest / bare extraction with the same processes (target: <= 1.5x). The
       ratio of their CPU seconds (the processes' and their workers', ``os.times``) is shown
       too: on a machine shared with other work it moves less than the ratio of wall times.
-      a (with the same processes) and b run ``--rounds`` times (3), one after the other, so that
+      a (with the same processes) and b run ``--rounds`` times (5), one after the other, so that
       a slower spell of the machine falls on both sides of a round; the table shows the median
       round's ratio, each round's ratio, and the seconds of the median round;
    c. ``ingest`` of the whole mixed corpus into another fresh SQLite project: wall seconds of
@@ -43,7 +43,7 @@ Targets: PDF ingest / bare pypdfium2 extraction <= 1.5x; whole mixed ingest < 60
 Usage::
 
     python benchmarks/bench_ingest.py [--docs 1000] [--out DIR] [--keep] [--json] [--profile]
-                                      [--pdf-only] [--rounds 3]
+                                      [--pdf-only] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -766,7 +766,7 @@ def in_fresh_process(fn: Callable[..., T], *args: Any) -> T:
 
 
 def measure(
-    corpus: Corpus, work: Path, log: Console, pdf_only: bool = False, rounds: int = 3
+    corpus: Corpus, work: Path, log: Console, pdf_only: bool = False, rounds: int = 5
 ) -> list[Result]:
     pdfs = corpus.by_kind.get("pdf", 0)
     workers = ingest_workers()
@@ -858,7 +858,7 @@ def main(argv: list[str] | None = None) -> int:
         "--pdf-only", action="store_true", help="measure the PDFs only (skip the mixed ingest)"
     )
     parser.add_argument(
-        "--rounds", type=int, default=3, help="rounds of bare extraction and PDF ingest (3); the median shows"
+        "--rounds", type=int, default=5, help="rounds of bare extraction and PDF ingest (5); the median shows"
     )
     args = parser.parse_args(argv)
     log = Console(stderr=True)
