@@ -8,10 +8,12 @@ from foresight.config import IngestSettings
 from foresight.ingest.model import Block
 from foresight.ingest.segment import (
     LETTER,
+    TERMINAL,
     _sentences,
     _sentencizer,
     count_letters,
     drop_running_lines,
+    ends_like_a_sentence,
     join_lines,
     segment,
     split_long,
@@ -155,3 +157,11 @@ def test_letters_are_counted_as_the_regular_expression_counts_them() -> None:
         assert count_letters(text) == len(LETTER.findall(text))
         text += rng.choice(["é", "ß", "Ж", "中", "٣", "\u00a0"])
         assert count_letters(text) == len(LETTER.findall(text))
+
+
+def test_sentence_ends_are_told_as_the_regular_expression_tells_them() -> None:
+    rng = random.Random(5)
+    characters = "ab .!?:;…\"'”’)]([ \n"
+    for _ in range(20000):
+        text = "".join(rng.choice(characters) for _ in range(rng.randrange(0, 8)))
+        assert ends_like_a_sentence(text) == (TERMINAL.search(text) is not None)

@@ -14,7 +14,7 @@ import pypdfium2.raw as pdfium_c
 
 from foresight.errors import InputError
 from foresight.ingest.model import Block, Document
-from foresight.ingest.segment import TERMINAL, count_letters, looks_like_heading, running_lines
+from foresight.ingest.segment import count_letters, ends_like_a_sentence, looks_like_heading, running_lines
 
 PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
 LINE_END_HYPHEN = "\ufffe"  # pdfium marks a hyphen it found at a line end with this
@@ -136,7 +136,7 @@ def _page_paragraphs(textpage: int, text: str) -> list[tuple[list[str], bool]]:
             or (
                 length_a < short  # a short line ending a sentence or a heading
                 and not text_a.endswith("-")
-                and (TERMINAL.search(text_a) is not None or looks_like_heading(text_a))
+                and (ends_like_a_sentence(text_a) or looks_like_heading(text_a))
             )
         )
         if new:
