@@ -157,15 +157,17 @@ def _join_cleaned(lines: list[str]) -> str:
     """:func:`join_lines` for lines already stripped, their spaces and soft hyphens replaced."""
     out: list[str] = []
     for line in lines:
-        if not (line[:1].isalpha() or LETTER.search(line)):  # (most lines start with a letter)
+        alpha = line[:1].isalpha()  # (most lines start with a letter)
+        if not (alpha or LETTER.search(line)):
             continue  # chart axis labels, table figures, lone numbers
-        if not out or ((not line[0].isalpha() or line[1:2] in ".)") and BULLET.match(line)):  # is_bullet
+        if not out or ((not alpha or line[1:2] in ".)") and BULLET.match(line)):  # is_bullet
             out.append(line)
             continue
         prev = out[-1]
-        # (the word before the hyphen starts after the last space: the search starts there)
-        at = max(0, len(prev) - 80, prev.rfind(" ") + 1)
-        head = _WORD_END.search(prev, at) if prev.endswith(_HYPHEN_ENDS) else None
+        head = None
+        if prev.endswith(_HYPHEN_ENDS):
+            # (the word before the hyphen starts after the last space: the search starts there)
+            head = _WORD_END.search(prev, max(0, len(prev) - 80, prev.rfind(" ") + 1))
         if head is None:
             out[-1] = f"{prev} {line}"
             continue
