@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+
 from foresight.config import IngestSettings
 from foresight.ingest import dedupe
 from foresight.ingest.reading import prepare
@@ -42,3 +44,14 @@ def test_lightly_edited_copies_are_found_and_different_paragraphs_are_not() -> N
 
 def test_short_texts_get_no_fingerprint() -> None:
     assert dedupe.band_values("Too short to compare.") is None
+
+
+def test_sketch_similarities_of_arrays_are_those_of_each_pair() -> None:
+    rng = np.random.default_rng(8)
+    a = rng.integers(-(2**63), 2**63 - 1, size=500, dtype=np.int64)
+    near = a ^ rng.integers(0, 256, size=500)  # the lowest byte changed, or not
+    far = rng.integers(-(2**63), 2**63 - 1, size=500, dtype=np.int64)
+    b = np.where(rng.random(500) < 0.5, near, far)
+    expected = [dedupe.sketch_similarity(int(x), int(y)) for x, y in zip(a, b, strict=True)]
+    assert dedupe.sketch_similarities(a, b).tolist() == expected
+    assert 0.4 < np.mean(expected) < 0.5  # half agree on 7 or 8 of 8 values, half on next to none

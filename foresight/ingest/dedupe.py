@@ -111,6 +111,12 @@ def sketch_similarity(a: int, b: int) -> float:
     return ((a ^ b) & 0xFFFF_FFFF_FFFF_FFFF).to_bytes(8, "little").count(0) / 8  # equal bytes xor to 0
 
 
+def sketch_similarities(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:func:`sketch_similarity` of each pair of sketches in two int64 arrays."""
+    equal = (a ^ b).view(np.uint8).reshape(-1, 8) == 0
+    return equal.sum(axis=1) / 8
+
+
 def jaccard(a: str, b: str) -> float:
     sa, sb = shingles(a), shingles(b)
     return len(sa & sb) / len(sa | sb) if sa or sb else 0.0

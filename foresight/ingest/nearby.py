@@ -211,8 +211,8 @@ def near_duplicates(
     units, rows = units[rank < limit], rows[rank < limit]
     # the cheap tests: length (else too different to be 70% alike) and sketch
     ratio = table.column(rows, "length") / np.array([len(text) for _, text, _ in mine])[units]
-    equal_bytes = (own[units, BANDS] ^ table.column(rows, "sketch")).view(np.uint8).reshape(-1, 8) == 0
-    passing = (ratio > 0.6) & (ratio < 1.67) & (equal_bytes.sum(axis=1) >= 4)
+    sketches = dedupe.sketch_similarities(own[units, BANDS], table.column(rows, "sketch"))
+    passing = (ratio > 0.6) & (ratio < 1.67) & (sketches >= 0.5)
     if not passing.any():
         return {}
     checks: dict[int, list[int]] = {}  # index in mine -> candidates that pass the cheap tests

@@ -113,7 +113,7 @@ def _page_paragraphs(textpage: int, text: str) -> list[tuple[list[str], bool]]:
     lines = _lines(textpage, text)
     if not lines:
         return []
-    texts, lefts, tops, bottoms, sizes, lengths = zip(*lines, strict=True)
+    _, lefts, tops, bottoms, sizes, lengths = zip(*lines, strict=True)
     pairs = list(zip(lines, lines[1:], strict=False))
     leads = sorted(
         bottom - top

@@ -28,6 +28,21 @@ if TYPE_CHECKING:
 
 BULLET = re.compile(r"^\s*(?:[•●▪▫◦○■□‣⁃∙·*–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 TERMINAL = re.compile(r"[.!?:;…][\"'”’)\]]*$")
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+CAPTION = re.compile(
+    r"^(?:figure|fig\.?|table|tab\.|chart|exhibit|graph|photo|image|source|box)\s*"
+    r"[\dIVXivx]+[a-z]?\s*[.:]?$",
+    re.IGNORECASE,
+)
+PAGE_NUMBER = re.compile(r"^\W*(?:page|p\.|seite)?\s*\d{1,4}(?:\s*(?:of|/|von)\s*\d{1,4})?\W*$", re.I)
+SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+SOFT_HYPHEN = "\u00ad"
+LETTER = re.compile(r"[^\W\d_]")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")  # the complement of LETTER
+_NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
+HYPHENS = "-\u2010\u2011"
+_DIGITS = re.compile(r"\d+")
 _TERMINAL_LAST = ".!?:;…\"'”’)]"  # the characters a text TERMINAL matches can end with
 
 
@@ -39,33 +54,12 @@ def ends_like_a_sentence(text: str) -> bool:
     return last in _TERMINAL_LAST and TERMINAL.search(text) is not None
 
 
-SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
-CAPTION = re.compile(
-    r"^(?:figure|fig\.?|table|tab\.|chart|exhibit|graph|photo|image|source|box)\s*"
-    r"[\dIVXivx]+[a-z]?\s*[.:]?$",
-    re.IGNORECASE,
-)
-PAGE_NUMBER = re.compile(r"^\W*(?:page|p\.|seite)?\s*\d{1,4}(?:\s*(?:of|/|von)\s*\d{1,4})?\W*$", re.I)
-SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-SOFT_HYPHEN = "\u00ad"
-LETTER = re.compile(r"[^\W\d_]")
-_NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
-
-
-_NOT_LETTERS = re.compile(r"[\W\d_]+")  # the complement of LETTER
-
-
 def count_letters(text: str) -> int:
     """How many letters ``text`` holds, counted in C: ASCII text by one bytes translation, other
     text by removing what is not a letter (a list of every letter found would cost ten times)."""
     if text.isascii():
         return len(text.encode("ascii").translate(None, _NOT_ASCII_LETTERS))
     return len(_NOT_LETTERS.sub("", text))
-
-
-TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
-HYPHENS = "-\u2010\u2011"
-_DIGITS = re.compile(r"\d+")
 
 
 def squeeze(text: str) -> str:
@@ -157,10 +151,9 @@ def _join_cleaned(lines: list[str]) -> str:
     """:func:`join_lines` for lines already stripped, their spaces and soft hyphens replaced."""
     out: list[str] = []
     for line in lines:
-        alpha = line[:1].isalpha()  # (most lines start with a letter)
-        if not (alpha or LETTER.search(line)):
+        if not (line[:1].isalpha() or LETTER.search(line)):  # (most lines start with a letter)
             continue  # chart axis labels, table figures, lone numbers
-        if not out or ((not alpha or line[1:2] in ".)") and BULLET.match(line)):  # is_bullet
+        if not out or is_bullet(line):
             out.append(line)
             continue
         prev = out[-1]
@@ -334,8 +327,9 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | s
         if is_debris(text):
             continue
         prev = last_para()
-        if block.kind == "list_item" or is_bullet(text):
-            item = text if is_bullet(text) else f"- {text}"
+        bullet = is_bullet(text)
+        if block.kind == "list_item" or bullet:
+            item = text if bullet else f"- {text}"
             if prev is not None:
                 prev.text = f"{prev.text}\n{item}"
             else:
