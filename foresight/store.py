@@ -299,8 +299,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # 64 MiB of pages kept per connection (SQLite's default is 2 MiB)
-    cursor.execute("PRAGMA cache_size=-65536")
     # the log is copied into the database every 10,000 pages (40 MiB), not every 1,000: a page
     # written by many transactions in between is copied once
     cursor.execute("PRAGMA wal_autocheckpoint=10000")
