@@ -55,3 +55,21 @@ def test_sketch_similarities_of_arrays_are_those_of_each_pair() -> None:
     expected = [dedupe.sketch_similarity(int(x), int(y)) for x, y in zip(a, b, strict=True)]
     assert dedupe.sketch_similarities(a, b).tolist() == expected
     assert 0.4 < np.mean(expected) < 0.5  # half agree on 7 or 8 of 8 values, half on next to none
+
+
+def test_shingle_hashes_overlap_as_the_shingles_do() -> None:
+    rng = random.Random(9)
+    paragraphs = sample_paragraphs()
+    edited = []
+    for text in paragraphs:
+        words = text.split()
+        for _ in range(rng.randrange(1, 12)):
+            words[rng.randrange(len(words))] = rng.choice(["regional", "the", "cluster", "growth"])
+        edited.append(" ".join(words))
+    pairs = [*zip(paragraphs, edited, strict=True), *zip(paragraphs, paragraphs[1:], strict=False)]
+    pairs += [("Two words", "two WORDS"), ("One", "Other")]
+    for a, b in pairs:
+        shingles_a, shingles_b = dedupe.shingles(a), dedupe.shingles(b)
+        hashes_a, hashes_b = dedupe.shingle_hashes(a), dedupe.shingle_hashes(b)
+        assert len(hashes_a) == len(shingles_a)
+        assert len(hashes_a & hashes_b) == len(shingles_a & shingles_b)

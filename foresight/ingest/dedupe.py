@@ -51,6 +51,19 @@ def shingles(text: str) -> set[tuple[bytes, ...]]:
     return set(zip(words, words[1:], words[2:], strict=False))
 
 
+def shingle_hashes(text: str) -> set[int]:
+    """The hashes of a text's word 3-shingles (one, of its words, for a text of fewer than three).
+
+    Two sets of them overlap as the shingles do, but for a chance of 2^-64 a pair of shingles; the
+    hashes are Python's, so they compare within one process only. No shingle is built: ``zip``
+    hands the same tuple to ``hash`` again and again.
+    """
+    words = words_of(text)
+    if len(words) < 3:
+        return {hash(tuple(words))}
+    return set(map(hash, zip(words, words[1:], words[2:], strict=False)))
+
+
 def _hashes(words: list[bytes]) -> np.ndarray:
     """The crc32 of each word (remembered: a corpus repeats its words)."""
     try:  # most often every word is known

@@ -52,6 +52,7 @@ def _since(dialect: Dialect) -> str:
 
 COLUMNS = 3 + BANDS  # of a row: unit id, length, sketch, band 0 .. band 3
 CHUNK = 50_000  # rows read from the store at a time
+SHINGLES_KEPT = 10_000  # units whose shingle hashes a table remembers (~8 bytes a word of each)
 
 
 class BandTable:
@@ -74,6 +75,8 @@ class BandTable:
         self._values = np.empty(0, dtype=np.int64)  # their band values, sorted
         self._rows = np.empty(0, dtype=np.intp)  # the row of each
         self._latest: dict[int, int | tuple[int, ...]] = {}  # the rows after: value -> row(s)
+        # the shingle hashes of units checked before: a repeated paragraph is a candidate of many
+        self._shingles: dict[int, np.ndarray] = {}
 
     def __len__(self) -> int:
         return self._size
@@ -165,6 +168,16 @@ class BandTable:
         pairs = np.unique(np.concatenate(units) * self._size + np.concatenate(rows))
         return pairs // self._size, pairs % self._size
 
+    def shingles(self, unit_id: int, text: str) -> list[int]:
+        """The shingle hashes of a stored unit (:func:`~foresight.ingest.dedupe.shingle_hashes`),
+        each once; remembered for the next sources, in an array (a unit's text never changes)."""
+        found = self._shingles.get(unit_id)
+        if found is None:
+            if len(self._shingles) >= SHINGLES_KEPT:
+                self._shingles.clear()
+            found = self._shingles[unit_id] = np.fromiter(dedupe.shingle_hashes(text), dtype=np.int64)
+        return found.tolist()
+
     def column(self, rows: np.ndarray, name: str) -> np.ndarray:
         return self._data[rows, ("id", "length", "sketch").index(name)]
 
@@ -220,18 +233,16 @@ def near_duplicates(
         checks.setdefault(unit, []).append(cid)
     wanted_ids = sorted({cid for passed in checks.values() for cid in passed})
     texts = _current_texts(session, wanted_ids)
-    shingles: dict[int, set[tuple[bytes, ...]]] = {}
     found: dict[int, int] = {}  # ordinal -> the unit it repeats
     for unit, passed in checks.items():
         ordinal, text, _ = mine[unit]
-        shingled = dedupe.shingles(text)
+        shingled = dedupe.shingle_hashes(text)
         for cid in passed:
             if cid not in texts:
                 continue
-            if cid not in shingles:
-                shingles[cid] = dedupe.shingles(texts[cid])
-            other = shingles[cid]
-            if len(shingled & other) >= 0.7 * len(shingled | other):
+            other = table.shingles(cid, texts[cid])
+            common = len(shingled.intersection(other))
+            if common >= 0.7 * (len(shingled) + len(other) - common):
                 found[ordinal] = cid
                 break
     return found
