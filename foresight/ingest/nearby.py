@@ -137,16 +137,18 @@ class BandTable:
 
         ``bands`` holds the band values of the new units, a row each."""
         asked = bands.ravel()
-        lo = self._values.searchsorted(asked, "left")
-        counts = self._values.searchsorted(asked, "right") - lo
-        total = int(counts.sum())
         units, rows = [], []
-        if total:
-            ends = np.cumsum(counts)
-            # the positions lo .. lo + count - 1 of each value asked, one after the other
-            positions = np.arange(total) + np.repeat(lo - (ends - counts), counts)
-            units.append(np.repeat(np.arange(len(asked)) // bands.shape[1], counts))
-            rows.append(self._rows[positions])
+        if len(self._values):
+            lo = self._values.searchsorted(asked)
+            found = np.flatnonzero(self._values[np.minimum(lo, len(self._values) - 1)] == asked)
+            if len(found):  # (most values asked are nowhere)
+                lo = lo[found]
+                counts = self._values.searchsorted(asked[found], "right") - lo
+                ends = np.cumsum(counts)
+                # the positions lo .. lo + count - 1 of each value found, one after the other
+                positions = np.arange(ends[-1]) + np.repeat(lo - (ends - counts), counts)
+                units.append(np.repeat(found // bands.shape[1], counts))
+                rows.append(self._rows[positions])
         if self._latest:
             found_units, found_rows = [], []
             get = self._latest.get
@@ -165,7 +167,12 @@ class BandTable:
                 rows.append(np.array(found_rows, dtype=np.intp))
         if not units:
             return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
-        pairs = np.unique(np.concatenate(units) * self._size + np.concatenate(rows))
+        pairs = np.concatenate(units) * self._size + np.concatenate(rows)
+        pairs.sort()
+        keep = np.empty(len(pairs), dtype=bool)  # each pair once
+        keep[0] = True
+        np.not_equal(pairs[1:], pairs[:-1], out=keep[1:])
+        pairs = pairs[keep]
         return pairs // self._size, pairs % self._size
 
     def shingles(self, unit_id: int, text: str) -> list[int]:
