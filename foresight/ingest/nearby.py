@@ -15,13 +15,12 @@ possible, and whose word 3-shingles overlap its own by at least 70% (Jaccard).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection, Dialect
 
 from foresight.ingest import dedupe
 from foresight.store import Source, Unit
@@ -44,7 +43,7 @@ _SINCE = (
 )
 
 
-@cache
+@lru_cache(maxsize=8)  # a few engines' dialects
 def _since(dialect: Dialect) -> str:
     """The statement for the driver: SQLAlchemy's handling of each row costs more than reading it."""
     return str(_SINCE.compile(dialect=dialect))
@@ -81,9 +80,8 @@ class BandTable:
     def __len__(self) -> int:
         return self._size
 
-    def catch_up(self, session: Session) -> None:
+    def catch_up(self, conn: Connection) -> None:
         """Read the units stored since the last call (all of them at the first, in chunks)."""
-        conn = session.connection()
         sql = _since(conn.dialect)
         seen = {"seen": self.seen} if conn.dialect.paramstyle == "pyformat" else (self.seen,)
         chunks: Iterable[Sequence[Sequence[Any]]]
@@ -189,11 +187,10 @@ class BandTable:
         return self._data[rows, ("id", "length", "sketch").index(name)]
 
 
-def _current_texts(session: Session, ids: list[int]) -> dict[int, str]:
+def _current_texts(conn: Connection, ids: list[int]) -> dict[int, str]:
     """The texts of those of the units that are still of current sources (a newer version of a
     source may have come since the table read them), through the driver: a few rows, for which
     SQLAlchemy's statement handling would cost ten times the database's work."""
-    conn = session.connection()
     if conn.dialect.paramstyle == "qmark":
         where, values = f"unit.id IN ({', '.join('?' * len(ids))})", tuple(ids)
     else:
@@ -203,7 +200,7 @@ def _current_texts(session: Session, ids: list[int]) -> dict[int, str]:
 
 
 def near_duplicates(
-    session: Session,
+    conn: Connection,
     table: BandTable,
     mine: list[tuple[int, str, tuple[int, ...]]],
     limit: int = 50,
@@ -217,7 +214,7 @@ def near_duplicates(
     """
     if not mine:
         return {}
-    table.catch_up(session)
+    table.catch_up(conn)
     if not len(table):
         return {}
     own = np.array([unit_bands for _, _, unit_bands in mine], dtype=np.int64)
@@ -239,7 +236,7 @@ def near_duplicates(
     for unit, cid in zip(units[passing].tolist(), table.column(rows[passing], "id").tolist(), strict=True):
         checks.setdefault(unit, []).append(cid)
     wanted_ids = sorted({cid for passed in checks.values() for cid in passed})
-    texts = _current_texts(session, wanted_ids)
+    texts = _current_texts(conn, wanted_ids)
     found: dict[int, int] = {}  # ordinal -> the unit it repeats
     for unit, passed in checks.items():
         ordinal, text, _ = mine[unit]

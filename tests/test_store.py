@@ -1,0 +1,81 @@
+"""Rows written through the driver read back as those SQLAlchemy writes, on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from foresight.project import Project
+from foresight.store import Event, Source, connection_scope, insert_one, log_event
+
+
+def source_row(sha: str) -> dict[str, object]:
+    return {
+        "title": "Cluster brief «Nord»",
+        "path": f"/corpus/{sha}.pdf",
+        "locator": "",
+        "sha256": sha,
+        "file_sha256": sha,
+        "format": "pdf",
+        "source_type": "policy",
+        "actor_type": None,
+        "date": dt.date(2009, 3, 31),
+        "date_origin": "metadata",
+        "language": "en",
+        "author": "Ana Ortiz",
+        "ingested_at": dt.datetime(2026, 11, 29, 12, 30, 15, 123456, tzinfo=dt.UTC),
+        "text": "Text of the brief.\n\nSecond paragraph.",
+        "version": 2,
+        "previous_id": None,
+        "current": False,
+        "attributes": {"respondent": 7, "sector": ["plastics", "optics"], "note": None},
+    }
+
+
+def test_a_source_inserted_through_the_driver_reads_back_as_one_inserted_by_sqlalchemy(
+    project: Project,
+) -> None:
+    with connection_scope(project.engine) as conn:
+        driver_id = insert_one(conn, Source.__table__, source_row("a" * 64))
+        core_id = conn.execute(Source.__table__.insert().values(source_row("b" * 64))).inserted_primary_key[0]
+    assert driver_id != core_id
+    with project.session() as session:
+        driver = session.get(Source, driver_id).model_dump(exclude={"id", "sha256", "file_sha256", "path"})
+        core = session.get(Source, core_id).model_dump(exclude={"id", "sha256", "file_sha256", "path"})
+    assert driver == core
+    assert driver["date"] == dt.date(2009, 3, 31)
+    assert driver["current"] is False
+    assert driver["attributes"] == {"respondent": 7, "sector": ["plastics", "optics"], "note": None}
+    assert driver["ingested_at"].replace(tzinfo=None) == dt.datetime(2026, 11, 29, 12, 30, 15, 123456)
+
+
+def test_events_logged_on_a_connection_and_in_a_session_read_back_alike(project: Project) -> None:
+    with connection_scope(project.engine) as conn:
+        log_event(conn, "ingest", "ingest", "source", 3, path="/corpus/a.pdf", units=12)
+    with project.transaction() as session:
+        log_event(session, "ingest", "ingest", "source", 3, path="/corpus/a.pdf", units=12)
+    with project.session() as session:
+        events = session.execute(select(Event).order_by(Event.id)).scalars().all()
+        assert len(events) == 2
+        first, second = (e.model_dump(exclude={"id", "at"}) for e in events)
+    assert (
+        first
+        == second
+        == {
+            "actor": "ingest",
+            "action": "ingest",
+            "entity": "source",
+            "entity_id": 3,
+            "details": {"path": "/corpus/a.pdf", "units": 12},
+        }
+    )
+
+
+def test_a_failed_write_on_a_connection_leaves_nothing(project: Project) -> None:
+    with pytest.raises(KeyError), connection_scope(project.engine) as conn:
+        insert_one(conn, Source.__table__, source_row("c" * 64))
+        insert_one(conn, Source.__table__, {"title": "no other column"})
+    with project.session() as session:
+        assert session.execute(select(Source.id)).all() == []
