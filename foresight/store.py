@@ -6,7 +6,10 @@ PostgreSQL through psycopg. Every write of a coder's work is its own transaction
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -304,6 +307,70 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # written by many transactions in between is copied once
     cursor.execute("PRAGMA wal_autocheckpoint=10000")
     cursor.close()
+
+
+class Checkpoints:
+    """SQLite's write-ahead log copied into the database by a thread of its own, every ``every``
+    transactions of a long run of writes (an ingest); nothing on PostgreSQL.
+
+    SQLite copies the log itself in the connection whose commit takes it past 10,000 pages: that
+    commit then waits for the copy and two fsyncs (tens of milliseconds), and the work that waits
+    for it (an ingest's readers, once they have read what was handed to them) waits too. A
+    passive checkpoint by another connection holds no writer up, and the log starts again from
+    its beginning once it is all copied; SQLite's own checkpoint stays, should these fall behind.
+    """
+
+    def __init__(self, engine: Engine, every: int = 32) -> None:
+        self.every = every
+        self._written = 0
+        self._asked = 0  # checkpoints asked for, and made
+        self._made = 0
+        self._wake = threading.Event()
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        url = engine.url
+        path = (url.database or "").removeprefix("file:")
+        if url.get_backend_name() == "sqlite" and path and path != ":memory:":
+            self._thread = threading.Thread(target=self._run, args=(path,), name="checkpoints", daemon=True)
+            self._thread.start()
+
+    def wrote(self) -> None:
+        """Count a transaction written; every ``every`` of them, the log is copied."""
+        self._written += 1
+        if self._thread is not None and self._written % self.every == 0:
+            self._asked += 1
+            self._wake.set()
+
+    def _run(self, path: str) -> None:
+        try:
+            conn = sqlite3.connect(path, timeout=30)
+        except sqlite3.Error:
+            return  # the writes go on; SQLite copies the log itself
+        try:
+            while not self._stopping or self._made < self._asked:
+                self._wake.wait()
+                self._wake.clear()
+                if self._made < self._asked:
+                    self._made = self._asked
+                    # (the GIL is released while SQLite copies: the writing thread goes on)
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        """Stop the thread, once the checkpoint last asked for is made."""
+        if self._thread is not None:
+            self._stopping = True
+            self._wake.set()
+            self._thread.join()
+            self._thread = None
+
+    def __enter__(self) -> Checkpoints:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def make_engine(url: str) -> Engine:

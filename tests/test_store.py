@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from foresight.project import Project
-from foresight.store import Event, Source, connection_scope, insert_one, log_event
+from foresight.store import Checkpoints, Event, Source, connection_scope, insert_one, log_event
 
 
 def source_row(sha: str) -> dict[str, object]:
@@ -79,3 +83,25 @@ def test_a_failed_write_on_a_connection_leaves_nothing(project: Project) -> None
         insert_one(conn, Source.__table__, {"title": "no other column"})
     with project.session() as session:
         assert session.execute(select(Source.id)).all() == []
+
+
+def test_the_log_is_copied_into_the_database_file_while_a_run_of_writes_goes_on(tmp_path: Path) -> None:
+    project = Project.init(tmp_path / "project")
+    with Checkpoints(project.engine, every=2) as checkpoints:
+        for number in range(6):
+            with connection_scope(project.engine) as conn:
+                insert_one(conn, Source.__table__, source_row(f"{number:064d}"))
+            checkpoints.wrote()
+    # the database file alone, as a copy without its log would have it
+    shutil.copyfile(tmp_path / "project" / "foresight.db", tmp_path / "alone.db")
+    with closing(sqlite3.connect(tmp_path / "alone.db")) as alone:
+        assert alone.execute("SELECT count(*) FROM source").fetchone() == (6,)
+    with project.session() as session:  # and the store goes on
+        assert len(session.execute(select(Source.id)).all()) == 6
+    project.close()
+
+
+def test_a_postgresql_store_needs_no_thread_for_its_log(project: Project) -> None:
+    with Checkpoints(project.engine) as checkpoints:
+        running = checkpoints._thread is not None
+    assert running == (project.engine.url.get_backend_name() == "sqlite")

@@ -34,7 +34,7 @@ from foresight.ingest.nearby import BandTable, near_duplicates
 from foresight.ingest.pool import read_in_workers
 from foresight.ingest.reading import Prepared, discover, is_url, prepare
 from foresight.project import Project
-from foresight.store import Coding, Source, Unit, connection_scope, insert_one, log_event, utcnow
+from foresight.store import Checkpoints, Coding, Source, Unit, connection_scope, insert_one, log_event, utcnow
 
 SOURCE_TYPES = ("news", "blog", "policy", "report", "proceedings", "interview", "survey", "other")
 FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[_ -]+([a-z]+))?")
@@ -346,9 +346,14 @@ def ingest(
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     report = IngestReport()
     bands = BandTable()
-    with closing(_prepared(locations, project.config.ingest, known, workers, strict)) as prepared_files:
+    with (
+        closing(_prepared(locations, project.config.ingest, known, workers, strict)) as prepared_files,
+        Checkpoints(project.engine) as checkpoints,
+    ):
         for prepared in prepared_files:
             outcome = store_prepared(project, prepared, options, bands)
+            if outcome.status in ("ingested", "updated"):
+                checkpoints.wrote()
             report.outcomes.append(outcome)
             if progress:
                 progress.done(outcome)
