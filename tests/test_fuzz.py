@@ -4,8 +4,9 @@ The contract, for every input: the reader returns, or says what is wrong in one 
 ``ForesightError``, or a "failed" ingest outcome), within a time cap and a memory cap; it
 expands no XML entity and no YAML alias bomb, runs no code from a YAML tag, and writes nothing
 outside the project. Each reader gets ``FORESIGHT_FUZZ_EXAMPLES`` examples (default below); set
-it higher for a longer hunt by hand. A crash found here is fixed at its source and its file goes
-into ``tests/data/hostile``.
+it higher for a longer hunt by hand. The examples are the same from run to run, so that the test
+suite passes or fails for the code, not for the draw; ``FORESIGHT_FUZZ_RANDOM=1`` draws new ones.
+A crash found here is fixed at its source and its file goes into ``tests/data/hostile``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from tests.hostile import read
 EXAMPLES = int(os.environ.get("FORESIGHT_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(
     max_examples=EXAMPLES,
+    derandomize=os.environ.get("FORESIGHT_FUZZ_RANDOM") != "1",
     deadline=timedelta(seconds=30),
     database=None,
     suppress_health_check=[

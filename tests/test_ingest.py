@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import warnings
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from foresight import corpus
 from foresight.ingest import IngestOptions, ingest
+from foresight.ingest.survey import read_xlsx
 from foresight.project import Project
 from tests import builders
 
@@ -186,6 +190,22 @@ def test_survey_sheet_gives_one_unit_per_answer_with_respondent(
     }
     assert [u["attributes"]["respondent"] for u in units] == ["R1", "R1", "R2", "R3"]
     assert_offsets(project)
+
+
+def test_a_workbook_that_openpyxl_warns_about_is_read_without_a_warning_on_the_screen(tmp_path: Path) -> None:
+    book = builders.survey_xlsx(tmp_path / "survey.xlsx")
+    edited = io.BytesIO()
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(edited, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/workbook.xml":  # a sheet entry without its part, as old tools leave
+                data = data.replace(b"</sheets>", b'<sheet name="Old" sheetId="9"/></sheets>')
+            target.writestr(name, data)
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        documents = read_xlsx(edited.getvalue(), "survey.xlsx")
+    assert [str(w.message) for w in shown] == []
+    assert sum(len(d.blocks) for d in documents) == 4  # the answers are all there
 
 
 def test_folder_is_read_recursively_and_periods_follow_dates(project: Project, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from typing import Any
 
 import openpyxl
@@ -79,7 +80,9 @@ def read_csv(data: bytes, name: str) -> list[Document]:
 def read_xlsx(data: bytes, name: str) -> list[Document]:
     check_unpacked(data, name, ".xlsx workbook")
     try:
-        rows, title = _sheet_rows(data, name)
+        with warnings.catch_warnings():  # openpyxl's notes on parts it drops: nothing a user can do
+            warnings.simplefilter("ignore")
+            rows, title = _sheet_rows(data, name)
     except READ_ERRORS as exc:
         raise InputError(name, f"not a readable .xlsx workbook ({exc})") from None
     except (AttributeError, TypeError) as exc:  # openpyxl met XML that Excel does not write
