@@ -327,23 +327,31 @@ class Checkpoints:
         self._made = 0
         self._wake = threading.Event()
         self._stopping = False
+        self._started = False
         self._thread: threading.Thread | None = None
-        url = engine.url
-        path = (url.database or "").removeprefix("file:")
-        if url.get_backend_name() == "sqlite" and path and path != ":memory:":
-            self._thread = threading.Thread(target=self._run, args=(path,), name="checkpoints", daemon=True)
-            self._thread.start()
+        if engine.url.get_backend_name() == "sqlite":
+            # the file as SQLAlchemy opens it (a file: URI with its options, decoded)
+            args, kwargs = engine.dialect.create_connect_args(engine.url)
+            target = str(args[0]) if args else ""
+            if target and target != ":memory:" and "mode=memory" not in target:
+                kwargs = {"uri": bool(kwargs.get("uri")), "timeout": 30}
+                self._thread = threading.Thread(target=self._run, args=(target, kwargs), daemon=True)
 
     def wrote(self) -> None:
-        """Count a transaction written; every ``every`` of them, the log is copied."""
+        """Count a transaction written; every ``every`` of them, the log is copied.
+
+        The thread starts at the first copy: an ingest's readers are forked before it runs."""
         self._written += 1
         if self._thread is not None and self._written % self.every == 0:
             self._asked += 1
+            if not self._started:
+                self._started = True
+                self._thread.start()
             self._wake.set()
 
-    def _run(self, path: str) -> None:
+    def _run(self, target: str, kwargs: dict[str, Any]) -> None:
         try:
-            conn = sqlite3.connect(path, timeout=30)
+            conn = sqlite3.connect(target, **kwargs)
         except sqlite3.Error:
             return  # the writes go on; SQLite copies the log itself
         try:
@@ -360,11 +368,11 @@ class Checkpoints:
 
     def close(self) -> None:
         """Stop the thread, once the checkpoint last asked for is made."""
-        if self._thread is not None:
+        if self._started and self._thread is not None:
             self._stopping = True
             self._wake.set()
             self._thread.join()
-            self._thread = None
+        self._thread = None
 
     def __enter__(self) -> Checkpoints:
         return self
@@ -467,7 +475,7 @@ def connection_scope(engine: Engine) -> Iterator[Connection]:
     try:
         with engine.begin() as conn:
             yield conn
-    except DBAPIError as exc:
+    except (DBAPIError, engine.dialect.loaded_dbapi.Error) as exc:  # (the driver's own: insert_one)
         problem = cannot_write(exc, store_name(engine))
         if problem is not None:
             raise problem from None
@@ -481,7 +489,9 @@ def _insert_one(dialect: Dialect, table: Table) -> tuple[str, tuple[tuple[str, A
     columns = [column for column in table.columns if not column.primary_key]
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     names = ", ".join(dialect.identifier_preparer.quote(column.name) for column in columns)
-    sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([mark] * len(columns))}) RETURNING id"
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([mark] * len(columns))})"
+    if dialect.name != "sqlite":  # (SQLite gives the id as the cursor's lastrowid, in any version)
+        sql += " RETURNING id"
     return sql, tuple((c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns)
 
 
@@ -497,7 +507,7 @@ def insert_one(conn: Connection, table: Table, values: dict[str, Any]) -> int:
     cursor = conn.connection.cursor()
     try:
         cursor.execute(sql, params)
-        return cursor.fetchall()[0][0]
+        return cursor.lastrowid if conn.dialect.name == "sqlite" else cursor.fetchall()[0][0]
     finally:
         cursor.close()
 

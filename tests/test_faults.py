@@ -149,5 +149,13 @@ def test_a_read_only_store_is_a_clear_message(tmp_path: Path, cli) -> None:  # t
         f"Error: {root / 'foresight.db'}: the store is read-only; this step was not saved, "
         "nothing saved before is lost",
     )
+    new_file = tmp_path / "new.txt"
+    new_file.write_text("A paragraph the read-only store cannot take, long enough to be a unit of its own.\n")
+    done = cli("--project", str(root), "ingest", str(new_file))
+    assert (done.code, done.err.strip().splitlines()[-1]) == (
+        1,
+        f"Error: {root / 'foresight.db'}: the store is read-only; this step was not saved, "
+        "nothing saved before is lost",
+    )
     done = cli("--project", str(root), "codings", "--coder", "anna", "--json")
     assert done.code == 0 and '"unit_id": 1' in done.out

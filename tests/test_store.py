@@ -10,9 +10,18 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlmodel import SQLModel
 
 from foresight.project import Project
-from foresight.store import Checkpoints, Event, Source, connection_scope, insert_one, log_event
+from foresight.store import (
+    Checkpoints,
+    Event,
+    Source,
+    connection_scope,
+    insert_one,
+    log_event,
+    make_engine,
+)
 
 
 def source_row(sha: str) -> dict[str, object]:
@@ -105,3 +114,25 @@ def test_a_postgresql_store_needs_no_thread_for_its_log(project: Project) -> Non
     with Checkpoints(project.engine) as checkpoints:
         running = checkpoints._thread is not None
     assert running == (project.engine.url.get_backend_name() == "sqlite")
+
+
+def test_the_log_of_a_store_named_by_a_file_uri_is_copied_into_that_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "team store"
+    folder.mkdir()
+    database = folder / "foresight.db"
+    # (SQLAlchemy decodes %25 to %, SQLite then decodes %20 to a space)
+    engine = make_engine(f"sqlite:///file:{str(database).replace(' ', '%2520')}?uri=true")
+    SQLModel.metadata.create_all(engine)
+    with Checkpoints(engine, every=1) as checkpoints:
+        for number in range(3):
+            with connection_scope(engine) as conn:
+                insert_one(conn, Source.__table__, source_row(f"{number:064d}"))
+            checkpoints.wrote()
+    shutil.copyfile(database, tmp_path / "alone.db")
+    with closing(sqlite3.connect(tmp_path / "alone.db")) as alone:
+        assert alone.execute("SELECT count(*) FROM source").fetchone() == (3,)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alone.db", "team store"]  # no stray file
+    engine.dispose()
