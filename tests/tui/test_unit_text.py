@@ -38,6 +38,19 @@ def shown_from_its_start(app: CodingApp) -> None:
     assert app.view.source_title in body.render_line(0).text  # the first line on screen: the source
 
 
+async def settled(pilot, body: UnitText) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the text is laid out for the size the widget has now.
+
+    When the strip of codes below takes a line more or less (suggestions come in), the text's
+    area is resized; until its resize is handled the text keeps the height it had, a line off.
+    """
+    for _ in range(50):
+        if body.laid_out == body.size:
+            return
+        await pilot.pause()
+    raise AssertionError(f"the text stays laid out for {body.laid_out}, not for {body.size}")
+
+
 async def test_long_units_scroll_and_each_is_read_from_its_start(desk: Project) -> None:
     units = [u["id"] for u in corpus.list_units(desk)]
     lengthen(desk, {units[1]: long_text(700, "Firstlong"), units[2]: long_text(500, "Secondlong")})
@@ -45,6 +58,7 @@ async def test_long_units_scroll_and_each_is_read_from_its_start(desk: Project) 
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         body = app.query_one(UnitText)
+        await settled(pilot, body)
         assert body.max_scroll_y == 0 and not body.show_vertical_scrollbar  # a unit that fits
         await pilot.press("n")
         shown_from_its_start(app)
@@ -65,6 +79,7 @@ async def test_long_units_scroll_and_each_is_read_from_its_start(desk: Project) 
         assert "Firstlong" in app.view.text
         shown_from_its_start(app)
         await pilot.press("p")  # to a unit that fits: no scrollbar, as tall as the area
+        await settled(pilot, body)
         shown_from_its_start(app)
         assert body.max_scroll_y == 0 and not body.show_vertical_scrollbar
         assert body.virtual_size.height == body.size.height
@@ -78,6 +93,7 @@ async def test_a_unit_that_fits_is_exactly_as_tall_as_the_area(desk: Project) ->
         body = app.query_one(UnitText)
         for _ in range(4):
             await pilot.press("n")
+            await settled(pilot, body)
             shown_from_its_start(app)
             assert body.virtual_size == body.size and not body.show_vertical_scrollbar
 
