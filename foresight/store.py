@@ -10,7 +10,7 @@ import contextlib
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -337,12 +337,12 @@ class Checkpoints:
                 kwargs = {"uri": bool(kwargs.get("uri")), "timeout": 30}
                 self._thread = threading.Thread(target=self._run, args=(target, kwargs), daemon=True)
 
-    def wrote(self) -> None:
-        """Count a transaction written; every ``every`` of them, the log is copied.
+    def wrote(self, transactions: int = 1) -> None:
+        """Count transactions written; every ``every`` of them, the log is copied.
 
         The thread starts at the first copy: an ingest's readers are forked before it runs."""
-        self._written += 1
-        if self._thread is not None and self._written % self.every == 0:
+        before, self._written = self._written, self._written + transactions
+        if self._thread is not None and self._written // self.every > before // self.every:
             self._asked += 1
             if not self._started:
                 self._started = True
@@ -482,14 +482,30 @@ def connection_scope(engine: Engine) -> Iterator[Connection]:
         raise
 
 
+def driver_sql(sql: str, dialect: Dialect) -> str:
+    """A statement written with ``?`` placeholders, for the dialect's own driver (``%s`` for
+    psycopg). The statements written for the driver hold no other ``?``."""
+    return sql if dialect.paramstyle == "qmark" else sql.replace("?", "%s")
+
+
+def driver_rows(conn: Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a statement with ``?`` placeholders, run by the driver in ``conn``'s transaction:
+    for a few rows, SQLAlchemy's handling of a statement costs more than the database's work."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(driver_sql(sql, conn.dialect), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 @lru_cache(maxsize=8)  # a few engines' dialects
 def _insert_one(dialect: Dialect, table: Table) -> tuple[str, tuple[tuple[str, Any], ...]]:
     """The insert of one row of a table for the driver itself, giving the new row's id, and the
     columns in order, each with its type's conversion for the database (None: none)."""
     columns = [column for column in table.columns if not column.primary_key]
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
     names = ", ".join(dialect.identifier_preparer.quote(column.name) for column in columns)
-    sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([mark] * len(columns))})"
+    sql = driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})", dialect)
     if dialect.name != "sqlite":  # (SQLite gives the id as the cursor's lastrowid, in any version)
         sql += " RETURNING id"
     return sql, tuple((c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns)

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from foresight.codebook.catalog import require_codebook
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.store import Code
+from foresight.store import Code, driver_sql
 
 CHOOSE_ONE = "choose one of --coder, --adjudicated, --consensus K and --all"
 
@@ -136,16 +136,12 @@ class Selection:
         raise ForesightError(f"no code {ref!r} in the active codebook (see 'foresight codebook list')")
 
 
-def _placeholder(project: Project) -> str:
-    return "?" if project.engine.dialect.paramstyle == "qmark" else "%s"
-
-
 def _fetch(project: Project, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     """Rows of a raw select on the DBAPI cursor (SQLAlchemy rows cost too much at millions)."""
     raw = project.engine.raw_connection()
     try:
         cursor = raw.cursor()
-        cursor.execute(sql.replace("?", _placeholder(project)), params)
+        cursor.execute(driver_sql(sql, project.engine.dialect), params)
         rows = cursor.fetchall()
         cursor.close()
         return rows

@@ -19,12 +19,12 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 
 from foresight.config import IngestSettings
 from foresight.errors import ForesightError
@@ -34,7 +34,18 @@ from foresight.ingest.nearby import BandTable, near_duplicates
 from foresight.ingest.pool import read_in_workers
 from foresight.ingest.reading import Prepared, discover, is_url, prepare
 from foresight.project import Project
-from foresight.store import Checkpoints, Coding, Source, Unit, connection_scope, insert_one, log_event, utcnow
+from foresight.store import (
+    Checkpoints,
+    Coding,
+    Source,
+    Unit,
+    connection_scope,
+    driver_rows,
+    driver_sql,
+    insert_one,
+    log_event,
+    utcnow,
+)
 
 SOURCE_TYPES = ("news", "blog", "policy", "report", "proceedings", "interview", "survey", "other")
 FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[_ -]+([a-z]+))?")
@@ -123,13 +134,12 @@ _UNIT_COLUMNS = ("source_id", "ordinal", "text", "start", "end", "page", "sectio
 _UNIT_COLUMNS += ("band0", "band1", "band2", "band3", "sketch", "duplicate_of")
 
 
-@cache
-def _insert_units(paramstyle: str) -> str:
+@lru_cache(maxsize=8)  # a few engines' dialects
+def _insert_units(dialect: Dialect) -> str:
     """The insert of a source's units, for the driver itself: SQLAlchemy's handling of each row's
     parameters costs more than the database's insert."""
-    mark = "?" if paramstyle == "qmark" else "%s"
     names = ", ".join(f'"{name}"' for name in _UNIT_COLUMNS)
-    return f"INSERT INTO unit ({names}) VALUES ({', '.join([mark] * len(_UNIT_COLUMNS))})"
+    return driver_sql(f"INSERT INTO unit ({names}) VALUES ({', '.join('?' * len(_UNIT_COLUMNS))})", dialect)
 
 
 # A source with the same bytes (id, version, True), and the current version of the same file or
@@ -141,13 +151,8 @@ _SAME_OR_PREVIOUS = (
 
 
 def _same_or_previous(conn: Connection, sha: str, path: str, locator: str) -> list[tuple[int, int, bool]]:
-    sql = _SAME_OR_PREVIOUS if conn.dialect.paramstyle == "qmark" else _SAME_OR_PREVIOUS.replace("?", "%s")
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(sql, (sha, sha, path, locator))
-        return [(id_, version, bool(same)) for id_, version, same in cursor.fetchall()]
-    finally:
-        cursor.close()
+    rows = driver_rows(conn, _SAME_OR_PREVIOUS, (sha, sha, path, locator))
+    return [(id_, version, bool(same)) for id_, version, same in rows]
 
 
 _SOURCE = Source.__table__  # type: ignore[attr-defined]
@@ -235,7 +240,7 @@ def store_document(
             )
             for ordinal, draft in enumerate(cut.units, start=1)
         ]
-        conn.exec_driver_sql(_insert_units(conn.dialect.paramstyle), rows)
+        conn.exec_driver_sql(_insert_units(conn.dialect), rows)
         message = f"{len(rows)} units"
         if found:
             message += f", {len(found)} near-duplicates of units elsewhere"
@@ -352,8 +357,7 @@ def ingest(
     ):
         for prepared in prepared_files:
             outcome = store_prepared(project, prepared, options, bands)
-            if outcome.status in ("ingested", "updated"):
-                checkpoints.wrote()
+            checkpoints.wrote(outcome.sources)
             report.outcomes.append(outcome)
             if progress:
                 progress.done(outcome)
