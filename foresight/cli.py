@@ -134,6 +134,14 @@ def ingest_command(
         str | None, typer.Option(help="Publication date YYYY-MM-DD when a document has none.")
     ] = None,
     lang: Annotated[str | None, typer.Option(help="Language when a document names none.")] = None,
+    ocr: Annotated[
+        bool,
+        typer.Option("--ocr", help="Read scanned PDFs (no text layer, or an unreadable one) with Tesseract."),
+    ] = False,
+    ocr_languages: Annotated[
+        str | None,
+        typer.Option(help="Tesseract's languages, e.g. eng+fra (default: all installed); implies --ocr."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Read documents into sources and information units (paragraphs)."""
@@ -146,7 +154,14 @@ def ingest_command(
     except ValueError:
         raise typer.BadParameter(f"{date!r} is not a date YYYY-MM-DD", param_hint="--date") from None
     project = open_project()
-    options = IngestOptions(source_type=source_type, actor_type=actor_type, date=day, language=lang)
+    options = IngestOptions(
+        source_type=source_type,
+        actor_type=actor_type,
+        date=day,
+        language=lang,
+        ocr=ocr or ocr_languages is not None,
+        ocr_languages=ocr_languages,
+    )
     report = run_ingest(project, paths, options)
     if as_json:
         print_json(

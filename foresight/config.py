@@ -35,6 +35,9 @@ class IngestSettings:
     max_file_mb: float = 50.0
     max_file_seconds: float = 120.0  # 0: no cap
     near_duplicate_bits: int = 3
+    # Tesseract's languages ("eng+fra") to OCR scanned PDFs with; None: scans are refused. Set for
+    # one run from ingest's options (``--ocr``), not from foresight.toml.
+    ocr_languages: str | None = None
 
 
 @dataclass(frozen=True)

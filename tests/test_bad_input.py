@@ -59,7 +59,7 @@ def test_each_bad_file_is_named_with_its_problem_and_the_good_ones_go_in(
     assert found["corrupt.pdf"].startswith("not a readable PDF (")
     assert found["fake.pdf"] == "not a PDF (the file does not start with %PDF)"
     assert found["locked.pdf"] == "the PDF is encrypted (password protected); save an unlocked copy"
-    assert found["scan.pdf"] == "has no text layer (a scanned PDF?); run OCR on it first"
+    assert found["scan.pdf"] == "has no text layer (a scanned PDF?); run OCR on it: foresight ingest --ocr"
     assert found["empty.txt"] == "empty file"
     assert found["blank.md"] == "empty file"
     assert found["random.txt"] in (

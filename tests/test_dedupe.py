@@ -73,3 +73,24 @@ def test_shingle_hashes_overlap_as_the_shingles_do() -> None:
         hashes_a, hashes_b = dedupe.shingle_hashes(a), dedupe.shingle_hashes(b)
         assert len(hashes_a) == len(shingles_a)
         assert len(hashes_a & hashes_b) == len(shingles_a & shingles_b)
+
+
+def test_repeats_within_a_document_match_a_search_of_every_pair() -> None:
+    """Paragraphs of one document, some copied with an edit: each copy points at the earliest
+    paragraph it nearly repeats, as a search of every earlier paragraph by Jaccard finds."""
+    rng = random.Random(3)
+    originals = sample_paragraphs()[:30]
+    texts = list(originals)
+    for text in rng.sample(originals, 10):
+        words = text.split()
+        words[rng.randrange(len(words))] = "edited"
+        texts.insert(rng.randrange(len(texts) + 1), " ".join(words))
+    bands = dedupe.band_values_many(texts)
+    got = dedupe.repeats_within(texts, bands)
+    expected = {}
+    for i, text in enumerate(texts):
+        earlier = [j for j in range(i) if dedupe.jaccard(text, texts[j]) >= 0.7]
+        if earlier:
+            expected[i] = min(earlier)
+    assert got == expected
+    assert len(got) == 10

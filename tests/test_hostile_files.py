@@ -166,4 +166,7 @@ def test_a_paragraph_longer_than_spacy_takes_is_cut_into_units(project: Project,
     path = tmp_path / "one-long-paragraph.txt"
     path.write_text("Clusters grow. " * 80_000, encoding="utf-8")
     (outcome,) = ingest(project, [path], workers=1).outcomes
-    assert (outcome.status, outcome.message) == ("ingested", "1000 units")
+    assert (outcome.status, outcome.message) == (
+        "ingested",
+        "1000 units, 999 repeating units of the same source",
+    )

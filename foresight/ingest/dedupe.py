@@ -133,3 +133,34 @@ def sketch_similarities(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def jaccard(a: str, b: str) -> float:
     sa, sb = shingles(a), shingles(b)
     return len(sa & sb) / len(sa | sb) if sa or sb else 0.0
+
+
+def repeats_within(texts: list[str], bands: list[tuple[int, ...] | None], limit: int = 8) -> dict[int, int]:
+    """Which texts of one document nearly repeat an earlier one of it (a page drawn twice, a
+    paragraph copied): index -> the index of the earliest text it repeats.
+
+    Candidates share a band value with the text (the first ``limit`` texts of each value, so a
+    document of many alike paragraphs costs no more than ``limit`` comparisons a text); a pair
+    is a repeat when their shingles overlap by 70% (Jaccard), the test used across documents.
+    """
+    holders: dict[tuple[int, int], list[int]] = {}  # (band, value) -> the first texts having it
+    shingles: dict[int, set[int]] = {}
+    found: dict[int, int] = {}
+    for i, values in enumerate(bands):
+        if values is None:
+            continue
+        keys = [(band, value) for band, value in enumerate(values[:BANDS])]
+        candidates = sorted({j for key in keys for j in holders.get(key, ())})
+        if candidates:
+            mine = shingles.setdefault(i, shingle_hashes(texts[i]))
+            for j in candidates:
+                other = shingles.setdefault(j, shingle_hashes(texts[j]))
+                common = len(mine & other)
+                if common >= 0.7 * (len(mine) + len(other) - common):
+                    found[i] = found.get(j, j)
+                    break
+        for key in keys:
+            held = holders.setdefault(key, [])
+            if len(held) < limit:
+                held.append(i)
+    return found

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import datetime as dt
-import math
 import re
 import threading
 from typing import Any
@@ -13,8 +13,11 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foresight.errors import InputError
+from foresight.ingest.layout import RTL_SCRIPT, Line, Paragraph, body_height, page_paragraphs, running
 from foresight.ingest.model import Block, Document
-from foresight.ingest.segment import count_letters, ends_like_a_sentence, looks_like_heading, running_lines
+from foresight.ingest.ocr import OcrPage, ocr_blocks, ocr_pages
+from foresight.ingest.segment import count_letters, table_blocks
+from foresight.ingest.textlayer import NO_TEXT_LAYER, text_layer_problem, unreadable_message
 
 PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
 LINE_END_HYPHEN = "\ufffe"  # pdfium marks a hyphen it found at a line end with this
@@ -56,26 +59,26 @@ def _untyped(function: Any, restype: Any) -> Any:
 
 
 _char_box = _untyped(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
-_font_size = _untyped(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
 _get_text = _untyped(pdfium_c.FPDFText_GetText, ctypes.c_int)
 
 
-# A visual line: its text, left edge, top and bottom (of its first character's box: the font's
-# ascent and descent at its size), font size and length. Tuples: a page has tens of lines, and a
-# tuple is made and read faster than an object.
-_Line = tuple[str, float, float, float, float, int]
+def _lines(textpage: int, text: str) -> list[Line]:
+    """The page's visual lines (:data:`foresight.ingest.layout.Line`); a line pdfium joined at
+    an end-of-line hyphen is split again.
 
-
-def _lines(textpage: int, text: str) -> list[_Line]:
-    """The page's visual lines; a line pdfium joined at an end-of-line hyphen is split again."""
-    lines: list[_Line] = []
+    A line's left, top and bottom come from its first character's box and its right from its
+    last one's (two boxes a line, not one a character: a character's box costs a call into
+    pdfium); its type height is that of its last character, which is in the text's font where
+    the first may be a bullet of a symbol font.
+    """
+    lines: list[Line] = []
     add = lines.append
     pos = 0
+    cuts = _gap_starts(textpage)
     # pdfium's C functions called directly, with one reused rectangle: a page has many lines
     rect = pdfium_c.FS_RECTF()
-    box, font_size, ref = _char_box, _font_size, ctypes.byref(rect)
+    box, ref = _char_box, ctypes.byref(rect)
     handle = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
-    height, size = -1.0, 0.0
     for raw in text.split("\r\n"):
         start, pos = pos, pos + len(raw) + 2
         parts = raw.split(LINE_END_HYPHEN) if LINE_END_HYPHEN in raw else (raw,)
@@ -84,72 +87,128 @@ def _lines(textpage: int, text: str) -> list[_Line]:
             stripped = part.strip()
             if stripped:
                 first = start + part.index(stripped[0])
+                end = first + len(stripped) - 1
                 if not box(handle, first, ref):
                     raise pdfium.PdfiumError("Failed to get charbox.")
-                top, bottom = rect.top, rect.bottom
-                if top - bottom != height:  # a line as tall as the one before is in the same font size
-                    height, size = top - bottom, font_size(handle, first)
+                left, top, bottom = rect.left, rect.top, rect.bottom
+                if end != first:
+                    box(handle, end, ref)
+                height = rect.top - rect.bottom
+                if cuts and (at := bisect.bisect_right(cuts, first)) < len(cuts) and cuts[at] <= end:
+                    # text of two columns (or table cells) on one line: cut at the gaps
+                    pieces = _cut(stripped, [c - first for c in cuts[at:] if c <= end])
+                    for offset, piece in pieces[:-1]:
+                        add(_piece(handle, ref, rect, piece, first + offset))
+                    offset, stripped = pieces[-1]
+                    first += offset
+                    box(handle, first, ref)
+                    left, top, bottom = rect.left, rect.top, rect.bottom
+                    box(handle, end, ref)
+                if not stripped.isascii() and RTL_SCRIPT.search(stripped):
+                    stripped = _ligatures_in_order(handle, ref, rect, stripped, first)
+                    box(handle, end, ref)
                 if number < last:
                     stripped += "-"
-                add((stripped, rect.left, top, bottom, size, len(stripped)))
+                add(
+                    (
+                        stripped,
+                        min(left, rect.left),
+                        max(rect.right, left),
+                        max(top, rect.top),
+                        min(bottom, rect.bottom),
+                        height if height > 0 else top - bottom,
+                    )
+                )
             start += len(part) + 1
     return lines
 
 
-def _median(values: list[float]) -> float:
-    """statistics.median without its generality: this runs twice for every page."""
-    values.sort()
-    half = len(values) // 2
-    return values[half] if len(values) % 2 else (values[half - 1] + values[half]) / 2
+def _ligatures_in_order(handle: Any, ref: Any, rect: Any, text: str, first: int) -> str:
+    """A line of right-to-left script with the letters of each ligature in reading order.
+
+    pdfium puts right-to-left text in reading order, but the letters that one glyph stands for
+    (a ligature of a whole word, as some Arabic fonts draw) come out reversed: they are told by
+    the box they share, and turned back."""
+    boxes = []
+    for i in range(len(text)):
+        _char_box(handle, first + i, ref)
+        boxes.append((round(rect.left, 2), round(rect.right, 2), round(rect.bottom, 2)))
+    out: list[str] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or boxes[i] != boxes[start] or not RTL_SCRIPT.match(text[i]):
+            run = text[start:i]
+            out.append(run[::-1] if len(run) > 1 and RTL_SCRIPT.match(run[0]) else run)
+            start = i
+    return "".join(out)
 
 
-def _page_paragraphs(textpage: int, text: str) -> list[tuple[list[str], bool]]:
-    """A page's lines grouped into paragraphs, each flagged when it is a heading.
+def _vertical_extent(page: Any) -> tuple[float, float]:
+    """A page's bottom and top, in the coordinates of its text (its media box)."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if pdfium_c.FPDFPage_GetMediaBox(page, left, bottom, right, top):
+        return min(bottom.value, top.value), max(bottom.value, top.value)
+    return 0.0, pdfium_c.FPDF_GetPageHeightF(page)
 
-    A paragraph starts after a wider vertical gap, at a first-line indent, where the font size
-    changes, after a short line that ends a sentence, and after a short line with no closing
-    punctuation (a heading set in body type).
-    """
-    lines = _lines(textpage, text)
-    if not lines:
+
+def _gap_starts(textpage: int) -> list[int]:
+    """Where text resumes after a wide gap on its line: the first character after each gap
+    wider than the type is tall between two runs of text (pdfium's rectangles of text
+    objects), sorted. pdfium joins text of two columns or of table cells that share a baseline
+    into one line with a space; these are the places to cut such a line."""
+    count = pdfium_c.FPDFText_CountRects(textpage, 0, -1)
+    if count < 2:
         return []
-    _, lefts, tops, bottoms, sizes, lengths = zip(*lines, strict=True)
-    pairs = list(zip(lines, lines[1:], strict=False))
-    leads = sorted(
-        bottom - top
-        for bottom, top, size, next_size in zip(bottoms, tops[1:], sizes, sizes[1:], strict=False)
-        if abs(size - next_size) <= 0.5 and bottom > top - size
+    left, top, right, bottom = (ctypes.c_double() for _ in range(4))
+    refs = [ctypes.byref(v) for v in (left, top, right, bottom)]
+    get = pdfium_c.FPDFText_GetRect
+    cuts: list[int] = []
+    prev: tuple[float, float, float, float] | None = None
+    for i in range(count):
+        get(textpage, i, *refs)
+        rect = (left.value, top.value, right.value, bottom.value)
+        if prev is not None:
+            height = max(prev[1] - prev[3], rect[1] - rect[3])
+            middle = (rect[1] + rect[3]) / 2
+            # (right-to-left text runs on to the left: its gap is before the run's right end)
+            leftwards = prev[0] - rect[2] > height
+            if prev[3] < middle < prev[1] and (rect[0] - prev[2] > height or leftwards):
+                x = rect[2] - 0.25 * height if leftwards else rect[0] + 0.25 * height
+                index = pdfium_c.FPDFText_GetCharIndexAtPos(textpage, x, middle, 0.25 * height, 0.25 * height)
+                if index > 0:
+                    cuts.append(index)
+        prev = rect
+    return sorted(cuts)
+
+
+def _cut(text: str, offsets: list[int]) -> list[tuple[int, str]]:
+    """``text`` cut at the word each offset falls in: each piece's offset and its text (without
+    the space that ended it)."""
+    pieces, start = [], 0
+    for offset in offsets:
+        offset = text.rfind(" ", start, offset) + 1  # a narrow first letter: found by its neighbour
+        # (a bullet or an item's number stays with its item's text)
+        if start < offset < len(text) and len(text[start:offset].strip()) > 3:
+            pieces.append((start, text[start:offset].rstrip()))
+            start = offset
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def _piece(handle: Any, ref: Any, rect: Any, text: str, first: int) -> Line:
+    """The line of one piece of a cut line, from its first and last characters' boxes."""
+    _char_box(handle, first, ref)
+    left, top, bottom = rect.left, rect.top, rect.bottom
+    _char_box(handle, first + len(text) - 1, ref)
+    height = rect.top - rect.bottom
+    return (
+        text,
+        min(left, rect.left),
+        max(rect.right, left),
+        max(top, rect.top),
+        min(bottom, rect.bottom),
+        height if height > 0 else top - bottom,
     )
-    lead = leads[len(leads) // 4] if leads else None  # the usual space between lines
-    margin = _median(list(lefts))
-    body = _median(list(sizes))
-    wide = lead + 0.5 * body if lead is not None else math.inf
-    short = 0.7 * max(lengths)
-    groups: list[list[_Line]] = [[lines[0]]]
-    for (text_a, left_a, _, bottom_a, size_a, length_a), line in pairs:
-        _, left, top, _, size, _ = line
-        new = (
-            bottom_a - top > wide  # a wider gap between the lines
-            or top > bottom_a + 2 * body  # back up the page: a new column
-            or (left - margin > 8 and left_a - margin <= 8)  # a first-line indent
-            or abs(size - size_a) > 0.5
-            or (
-                length_a < short  # a short line ending a sentence or a heading
-                and not text_a.endswith("-")
-                and (ends_like_a_sentence(text_a) or looks_like_heading(text_a))
-            )
-        )
-        if new:
-            groups.append([line])
-        else:
-            groups[-1].append(line)
-    return [
-        (
-            [ln[0] for ln in group],
-            all(ln[4] >= body + 1 for ln in group) and sum(ln[5] for ln in group) <= 160,
-        )
-        for group in groups
-    ]
 
 
 class _Buffers(threading.local):
@@ -191,10 +250,15 @@ def _metadata(pdf: pdfium.PdfDocument, key: str) -> str:
     return ctypes.string_at(buffer, size - 2).decode("utf-16-le", errors="ignore")
 
 
-def read_pdf(data: bytes, name: str) -> list[Document]:
+def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document]:
+    """The PDF as one document. ``ocr``: Tesseract's languages ("eng+fra") to read it with when it
+    has no text layer or one that cannot be read; None: such a PDF fails, saying so."""
     pdf = open_pdf(data, name)
+    scanned: list[OcrPage] | None = None
     try:
-        pages: list[list[tuple[list[str], bool]]] = []
+        pages: list[list[Line]] = []
+        texts: list[str] = []
+        boxes: list[tuple[float, float]] = []  # each page's bottom and top
         letters = 0
         # pages loaded with pdfium's C functions: pypdfium2's page objects cost more than reading
         # short pages' text
@@ -208,37 +272,76 @@ def read_pdf(data: bytes, name: str) -> list[Document]:
                 raise InputError(name, f"not a readable PDF (page {index + 1} cannot be loaded)")
             try:
                 text = _page_text(textpage)
+                texts.append(text)
                 if letters < 20:
                     letters += count_letters(text[:2000])
-                pages.append(_page_paragraphs(textpage, text))
+                pages.append(_lines(textpage, text))
+                boxes.append(_vertical_extent(page))
             finally:
                 pdfium_c.FPDFText_ClosePage(textpage)
                 pdfium_c.FPDF_ClosePage(page)
-        if len(pdf) and letters < 20:
-            raise InputError(name, "has no text layer (a scanned PDF?); run OCR on it first")
+        problem = text_layer_problem(texts)
+        if len(pdf) and (letters < 20 or problem):
+            if ocr is None:
+                raise InputError(name, unreadable_message(problem) if problem else NO_TEXT_LAYER)
+            scanned = ocr_pages(pdf, ocr, name)
         meta = {key: _metadata(pdf, key) for key in ("Title", "Author", "CreationDate")}
     finally:
         pdf.close()
-    # Running headers and footers are lines at the pages' edges; look for them line by line.
-    dropped = running_lines([[line for para, _ in page for line in para] for page in pages])
     blocks: list[Block] = []
-    for number, (page, drop) in enumerate(zip(pages, dropped, strict=True), start=1):
-        first, last = (min(drop), max(drop)) if drop else (0, -1)
-        at = 0  # the index of the paragraph's first line on its page
-        for para, heading in page:
-            end = at + len(para)
-            if at <= last and end > first:  # the paragraph holds a line to drop
-                para = [line for i, line in enumerate(para, start=at) if i not in drop]
-            at = end
-            if para:
-                kind = "heading" if heading else "paragraph"
-                blocks.append(Block("\n".join(para), kind=kind, page=number, wrapped=True))
+    if scanned is not None:  # Tesseract's paragraphs, less the running lines found in its lines
+        pages, boxes = [p.lines for p in scanned], [p.box for p in scanned]
+        blocks = ocr_blocks(scanned, running(pages, body_height(pages), boxes))
+        pages, boxes = [], []
+    body = body_height(pages)
+    dropped = running(pages, body, boxes)
+    first_pages: list[list[Paragraph]] = []
+    for number, (page, drop, box) in enumerate(zip(pages, dropped, boxes, strict=True), start=1):
+        lines = [line for i, line in enumerate(page) if i not in drop] if drop else page
+        paragraphs = page_paragraphs(lines, body, box)
+        for para in paragraphs:
+            if para.kind == "table":
+                blocks += table_blocks(para.lines, page=number)
+            else:
+                blocks.append(Block("\n".join(para.lines), kind=para.kind, page=number, wrapped=True))
+        if number <= 2:
+            first_pages.append(paragraphs)
     return [
         Document(
             format="pdf",
             blocks=blocks,
-            title=(meta.get("Title") or "").strip() or None,
+            title=pdf_title(meta.get("Title") or "", first_pages),
             author=(meta.get("Author") or "").strip() or None,
             date=pdf_date(meta.get("CreationDate") or ""),
         )
     ]
+
+
+_NOT_A_TITLE = re.compile(
+    r"^(?:untitled|title|document\d*|microsoft (?:word|powerpoint)\b.*|.*\.(?:exe|docx?|pdf|tex|dvi|indd"
+    r"|qxd|rtf|odt|pptx?|xlsx?|ps|eps|tmp))$|^[\W\d_]*$|^\S*[_\d]\S*$",
+    re.IGNORECASE,
+)
+_TITLE_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def pdf_title(metadata: str, first_pages: list[list[Paragraph]]) -> str | None:
+    """The metadata title when it is plausible, else the first page's first heading
+    (``first_pages``: the paragraphs of each of the first two pages).
+
+    Not plausible: a file name ("10811.exe", "report.docx", "905_Precinct"), a placeholder
+    ("Untitled", "Microsoft Word - draft"), no letters, or, when the first page has a heading,
+    a title of which fewer than four words in five stand on the first two pages (a template's
+    title left in the file, the working title of a paper).
+    """
+    title = " ".join(metadata.split())
+    headings = [p for p in (first_pages or [[]])[0] if p.kind == "heading"]
+    if title and not _NOT_A_TITLE.match(title):
+        words = [w.lower() for w in _TITLE_WORD.findall(title)]
+        lines = [line for paras in first_pages for p in paras for line in p.lines]
+        page = {w.lower() for line in lines for w in _TITLE_WORD.findall(line)}
+        if not headings or not words or sum(w in page for w in words) >= 0.8 * len(words):
+            return title
+    if not headings:
+        return None
+    return " ".join(" ".join(headings[0].lines).split())[:200]

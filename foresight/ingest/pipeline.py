@@ -18,12 +18,12 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Dialect
 
 from foresight.config import IngestSettings
@@ -31,6 +31,7 @@ from foresight.errors import ForesightError
 from foresight.ingest import dedupe
 from foresight.ingest.model import Document, Segmented
 from foresight.ingest.nearby import BandTable, near_duplicates
+from foresight.ingest.ocr import ocr_languages
 from foresight.ingest.pool import read_in_workers
 from foresight.ingest.reading import Prepared, discover, is_url, prepare
 from foresight.project import Project
@@ -58,6 +59,8 @@ class IngestOptions:
     actor_type: str | None = None
     date: dt.date | None = None
     language: str | None = None
+    ocr: bool = False  # read scanned PDFs (no text layer, or one that cannot be read) with Tesseract
+    ocr_languages: str | None = None  # Tesseract's, "eng+fra"; None: every installed one
 
 
 @dataclass
@@ -244,6 +247,11 @@ def store_document(
         message = f"{len(rows)} units"
         if found:
             message += f", {len(found)} near-duplicates of units elsewhere"
+        inner = dedupe.repeats_within([d.text for d in cut.units], [d.bands for d in cut.units])
+        inner = {i: j for i, j in inner.items() if i + 1 not in found}
+        if inner:
+            _mark_repeats(conn, source_id, inner)
+            message += f", {len(inner)} repeating units of the same source"
         details: dict[str, object] = {"path": path, "sha256": sha, "units": len(rows)}
         if previous_id is not None:
             new_units = {
@@ -264,6 +272,22 @@ def store_document(
         log_event(conn, "ingest", "new version" if previous_id else "ingest", "source", source_id, **details)
     status = "updated" if previous_id is not None else "ingested"
     return FileOutcome(location, status, message, sources=1, units=len(rows))
+
+
+def _mark_repeats(conn: Connection, source_id: int, repeats: dict[int, int]) -> None:
+    """Point each unit of a source that repeats an earlier one of it (indexes into its units,
+    from :func:`~foresight.ingest.dedupe.repeats_within`) at that unit."""
+    ids = (
+        conn.execute(select(Unit.id).where(Unit.source_id == source_id).order_by(Unit.ordinal))
+        .scalars()
+        .all()
+    )
+    conn.execute(
+        update(Unit.__table__)  # type: ignore[arg-type]
+        .where(Unit.__table__.c.id == bindparam("unit"))  # type: ignore[attr-defined]
+        .values(duplicate_of=bindparam("of")),
+        [{"unit": ids[i], "of": ids[j]} for i, j in repeats.items()],
+    )
 
 
 def store_prepared(
@@ -338,11 +362,16 @@ def ingest(
 
     ``workers`` processes read and cut files (default: one per core, at most 4); a file still
     being read after ``max_file_seconds`` fails, and its worker is replaced. ``strict`` lets
-    unexpected reader errors propagate with their traceback (``--debug``).
+    unexpected reader errors propagate with their traceback (``--debug``). ``options.ocr`` reads
+    scanned PDFs with Tesseract; without it installed (or without a language asked for) the run
+    stops at once with a :class:`ForesightError` saying how to install it.
     """
     options = options or IngestOptions()
     if options.source_type is not None and options.source_type not in SOURCE_TYPES:
         raise ForesightError(f"source type {options.source_type!r} is not one of: {', '.join(SOURCE_TYPES)}")
+    settings = project.config.ingest
+    if options.ocr:  # Tesseract and its languages checked once, before any file is read
+        settings = replace(settings, ocr_languages=ocr_languages(options.ocr_languages))
     locations = list(discover(inputs))
     if progress:
         progress.found(len(locations))
@@ -352,7 +381,7 @@ def ingest(
     report = IngestReport()
     bands = BandTable()
     with (
-        closing(_prepared(locations, project.config.ingest, known, workers, strict)) as prepared_files,
+        closing(_prepared(locations, settings, known, workers, strict)) as prepared_files,
         Checkpoints(project.engine) as checkpoints,
     ):
         for prepared in prepared_files:

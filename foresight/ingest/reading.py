@@ -113,7 +113,8 @@ def read_location(location: str, cap: int) -> tuple[bytes, str]:
         raise InputError(location, f"cannot read it ({exc.strerror})") from None
 
 
-def read_documents(data: bytes, ext: str, location: str) -> list[Document]:
+def read_documents(data: bytes, ext: str, location: str, *, ocr: str | None = None) -> list[Document]:
+    """The documents in a file's bytes; ``ocr``: Tesseract's languages for a scanned PDF (None: no OCR)."""
     if not data.strip():
         raise InputError(location, "empty file")
     if ext == ".xml" and not is_feed(data):
@@ -128,6 +129,8 @@ def read_documents(data: bytes, ext: str, location: str) -> list[Document]:
         )
     if reader is read_html and is_url(location):
         return read_html(data, location, url=location)
+    if reader is read_pdf and ocr:
+        return read_pdf(data, location, ocr=ocr)
     return reader(data, location)
 
 
@@ -152,7 +155,7 @@ def prepare(
         if sha in known and ext not in FEEDS:  # a feed may have gained items: look at each
             return Prepared(location, sha, skipped="unchanged (same content already ingested)")
         try:
-            documents = read_documents(data, ext, location)
+            documents = read_documents(data, ext, location, ocr=settings.ocr_languages)
         except InputError:
             raise
         except Exception as exc:  # a reader library choked on the bytes: report it for this file

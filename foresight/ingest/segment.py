@@ -26,7 +26,10 @@ from foresight.ingest.model import Block, Segmented, UnitDraft
 if TYPE_CHECKING:
     from spacy.language import Language
 
-BULLET = re.compile(r"^\s*(?:[•●▪▫◦○■□‣⁃∙·*–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+# bullets, also those of symbol fonts (Symbol and Wingdings glyphs in the private use area)
+BULLET = re.compile(
+    r"^\s*(?:[•●▪▫◦○■□‣⁃∙·*–—➢➤►▶✓✔❖\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0e0\uf02d-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+"
+)
 TERMINAL = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 CAPTION = re.compile(
@@ -131,6 +134,16 @@ _WORD_START = re.compile(r"^([a-zäöüßéèàçñ]\w*)")
 _HYPHEN_ENDS = tuple(HYPHENS)
 
 
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def is_cjk(char: str) -> bool:
+    """Whether a character is Chinese or Japanese script (or their punctuation), which is
+    written without spaces between words: lines of it are joined without one. (Korean puts
+    spaces between words, so its lines are joined with one.)"""
+    return char >= "\u3000" and _CJK.match(char) is not None
+
+
 def is_bullet(line: str) -> bool:
     """Whether a stripped line starts as a list item does (:data:`BULLET`).
 
@@ -162,7 +175,7 @@ def _join_cleaned(lines: list[str]) -> str:
             # (the word before the hyphen starts after the last space: the search starts there)
             head = _WORD_END.search(prev, max(0, len(prev) - 80, prev.rfind(" ") + 1))
         if head is None:
-            out[-1] = f"{prev} {line}"
+            out[-1] = f"{prev}{line}" if is_cjk(prev[-1]) and is_cjk(line[0]) else f"{prev} {line}"
             continue
         tail = _WORD_START.match(line)
         if tail and not prev.endswith(" -"):
@@ -232,6 +245,32 @@ def is_debris(text: str) -> bool:
     return not TWO_LETTERS.search(text) or bool(CAPTION.match(text)) or bool(PAGE_NUMBER.match(text))
 
 
+TABLE_UNIT_CHARS = 1000  # a table is cut into units of at most this many characters, by rows
+
+
+def table_blocks(rows: list[str], *, page: int | None = None, section: str | None = None) -> list[Block]:
+    """A table's rows as blocks of kind "table", each a unit as it stands (``fixed``: never
+    merged into prose nor taken for a heading) marked ``{"table": True}``, of at most
+    :data:`TABLE_UNIT_CHARS` characters; a table without words is left out."""
+    blocks: list[Block] = []
+    chunk: list[str] = []
+    size = 0
+    for row in [*rows, ""]:
+        if chunk and (not row or size + len(row) > TABLE_UNIT_CHARS):
+            text = "\n".join(chunk)
+            if not is_debris(squeeze(text)):
+                blocks.append(
+                    Block(
+                        text, kind="table", page=page, section=section, fixed=True, attributes={"table": True}
+                    )
+                )
+            chunk, size = [], 0
+        if row:
+            chunk.append(row)
+            size += len(row) + 1
+    return blocks
+
+
 @cache
 def _sentencizer() -> Language:
     import spacy
@@ -288,6 +327,15 @@ class _Para:
     section: str | None
     fixed: bool = False
     attributes: dict[str, Any] = field(default_factory=dict)
+    note: bool = False  # a footnote or caption: a paragraph running past it is joined across it
+
+
+@dataclass
+class _Heading:
+    """A section heading; ``guessed`` when only its shape (short, unpunctuated) made it one."""
+
+    text: str
+    guessed: bool = False
 
 
 def _clean(block: Block) -> str:
@@ -297,60 +345,108 @@ def _clean(block: Block) -> str:
     lines = [squeeze(ln).strip() for ln in block.text.replace(SOFT_HYPHEN, "").splitlines()]
     return (
         "\n".join(ln for ln in lines if ln)
-        if block.kind == "list_item"
+        if block.kind in ("list_item", "table")  # an item's lines, a table's rows
         else " ".join(ln for ln in lines if ln)
     )
 
 
-def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | str]:
-    """Paragraphs (and headings, as plain strings) after joining, dropping and merging."""
-    out: list[_Para | str] = []
+def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _Heading]:
+    """Paragraphs and headings after joining, dropping and merging."""
+    out: list[_Para | _Heading] = []
     section: str | None = None
     pending = ""  # a short fragment waiting to be merged into the next paragraph
 
     def last_para() -> _Para | None:
         return out[-1] if out and isinstance(out[-1], _Para) and not out[-1].fixed else None
 
+    def running_para() -> _Para | None:
+        """The last paragraph of body text, looking past notes (footnotes, captions) after it."""
+        for item in reversed(out):
+            if not isinstance(item, _Para) or item.fixed:
+                return None
+            if not item.note:
+                return item
+        return None
+
     for block in blocks:
         text = _clean(block)
         if not text:
             continue
         if block.fixed:
-            out.append(_Para(text, block.page, block.section, True, dict(block.attributes)))
+            own = block.section if block.section is not None else section
+            out.append(_Para(text, block.page, own, True, dict(block.attributes)))
             continue
         if block.section is not None:
             section = block.section
+        starts_lower = text[0].islower()
+        last = out[-1] if out else None
+        if (
+            starts_lower
+            and isinstance(last, _Heading)
+            and last.guessed
+            and not SENTENCE_END.search(last.text)
+        ):
+            # the "heading" was the first line of this paragraph: it goes back into the text
+            out.pop()
+            section = next((h.text for h in reversed(out) if isinstance(h, _Heading)), block.section)
+            text = f"{last.text} {text}"
+            starts_lower = False
         if block.kind == "heading":
+            if pending:  # short text before a heading (a cover's lines) stays in its own section
+                out.append(_Para(pending, block.page, section))
+                pending = ""
+            if out and isinstance(out[-1], _Heading) and len(out[-1].text) > 80:
+                # a long "heading" right before another is text set large (a lead-in, a
+                # callout), not a title: it is a unit of its own
+                lead = out.pop()
+                out.append(_Para(lead.text, block.page, section))
             section = text.replace("\n", " ")
-            out.append(section)
+            out.append(_Heading(section))
             continue
         if is_debris(text):
             continue
+        note = block.kind == "note"
         prev = last_para()
         bullet = is_bullet(text)
         if block.kind == "list_item" or bullet:
             item = text if bullet else f"- {text}"
-            if prev is not None:
+            if prev is not None and not prev.note:
                 prev.text = f"{prev.text}\n{item}"
             else:
                 out.append(_Para(item, block.page, section))
             continue
-        if prev is not None and text[0].islower() and not SENTENCE_END.search(prev.text):
-            prev.text = join_lines([prev.text, text]) if "\n" not in prev.text else f"{prev.text} {text}"
+        body = running_para() if not note else prev
+        if body is not None and starts_lower and not SENTENCE_END.search(body.text):
+            body.text = join_lines([body.text, text]) if "\n" not in body.text else f"{body.text} {text}"
             continue
-        if len(text) < settings.min_unit_chars * 2 and looks_like_heading(text):
+        if len(text) < settings.min_unit_chars * 2 and looks_like_heading(text) and not note:
+            if out and isinstance(out[-1], _Heading) and out[-1].guessed:
+                # two short lines in a row are labels (a chart's, a key figure's), not headings:
+                # the first goes with the text that follows
+                pending = f"{pending} {out.pop().text}".strip()
             section = text
-            out.append(section)
+            out.append(_Heading(section, guessed=True))
+            continue
+        if note:  # notes are kept apart from the body text, short ones together
+            if (
+                prev is not None
+                and prev.note
+                and out[-1] is prev
+                and len(prev.text) < settings.max_unit_chars
+            ):
+                prev.text = f"{prev.text} {text}"
+            else:
+                out.append(_Para(text, block.page, section, note=True))
             continue
         if len(text) < settings.min_unit_chars:
-            if prev is not None and prev.section == section:
+            if prev is not None and prev.section == section and not prev.note:
                 prev.text = f"{prev.text} {text}"
             else:
                 pending = f"{pending} {text}".strip()
             continue
         if pending:
             text, pending = f"{pending} {text}", ""
-        out.append(_Para(text, block.page, section))
+        out.append(_Para(text, block.page, section, attributes=dict(block.attributes), note=note))
     if pending:
         prev = last_para()
         if prev is not None:
@@ -376,8 +472,8 @@ def segment(blocks: list[Block], settings: IngestSettings) -> Segmented:
         return start
 
     for item in _paragraphs(blocks, settings):
-        if isinstance(item, str):
-            emit(item)
+        if isinstance(item, _Heading):
+            emit(item.text)
             continue
         chunks = [item.text] if item.fixed else split_long(item.text, settings.max_unit_chars)
         for chunk in chunks:

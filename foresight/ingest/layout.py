@@ -1,0 +1,424 @@
+"""Page layout from the positions of text lines: blocks, columns, reading order, paragraphs.
+
+A reader gives each page's visual lines with their boxes (:data:`Line`); this module, which
+knows nothing of PDF, turns them into paragraphs in reading order:
+
+1. Lines of running heads and footers, page numbers and margin stamps are found across the
+   pages (:func:`running`) and dropped: a line at a page's top or bottom edge whose text, digits
+   aside, stands at the edge of many pages, or of many even or odd pages (heads that alternate
+   sides), a page number at an edge, and text set on its side (the side stamp).
+2. The rest are grouped into blocks: a line joins the recent block whose last line it follows
+   closely below, overlapping it across, in about the same type size.
+3. Blocks are put in reading order by recursive cuts through the gaps between them: a gap that
+   runs the whole height of a region separates columns (left to right; right to left on a page
+   of right-to-left script), a gap across its whole width separates bands (top to bottom).
+   Bands with a column gap in common are cut as one region first, so that paragraph gaps that
+   happen to line up in two columns do not cut the page into bands.
+4. A block is split into paragraphs at a first-line indent and after a line that ends a
+   sentence well short of the block's right edge ("short" is judged within the block's own
+   column, not against the page's widest line).
+5. A paragraph in larger type than the document's body text is a heading, unless the paragraph
+   after it continues its sentence; one in smaller type (footnotes, captions) is a note, which
+   the segmenter keeps apart so that a paragraph running past it is joined across it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from foresight.ingest.segment import count_letters
+
+# A visual line: its text, left, right, top and bottom (y grows up the page), and the height of
+# its type (the box of one character of its text font: a stand-in for the font size that also
+# holds where the font size is 1 and a text matrix scales it).
+Line = tuple[str, float, float, float, float, float]
+
+PAGE_NUMBER = re.compile(
+    r"^\W*(?:page|p\.|seite|pág\.?|página)?\s*[\divxlc]{1,5}(?:\s*(?:of|/|von|de|sur)\s*\d{1,4})?\W*$",
+    re.I,
+)
+_DIGITS = re.compile(r"\d+")
+# a line of a table of contents: leader dots (or a long gap) before a page number at its end
+_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){5,}\s*\d{1,4}\s*$|(?:…|\. ?){4,}.*\d{1,4}\s*$")
+_CAPTION = re.compile(r"^(?:figure|fig\.|table|tableau|abbildung|abb\.|tabelle|chart|exhibit)\s*\d", re.I)
+_SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’)\]]*$")
+_STATEMENT_END = re.compile(r"[.。!！;；,，][\"'”’)\]]*$")  # headings may end in ? or :
+RTL_SCRIPT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+@dataclass
+class Paragraph:
+    """Lines of one paragraph in reading order, and what the layout says it is."""
+
+    lines: list[str]
+    kind: str = "paragraph"  # paragraph | heading | note | table
+    height: float = 0.0
+
+
+@dataclass
+class _Block:
+    lines: list[Line] = field(default_factory=list)
+    x0: float = math.inf
+    x1: float = -math.inf
+    top: float = -math.inf
+    bottom: float = math.inf
+    height: float = 0.0
+
+    def add(self, line: Line) -> None:
+        if not self.lines:
+            self.height = line[5]
+        self.lines.append(line)
+        self.x0, self.x1 = min(self.x0, line[1]), max(self.x1, line[2])
+        self.top, self.bottom = max(self.top, line[3]), min(self.bottom, line[4])
+
+
+def is_vertical(line: Line) -> bool:
+    """Text set on its side (a margin stamp): a line of several characters whose box is more
+    than twice as tall as it is wide."""
+    text, x0, x1, top, bottom, _ = line
+    return len(text) >= 4 and top - bottom > 2 * (x1 - x0)
+
+
+def _key(text: str) -> str:
+    return _DIGITS.sub("#", " ".join(text.split()).lower())
+
+
+EDGE_ZONE = 0.12  # the share of a page's height at its top and at its bottom where heads stand
+# the share of pages a running line is on: a quarter, for reports whose annexes (maps, tables
+# in landscape) drop the footer of the body pages
+RUNNING_SHARE = 0.25
+
+
+def running(
+    pages: list[list[Line]], body: float, boxes: list[tuple[float, float]], edge: int = 1
+) -> list[set[int]]:
+    """Which lines of each page are running heads, footers, page numbers or margin stamps.
+
+    ``boxes`` gives each page's bottom and top. The lines looked at on a page are its top
+    ``edge`` and bottom ``edge`` lines (by their place on the page, not by the order the file
+    gives them in) and any other line in the top or bottom eighth of the page, up to 120
+    characters long. One is running when the same text, digits aside, is looked at on at
+    least a quarter of the pages, or of the even or of the odd pages (heads that alternate
+    sides; two pages at least), and is not in type larger than the body text's (``body``: a
+    paper's title on its first page, which its running heads repeat). Page numbers at the
+    edges, text set on its side (a margin stamp) and edge lines that begin or end with the
+    page's own number (:func:`_numbered_edges`) are running too. A page drawn twice counts once.
+    """
+    keyed: list[dict[int, str]] = []
+    drawn: set[tuple[str, ...]] = set()
+    repeats: list[bool] = []
+    for page, (low, high) in zip(pages, boxes, strict=True):
+        whole = tuple((ln[0], round(ln[1]), round(ln[3])) for ln in page)
+        repeats.append(whole in drawn)
+        drawn.add(whole)
+        flat = [i for i, ln in enumerate(page) if not is_vertical(ln)]
+        by_top = sorted(flat, key=lambda i: -page[i][3])
+        zone = EDGE_ZONE * (high - low)
+        ends = set(by_top[:edge] + by_top[-edge:])
+        ends |= {i for i in flat if page[i][4] >= high - zone or page[i][3] <= low + zone}
+        keyed.append({i: _key(page[i][0]) for i in ends if len(page[i][0]) <= 120})
+    running_keys: set[str] = set()
+    distinct = [keys for keys, repeat in zip(keyed, repeats, strict=True) if not repeat]
+    for group in (distinct, distinct[0::2], distinct[1::2]):
+        group = [keys for keys in group if keys]
+        if len(group) < 2:
+            continue
+        seen: Counter[str] = Counter()
+        for keys in group:
+            seen.update(set(keys.values()))
+        need = max(2, math.ceil(RUNNING_SHARE * len(group)))
+        running_keys |= {k for k, n in seen.items() if n >= need and k}
+    numbered = _numbered_edges(pages, keyed)
+    out = []
+    for page, keys, extra in zip(pages, keyed, numbered, strict=True):
+        drop = {
+            i
+            for i, k in keys.items()
+            if (k in running_keys and page[i][5] < 1.2 * body) or PAGE_NUMBER.match(page[i][0])
+        }
+        drop |= {i for i, ln in enumerate(page) if is_vertical(ln)}
+        out.append(drop | extra)
+    return out
+
+
+_END_NUMBERS = re.compile(r"^\W*(\d{1,4})\b|\b(\d{1,4})\W*$")
+
+
+def _numbered_edges(pages: list[list[Line]], keyed: list[dict[int, str]]) -> list[set[int]]:
+    """Edge lines that begin or end with the page's own number ("9 1.2. Metric spaces", "Annual
+    report 2021 | 14"): heads whose words change from chapter to chapter. The page's number is
+    its place in the file plus an offset that holds on at least a third of the pages (three at
+    least)."""
+    found: list[list[tuple[int, int]]] = []  # per page: (line, offset) pairs
+    offsets: Counter[int] = Counter()
+    for index, (page, keys) in enumerate(zip(pages, keyed, strict=True)):
+        pairs = []
+        for i in keys:
+            text = page[i][0]
+            if len(text) > 120:
+                continue
+            for match in _END_NUMBERS.finditer(text):
+                number = int(match.group(1) or match.group(2))
+                pairs.append((i, number - index))
+        found.append(pairs)
+        offsets.update({offset for _, offset in pairs})
+    if not offsets:
+        return [set() for _ in pages]
+    offset, count = offsets.most_common(1)[0]
+    if count < max(3, len(pages) / 3):
+        return [set() for _ in pages]
+    return [{i for i, o in pairs if o == offset} for pairs in found]
+
+
+def _lead(lines: list[Line]) -> float:
+    """The usual gap between a line and the next one below it in the same type (a low
+    quartile, so that paragraph gaps do not count)."""
+    gaps = sorted(
+        a[4] - b[3]
+        for a, b in zip(lines, lines[1:], strict=False)
+        if abs(a[5] - b[5]) <= 0.15 * a[5] and -0.5 * a[5] < a[4] - b[3] < 1.5 * a[5]
+    )
+    return gaps[len(gaps) // 4] if gaps else 0.2 * (lines[0][5] if lines else 10.0)
+
+
+def _blocks(lines: list[Line], lead: float) -> list[_Block]:
+    blocks: list[_Block] = []
+    for line in lines:
+        _, x0, x1, top, _, height = line
+        home = None
+        for block in reversed(blocks[-12:]):  # lines of a few columns may come interleaved
+            last = block.lines[-1]
+            gap = last[4] - top  # from the last line's bottom down to this line's top
+            size = max(height, last[5])
+            if (
+                -0.6 * size <= gap <= lead + 0.3 * size
+                and x0 < last[2] + 0.5 * size
+                and x1 > last[1] - 0.5 * size
+                and abs(height - block.height) <= 0.2 * block.height
+            ):
+                home = block
+                break
+        if home is None:
+            home = _Block()
+            blocks.append(home)
+        home.add(line)
+    return blocks
+
+
+def _gaps(spans: list[tuple[float, float]], least: float) -> list[tuple[float, float]]:
+    """The empty stretches, at least ``least`` wide, between the union of ``spans``."""
+    out: list[tuple[float, float]] = []
+    spans = sorted(spans)
+    reach = spans[0][1]
+    for lo, hi in spans[1:]:
+        if lo - reach >= least:
+            out.append((reach, lo))
+        reach = max(reach, hi)
+    return out
+
+
+def _columns(blocks: list[_Block], least: float) -> list[tuple[float, float]]:
+    return _gaps([(b.x0, b.x1) for b in blocks], least)
+
+
+def _order(blocks: list[_Block], size: float, rtl: bool) -> list[_Block]:
+    """Blocks in reading order (recursive cuts; see the module's docstring)."""
+    if len(blocks) <= 1:
+        return blocks
+    gutters = _columns(blocks, 0.8 * size)
+    if gutters:  # a gap down the whole region: columns
+        cuts = [mid for mid in ((lo + hi) / 2 for lo, hi in gutters)]
+        groups: list[list[_Block]] = [[] for _ in range(len(cuts) + 1)]
+        for block in blocks:
+            groups[sum(block.x0 > cut for cut in cuts)].append(block)
+        if rtl:
+            groups.reverse()
+        return [b for group in groups for b in _order(group, size, rtl)]
+    # gaps across the whole width: bands, top to bottom
+    spans = [(-b.top, -b.bottom) for b in blocks]
+    cuts = [-(lo + hi) / 2 for lo, hi in _gaps(spans, 0.01)]
+    if not cuts:
+        return sorted(blocks, key=lambda b: (-b.top, b.x0))
+    bands: list[list[_Block]] = [[] for _ in range(len(cuts) + 1)]
+    for block in blocks:
+        bands[sum(block.top < cut for cut in cuts)].append(block)
+    # neighbouring bands that share a column gap are one region of columns
+    merged: list[list[_Block]] = [bands[0]]
+    for band in bands[1:]:
+        joint = merged[-1] + band
+        if _columns(merged[-1], 0.8 * size) and _columns(band, 0.8 * size) and _columns(joint, 0.8 * size):
+            merged[-1] = joint
+        else:
+            merged.append(band)
+    if len(merged) == 1 and len(bands) > 1 and not _columns(merged[0], 0.8 * size):
+        merged = bands
+    if len(merged) == 1:
+        return sorted(blocks, key=lambda b: (-b.top, b.x0))
+    return [b for band in merged for b in _order(band, size, rtl)]
+
+
+def _split(block: _Block, lead: float) -> list[list[Line]]:
+    """A block's lines cut into paragraphs (indents, short lines that end sentences, gaps)."""
+    lines = block.lines
+    left, right = block.x0, block.x1
+    size = block.height
+    paras: list[list[Line]] = [[lines[0]]]
+    for prev, line in zip(lines, lines[1:], strict=False):
+        text_a = prev[0]
+        first = paras[-1][0]
+        in_list = first[0][:1] in _BULLETS or first[1] < prev[1] - 0.5 * size
+        new = (
+            prev[4] - line[3] > lead + 0.3 * size  # a wider gap (blocks allow a little)
+            or (  # a first-line indent
+                line[1] - left > 0.8 * size and prev[1] - left < 0.5 * size and not in_list
+            )
+            or (  # a short line ending a sentence
+                prev[2] < right - 2.0 * size
+                and _SENTENCE_END.search(text_a) is not None
+                and not text_a.endswith("-")
+            )
+            or line[0][:1] in _BULLETS
+        )
+        if new:
+            paras.append([line])
+        else:
+            paras[-1].append(line)
+    return paras
+
+
+_BULLETS = frozenset("•●▪▫◦○■□‣⁃∙·➢➤►▶✓✔❖\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0e0\uf02d")
+
+
+_PRIVATE_BULLETS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0e0"
+
+
+def _symbol_bullet(text: str) -> str:
+    """A line that starts with a bullet of a symbol font (a private-use character, shown as a
+    box by any other font) starts with a plain bullet instead."""
+    return f"•{text[1:]}" if text[:1] in _PRIVATE_BULLETS else text
+
+
+CELL_CHARS = 40  # a block of a table's cell: at most this many characters, on one or two lines
+
+
+def _is_cell(block: _Block) -> bool:
+    return len(block.lines) <= 2 and sum(len(ln[0]) for ln in block.lines) <= CELL_CHARS
+
+
+def _tables(blocks: list[_Block]) -> list[_Block | Paragraph]:
+    """The blocks, with each run of table cells made one paragraph of kind "table".
+
+    A run is four or more blocks in a row (in reading order) that are short (:func:`_is_cell`)
+    and stand in at least two rows and two columns; its rows are read across, top to bottom,
+    their cells joined by " | ", as a coder reads a table.
+    """
+    out: list[_Block | Paragraph] = []
+    run: list[_Block] = []
+    for block in [*blocks, None]:
+        if block is not None and _is_cell(block):
+            run.append(block)
+            continue
+        # (cells of a table hold words or figures; pieces of a formula are mostly one or two
+        # characters: a sub- or superscript, a variable)
+        if len(run) >= 4 and sum(len(_text(b)) >= 3 for b in run) >= 0.75 * len(run):
+            rows = _rows(run)
+            if len(rows) >= 2 and max(len(row) for row in rows) >= 2:
+                cells = [" | ".join(_text(b) for b in row) for row in rows]
+                out.append(Paragraph(cells, "table", max(b.height for b in run)))
+                run = []
+        out += run
+        run = []
+        if block is not None:
+            out.append(block)
+    return out
+
+
+def _text(block: _Block) -> str:
+    return " ".join(ln[0] for ln in block.lines).strip()
+
+
+def _rows(cells: list[_Block]) -> list[list[_Block]]:
+    """Cells grouped into rows (a cell joins the row whose middle its own top and bottom span),
+    top to bottom, each row's cells left to right."""
+    rows: list[list[_Block]] = []
+    for cell in sorted(cells, key=lambda b: -b.top):
+        middle = (cell.top + cell.bottom) / 2
+        row = next((r for r in rows if r[0].bottom <= middle <= r[0].top), None)
+        if row is None:
+            rows.append([cell])
+        else:
+            row.append(cell)
+    return [sorted(row, key=lambda b: b.x0) for row in rows]
+
+
+def _is_figure_text(texts: list[str]) -> bool:
+    """Labels of a chart or a diagram: several lines of a few words each, or one line that is
+    mostly figures ("−4 −2 2 4 6 8")."""
+    if len(texts) >= 2:
+        return all(len(t) <= 30 and t.count(" ") <= 3 for t in texts)
+    text = texts[0]
+    return 2 * count_letters(text) < len(text) - text.count(" ")
+
+
+def body_height(pages: list[list[Line]]) -> float:
+    """The type height that most of the document's characters are set in."""
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page:
+            sizes[round(line[5], 1)] += count_letters(line[0])
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def is_rtl(lines: list[Line]) -> bool:
+    """Whether most letters of these lines are of a right-to-left script."""
+    text = "".join(ln[0] for ln in lines[:200])
+    letters = sum(ch.isalpha() for ch in text)
+    return letters > 0 and len(RTL_SCRIPT.findall(text)) > letters / 2
+
+
+def page_paragraphs(
+    lines: list[Line], body: float, box: tuple[float, float] | None = None
+) -> list[Paragraph]:
+    """A page's lines (running ones already dropped) as paragraphs in reading order.
+
+    With the page's bottom and top (``box``), a line or two of small type (under 40
+    characters) in the page's top or bottom eighth is dropped too: the head or foot of a page
+    that no other page repeats (a one-page document's)."""
+    lines = [ln for ln in lines if not _CONTENTS_ENTRY.search(ln[0])]
+    if not lines:
+        return []
+    lead = _lead(lines)
+    blocks = _order(_blocks(lines, lead), body, is_rtl(lines))
+    out: list[Paragraph] = []
+    for block in _tables(blocks):
+        if isinstance(block, Paragraph):
+            out.append(block)
+            continue
+        if box is not None and block.height <= 0.88 * body and sum(len(ln[0]) for ln in block.lines) < 40:
+            zone = EDGE_ZONE * (box[1] - box[0])
+            if block.bottom >= box[1] - zone or block.top <= box[0] + zone:
+                continue
+        for para in _split(block, lead):
+            texts = [_symbol_bullet(ln[0]) for ln in para]
+            height = block.height
+            kind = "paragraph"
+            chars = sum(len(t) for t in texts)
+            if (
+                height >= 1.15 * body
+                and len(texts) <= 3
+                and chars <= 100
+                and not _STATEMENT_END.search(texts[-1])
+                and 2 * count_letters(" ".join(texts)) > chars - sum(t.count(" ") for t in texts)
+            ):
+                kind = "heading"
+            elif height <= 0.88 * body or _CAPTION.match(texts[0]) or _is_figure_text(texts):
+                kind = "note"
+            out.append(Paragraph(texts, kind, height))
+    # a heading that the next paragraph continues is not a heading
+    for para, after in zip(out, out[1:], strict=False):
+        if para.kind == "heading" and after.lines[0][:1].islower() and after.kind != "heading":
+            para.kind = "paragraph"
+    return out

@@ -1,0 +1,298 @@
+"""PDF pages laid out as real grey literature is: columns, running heads, footnotes, stamps.
+
+Each test builds a PDF that shows one problem of real documents (with fpdf2, in points) and
+asserts the units a coder gets from it; a few also read documents of ``shared/realdocs`` when
+they lie beside the checkout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from foresight import corpus
+from foresight.config import IngestSettings
+from foresight.ingest import ingest
+from foresight.ingest.layout import page_paragraphs, running
+from foresight.ingest.reading import prepare
+from foresight.ingest.segment import join_lines
+from foresight.project import Project
+
+REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
+
+COLUMNS = [
+    [
+        "Regional Innovation Strategy",
+        "funds shared pilot lines for",
+        "sensor makers and machine",
+        "builders across the region.",
+    ],
+    [
+        "Cluster managers expect that",
+        "product life cycles will keep",
+        "getting shorter over the next",
+        "decade of the programme.",
+    ],
+    [
+        "Most firms in the survey said",
+        "that joint testing facilities",
+        "matter more to them than tax",
+        "incentives or cheap land.",
+    ],
+]
+
+
+def joined(lines: list[str]) -> str:
+    return " ".join(lines)
+
+
+def units_of(path: Path) -> list[dict]:
+    prepared = prepare(str(path), IngestSettings())
+    assert not prepared.problem, prepared.problem
+    (document, cut), *_ = prepared.documents
+    for unit in cut.units:
+        assert cut.text[unit.start : unit.end] == unit.text
+    return [{"text": u.text, "page": u.page, "section": u.section} for u in cut.units] + [
+        {"title": document.title}
+    ]
+
+
+def texts(units: list[dict]) -> list[str]:
+    return [u["text"] for u in units if "text" in u]
+
+
+def new_pdf(title: str = "Cluster report") -> FPDF:
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_title(title)
+    pdf.set_auto_page_break(False)
+    pdf.set_font("Helvetica", size=10)
+    return pdf
+
+
+def test_columns_written_row_by_row_come_out_column_by_column(tmp_path: Path) -> None:
+    """A three-column text whose file draws the columns' lines in turn (line 1 of each column,
+    then line 2...): pdfium joins each row into one line; units must follow the columns."""
+    pdf = new_pdf()
+    pdf.add_page()
+    for row in range(4):
+        for col, lines in enumerate(COLUMNS):
+            pdf.text(50 + col * 175, 120 + row * 13, lines[row])
+    pdf.output(str(tmp_path / "rows.pdf"))
+    units = units_of(tmp_path / "rows.pdf")
+    # (the first column's short, unpunctuated first line is not a heading: its paragraph goes on)
+    assert texts(units) == [joined(lines) for lines in COLUMNS]
+
+
+def test_first_line_of_a_narrow_column_paragraph_is_kept(tmp_path: Path) -> None:
+    """A short first line that starts with a capital and has no closing punctuation, in a
+    narrow column, is the start of its paragraph, not a heading that takes its words away."""
+    pdf = new_pdf()
+    pdf.add_page()
+    long_columns = [lines + lines for lines in COLUMNS]  # long enough to be units
+    for col, lines in enumerate(long_columns):
+        for row, line in enumerate(lines):
+            pdf.text(50 + col * 175, 120 + row * 13, line)
+    pdf.output(str(tmp_path / "narrow.pdf"))
+    got = texts(units_of(tmp_path / "narrow.pdf"))
+    assert got == [joined(lines) for lines in long_columns]
+
+
+def test_paragraph_runs_across_a_page_end_and_a_footnote(tmp_path: Path) -> None:
+    pdf = new_pdf()
+    first = [
+        "The survey of cluster managers in the northern regions shows a clear",
+        "pattern: firms that share testing facilities bring products to market",
+        "faster, and most of the managers interviewed expect that",
+    ]
+    second = [
+        "shared pilot lines will matter more than tax incentives within the",
+        "next five years of the regional programme.",
+    ]
+    pdf.add_page()
+    for row, line in enumerate(first):
+        pdf.text(60, 700 + row * 13, line)
+    pdf.set_font("Helvetica", size=7)
+    pdf.text(60, 790, "1 The survey ran from March to May 2011 in four regions of the north.")
+    pdf.set_font("Helvetica", size=10)
+    pdf.add_page()
+    for row, line in enumerate(second):
+        pdf.text(60, 80 + row * 13, line)
+    pdf.output(str(tmp_path / "across.pdf"))
+    got = texts(units_of(tmp_path / "across.pdf"))
+    assert got[0] == joined(first + second)
+    assert got[1] == "1 The survey ran from March to May 2011 in four regions of the north."
+
+
+def test_running_heads_that_alternate_sides_are_dropped(tmp_path: Path) -> None:
+    pdf = new_pdf()
+    body = (
+        "Page {n} of the report discusses how regional clusters organise shared research "
+        "infrastructure and how their members judge the value of it."
+    )
+    for n in range(1, 7):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=8)
+        if n % 2:
+            pdf.text(400, 40, "Becker and Lund: Cluster policy")
+            pdf.text(520, 810, str(n + 40))
+        else:
+            pdf.text(60, 40, f"Journal of Cluster Studies 12 ({2010 + n // 2})")
+            pdf.text(60, 810, str(n + 40))
+        pdf.set_font("Helvetica", size=10)
+        first, rest = body.format(n=n).split(" shared ")
+        pdf.text(60, 200, f"{first} shared")
+        pdf.text(60, 213, rest)
+    pdf.output(str(tmp_path / "heads.pdf"))
+    got = texts(units_of(tmp_path / "heads.pdf"))
+    assert got == [body.format(n=n) for n in range(1, 7)]
+
+
+def test_side_stamp_and_page_numbers_are_dropped(tmp_path: Path) -> None:
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=18)
+    with pdf.rotation(90, 30, 500):
+        pdf.text(30, 500, "arXiv:1601.03642v1 [cs.CV] 12 Jan 2016")
+    pdf.set_font("Helvetica", size=10)
+    lines = [
+        "Recent machine learning techniques can be modified to produce creative",
+        "results. Those results did not exist before and they are not a trivial",
+        "combination of the data which was fed into the learning system.",
+    ]
+    for row, line in enumerate(lines):
+        pdf.text(80, 300 + row * 13, line)
+    pdf.text(290, 800, "1")
+    pdf.output(str(tmp_path / "stamp.pdf"))
+    assert texts(units_of(tmp_path / "stamp.pdf")) == [joined(lines)]
+
+
+def test_heading_in_larger_type_is_the_section_and_the_title(tmp_path: Path) -> None:
+    pdf = new_pdf(title="10811.exe")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=18)
+    pdf.text(60, 80, "Smart Specialisation in Practice")
+    pdf.set_font("Helvetica", size=14)
+    pdf.text(60, 130, "Why regions specialise")
+    pdf.set_font("Helvetica", size=10)
+    lines = [
+        "Regions that build on what their firms already do well attract more",
+        "investment than regions that chase every new technology at once.",
+    ]
+    for row, line in enumerate(lines):
+        pdf.text(60, 155 + row * 13, line)
+    pdf.output(str(tmp_path / "headings.pdf"))
+    units = units_of(tmp_path / "headings.pdf")
+    assert units[0] == {"text": joined(lines), "page": 1, "section": "Why regions specialise"}
+    assert units[-1] == {"title": "Smart Specialisation in Practice"}
+
+
+def test_a_page_drawn_twice_gives_units_flagged_as_repeats(project: Project, tmp_path: Path) -> None:
+    pdf = new_pdf()
+    lines = [
+        "Cluster organisations in the Baltic region run joint training programmes",
+        "for the engineers of their member firms, paid for from membership fees.",
+    ]
+    for _ in range(2):
+        pdf.add_page()
+        for row, line in enumerate(lines):
+            pdf.text(60, 300 + row * 13, line)
+        pdf.text(60, 400, "A second paragraph, drawn twice like the rest of its page.")
+    pdf.output(str(tmp_path / "twice.pdf"))
+    report = ingest(project, [tmp_path / "twice.pdf"])
+    assert "1 repeating units of the same source" in report.outcomes[0].message
+    units = [u for u in corpus.list_units(project) if u["text"].startswith("Cluster organisations")]
+    assert len(units) == 2
+    assert units[0]["duplicate_of"] is None and units[1]["duplicate_of"] == units[0]["id"]
+
+
+def test_chinese_lines_are_joined_without_a_space() -> None:
+    assert join_lines(["计入营", "业外收入，清理固定资产"]) == "计入营业外收入，清理固定资产"
+    assert join_lines(["할인점 주유", "온라인쇼핑몰"]) == "할인점 주유 온라인쇼핑몰"  # Korean: spaces
+    assert join_lines(["shared", "pilot lines"]) == "shared pilot lines"
+
+
+def test_symbol_font_bullets_are_list_items() -> None:
+    lines = [
+        ("Il est important de mettre à jour le plan parce que :", 56, 400, 700, 688, 12),
+        ("\uf0b7 La Municipalité est en pleine croissance;", 60, 300, 680, 668, 12),
+        ("\uf0b7 Le transport actif demeure en évolution.", 60, 300, 665, 653, 12),
+    ]
+    paragraphs = page_paragraphs(lines, 12)
+    assert [p.lines for p in paragraphs] == [
+        ["Il est important de mettre à jour le plan parce que :"],
+        ["• La Municipalité est en pleine croissance;"],
+        ["• Le transport actif demeure en évolution."],
+    ]
+
+
+def test_a_title_repeated_as_running_head_stays_on_the_first_page() -> None:
+    head = ("Résumés de logs de requêtes OLAP", 200, 400, 800, 790, 9)
+    title = ("Résumés de logs de requêtes OLAP", 150, 450, 760, 744, 16)
+    pages = [
+        [
+            title if n == 1 else head,
+            (f"Page {n} en dit plus sur les logs.", 60, 500, 600, 590, 10),
+            (str(n), 290, 296, 40, 30, 10),
+        ]
+        for n in range(1, 5)
+    ]
+    # (digits aside, the body line is on every page too; but it is neither at an edge nor in the
+    # edge zone)
+    assert running(pages, 10, [(0, 842)] * 4) == [{2}, {0, 2}, {0, 2}, {0, 2}]
+
+
+@pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared/realdocs is not beside the checkout")
+def test_real_two_column_paper_keeps_first_lines_and_drops_the_stamp() -> None:
+    got = texts(units_of(REALDOCS / "paper-2col-arxiv.pdf"))
+    assert not any("arXiv:1601.03642v1" in t for t in got)
+    assert any(t.startswith("Abstract—Recent machine learning techniques can be modified") for t in got)
+    assert any(
+        t.startswith("The traditional approach of solving problems with software is to program") for t in got
+    )
+    lowercase = sum(t[:1].islower() for t in got)
+    assert lowercase <= 0.15 * len(got)
+
+
+@pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared/realdocs is not beside the checkout")
+def test_real_chinese_report_joins_lines_without_spaces() -> None:
+    got = texts(units_of(REALDOCS / "quarterly-report-zh.pdf"))
+    assert any("计入营业外收入" in t for t in got)
+    assert not any("计入营 业外收入" in t for t in got)
+
+
+@pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared/realdocs is not beside the checkout")
+def test_real_municipal_plan_bullets_and_title() -> None:
+    units = units_of(REALDOCS / "municipal-transport-plan-fr.pdf")
+    assert units[-1] == {"title": "Plan directeur de transport actif de la municipalité de Chelsea"}
+    got = texts(units)
+    assert any("\n• La Municipalité est en pleine croissance" in t for t in got)
+    assert not any("\uf0b7" in t for t in got)
+    assert not any("Rapport final_2021" in t for t in got)  # the footer
+
+
+def test_arabic_in_two_columns_reads_right_column_first_in_logical_order(tmp_path: Path) -> None:
+    """A right-to-left page laid out as typesetters do (each line's glyphs placed left to right
+    in visual order): the units hold the words in reading order, the right column first."""
+    import matplotlib
+
+    font = Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+    right = ["هذه هي الفقرة الأولى من التقرير عن", "التجمعات الصناعية في المنطقة الشمالية"]
+    left = ["وهذه هي الفقرة الثانية من التقرير عن", "مراكز الاختبار المشتركة بين الشركات"]
+    pdf = new_pdf()
+    pdf.add_font("dejavu", fname=str(font))
+    pdf.set_font("dejavu", size=11)
+    pdf.add_page()
+    for row in range(2):
+        pdf.text(320, 200 + row * 14, right[row][::-1])
+        pdf.text(60, 200 + row * 14, left[row][::-1])
+    pdf.output(str(tmp_path / "arabic.pdf"))
+    assert texts(units_of(tmp_path / "arabic.pdf")) == [" ".join(right), " ".join(left)]
+
+
+@pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared/realdocs is not beside the checkout")
+def test_real_arabic_word_drawn_as_one_ligature_reads_in_logical_order() -> None:
+    (text,) = texts(units_of(REALDOCS / "arabic.pdf"))
+    assert text.startswith("حَبيبي")  # pdfium alone gives "يبيبَح"
+    assert "habibi" in text
