@@ -296,3 +296,19 @@ def test_real_arabic_word_drawn_as_one_ligature_reads_in_logical_order() -> None
     (text,) = texts(units_of(REALDOCS / "arabic.pdf"))
     assert text.startswith("حَبيبي")  # pdfium alone gives "يبيبَح"
     assert "habibi" in text
+
+
+def test_a_ligature_pdfium_cannot_map_is_read_as_the_likeliest_word() -> None:
+    from foresight.ingest.pdf import _unmapped_ligatures
+
+    assert _unmapped_ligatures("several practical di\ufffeculties for e\ufffecient tools") == (
+        "several practical difficulties for efficient tools"
+    )
+    assert _unmapped_ligatures("a \ufffe b") == "a  b"
+
+
+@pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared/realdocs is not beside the checkout")
+def test_real_copy_protected_paper_keeps_words_with_unmapped_ligatures() -> None:
+    got = " ".join(texts(units_of(REALDOCS / "paper-stamp-copy-protected.pdf")))
+    assert "several practical difficulties for taking advantages" in got
+    assert "\ufffe" not in got and "di- culties" not in got

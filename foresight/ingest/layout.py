@@ -42,7 +42,7 @@ PAGE_NUMBER = re.compile(
 )
 _DIGITS = re.compile(r"\d+")
 # a line of a table of contents: leader dots (or a long gap) before a page number at its end
-_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){5,}\s*\d{1,4}\s*$|(?:…|\. ?){4,}.*\d{1,4}\s*$")
+_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}[\s.]*\d{1,4}\s*$|…+[\s.…]*\d{1,4}\s*$")
 _CAPTION = re.compile(r"^(?:figure|fig\.|table|tableau|abbildung|abb\.|tabelle|chart|exhibit)\s*\d", re.I)
 _SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’)\]]*$")
 _STATEMENT_END = re.compile(r"[.。!！;；,，][\"'”’)\]]*$")  # headings may end in ? or :
@@ -301,6 +301,12 @@ def _symbol_bullet(text: str) -> str:
     return f"•{text[1:]}" if text[:1] in _PRIVATE_BULLETS else text
 
 
+def _is_contents_entry(text: str) -> bool:
+    """A line of a table of contents: leader dots before a page number at its end (told by a
+    look for the dots first: the regular expression is slow on long lines)."""
+    return ("..." in text or ". . ." in text or "…" in text) and _CONTENTS_ENTRY.search(text) is not None
+
+
 CELL_CHARS = 40  # a block of a table's cell: at most this many characters, on one or two lines
 
 
@@ -375,7 +381,9 @@ def body_height(pages: list[list[Line]]) -> float:
 def is_rtl(lines: list[Line]) -> bool:
     """Whether most letters of these lines are of a right-to-left script."""
     text = "".join(ln[0] for ln in lines[:200])
-    letters = sum(ch.isalpha() for ch in text)
+    if text.isascii():
+        return False
+    letters = count_letters(text)
     return letters > 0 and len(RTL_SCRIPT.findall(text)) > letters / 2
 
 
@@ -387,7 +395,7 @@ def page_paragraphs(
     With the page's bottom and top (``box``), a line or two of small type (under 40
     characters) in the page's top or bottom eighth is dropped too: the head or foot of a page
     that no other page repeats (a one-page document's)."""
-    lines = [ln for ln in lines if not _CONTENTS_ENTRY.search(ln[0])]
+    lines = [ln for ln in lines if not _is_contents_entry(ln[0])]
     if not lines:
         return []
     lead = _lead(lines)

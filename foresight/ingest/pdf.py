@@ -16,7 +16,7 @@ from foresight.errors import InputError
 from foresight.ingest.layout import RTL_SCRIPT, Line, Paragraph, body_height, page_paragraphs, running
 from foresight.ingest.model import Block, Document
 from foresight.ingest.ocr import OcrPage, ocr_blocks, ocr_pages
-from foresight.ingest.segment import count_letters, table_blocks
+from foresight.ingest.segment import count_letters, table_blocks, word_frequency
 from foresight.ingest.textlayer import NO_TEXT_LAYER, text_layer_problem, unreadable_message
 
 PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
@@ -81,7 +81,7 @@ def _lines(textpage: int, text: str) -> list[Line]:
     handle = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
     for raw in text.split("\r\n"):
         start, pos = pos, pos + len(raw) + 2
-        parts = raw.split(LINE_END_HYPHEN) if LINE_END_HYPHEN in raw else (raw,)
+        parts = _hyphen_parts(handle, ref, rect, raw, start) if LINE_END_HYPHEN in raw else (raw,)
         last = len(parts) - 1
         for number, part in enumerate(parts):
             stripped = part.strip()
@@ -107,6 +107,8 @@ def _lines(textpage: int, text: str) -> list[Line]:
                 if not stripped.isascii() and RTL_SCRIPT.search(stripped):
                     stripped = _ligatures_in_order(handle, ref, rect, stripped, first)
                     box(handle, end, ref)
+                if LINE_END_HYPHEN in stripped:
+                    stripped = _unmapped_ligatures(stripped)
                 if number < last:
                     stripped += "-"
                 add(
@@ -121,6 +123,49 @@ def _lines(textpage: int, text: str) -> list[Line]:
                 )
             start += len(part) + 1
     return lines
+
+
+def _hyphen_parts(handle: Any, ref: Any, rect: Any, raw: str, start: int) -> list[str]:
+    """A line's text split where pdfium joined two lines at a line-end hyphen (which it marks
+    with U+FFFE). pdfium gives the same mark for a glyph it cannot map inside a line (an "ffi"
+    ligature without its Unicode): such a mark, the next character beside it on its line, is
+    not a place to split."""
+    parts: list[str] = []
+    begin = 0
+    at = raw.find(LINE_END_HYPHEN)
+    while at >= 0:
+        _char_box(handle, start + at, ref)
+        top, bottom, right = rect.top, rect.bottom, rect.right
+        inside = False
+        if at + 1 < len(raw):
+            _char_box(handle, start + at + 1, ref)
+            middle = (rect.top + rect.bottom) / 2
+            inside = bottom < middle < top and rect.left >= right - 0.5 * (top - bottom)
+        if not inside:
+            parts.append(raw[begin:at])
+            begin = at + 1
+        at = raw.find(LINE_END_HYPHEN, at + 1)
+    parts.append(raw[begin:])
+    return parts
+
+
+_LIGATURES = ("fi", "fl", "ff", "ffi", "ffl", "ft", "st")
+_MARKED_WORD = re.compile(r"(\w*)\ufffe(\w*)")
+
+
+def _unmapped_ligatures(text: str) -> str:
+    """Each glyph pdfium could not map inside a word (U+FFFE) as the ligature that makes the
+    likeliest English word ("di" + "culties": "difficulties"), else as nothing."""
+
+    def choose(match: re.Match[str]) -> str:
+        head, tail = match.group(1), match.group(2)
+        if not (head or tail):
+            return ""
+        scored = [(word_frequency(f"{head}{ligature}{tail}"), ligature) for ligature in _LIGATURES]
+        known = [(score, ligature) for score, ligature in scored if score is not None]
+        return f"{head}{max(known)[1]}{tail}" if known else head + tail
+
+    return _MARKED_WORD.sub(choose, text)
 
 
 def _ligatures_in_order(handle: Any, ref: Any, rect: Any, text: str, first: int) -> str:

@@ -113,6 +113,11 @@ def _word_frequencies() -> dict[str, float]:
     return words
 
 
+def word_frequency(word: str) -> float | None:
+    """The log-probability of ``word`` in English text, None for a word not in the table."""
+    return _word_frequencies().get(word.lower())
+
+
 def join_hyphenated(head: str, tail: str) -> str:
     """Rejoin a word split at a line end: "develop-" + "ment" -> "development".
 
