@@ -44,6 +44,7 @@ _DIGITS = re.compile(r"\d+")
 # a line of a table of contents: leader dots (or a long gap) before a page number at its end
 _CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}[\s.]*\d{1,4}\s*$|…+[\s.…]*\d{1,4}\s*$")
 _CAPTION = re.compile(r"^(?:figure|fig\.|table|tableau|abbildung|abb\.|tabelle|chart|exhibit)\s*\d", re.I)
+_TERMINAL = re.compile(r"[.!?…。！？:;][\"'”’)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’)\]]*$")
 _STATEMENT_END = re.compile(r"[.。!！;；,，][\"'”’)\]]*$")  # headings may end in ? or :
 RTL_SCRIPT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
@@ -265,16 +266,24 @@ def _split(block: _Block, lead: float) -> list[list[Line]]:
     lines = block.lines
     left, right = block.x0, block.x1
     size = block.height
+    # hanging indents (a list of references): most lines indented, each item starting at the left
+    hanging = len(lines) >= 3 and 2 * sum(ln[1] - left > 0.8 * size for ln in lines) > len(lines)
     paras: list[list[Line]] = [[lines[0]]]
     for prev, line in zip(lines, lines[1:], strict=False):
         text_a = prev[0]
         first = paras[-1][0]
         in_list = first[0][:1] in _BULLETS or first[1] < prev[1] - 0.5 * size
+        # a first-line indent, after a line that ends a paragraph: with a closing mark, or short
+        indent = (
+            line[1] - left > 0.8 * size
+            and prev[1] - left < 0.5 * size
+            and not in_list
+            and (_TERMINAL.search(text_a) is not None or prev[2] < right - 2.0 * size)
+        )
         new = (
             prev[4] - line[3] > lead + 0.3 * size  # a wider gap (blocks allow a little)
-            or (  # a first-line indent
-                line[1] - left > 0.8 * size and prev[1] - left < 0.5 * size and not in_list
-            )
+            or (indent and not hanging)
+            or (hanging and line[1] - left < 0.5 * size)  # the next item of a hanging list
             or (  # a short line ending a sentence
                 prev[2] < right - 2.0 * size
                 and _SENTENCE_END.search(text_a) is not None

@@ -422,7 +422,8 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
             continue
         body = running_para() if not note else prev
         if body is not None and starts_lower and not SENTENCE_END.search(body.text):
-            body.text = join_lines([body.text, text]) if "\n" not in body.text else f"{body.text} {text}"
+            head, sep, last = body.text.rpartition("\n")  # (the last item of a list goes on)
+            body.text = head + sep + join_lines([last, text])
             continue
         if len(text) < settings.min_unit_chars * 2 and looks_like_heading(text) and not note:
             if out and isinstance(out[-1], _Heading) and out[-1].guessed:
