@@ -100,11 +100,11 @@ def running(
 
     ``boxes`` gives each page's bottom and top. The lines looked at on a page are its top
     ``edge`` and bottom ``edge`` lines (by their place on the page, not by the order the file
-    gives them in) and any other line in the top or bottom eighth of the page, up to 120
+    gives them in) and any other line in the top or bottom eighth of the page, up to 200
     characters long. One is running when the same text, digits aside, is looked at on at
     least a quarter of the pages, or of the even or of the odd pages (heads that alternate
-    sides; two pages at least), and is not in type larger than the body text's (``body``: a
-    paper's title on its first page, which its running heads repeat). Page numbers at the
+    sides; two pages at least), unless it stands in the top half of the first page in type larger
+    than the body text's (``body``): a paper's title, which its running heads repeat. Page numbers at the
     edges, text set on its side (a margin stamp) and edge lines that begin or end with the
     page's own number (:func:`_numbered_edges`) are running too. A page drawn twice counts once.
     """
@@ -120,7 +120,7 @@ def running(
         zone = EDGE_ZONE * (high - low)
         ends = set(by_top[:edge] + by_top[-edge:])
         ends |= {i for i in flat if page[i][4] >= high - zone or page[i][3] <= low + zone}
-        keyed.append({i: _key(page[i][0]) for i in ends if len(page[i][0]) <= 120})
+        keyed.append({i: _key(page[i][0]) for i in ends if len(page[i][0]) <= 200})
     running_keys: set[str] = set()
     distinct = [keys for keys, repeat in zip(keyed, repeats, strict=True) if not repeat]
     for group in (distinct, distinct[0::2], distinct[1::2]):
@@ -134,15 +134,24 @@ def running(
         running_keys |= {k for k, n in seen.items() if n >= need and k}
     numbered = _numbered_edges(pages, keyed)
     out = []
-    for page, keys, extra in zip(pages, keyed, numbered, strict=True):
+    for number, (page, keys, extra) in enumerate(zip(pages, keyed, numbered, strict=True)):
         drop = {
             i
             for i, k in keys.items()
-            if (k in running_keys and page[i][5] < 1.2 * body) or PAGE_NUMBER.match(page[i][0])
+            if (k in running_keys and (page[i][5] < 1.2 * body or not _title_place(page, i, number)))
+            or PAGE_NUMBER.match(page[i][0])
         }
         drop |= {i for i, ln in enumerate(page) if is_vertical(ln)}
         out.append(drop | extra)
     return out
+
+
+def _title_place(page: list[Line], index: int, number: int) -> bool:
+    """Whether a line stands where a title does: on the first page, in its top half."""
+    if number:
+        return False
+    tops = [ln[3] for ln in page]
+    return page[index][3] >= (max(tops) + min(ln[4] for ln in page)) / 2 if tops else False
 
 
 _END_NUMBERS = re.compile(r"^\W*(\d{1,4})\b|\b(\d{1,4})\W*$")

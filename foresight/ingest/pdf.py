@@ -13,7 +13,15 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foresight.errors import InputError
-from foresight.ingest.layout import RTL_SCRIPT, Line, Paragraph, body_height, page_paragraphs, running
+from foresight.ingest.layout import (
+    RTL_SCRIPT,
+    Line,
+    Paragraph,
+    body_height,
+    is_vertical,
+    page_paragraphs,
+    running,
+)
 from foresight.ingest.model import Block, Document
 from foresight.ingest.ocr import OcrPage, ocr_blocks, ocr_pages
 from foresight.ingest.segment import count_letters, table_blocks, word_frequency
@@ -111,18 +119,28 @@ def _lines(textpage: int, text: str) -> list[Line]:
                     stripped = _unmapped_ligatures(stripped)
                 if number < last:
                     stripped += "-"
-                add(
-                    (
-                        stripped,
-                        min(left, rect.left),
-                        max(rect.right, left),
-                        max(top, rect.top),
-                        min(bottom, rect.bottom),
-                        height if height > 0 else top - bottom,
-                    )
+                line = (
+                    stripped,
+                    min(left, rect.left),
+                    max(rect.right, left),
+                    max(top, rect.top),
+                    min(bottom, rect.bottom),
+                    height if height > 0 else top - bottom,
                 )
+                if is_vertical(line):  # or a line whose first character pdfium placed a line up
+                    line = _widened(handle, ref, rect, line, (first + end) // 2)
+                add(line)
             start += len(part) + 1
     return lines
+
+
+def _widened(handle: Any, ref: Any, rect: Any, line: Line, middle: int) -> Line:
+    """A line that looks set on its side (its first and last characters one above the other),
+    widened to its middle character's box: text on its side stacks that one between them, a
+    line of which pdfium gave the first character on the line above does not."""
+    text, x0, x1, top, bottom, height = line
+    _char_box(handle, middle, ref)
+    return (text, min(x0, rect.left), max(x1, rect.right), top, bottom, height)
 
 
 def _hyphen_parts(handle: Any, ref: Any, rect: Any, raw: str, start: int) -> list[str]:

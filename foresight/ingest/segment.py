@@ -341,6 +341,8 @@ class _Heading:
 
     text: str
     guessed: bool = False
+    section: str | None = None  # the section of the units under it: this heading, or the
+    # headings right before it and this one
 
 
 def _clean(block: Block) -> str:
@@ -393,7 +395,7 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
         ):
             # the "heading" was the first line of this paragraph: it goes back into the text
             out.pop()
-            section = next((h.text for h in reversed(out) if isinstance(h, _Heading)), block.section)
+            section = next((h.section for h in reversed(out) if isinstance(h, _Heading)), block.section)
             text = f"{last.text} {text}"
             starts_lower = False
         if block.kind == "heading":
@@ -405,8 +407,14 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
                 # callout), not a title: it is a unit of its own
                 lead = out.pop()
                 out.append(_Para(lead.text, block.page, section))
-            section = text.replace("\n", " ")
-            out.append(_Heading(section))
+            heading = text.replace("\n", " ")
+            if out and isinstance(out[-1], _Heading) and section:
+                # headings one after the other (a chapter's, then its first section's): the
+                # units under them have them all, the last three, as their section
+                section = " › ".join([*section.split(" › ")[-2:], heading])
+            else:
+                section = heading
+            out.append(_Heading(heading, section=section))
             continue
         if is_debris(text):
             continue
@@ -431,7 +439,7 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
                 # the first goes with the text that follows
                 pending = f"{pending} {out.pop().text}".strip()
             section = text
-            out.append(_Heading(section, guessed=True))
+            out.append(_Heading(text, guessed=True, section=section))
             continue
         if note:  # notes are kept apart from the body text, short ones together
             if (
