@@ -112,7 +112,7 @@ def running(
     drawn: set[tuple[str, ...]] = set()
     repeats: list[bool] = []
     for page, (low, high) in zip(pages, boxes, strict=True):
-        whole = tuple((ln[0], round(ln[1]), round(ln[3])) for ln in page)
+        whole = tuple(sorted(ln[0] for ln in page))  # (its lines, whatever their order and place)
         repeats.append(whole in drawn)
         drawn.add(whole)
         flat = [i for i, ln in enumerate(page) if not is_vertical(ln)]

@@ -389,11 +389,12 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
         last = out[-1] if out else None
         if (
             starts_lower
+            and block.kind != "heading"
             and isinstance(last, _Heading)
-            and last.guessed
             and not SENTENCE_END.search(last.text)
         ):
-            # the "heading" was the first line of this paragraph: it goes back into the text
+            # the "heading" was the first line of this paragraph (a line the next one continues
+            # is no heading, whatever its type): it goes back into the text
             out.pop()
             section = next((h.section for h in reversed(out) if isinstance(h, _Heading)), block.section)
             text = f"{last.text} {text}"
