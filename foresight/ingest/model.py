@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,3 +65,16 @@ class Segmented:
 
 def _segmented(text: str, fields: list[tuple[Any, ...]]) -> Segmented:
     return Segmented(text, [UnitDraft(text[f[0] : f[1]], *f) for f in fields])
+
+
+_NOT_A_TITLE = re.compile(
+    r"^(?:untitled|title|document\d*|microsoft (?:word|powerpoint)\b.*|.*\.(?:exe|docx?|pdf|tex|dvi|indd"
+    r"|qxd|rtf|odt|pptx?|xlsx?|ps|eps|tmp))$|^[\W\d_]*$|^\S*[_\d]\S*$",
+    re.IGNORECASE,
+)
+
+
+def is_placeholder_title(title: str) -> bool:
+    """Whether a file's own title is no title: a file name ("10811.exe", "report.docx",
+    "905_Precinct_NoOU"), a placeholder ("Untitled", "Microsoft Word - draft"), or no letters."""
+    return _NOT_A_TITLE.match(" ".join(title.split())) is not None

@@ -22,7 +22,7 @@ from foresight.ingest.layout import (
     page_paragraphs,
     running,
 )
-from foresight.ingest.model import Block, Document
+from foresight.ingest.model import Block, Document, is_placeholder_title
 from foresight.ingest.ocr import OcrPage, ocr_blocks, ocr_pages
 from foresight.ingest.segment import count_letters, table_blocks, word_frequency
 from foresight.ingest.textlayer import NO_TEXT_LAYER, text_layer_problem, unreadable_message
@@ -380,11 +380,6 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
     ]
 
 
-_NOT_A_TITLE = re.compile(
-    r"^(?:untitled|title|document\d*|microsoft (?:word|powerpoint)\b.*|.*\.(?:exe|docx?|pdf|tex|dvi|indd"
-    r"|qxd|rtf|odt|pptx?|xlsx?|ps|eps|tmp))$|^[\W\d_]*$|^\S*[_\d]\S*$",
-    re.IGNORECASE,
-)
 _TITLE_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -399,7 +394,7 @@ def pdf_title(metadata: str, first_pages: list[list[Paragraph]]) -> str | None:
     """
     title = " ".join(metadata.split())
     headings = [p for p in (first_pages or [[]])[0] if p.kind == "heading"]
-    if title and not _NOT_A_TITLE.match(title):
+    if title and not is_placeholder_title(title):
         words = [w.lower() for w in _TITLE_WORD.findall(title)]
         lines = [line for paras in first_pages for p in paras for line in p.lines]
         page = {w.lower() for line in lines for w in _TITLE_WORD.findall(line)}

@@ -24,7 +24,7 @@ from docx.oxml.ns import qn
 from lxml.etree import _Element
 
 from foresight.errors import InputError
-from foresight.ingest.model import Block, Document
+from foresight.ingest.model import Block, Document, is_placeholder_title
 from foresight.ingest.segment import SENTENCE_END, squeeze, table_blocks
 from foresight.ingest.zipped import READ_ERRORS, check_unpacked
 
@@ -92,7 +92,7 @@ def _document(document: docx.document.Document) -> Document:
     return Document(
         format="docx",
         blocks=body.blocks,
-        title=(props.title or "").strip() or None,
+        title=_title(props.title or "", body.blocks),
         author=(props.author or "").strip() or None,
         date=created.date() if created is not None else None,
         language=(props.language or "").strip() or None,
@@ -241,6 +241,13 @@ class _Body:
         """Rows of labels as table units (:func:`~foresight.ingest.segment.table_blocks`)."""
         self.blocks += table_blocks(rows, section=self.section)
         rows.clear()
+
+
+def _title(title: str, blocks: list[Block]) -> str | None:
+    """The document's title from its properties when it is one, else its first heading."""
+    if title.strip() and not is_placeholder_title(title):
+        return title.strip()
+    return next((" ".join(b.text.split()) for b in blocks if b.kind == "heading"), None)
 
 
 def _children(element: _Element, tag: str) -> list[_Element]:
