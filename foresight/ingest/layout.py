@@ -109,6 +109,7 @@ def running(
     page's own number (:func:`_numbered_edges`) are running too. A page drawn twice counts once.
     """
     keyed: list[dict[int, str]] = []
+    extremes: list[set[int]] = []
     drawn: set[tuple[str, ...]] = set()
     repeats: list[bool] = []
     for page, (low, high) in zip(pages, boxes, strict=True):
@@ -119,6 +120,7 @@ def running(
         by_top = sorted(flat, key=lambda i: -page[i][3])
         zone = EDGE_ZONE * (high - low)
         ends = set(by_top[:edge] + by_top[-edge:])
+        extremes.append(set(ends))  # where a page number stands
         ends |= {i for i in flat if page[i][4] >= high - zone or page[i][3] <= low + zone}
         keyed.append({i: _key(page[i][0]) for i in ends if len(page[i][0]) <= 200})
     running_keys: set[str] = set()
@@ -139,7 +141,7 @@ def running(
             i
             for i, k in keys.items()
             if (k in running_keys and (page[i][5] < 1.2 * body or not _title_place(page, i, number)))
-            or PAGE_NUMBER.match(page[i][0])
+            or (i in extremes[number] and PAGE_NUMBER.match(page[i][0]))
         }
         drop |= {i for i, ln in enumerate(page) if is_vertical(ln)}
         out.append(drop | extra)
@@ -181,6 +183,32 @@ def _numbered_edges(pages: list[list[Line]], keyed: list[dict[int, str]]) -> lis
     if count < max(3, len(pages) / 3):
         return [set() for _ in pages]
     return [{i for i, o in pairs if o == offset} for pairs in found]
+
+
+def _rejoined(lines: list[Line]) -> list[Line]:
+    """Lines the file gives in pieces put back together: a piece that follows the one before on
+    its line (a superscript, a subscript, a formula's part, a word in another font) joins it,
+    with a space when a gap stands between them."""
+    out: list[Line] = []
+    for line in lines:
+        if out:
+            text, x0, x1, top, bottom, height = out[-1]
+            size = max(height, line[5])
+            overlap = min(top, line[3]) - max(bottom, line[4])
+            gap = line[1] - x1
+            if overlap > 0.3 * min(height, line[5]) and -0.2 * size < gap < 0.8 * size:
+                joint = "" if gap < 0.1 * size else " "
+                out[-1] = (
+                    f"{text}{joint}{line[0]}",
+                    x0,
+                    max(x1, line[2]),
+                    max(top, line[3]),
+                    min(bottom, line[4]),
+                    max(height, line[5]),
+                )
+                continue
+        out.append(line)
+    return out
 
 
 def _lead(lines: list[Line]) -> float:
@@ -413,7 +441,7 @@ def page_paragraphs(
     With the page's bottom and top (``box``), a line or two of small type (under 40
     characters) in the page's top or bottom eighth is dropped too: the head or foot of a page
     that no other page repeats (a one-page document's)."""
-    lines = [ln for ln in lines if not _is_contents_entry(ln[0])]
+    lines = _rejoined([ln for ln in lines if not _is_contents_entry(ln[0])])
     if not lines:
         return []
     lead = _lead(lines)
