@@ -17,7 +17,7 @@ What it measures
       at a time, pool start and stop included), so both sides get the same cores: seconds. The
       same extraction in one process is shown too, for reference;
    b. ``foresight.ingest.ingest`` of the PDF files alone into a fresh SQLite project: seconds,
-      and the ratio ingest / bare extraction with the same processes (target: <= 1.5x). The
+      and the ratio ingest / bare extraction with the same processes (target: <= 3x). The
       ratio of their CPU seconds (the processes' and their workers', ``os.times``) is shown
       too: on a machine shared with other work it moves less than the ratio of wall times.
       a (with the same processes) and b run ``--rounds`` times (5), one after the other, so that
@@ -38,7 +38,7 @@ What it measures
    cumulative time (inside foresight/ and libraries) to stderr. ``--pdf-only`` stops after b (faster
    rounds while working on PDF ingest).
 
-Targets: PDF ingest / bare pypdfium2 extraction <= 1.5x; whole mixed ingest < 60 s.
+Targets: PDF ingest / bare pypdfium2 extraction <= 3x (the layout analysis); whole mixed ingest < 60 s.
 
 Usage::
 
@@ -75,7 +75,7 @@ SEED = 20150123
 GENERATOR_VERSION = 2  # bump when the generated documents change, to invalidate caches
 KINDS = ("pdf", "pdf", "pdf", "pdf", "docx", "docx", "html", "html", "txt", "md")  # by index % 10
 FOLDERS = {"pdf": "pdf", "docx": "docx", "html": "html", "txt": "text", "md": "text"}
-PDF_RATIO_TARGET = 1.5
+PDF_RATIO_TARGET = 3.0  # reading the layout (columns, blocks, running heads) costs this much
 WHOLE_RUN_TARGET_S = 60.0
 
 # --------------------------------------------------------------------------------------------
