@@ -314,3 +314,43 @@ def test_real_copy_protected_paper_keeps_words_with_unmapped_ligatures() -> None
     got = " ".join(texts(units_of(REALDOCS / "paper-stamp-copy-protected.pdf")))
     assert "several practical difficulties for taking advantages" in got
     assert "\ufffe" not in got and "di- culties" not in got
+
+
+def test_a_changed_two_column_pdf_keeps_the_codings_of_its_unchanged_units(
+    project: Project, tmp_path: Path
+) -> None:
+    from sqlmodel import select
+
+    from foresight.codebook import import_codebook
+    from foresight.resources import DEFAULT_CODEBOOK
+    from foresight.store import Code, Coding
+
+    def write(first_word: str) -> Path:
+        pdf = new_pdf()
+        pdf.add_page()
+        long_columns = [lines + lines for lines in COLUMNS]
+        long_columns[2][0] = f"{first_word} firms in the survey said"
+        for col, lines in enumerate(long_columns):
+            for row, line in enumerate(lines):
+                pdf.text(50 + col * 175, 120 + row * 13, line)
+        pdf.output(str(tmp_path / "columns.pdf"))
+        return tmp_path / "columns.pdf"
+
+    import_codebook(project, DEFAULT_CODEBOOK, actor="test")
+    ingest(project, [write("Most")])
+    old = corpus.list_units(project)
+    assert len(old) == 3
+    with project.transaction() as session:
+        code = session.exec(select(Code).where(Code.code_id == "FC.TREND")).one()
+        for unit in old:
+            session.add(Coding(unit_id=unit["id"], code_id=code.id, coder="anna"))
+    report = ingest(project, [write("Many")])
+    assert report.outcomes[0].message.endswith("2 codings carried over, 1 stay on the old version")
+    new = corpus.list_units(project)
+    assert [u["text"][:20] for u in new] == ["Regional Innovation ", "Cluster managers exp", "Many firms in the su"]
+    with project.session() as session:
+        coded = {c.unit_id for c in session.exec(select(Coding)).all()}
+    assert [u["id"] in coded for u in new] == [True, True, False]
+    source = corpus.list_sources(project)[0]
+    text = corpus.source_text(project, source["id"])
+    assert all(text[u["start"] : u["end"]] == u["text"] for u in new)
