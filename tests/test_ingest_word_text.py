@@ -360,7 +360,9 @@ def test_real_hard_wrapped_text_is_cut_at_paragraph_starts(project: Project) -> 
     assert any("Vicarage Road. [10] Having made only one" in t for t in found)
 
 
-def test_a_file_name_as_the_word_title_gives_way_to_the_first_heading(project: Project, tmp_path: Path) -> None:
+def test_a_file_name_as_the_word_title_gives_way_to_the_first_heading(
+    project: Project, tmp_path: Path
+) -> None:
     document = docx.Document()
     document.core_properties.title = "10811.exe"
     document.add_heading("Smart specialisation in the Baltic", level=1)

@@ -347,7 +347,11 @@ def test_a_changed_two_column_pdf_keeps_the_codings_of_its_unchanged_units(
     report = ingest(project, [write("Many")])
     assert report.outcomes[0].message.endswith("2 codings carried over, 1 stay on the old version")
     new = corpus.list_units(project)
-    assert [u["text"][:20] for u in new] == ["Regional Innovation ", "Cluster managers exp", "Many firms in the su"]
+    assert [u["text"][:20] for u in new] == [
+        "Regional Innovation ",
+        "Cluster managers exp",
+        "Many firms in the su",
+    ]
     with project.session() as session:
         coded = {c.unit_id for c in session.exec(select(Coding)).all()}
     assert [u["id"] in coded for u in new] == [True, True, False]
