@@ -358,6 +358,9 @@ def test_real_hard_wrapped_text_is_cut_at_paragraph_starts(project: Project) -> 
     ):
         assert any(t.startswith(start) for t in found), start
     assert any("Vicarage Road. [10] Having made only one" in t for t in found)
+    # the file holds its dashes encoded twice ("1986\u00e2\u0080\u00931990"): read as dashes
+    assert any("1990–1993 Huddersfield Town" in t for t in found)
+    assert not any("\u0080" in t for t in found)
 
 
 def test_a_file_name_as_the_word_title_gives_way_to_the_first_heading(
@@ -371,3 +374,19 @@ def test_a_file_name_as_the_word_title_gives_way_to_the_first_heading(
     ingest(project, [tmp_path / "baltic.docx"])
     (source,) = corpus.list_sources(project)
     assert source["title"] == "Smart specialisation in the Baltic"
+
+
+def test_text_encoded_twice_reads_as_written(project: Project, tmp_path: Path) -> None:
+    """UTF-8 read as Latin-1 and saved as UTF-8 again (a copy and paste through the wrong
+    program): its runs are decoded once more; text that merely has accents is left alone."""
+    written = "Cluster policy 2007–2013 in Zürich: the café owners’ view."
+    garbled = written.encode("utf-8").decode("latin-1")
+    (tmp_path / "garbled.txt").write_text(garbled, encoding="utf-8")
+    (tmp_path / "plain.txt").write_text(
+        "Ã is a letter, and so is é: both stay as they are.", encoding="utf-8"
+    )
+    ingest(project, [tmp_path / "garbled.txt", tmp_path / "plain.txt"])
+    assert sorted(texts(project)) == [
+        "Cluster policy 2007–2013 in Zürich: the café owners’ view.",
+        "Ã is a letter, and so is é: both stay as they are.",
+    ]

@@ -49,7 +49,30 @@ def decode(data: bytes, name: str) -> str:
             text = str(best)
     if "\x00" in text:
         raise InputError(name, "holds NUL bytes: a binary file, not text")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return repair_double_encoding(text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+# UTF-8 read as Latin-1 and written as UTF-8 again: "â\x80\x93" for "–", "Ã©" for "é". The
+# C1 control characters (U+0080-U+009F) such text is full of never stand in real text.
+_DOUBLE_ENCODED = re.compile(r"[\u00c2-\u00f4][\u0080-\u00bf]{1,3}")
+
+
+def repair_double_encoding(text: str) -> str:
+    """Text with each run of doubly encoded UTF-8 decoded once more ("1986â\x80\x931990" ->
+    "1986–1990"); text without any C1 control character is returned as it is."""
+    if not _C1.search(text):
+        return text
+
+    def once(match: re.Match[str]) -> str:
+        try:
+            return match.group().encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:  # not the bytes of one character: leave it
+            return match.group()
+
+    return _DOUBLE_ENCODED.sub(once, text)
+
+
+_C1 = re.compile(r"[\u0080-\u009f]")
 
 
 def front_matter(text: str) -> tuple[dict[str, Any], str]:
