@@ -358,3 +358,43 @@ def test_a_changed_two_column_pdf_keeps_the_codings_of_its_unchanged_units(
     source = corpus.list_sources(project)[0]
     text = corpus.source_text(project, source["id"])
     assert all(text[u["start"] : u["end"]] == u["text"] for u in new)
+
+
+def test_slides_drawn_in_any_order_give_a_unit_a_slide_under_its_title(tmp_path: Path) -> None:
+    slides = [
+        (
+            "Why clusters matter",
+            [
+                "Firms in clusters grow faster than isolated firms",
+                "Shared labs cut the cost of testing new products",
+                "Regions compete for talent, not for factories",
+            ],
+        ),
+        (
+            "What we propose",
+            [
+                "A joint pilot line for sensor makers by 2026",
+                "Training paid from membership fees",
+                "An annual foresight workshop with the region",
+            ],
+        ),
+    ]
+    pdf = FPDF(unit="pt", format=(720, 405))
+    pdf.set_auto_page_break(False)
+    pdf.set_title("Cluster strategy 2030")
+    for number, (title, bullets) in enumerate(slides, start=1):
+        pdf.add_page()
+        # drawn bottom up: the footer, the bullets from the last, then the title
+        pdf.set_font("Helvetica", size=10)
+        pdf.text(40, 390, f"Cluster strategy 2030 | {number}")
+        pdf.set_font("Helvetica", size=20)
+        for row, bullet in reversed(list(enumerate(bullets))):
+            pdf.text(60, 150 + row * 40, f"- {bullet}")
+        pdf.set_font("Helvetica", "B", size=30)
+        pdf.text(40, 70, title)
+    pdf.output(str(tmp_path / "slides.pdf"))
+    units = units_of(tmp_path / "slides.pdf")
+    assert units == [
+        {"text": "\n".join(f"- {b}" for b in bullets), "page": n, "section": title}
+        for n, (title, bullets) in enumerate(slides, start=1)
+    ] + [{"title": "Cluster strategy 2030"}]

@@ -373,7 +373,9 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
         Document(
             format="pdf",
             blocks=blocks,
-            title=pdf_title(meta.get("Title") or "", first_pages),
+            title=pdf_title(
+                meta.get("Title") or "", first_pages, [ln[0] for page in pages[:2] for ln in page]
+            ),
             author=(meta.get("Author") or "").strip() or None,
             date=pdf_date(meta.get("CreationDate") or ""),
         )
@@ -383,9 +385,10 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
 _TITLE_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
-def pdf_title(metadata: str, first_pages: list[list[Paragraph]]) -> str | None:
+def pdf_title(metadata: str, first_pages: list[list[Paragraph]], lines: list[str]) -> str | None:
     """The metadata title when it is plausible, else the first page's first heading
-    (``first_pages``: the paragraphs of each of the first two pages).
+    (``first_pages``: the paragraphs of each of the first two pages; ``lines``: all their
+    lines, running heads too, where a title often stands).
 
     Not plausible: a file name ("10811.exe", "report.docx", "905_Precinct"), a placeholder
     ("Untitled", "Microsoft Word - draft"), no letters, or, when the first page has a heading,
@@ -396,7 +399,6 @@ def pdf_title(metadata: str, first_pages: list[list[Paragraph]]) -> str | None:
     headings = [p for p in (first_pages or [[]])[0] if p.kind == "heading"]
     if title and not is_placeholder_title(title):
         words = [w.lower() for w in _TITLE_WORD.findall(title)]
-        lines = [line for paras in first_pages for p in paras for line in p.lines]
         page = {w.lower() for line in lines for w in _TITLE_WORD.findall(line)}
         if not headings or not words or sum(w in page for w in words) >= 0.8 * len(words):
             return title
