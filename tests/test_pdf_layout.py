@@ -398,3 +398,22 @@ def test_slides_drawn_in_any_order_give_a_unit_a_slide_under_its_title(tmp_path:
         {"text": "\n".join(f"- {b}" for b in bullets), "page": n, "section": title}
         for n, (title, bullets) in enumerate(slides, start=1)
     ] + [{"title": "Cluster strategy 2030"}]
+
+
+def test_a_results_sheet_is_one_table_read_across(tmp_path: Path) -> None:
+    """A page of short cells in rows (election results, a price list), drawn as one text object
+    a row whose cells are spaced apart: one unit marked as a table, its rows read across."""
+    rows = [
+        (f"Candidate {chr(65 + i)} Party {i}", f"{100 + 7 * i}", f"YES {20 + i}", f"NO {30 + i}")
+        for i in range(16)
+    ]
+    pdf = new_pdf()
+    pdf.add_page()
+    for n, cells in enumerate(rows):
+        # one string a row, the cells spaced apart by runs of spaces (one text object)
+        pdf.text(50, 100 + n * 14, cells[0].ljust(36) + cells[1].ljust(14) + cells[2].ljust(14) + cells[3])
+    pdf.output(str(tmp_path / "results.pdf"))
+    prepared = prepare(str(tmp_path / "results.pdf"), IngestSettings())
+    ((_, cut),) = prepared.documents
+    assert [u.attributes for u in cut.units] == [{"table": True}]
+    assert cut.units[0].text.split("\n") == [" | ".join(cells) for cells in rows]

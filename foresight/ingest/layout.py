@@ -14,10 +14,12 @@ knows nothing of PDF, turns them into paragraphs in reading order:
    of right-to-left script), a gap across its whole width separates bands (top to bottom).
    Bands with a column gap in common are cut as one region first, so that paragraph gaps that
    happen to line up in two columns do not cut the page into bands.
-4. A block is split into paragraphs at a first-line indent and after a line that ends a
+4. A table across the page (most of its lines short cells in rows of three or more) is read as
+   one: its rows across, top to bottom, between the text above and below it.
+5. A block is split into paragraphs at a first-line indent and after a line that ends a
    sentence well short of the block's right edge ("short" is judged within the block's own
    column, not against the page's widest line).
-5. A paragraph in larger type than the document's body text is a heading, unless the paragraph
+6. A paragraph in larger type than the document's body text is a heading, unless the paragraph
    after it continues its sentence; one in smaller type (footnotes, captions) is a note, which
    the segmenter keeps apart so that a paragraph running past it is joined across it.
 """
@@ -388,6 +390,45 @@ def _tables(blocks: list[_Block]) -> list[_Block | Paragraph]:
     return out
 
 
+TABLE_CELL_CHARS = 20  # the cells of a table's row hold this many characters, on average, at most
+
+
+def _table_region(lines: list[Line]) -> tuple[list[Line], list[str], list[Line]] | None:
+    """A table that fills a stretch of the page's width (a results sheet, a balance sheet): the
+    lines above it, its rows read across (cells joined by " | ", top to bottom) and the lines
+    below it; None when the page holds no such table.
+
+    The table runs from the first to the last row of three cells or more, short ones
+    (:data:`TABLE_CELL_CHARS` on average: columns of prose have longer lines); there must be
+    five such rows at least, holding three in five of the lines between them. The lines of a
+    row share a baseline; the reader has cut lines at the gaps between cells.
+    """
+    if len(lines) < 15:
+        return None
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda ln: -ln[3]):
+        middle = (line[3] + line[4]) / 2
+        if rows and rows[-1][0][4] <= middle <= rows[-1][0][3]:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    dense = [
+        i
+        for i, row in enumerate(rows)
+        if len(row) >= 3 and sum(len(ln[0]) for ln in row) <= TABLE_CELL_CHARS * len(row)
+    ]
+    if len(dense) < 5:
+        return None
+    first, last = dense[0], dense[-1]
+    inside = sum(len(rows[i]) for i in dense)
+    if 5 * inside < 3 * sum(len(row) for row in rows[first : last + 1]):
+        return None
+    cells = [" | ".join(ln[0] for ln in sorted(row, key=lambda ln: ln[1])) for row in rows[first : last + 1]]
+    above = {ln for row in rows[:first] for ln in row}
+    below = {ln for row in rows[last + 1 :] for ln in row}
+    return [ln for ln in lines if ln in above], cells, [ln for ln in lines if ln in below]
+
+
 def _text(block: _Block) -> str:
     return " ".join(ln[0] for ln in block.lines).strip()
 
@@ -444,6 +485,14 @@ def page_paragraphs(
     lines = _rejoined([ln for ln in lines if not _is_contents_entry(ln[0])])
     if not lines:
         return []
+    table = _table_region(lines)
+    if table is not None:  # a table across the page: the text above it, its rows, the text below
+        above, rows, below = table
+        return [
+            *page_paragraphs(above, body, box),
+            Paragraph(rows, "table", body),
+            *page_paragraphs(below, body, box),
+        ]
     lead = _lead(lines)
     blocks = _order(_blocks(lines, lead), body, is_rtl(lines))
     out: list[Paragraph] = []

@@ -102,9 +102,13 @@ def _lines(textpage: int, text: str) -> list[Line]:
                 if end != first:
                     box(handle, end, ref)
                 height = rect.top - rect.bottom
+                offsets = []  # text of two columns (or table cells) on one line: cut at the gaps
                 if cuts and (at := bisect.bisect_right(cuts, first)) < len(cuts) and cuts[at] <= end:
-                    # text of two columns (or table cells) on one line: cut at the gaps
-                    pieces = _cut(stripped, [c - first for c in cuts[at:] if c <= end])
+                    offsets = [c - first for c in cuts[at:] if c <= end]
+                if len(_NUMBER.findall(stripped)) >= 2:  # a table's row, maybe: its gaps, one by one
+                    offsets = sorted({*offsets, *_wide_spaces(handle, ref, rect, stripped, first)})
+                if offsets:
+                    pieces = _cut(stripped, offsets)
                     for offset, piece in pieces[:-1]:
                         add(_piece(handle, ref, rect, piece, first + offset))
                     offset, stripped = pieces[-1]
@@ -132,6 +136,28 @@ def _lines(textpage: int, text: str) -> list[Line]:
                 add(line)
             start += len(part) + 1
     return lines
+
+
+_SPACES = re.compile(" +")
+_LIST_MARK = re.compile(r"^(?:[^\w\s]{1,2}|\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)])?$")
+_NUMBER = re.compile(r"(?<!\S)[-+(]?\d[\d,.%)]*(?!\S)")
+
+
+def _wide_spaces(handle: Any, ref: Any, rect: Any, text: str, first: int) -> list[int]:
+    """Where text resumes after a space wider than the type is tall (a gap between a table's
+    cells that one text object of the file spans, so that pdfium's rectangles do not show it):
+    offsets into ``text``, from the boxes of the characters around each space."""
+    out = []
+    for run in _SPACES.finditer(text):
+        start, end = run.span()
+        if start == 0 or end == len(text):
+            continue
+        _char_box(handle, first + start - 1, ref)
+        right, height = rect.right, rect.top - rect.bottom
+        _char_box(handle, first + end, ref)
+        if rect.left - right > max(height, rect.top - rect.bottom):
+            out.append(end)
+    return out
 
 
 def _widened(handle: Any, ref: Any, rect: Any, line: Line, middle: int) -> Line:
@@ -251,7 +277,7 @@ def _cut(text: str, offsets: list[int]) -> list[tuple[int, str]]:
     for offset in offsets:
         offset = text.rfind(" ", start, offset) + 1  # a narrow first letter: found by its neighbour
         # (a bullet or an item's number stays with its item's text)
-        if start < offset < len(text) and len(text[start:offset].strip()) > 3:
+        if start < offset < len(text) and not _LIST_MARK.match(text[start:offset].strip()):
             pieces.append((start, text[start:offset].rstrip()))
             start = offset
     pieces.append((start, text[start:]))
