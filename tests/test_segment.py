@@ -39,6 +39,11 @@ def test_wrapped_lines_are_joined_and_hyphenated_words_rejoined() -> None:
 def test_true_compounds_keep_their_hyphen_at_a_line_end() -> None:
     assert join_lines(["a cross-", "sectoral alliance"]) == "a cross-sectoral alliance"
     assert join_lines(["a long-", "term view"]) == "a long-term view"
+    assert join_lines(["a Long-", "term view"]) == "a Long-term view"
+
+
+def test_a_name_split_at_a_line_end_is_joined() -> None:
+    assert join_lines(["T5 (Raf-", "fel et al., 2019)"]) == "T5 (Raffel et al., 2019)"
 
 
 def test_running_headers_footers_and_page_numbers_are_dropped() -> None:

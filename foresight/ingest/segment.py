@@ -118,16 +118,22 @@ def word_frequency(word: str) -> float | None:
     return _word_frequencies().get(word.lower())
 
 
+RARE_WORD = -14.0  # log-probability under which a word is no common English word ("raf": -16.4)
+
+
 def join_hyphenated(head: str, tail: str) -> str:
     """Rejoin a word split at a line end: "develop-" + "ment" -> "development".
 
     A true compound keeps its hyphen: when the joined word is much rarer in English than both of
     its parts ("cross-sectoral", "long-term", "policy-making"), the hyphen was part of the word.
+    A name split after a capital ("Raf-" + "fel") is joined: its head is no common word.
     """
     freq = _word_frequencies()
     joined = (head + tail).lower()
     a, b = head.lower(), tail.lower()
     if a not in freq or b not in freq:
+        return head + tail
+    if head[:1].isupper() and joined in freq and freq[a] < RARE_WORD:
         return head + tail
     if joined not in freq or freq[joined] < min(freq[a], freq[b]) - 2.0:
         return f"{head}-{tail}"
