@@ -31,7 +31,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from foresight.ingest.segment import count_letters
+from foresight.ingest.segment import TERMINAL, count_letters
 
 # A visual line: its text, left, right, top and bottom (y grows up the page), and the height of
 # its type (the box of one character of its text font: a stand-in for the font size that also
@@ -46,8 +46,6 @@ _DIGITS = re.compile(r"\d+")
 # a line of a table of contents: leader dots (or a long gap) before a page number at its end
 _CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}[\s.]*\d{1,4}\s*$|…+[\s.…]*\d{1,4}\s*$")
 _CAPTION = re.compile(r"^(?:figure|fig\.|table|tableau|abbildung|abb\.|tabelle|chart|exhibit)\s*\d", re.I)
-_TERMINAL = re.compile(r"[.!?…。！？:;][\"'”’)\]]*$")
-_SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’)\]]*$")
 _STATEMENT_END = re.compile(r"[.。!！;；,，][\"'”’)\]]*$")  # headings may end in ? or :
 RTL_SCRIPT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
@@ -317,7 +315,7 @@ def _split(block: _Block, lead: float) -> list[list[Line]]:
             line[1] - left > 0.8 * size
             and prev[1] - left < 0.5 * size
             and not in_list
-            and (_TERMINAL.search(text_a) is not None or prev[2] < right - 2.0 * size)
+            and (TERMINAL.search(text_a) is not None or prev[2] < right - 2.0 * size)
         )
         new = (
             prev[4] - line[3] > lead + 0.3 * size  # a wider gap (blocks allow a little)
@@ -325,7 +323,7 @@ def _split(block: _Block, lead: float) -> list[list[Line]]:
             or (hanging and line[1] - left < 0.5 * size)  # the next item of a hanging list
             or (  # a short line ending a sentence
                 prev[2] < right - 2.0 * size
-                and _SENTENCE_END.search(text_a) is not None
+                and TERMINAL.search(text_a) is not None
                 and not text_a.endswith("-")
             )
             or line[0][:1] in _BULLETS

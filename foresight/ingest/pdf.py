@@ -101,7 +101,6 @@ def _lines(textpage: int, text: str) -> list[Line]:
                 left, top, bottom = rect.left, rect.top, rect.bottom
                 if end != first:
                     box(handle, end, ref)
-                height = rect.top - rect.bottom
                 offsets = []  # text of two columns (or table cells) on one line: cut at the gaps
                 if cuts and (at := bisect.bisect_right(cuts, first)) < len(cuts) and cuts[at] <= end:
                     offsets = [c - first for c in cuts[at:] if c <= end]
@@ -123,14 +122,7 @@ def _lines(textpage: int, text: str) -> list[Line]:
                     stripped = _unmapped_ligatures(stripped)
                 if number < last:
                     stripped += "-"
-                line = (
-                    stripped,
-                    min(left, rect.left),
-                    max(rect.right, left),
-                    max(top, rect.top),
-                    min(bottom, rect.bottom),
-                    height if height > 0 else top - bottom,
-                )
+                line = _line(stripped, left, top, bottom, rect)
                 if is_vertical(line):  # or a line whose first character pdfium placed a line up
                     line = _widened(handle, ref, rect, line, (first + end) // 2)
                 add(line)
@@ -289,6 +281,12 @@ def _piece(handle: Any, ref: Any, rect: Any, text: str, first: int) -> Line:
     _char_box(handle, first, ref)
     left, top, bottom = rect.left, rect.top, rect.bottom
     _char_box(handle, first + len(text) - 1, ref)
+    return _line(text, left, top, bottom, rect)
+
+
+def _line(text: str, left: float, top: float, bottom: float, rect: Any) -> Line:
+    """A line from its first character's left, top and bottom and its last character's box
+    (``rect``), whose height is the line's type height (its first one's, when that is empty)."""
     height = rect.top - rect.bottom
     return (
         text,

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 BULLET = re.compile(
     r"^\s*(?:[•●▪▫◦○■□‣⁃∙·*–—➢➤►▶✓✔❖\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0e0\uf02d-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+"
 )
-TERMINAL = re.compile(r"[.!?:;…][\"'”’)\]]*$")
-SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+TERMINAL = re.compile(r"[.!?:;…。！？：；][\"'”’)\]」』]*$")
+SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]」』]*$")
 CAPTION = re.compile(
     r"^(?:figure|fig\.?|table|tab\.|chart|exhibit|graph|photo|image|source|box)\s*"
     r"[\dIVXivx]+[a-z]?\s*[.:]?$",
@@ -46,7 +46,7 @@ _NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
 TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 HYPHENS = "-\u2010\u2011"
 _DIGITS = re.compile(r"\d+")
-_TERMINAL_LAST = ".!?:;…\"'”’)]"  # the characters a text TERMINAL matches can end with
+_TERMINAL_LAST = ".!?:;…。！？：；\"'”’)]」』"  # the characters a text TERMINAL matches can end with
 
 
 def ends_like_a_sentence(text: str) -> bool:

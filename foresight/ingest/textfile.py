@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from foresight.errors import InputError
 from foresight.ingest.model import Block, Document
-from foresight.ingest.segment import is_bullet, looks_like_heading
+from foresight.ingest.segment import TERMINAL, is_bullet, looks_like_heading
 from foresight.yamlfile import safe_load
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.S)
@@ -135,7 +135,6 @@ SHORT_LINE = 0.85
 # A line after a heading starts a paragraph when it is at least this share of the width (and
 # no heading itself): a run of short lines (names, an address, verse) holds no headings.
 PARAGRAPH_START_WIDTH = 0.5
-CLOSING = re.compile(r"[.!?:;…。！？][\"'”’)\]]*$")
 CITATIONS = re.compile(r"(?:\[[^\]\s]{1,8}\])+$")  # "...in 1986.[9]" or "[14][15]" after a sentence
 OPENING_QUOTES = "\"'“‘«„‚‹¿¡"
 
@@ -237,7 +236,7 @@ def _ends_sentence(line: str) -> bool:
     """Whether a stripped line ends a sentence (citation marks after it aside); a line of
     citation marks alone ("[46]") ends the sentence they were cut from."""
     text = CITATIONS.sub("", line)
-    return not text or CLOSING.search(text) is not None
+    return not text or TERMINAL.search(text) is not None
 
 
 def _starts_paragraph(line: str) -> bool:

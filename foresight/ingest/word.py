@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import docx
@@ -250,17 +251,23 @@ def _title(title: str, blocks: list[Block]) -> str | None:
     return next((" ".join(b.text.split()) for b in blocks if b.kind == "heading"), None)
 
 
+def _opened(element: _Element) -> Iterator[_Element]:
+    """An element's children, with those wrapped in content controls (``w:sdt``) and custom
+    XML put in the wrappers' places."""
+    for child in element.iterchildren():
+        if child.tag == W_SDT:
+            inner = child.find(W_SDT_CONTENT)
+            if inner is not None:
+                yield from _opened(inner)
+        elif child.tag == W_CUSTOM_XML:
+            yield from _opened(child)
+        else:
+            yield child
+
+
 def _children(element: _Element, tag: str) -> list[_Element]:
     """The ``tag`` children of a table or row, also those wrapped in content controls."""
-    out: list[_Element] = []
-    for child in element.iterchildren():
-        if child.tag == tag:
-            out.append(child)
-        elif child.tag == W_SDT and (inner := child.find(W_SDT_CONTENT)) is not None:
-            out += _children(inner, tag)
-        elif child.tag == W_CUSTOM_XML:
-            out += _children(child, tag)
-    return out
+    return [child for child in _opened(element) if child.tag == tag]
 
 
 def _continues_merge(tc: _Element) -> bool:
@@ -278,15 +285,7 @@ def _continues_merge(tc: _Element) -> bool:
 
 def _cell_paragraphs(tc: _Element) -> list[str]:
     """The texts of a cell's own paragraphs (not those of tables nested in it), a line each."""
-    texts: list[str] = []
-    for child in tc.iterchildren():
-        if child.tag == W_P:
-            texts += [line.strip() for line in child.text.splitlines() if line.strip()]
-        elif child.tag in (W_SDT, W_CUSTOM_XML):
-            inner = child.find(W_SDT_CONTENT) if child.tag == W_SDT else child
-            if inner is not None:
-                texts += _cell_paragraphs(inner)
-    return texts
+    return [line.strip() for p in _children(tc, W_P) for line in p.text.splitlines() if line.strip()]
 
 
 def _cell_text(tc: _Element) -> str:
@@ -300,15 +299,7 @@ def _cell_text(tc: _Element) -> str:
 
 def _nested_tables(tc: _Element) -> list[_Element]:
     """The tables nested in a cell (content controls opened)."""
-    out: list[_Element] = []
-    for child in tc.iterchildren():
-        if child.tag == W_TBL:
-            out.append(child)
-        elif child.tag in (W_SDT, W_CUSTOM_XML):
-            inner = child.find(W_SDT_CONTENT) if child.tag == W_SDT else child
-            if inner is not None:
-                out += _nested_tables(inner)
-    return out
+    return _children(tc, W_TBL)
 
 
 def _is_prose(tc: _Element) -> bool:
