@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from foresight.config import IngestSettings
+from foresight.ingest.layout import running
 from foresight.ingest.model import Block
 from foresight.ingest.segment import (
     LETTER,
@@ -12,7 +13,6 @@ from foresight.ingest.segment import (
     _sentences,
     _sentencizer,
     count_letters,
-    drop_running_lines,
     ends_like_a_sentence,
     join_lines,
     segment,
@@ -46,22 +46,23 @@ def test_a_name_split_at_a_line_end_is_joined() -> None:
     assert join_lines(["T5 (Raf-", "fel et al., 2019)"]) == "T5 (Raffel et al., 2019)"
 
 
+def page(*texts: str) -> list[tuple[str, float, float, float, float, float]]:
+    """Lines one under another from the top of an A4 page, in 10-point type."""
+    return [(text, 60.0, 400.0, 800.0 - 40 * i, 790.0 - 40 * i, 10.0) for i, text in enumerate(texts)]
+
+
 def test_running_headers_footers_and_page_numbers_are_dropped() -> None:
     pages = [
-        ["Cluster Observatory 2011", "First page body text.", "More body.", "Page 1"],
-        ["Cluster Observatory 2011", "Second page body text.", "Page 2"],
-        ["Cluster Observatory 2011", "Third page body text.", "- 3 -"],
+        page("Cluster Observatory 2011", "First page body text.", "More body.", "Page 1"),
+        page("Cluster Observatory 2011", "Second page body text.", "Page 2"),
+        page("Cluster Observatory 2011", "Third page body text.", "- 3 -"),
     ]
-    assert drop_running_lines(pages) == [
-        ["First page body text.", "More body."],
-        ["Second page body text."],
-        ["Third page body text."],
-    ]
+    assert running(pages, 10.0, [(0.0, 842.0)] * 3) == [{0, 3}, {0, 2}, {0, 2}]
 
 
 def test_lines_that_merely_repeat_inside_the_body_are_kept() -> None:
-    pages = [["Header", "Intro", "Body one.", "Footer"], ["Header", "Body two.", "Intro again"]]
-    assert drop_running_lines(pages)[1] == ["Body two.", "Intro again"]
+    pages = [page("Header", "Intro", "Body one.", "Footer"), page("Header", "Body two.", "Intro again")]
+    assert running(pages, 10.0, [(0.0, 842.0)] * 2) == [{0}, {0}]
 
 
 def test_long_paragraph_is_split_at_sentence_boundaries() -> None:

@@ -31,17 +31,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from foresight.ingest.segment import TERMINAL, count_letters
+from foresight.ingest.segment import PAGE_NUMBER, TERMINAL, count_letters
 
 # A visual line: its text, left, right, top and bottom (y grows up the page), and the height of
 # its type (the box of one character of its text font: a stand-in for the font size that also
 # holds where the font size is 1 and a text matrix scales it).
 Line = tuple[str, float, float, float, float, float]
 
-PAGE_NUMBER = re.compile(
-    r"^\W*(?:page|p\.|seite|pág\.?|página)?\s*[\divxlc]{1,5}(?:\s*(?:of|/|von|de|sur)\s*\d{1,4})?\W*$",
-    re.I,
-)
 _DIGITS = re.compile(r"\d+")
 # a line of a table of contents: leader dots (or a long gap) before a page number at its end
 _CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}[\s.]*\d{1,4}\s*$|…+[\s.…]*\d{1,4}\s*$")

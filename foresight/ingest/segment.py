@@ -10,10 +10,8 @@ introduces it.
 from __future__ import annotations
 
 import marshal
-import math
 import os
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -37,7 +35,12 @@ CAPTION = re.compile(
     r"[\dIVXivx]+[a-z]?\s*[.:]?$",
     re.IGNORECASE,
 )
-PAGE_NUMBER = re.compile(r"^\W*(?:page|p\.|seite)?\s*\d{1,4}(?:\s*(?:of|/|von)\s*\d{1,4})?\W*$", re.I)
+# a page number alone on its line: "12", "- 3 -", "Page 4 of 9", "Seite 2", "xiv"
+PAGE_NUMBER = re.compile(
+    r"^\W*(?:page|p\.|seite|pág\.?|página)?\s*(?:\d{1,4}|(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))"
+    r"(?:\s*(?:of|/|von|de|sur)\s*\d{1,4})?\W*$",
+    re.I,
+)
 SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 SOFT_HYPHEN = "\u00ad"
 LETTER = re.compile(r"[^\W\d_]")
@@ -197,45 +200,6 @@ def _join_cleaned(lines: list[str]) -> str:
         else:
             out[-1] = f"{prev} {line}"
     return "\n".join(out)
-
-
-def running_lines(pages: list[list[str]], edge: int = 3) -> list[set[int]]:
-    """Which lines of each page are running headers, footers or page numbers (their indexes).
-
-    Only the first and last ``edge`` non-empty lines of a page are looked at; one of those is
-    running when the same line, digits aside, is at the edge of at least half of the pages.
-    """
-    if len(pages) < 2:
-        return [
-            {i for i, ln in enumerate(page) if PAGE_NUMBER.match(ln)} if len(page) > 1 else set()
-            for page in pages
-        ]
-
-    def key(line: str) -> str:
-        return _DIGITS.sub("#", squeeze(line).strip().lower())
-
-    def edges(page: list[str]) -> list[int]:
-        filled = [i for i, ln in enumerate(page) if ln.strip()]
-        return sorted(set(filled[:edge] + filled[-edge:]))
-
-    keyed = [{i: key(page[i]) for i in edges(page)} for page in pages]  # each page's edge lines
-    seen: Counter[str] = Counter()
-    for keys in keyed:
-        seen.update(set(keys.values()))
-    need = max(2, math.ceil(0.5 * len(pages)))
-    running = {k for k, n in seen.items() if n >= need and k}
-    return [
-        {i for i, k in keys.items() if k in running or PAGE_NUMBER.match(page[i])}
-        for page, keys in zip(pages, keyed, strict=True)
-    ]
-
-
-def drop_running_lines(pages: list[list[str]], edge: int = 3) -> list[list[str]]:
-    """The pages without their running headers, footers and page numbers."""
-    return [
-        [ln for i, ln in enumerate(page) if i not in drop]
-        for page, drop in zip(pages, running_lines(pages, edge), strict=True)
-    ]
 
 
 def looks_like_heading(text: str) -> bool:
