@@ -48,7 +48,6 @@ _NOT_LETTERS = re.compile(r"[\W\d_]+")  # the complement of LETTER
 _NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
 TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 HYPHENS = "-\u2010\u2011"
-_DIGITS = re.compile(r"\d+")
 _TERMINAL_LAST = ".!?:;…。！？：；\"'”’)]」』"  # the characters a text TERMINAL matches can end with
 
 
