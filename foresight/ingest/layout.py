@@ -306,12 +306,13 @@ def _split(block: _Block, lead: float) -> list[list[Line]]:
         text_a = prev[0]
         first = paras[-1][0]
         in_list = first[0][:1] in _BULLETS or first[1] < prev[1] - 0.5 * size
-        # a first-line indent, after a line that ends a paragraph: with a closing mark, or short
+        # a first-line indent, after a line that ends a paragraph: with a closing mark, or well
+        # short of the column's edge (a heading)
         indent = (
             line[1] - left > 0.8 * size
             and prev[1] - left < 0.5 * size
             and not in_list
-            and (TERMINAL.search(text_a) is not None or prev[2] < right - 2.0 * size)
+            and (TERMINAL.search(text_a) is not None or prev[2] < left + 0.6 * (right - left))
         )
         new = (
             prev[4] - line[3] > lead + 0.3 * size  # a wider gap (blocks allow a little)
