@@ -300,6 +300,39 @@ def test_real_arabic_word_drawn_as_one_ligature_reads_in_logical_order() -> None
     assert "habibi" in text
 
 
+def test_accents_drawn_as_glyphs_of_their_own_sit_on_their_letters(tmp_path: Path) -> None:
+    # TeX draws "L\\'aszl\\'o" as the word and then each accent, on its own, above its letter
+    pdf = new_pdf()
+    pdf.add_page()
+    line = "In 2017 Laszlo Lukacs and Herve Jegou wrote about the search for similar vectors."
+    accents = {"Laszlo": [1, 5], "Lukacs": [3], "Herve": [4], "Jegou": [1]}
+    width, pos = pdf.get_string_width, 0
+    for word in line.split(" "):
+        start = 72 + width(line[:pos])
+        pdf.text(start, 100, word)
+        for k in accents.get(word, []):
+            pdf.text(start + width(word[:k]) + width(word[k]) / 2 - width("\u00b4") / 2, 99, "\u00b4")
+        pos += len(word) + 1
+    pdf.text(72, 114, "They found it fast.")
+    path = tmp_path / "accents.pdf"
+    pdf.output(str(path))
+    assert texts(units_of(path)) == [
+        "In 2017 László Lukács and Hervé Jégou wrote about the search for similar vectors. "
+        "They found it fast."
+    ]
+
+
+@pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared/realdocs is not beside the checkout")
+def test_real_paper_reads_lines_after_a_formula_with_glyphs_that_have_no_unicode() -> None:
+    # the formula's big brackets have no Unicode: pdfium's text leaves them out, its boxes do not
+    got = texts(units_of(REALDOCS / "paper-2col-dpr.pdf"))
+    start = "During training, we sample one positive and m̃−1 negative passages from the top 100"
+    assert any(t.startswith(start) for t in got)
+    assert any("László Lukács" in t for t in got)
+    assert any("Hervé Jégou. 2017. Billion-scale" in t for t in got)
+    assert not any("\x01" in t for t in got)
+
+
 def test_a_ligature_pdfium_cannot_map_is_read_as_the_likeliest_word() -> None:
     from foresight.ingest.pdf import _unmapped_ligatures
 

@@ -318,8 +318,9 @@ def _split(block: _Block, lead: float) -> list[list[Line]]:
             prev[4] - line[3] > lead + 0.3 * size  # a wider gap (blocks allow a little)
             or (indent and not hanging)
             or (hanging and line[1] - left < 0.5 * size)  # the next item of a hanging list
-            or (  # a short line ending a sentence
-                prev[2] < right - 2.0 * size
+            or (  # a short line ending a sentence (in a hanging list, items start at the left)
+                not hanging
+                and prev[2] < right - 2.0 * size
                 and TERMINAL.search(text_a) is not None
                 and not text_a.endswith("-")
             )

@@ -7,6 +7,7 @@ import ctypes
 import datetime as dt
 import re
 import threading
+import unicodedata
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -82,6 +83,7 @@ def _lines(textpage: int, text: str) -> list[Line]:
     lines: list[Line] = []
     add = lines.append
     pos = 0
+    text = _aligned(textpage, text)
     cuts = _gap_starts(textpage)
     # pdfium's C functions called directly, with one reused rectangle: a page has many lines
     rect = pdfium_c.FS_RECTF()
@@ -93,7 +95,7 @@ def _lines(textpage: int, text: str) -> list[Line]:
         last = len(parts) - 1
         for number, part in enumerate(parts):
             stripped = part.strip()
-            if stripped:
+            if stripped.strip(" \x00"):
                 first = start + part.index(stripped[0])
                 end = first + len(stripped) - 1
                 if not box(handle, first, ref):
@@ -118,6 +120,9 @@ def _lines(textpage: int, text: str) -> list[Line]:
                 if not stripped.isascii() and RTL_SCRIPT.search(stripped):
                     stripped = _ligatures_in_order(handle, ref, rect, stripped, first)
                     box(handle, end, ref)
+                if _SPACING_ACCENT.search(stripped):
+                    stripped = _accents_placed(handle, ref, rect, stripped, first)
+                    box(handle, end, ref)
                 if LINE_END_HYPHEN in stripped:
                     stripped = _unmapped_ligatures(stripped)
                 if number < last:
@@ -130,7 +135,25 @@ def _lines(textpage: int, text: str) -> list[Line]:
     return lines
 
 
+def _aligned(textpage: int, text: str) -> str:
+    """The page's text with a NUL where pdfium has a character without Unicode (a glyph of a
+    formula's big bracket, say), which its text leaves out: so that an offset into the text is
+    the index of its character's box. :func:`_line` takes the NULs (and control codes) out."""
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    if count == len(text):
+        return text
+    unicode = pdfium_c.FPDFText_GetUnicode
+    missing = [i for i in range(count) if unicode(textpage, i) == 0]
+    if len(text) + len(missing) != count:
+        return text
+    chars = list(text)
+    for i in missing:
+        chars.insert(i, "\x00")
+    return "".join(chars)
+
+
 _SPACES = re.compile(" +")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # a glyph pdfium maps to a control code
 _LIST_MARK = re.compile(r"^(?:[^\w\s]{1,2}|\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)])?$")
 _NUMBER = re.compile(r"(?<!\S)[-+(]?\d[\d,.%)]*(?!\S)")
 
@@ -224,6 +247,62 @@ def _ligatures_in_order(handle: Any, ref: Any, rect: Any, text: str, first: int)
     return "".join(out)
 
 
+# accents that TeX and other typesetters draw as glyphs of their own above a letter, with the
+# combining marks they stand for
+_ACCENTS = {
+    "\u00b4": "\u0301", "`": "\u0300", "\u00a8": "\u0308", "\u02c7": "\u030c", "\u02da": "\u030a",
+    "\u02c6": "\u0302", "\u02dc": "\u0303", "\u00b8": "\u0327", "\u02d8": "\u0306", "\u02d9": "\u0307",
+    "\u00af": "\u0304", "\u02dd": "\u030b", "\u02db": "\u0328",
+}  # fmt: skip
+_SPACING_ACCENT = re.compile("[" + "".join(_ACCENTS) + "]")
+
+
+def _accents_placed(handle: Any, ref: Any, rect: Any, text: str, first: int) -> str:
+    """A line with each accent drawn as a glyph of its own ("Laszl ´ o") put on the letter it
+    is drawn over ("László"): pdfium gives such a glyph where the file draws it, often after
+    the word, with spaces around it. An accent over no letter of the line stays as it is."""
+    boxes = []
+    for i in range(len(text)):
+        _char_box(handle, first + i, ref)
+        boxes.append((rect.left, rect.right, rect.bottom, rect.top))
+    marks: dict[int, str] = {}
+    gone: set[int] = set()
+    for i, char in enumerate(text):
+        if char not in _ACCENTS:
+            continue
+        left, right, bottom, top = boxes[i]
+        centre = (left + right) / 2
+        low = bottom + 0.5 * (top - bottom)
+        under = [
+            j
+            for j, (x0, x1, y0, _) in enumerate(boxes)
+            if text[j].isalpha() and j not in marks and x0 <= centre <= x1 and y0 < low
+        ]
+        if not under:
+            continue
+        marks[under[0]] = _ACCENTS[char]
+        gone.add(i)
+    # the spaces pdfium put around a glyph it took away, unless the letters beside them are apart
+    for i in sorted(gone):
+        for k in (i - 1, i + 1):
+            if 0 < k < len(text) - 1 and text[k] == " " and k not in gone:
+                kept = [j for j in range(len(text)) if j not in gone and text[j] != " "]
+                before = max((j for j in kept if j < k), default=None)
+                after = min((j for j in kept if j > k), default=None)
+                if before is None or after is None:
+                    gone.add(k)
+                    continue
+                height = boxes[before][3] - boxes[before][2]
+                if boxes[after][0] - boxes[before][1] < 0.2 * height:
+                    gone.add(k)
+        if 0 < i < len(text) - 1 and text[i - 1] == text[i + 1] == " " and not {i - 1, i + 1} & gone:
+            gone.add(i + 1)  # one space between the words is enough
+    if not marks:
+        return text
+    out = [char + marks.get(i, "") for i, char in enumerate(text) if i not in gone]
+    return unicodedata.normalize("NFC", "".join(out))
+
+
 def _vertical_extent(page: Any) -> tuple[float, float]:
     """A page's bottom and top, in the coordinates of its text (its media box)."""
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
@@ -248,6 +327,12 @@ def _gap_starts(textpage: int) -> list[int]:
     for i in range(count):
         get(textpage, i, *refs)
         rect = (left.value, top.value, right.value, bottom.value)
+        if prev is not None and rect[1] - rect[3] < 0.4 * (prev[1] - prev[3]):
+            # an accent, a dot or a minus drawn on its own is no run of text: what follows is
+            # judged against the run before it (which it widens when it sits beside it)
+            if rect[0] - prev[2] <= prev[1] - prev[3]:
+                prev = (prev[0], prev[1], max(prev[2], rect[2]), prev[3])
+            continue
         if prev is not None:
             height = max(prev[1] - prev[3], rect[1] - rect[3])
             middle = (rect[1] + rect[3]) / 2
@@ -289,7 +374,7 @@ def _line(text: str, left: float, top: float, bottom: float, rect: Any) -> Line:
     (``rect``), whose height is the line's type height (its first one's, when that is empty)."""
     height = rect.top - rect.bottom
     return (
-        text,
+        text if text.isprintable() else _CONTROL.sub("", text),
         min(left, rect.left),
         max(rect.right, left),
         max(top, rect.top),
