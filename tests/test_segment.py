@@ -46,6 +46,22 @@ def test_a_name_split_at_a_line_end_is_joined() -> None:
     assert join_lines(["T5 (Raf-", "fel et al., 2019)"]) == "T5 (Raffel et al., 2019)"
 
 
+def test_the_document_s_own_words_decide_a_line_end_hyphen() -> None:
+    blocks = [
+        Block("The model reads the input of each sensor and keeps a well-known order.", wrapped=True),
+        Block(
+            "Each of the five in-\nput nodes takes one reading; the pipeline is well-\nknown to the "
+            "firms of the cluster and of Fur-\nnas county.",
+            wrapped=True,
+        ),
+    ]
+    units = [u.text for u in segment(blocks, SETTINGS).units]
+    assert units[1] == (
+        "Each of the five input nodes takes one reading; the pipeline is well-known to the firms of "
+        "the cluster and of Furnas county."
+    )
+
+
 def page(*texts: str) -> list[tuple[str, float, float, float, float, float]]:
     """Lines one under another from the top of an A4 page, in 10-point type."""
     return [(text, 60.0, 400.0, 800.0 - 40 * i, 790.0 - 40 * i, 10.0) for i, text in enumerate(texts)]

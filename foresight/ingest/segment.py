@@ -12,7 +12,7 @@ from __future__ import annotations
 import marshal
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -123,23 +123,44 @@ def word_frequency(word: str) -> float | None:
 RARE_WORD = -14.0  # log-probability under which a word is no common English word ("raf": -16.4)
 
 
-def join_hyphenated(head: str, tail: str) -> str:
+def join_hyphenated(head: str, tail: str, vocabulary: Set[str] = frozenset()) -> str:
     """Rejoin a word split at a line end: "develop-" + "ment" -> "development".
 
-    A true compound keeps its hyphen: when the joined word is much rarer in English than both of
-    its parts ("cross-sectoral", "long-term", "policy-making"), the hyphen was part of the word.
-    A name split after a capital ("Raf-" + "fel") is joined: its head is no common word.
+    The document's own words decide first (``vocabulary``, from :func:`document_words`): a
+    compound it writes with a hyphen inside a line keeps it, a word it writes whole is joined
+    ("in-" + "put": it says "input" elsewhere). Else English word frequencies do. A true compound
+    keeps its hyphen: when the joined word is much rarer in English than both of its parts
+    ("cross-sectoral", "long-term", "policy-making"), the hyphen was part of the word. A word
+    split into a syllable that is no common word is joined: a name after its capital ("Raf-" +
+    "fel"), a short rare tail ("Fur-" + "nas").
     """
-    freq = _word_frequencies()
     joined = (head + tail).lower()
     a, b = head.lower(), tail.lower()
+    if vocabulary:
+        if f"{a}-{b}" in vocabulary:
+            return f"{head}-{tail}"
+        if joined in vocabulary:
+            return head + tail
+    freq = _word_frequencies()
     if a not in freq or b not in freq:
         return head + tail
     if head[:1].isupper() and joined in freq and freq[a] < RARE_WORD:
         return head + tail
+    if len(b) <= 4 and freq[b] < RARE_WORD:
+        return head + tail
     if joined not in freq or freq[joined] < min(freq[a], freq[b]) - 2.0:
         return f"{head}-{tail}"
     return head + tail
+
+
+_DOCUMENT_WORD = re.compile(r"(?<![\w-])\w+(?:-\w+)*(?![\w-])")
+
+
+def document_words(text: str) -> frozenset[str]:
+    """The words a document writes inside its lines, lowercase: whole words and compounds with
+    their hyphens (a word hyphenated at a line end is not one of them), for
+    :func:`join_hyphenated`."""
+    return frozenset(w.lower() for w in _DOCUMENT_WORD.findall(text))
 
 
 _WORD_END = re.compile(r"(\w+)[" + HYPHENS + r"]$")
@@ -168,12 +189,13 @@ def is_bullet(line: str) -> bool:
     return BULLET.match(line) is not None
 
 
-def join_lines(lines: list[str]) -> str:
-    """Join soft-wrapped lines into one paragraph; bullet items keep their own lines."""
-    return _join_cleaned([squeeze(raw.replace(SOFT_HYPHEN, "-")).strip() for raw in lines])
+def join_lines(lines: list[str], vocabulary: Set[str] = frozenset()) -> str:
+    """Join soft-wrapped lines into one paragraph; bullet items keep their own lines. A word
+    hyphenated at a line end is joined or not as :func:`join_hyphenated` says."""
+    return _join_cleaned([squeeze(raw.replace(SOFT_HYPHEN, "-")).strip() for raw in lines], vocabulary)
 
 
-def _join_cleaned(lines: list[str]) -> str:
+def _join_cleaned(lines: list[str], vocabulary: Set[str] = frozenset()) -> str:
     """:func:`join_lines` for lines already stripped, their spaces and soft hyphens replaced."""
     out: list[str] = []
     for line in lines:
@@ -192,7 +214,7 @@ def _join_cleaned(lines: list[str]) -> str:
             continue
         tail = _WORD_START.match(line)
         if tail and not prev.endswith(" -"):
-            word = join_hyphenated(head.group(1), tail.group(1))
+            word = join_hyphenated(head.group(1), tail.group(1), vocabulary)
             out[-1] = prev[: head.start()] + word + line[tail.end() :]
         elif line[0].isupper():  # "Baden-" + "Württemberg": a name keeps its hyphen
             out[-1] = prev + line
@@ -314,10 +336,10 @@ class _Heading:
     # headings right before it and this one
 
 
-def _clean(block: Block) -> str:
+def _clean(block: Block, vocabulary: Set[str]) -> str:
     if block.wrapped:  # spaces and soft hyphens replaced in one pass over the block, not per line
         text = squeeze(block.text.replace(SOFT_HYPHEN, "-"))
-        return _join_cleaned([line.strip() for line in text.splitlines()])
+        return _join_cleaned([line.strip() for line in text.splitlines()], vocabulary)
     lines = [squeeze(ln).strip() for ln in block.text.replace(SOFT_HYPHEN, "").splitlines()]
     return (
         "\n".join(ln for ln in lines if ln)
@@ -331,6 +353,7 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
     out: list[_Para | _Heading] = []
     section: str | None = None
     pending = ""  # a short fragment waiting to be merged into the next paragraph
+    vocabulary = document_words("\n".join(block.text for block in blocks if block.wrapped))
 
     def last_para() -> _Para | None:
         return out[-1] if out and isinstance(out[-1], _Para) and not out[-1].fixed else None
@@ -345,7 +368,7 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
         return None
 
     for block in blocks:
-        text = _clean(block)
+        text = _clean(block, vocabulary)
         if not text:
             continue
         if block.fixed:
@@ -401,7 +424,7 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
         body = running_para() if not note else prev
         if body is not None and starts_lower and not SENTENCE_END.search(body.text):
             head, sep, last = body.text.rpartition("\n")  # (the last item of a list goes on)
-            body.text = head + sep + join_lines([last, text])
+            body.text = head + sep + join_lines([last, text], vocabulary)
             continue
         if len(text) < settings.min_unit_chars * 2 and looks_like_heading(text) and not note:
             if out and isinstance(out[-1], _Heading) and out[-1].guessed:
