@@ -149,6 +149,37 @@ def test_running_heads_that_alternate_sides_are_dropped(tmp_path: Path) -> None:
     assert got == [body.format(n=n) for n in range(1, 7)]
 
 
+def test_a_book_s_head_naming_the_section_beside_the_page_number_is_dropped(tmp_path: Path) -> None:
+    # the head names the current section: too many different ones to repeat on a quarter of
+    # the pages, but each shares its baseline with the page's number
+    pdf = new_pdf()
+    words = [
+        "machines",
+        "labs",
+        "engineers",
+        "data",
+        "tools",
+        "halls",
+        "sensors",
+        "cranes",
+        "robots",
+        "vans",
+        "printers",
+        "ovens",
+    ]
+    body = "Members of a cluster share their {w} and the staff who run them."
+    sections = ["1.1. TEST BEDS", "1.2. STAFF", "2.1. TENDERS", "2.2. LABS", "3.1. SKILLS", "3.2. OUTLOOK"]
+    for n in range(1, 13):
+        pdf.add_page()
+        pdf.text(60, 40, str(n + 90))  # (in the body's type: no small print to drop)
+        pdf.text(300, 40, sections[(n - 1) // 2])
+        pdf.text(60, 200, body.format(w=words[n - 1]))
+    pdf.output(str(tmp_path / "book.pdf"))
+    units = units_of(tmp_path / "book.pdf")
+    assert texts(units) == [body.format(w=words[n - 1]) for n in range(1, 13)]
+    assert [u["section"] for u in units if "text" in u] == [None] * 12  # no head taken for a heading
+
+
 def test_side_stamp_and_page_numbers_are_dropped(tmp_path: Path) -> None:
     pdf = new_pdf()
     pdf.add_page()

@@ -102,7 +102,8 @@ def running(
     sides; two pages at least), unless it stands in the top half of the first page in type larger
     than the body text's (``body``): a paper's title, which its running heads repeat. Page numbers at the
     edges, text set on its side (a margin stamp) and edge lines that begin or end with the
-    page's own number (:func:`_numbered_edges`) are running too. A page drawn twice counts once.
+    page's own number (:func:`_numbered_edges`) are running too, and so is an edge line on the
+    same baseline as a page number there. A page drawn twice counts once.
     """
     keyed: list[dict[int, str]] = []
     extremes: list[set[int]] = []
@@ -139,6 +140,12 @@ def running(
             if (k in running_keys and (page[i][5] < 1.2 * body or not _title_place(page, i, number)))
             or (i in extremes[number] and PAGE_NUMBER.match(page[i][0]))
         }
+        # a head that shares its baseline with the page's number ("97    5.4. Erste und zweite
+        # Fundamentalform", set apart by a wide gap): the section it names changes too often to
+        # repeat on a quarter of the pages
+        for n in [i for i in drop | extra if PAGE_NUMBER.match(page[i][0]) and len(pages) >= 3]:
+            middle = (page[n][3] + page[n][4]) / 2
+            drop |= {i for i in keys if len(page[i][0]) <= 120 and page[i][4] < middle < page[i][3]}
         drop |= {i for i, ln in enumerate(page) if is_vertical(ln)}
         out.append(drop | extra)
     return out
