@@ -481,3 +481,37 @@ def test_a_results_sheet_is_one_table_read_across(tmp_path: Path) -> None:
     ((_, cut),) = prepared.documents
     assert [u.attributes for u in cut.units] == [{"table": True}]
     assert cut.units[0].text.split("\n") == [" | ".join(cells) for cells in rows]
+
+
+def test_a_table_cell_of_names_wrapped_on_three_lines_stays_in_its_row(tmp_path: Path) -> None:
+    """A flyer's table whose second column lists names on several lines, with figures drawn
+    below the page (invisible) that must not break the table."""
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.text(60, 100, "Sector")
+    pdf.text(200, 100, "Partners")
+    pdf.text(60, 120, "Coffee")
+    names = ["Star Roasters, Twosome, Bene,", "Bean House, Angel Cups,", "Hollys, Paul Bassett"]
+    for n, line in enumerate(names):
+        pdf.text(200, 120 + 12 * n, line)
+    pdf.text(60, 170, "Bakery")
+    pdf.text(200, 170, "Paris Loaf, Tous Jours")
+    pdf.text(60, 190, "Stores")
+    pdf.text(200, 190, "CU, GS25, Seven, Ministop")
+    for n, digit in enumerate("0934"):
+        pdf.text(100 + 8 * n, 850, digit)  # below the bottom of the page
+    pdf.set_font("Helvetica", size=10)
+    pdf.text(60, 260, "Points are given for every purchase made in the month before the statement.")
+    pdf.output(str(tmp_path / "flyer.pdf"))
+    prepared = prepare(str(tmp_path / "flyer.pdf"), IngestSettings())
+    ((_, cut),) = prepared.documents
+    assert cut.units[0].attributes == {"table": True}
+    assert cut.units[0].text.split("\n") == [
+        "Sector | Partners",
+        "Coffee | Star Roasters, Twosome, Bene, Bean House, Angel Cups, Hollys, Paul Bassett",
+        "Bakery | Paris Loaf, Tous Jours",
+        "Stores | CU, GS25, Seven, Ministop",
+    ]
+    assert [u.text for u in cut.units[1:]] == [
+        "Points are given for every purchase made in the month before the statement."
+    ]

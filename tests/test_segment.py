@@ -187,3 +187,20 @@ def test_sentence_ends_are_told_as_the_regular_expression_tells_them() -> None:
     for _ in range(20000):
         text = "".join(rng.choice(characters) for _ in range(rng.randrange(0, 8)))
         assert ends_like_a_sentence(text) == (TERMINAL.search(text) is not None)
+
+
+def test_a_short_lead_in_stays_before_the_list_it_introduces() -> None:
+    blocks = [
+        Block("The cluster's second survey asked its members what they expect of the next decade."),
+        Block("Partial answer:", kind="note"),
+        Block("Two findings stand out:"),
+        Block("- shorter product life cycles", kind="list_item"),
+        Block("- more shared test beds", kind="list_item"),
+        Block("The board will discuss both findings at its spring meeting with the members."),
+    ]
+    units = [u.text for u in segment(blocks, SETTINGS).units]
+    lead = next(u for u in units if "Two findings" in u)
+    assert lead.startswith("Two findings stand out:\n- shorter product life cycles")
+    assert units.index(lead) < units.index(
+        "The board will discuss both findings at its spring meeting with the members."
+    )

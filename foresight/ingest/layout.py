@@ -43,6 +43,7 @@ _DIGITS = re.compile(r"\d+")
 _CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}[\s.]*\d{1,4}\s*$|…+[\s.…]*\d{1,4}\s*$")
 _CAPTION = re.compile(r"^(?:figure|fig\.|table|tableau|abbildung|abb\.|tabelle|chart|exhibit)\s*\d", re.I)
 _STATEMENT_END = re.compile(r"[.。!！;；,，][\"'”’)\]]*$")  # headings may end in ? or :
+_FORMULA = re.compile(r"[=∑∫√±≤≥∈∀∃→⇒∂∇×]")
 RTL_SCRIPT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
@@ -362,7 +363,19 @@ CELL_CHARS = 40  # a block of a table's cell: at most this many characters, on o
 
 
 def _is_cell(block: _Block) -> bool:
-    return len(block.lines) <= 2 and sum(len(ln[0]) for ln in block.lines) <= CELL_CHARS
+    """Whether a block is short enough to be a table's cell: a line or two, or a list of names
+    wrapped on up to four lines that ends no sentence."""
+    chars = sum(len(ln[0]) for ln in block.lines)
+    if len(block.lines) <= 2:
+        return chars <= CELL_CHARS
+    text = _text(block)
+    return (
+        len(block.lines) <= 4
+        and chars <= 2 * CELL_CHARS
+        and text.count(",") >= 2
+        and not TERMINAL.search(text)
+        and not _FORMULA.search(text)
+    )
 
 
 def _tables(blocks: list[_Block]) -> list[_Block | Paragraph]:
@@ -436,13 +449,22 @@ def _text(block: _Block) -> str:
     return " ".join(ln[0] for ln in block.lines).strip()
 
 
+def _middle(block: _Block) -> float:
+    return (block.top + block.bottom) / 2
+
+
+def _same_row(first: _Block, cell: _Block, middle: float) -> bool:
+    return first.bottom <= middle <= first.top or cell.bottom <= _middle(first) <= cell.top
+
+
 def _rows(cells: list[_Block]) -> list[list[_Block]]:
-    """Cells grouped into rows (a cell joins the row whose middle its own top and bottom span),
-    top to bottom, each row's cells left to right."""
+    """Cells grouped into rows (a cell joins the row whose first cell's middle its own top and
+    bottom span, or which spans its middle: a cell wrapped on several lines), top to bottom,
+    each row's cells left to right."""
     rows: list[list[_Block]] = []
     for cell in sorted(cells, key=lambda b: -b.top):
-        middle = (cell.top + cell.bottom) / 2
-        row = next((r for r in rows if r[0].bottom <= middle <= r[0].top), None)
+        middle = _middle(cell)
+        row = next((r for r in rows if _same_row(r[0], cell, middle)), None)
         if row is None:
             rows.append([cell])
         else:
@@ -482,10 +504,13 @@ def page_paragraphs(
 ) -> list[Paragraph]:
     """A page's lines (running ones already dropped) as paragraphs in reading order.
 
-    With the page's bottom and top (``box``), a line or two of small type (under 40
+    With the page's bottom and top (``box``), lines outside the page are dropped, and a line
+    or two of small type (under 40
     characters) in the page's top or bottom eighth is dropped too: the head or foot of a page
     that no other page repeats (a one-page document's)."""
     lines = _rejoined([ln for ln in lines if not _is_contents_entry(ln[0])])
+    if box is not None:  # text drawn outside the page is not seen
+        lines = [ln for ln in lines if ln[3] > box[0] and ln[4] < box[1]]
     if not lines:
         return []
     table = _table_region(lines)

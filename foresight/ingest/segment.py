@@ -416,7 +416,10 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
         bullet = is_bullet(text)
         if block.kind == "list_item" or bullet:
             item = text if bullet else f"- {text}"
-            if prev is not None and not prev.note:
+            if pending:  # a short lead-in waiting for text: the list it introduces
+                out.append(_Para(f"{pending}\n{item}", block.page, section))
+                pending = ""
+            elif prev is not None and not prev.note:
                 prev.text = f"{prev.text}\n{item}"
             else:
                 out.append(_Para(item, block.page, section))
