@@ -1,250 +1,291 @@
-"""The ``foresight`` command: parse, call the library, print. Errors are rendered here, once."""
+"""The ``foresight`` command: parse, call the library, print. Errors are rendered here, once.
+
+Each command lives in a ``foresight.cli_*`` module that is imported only when that command
+runs (or shows its own help): ``foresight --help`` and a quick ``foresight code`` do not pay
+for the libraries of the analyses. :data:`COMMANDS` lists them in the order of the work, with
+the one-line help the overview shows (a test checks it against each command's own).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import importlib
 import os
 import sys
-from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NamedTuple
 
 import typer
-from rich.progress import Progress
-from rich.table import Table
+from typer.core import TyperCommand, TyperGroup
 
-from foresight import corpus
-from foresight.cli_agreement import agreement_app
-from foresight.cli_bench import bench_command
-from foresight.cli_codebook import codebook_app
-from foresight.cli_coding import code_command, codings_command, tui_command
-from foresight.cli_common import (
-    JsonOption,
-    ProjectOption,
-    err,
-    open_project,
-    out,
-    print_json,
-    progress_bar,
-    state,
-)
-from foresight.cli_cooccurrence import bursts_command, cooccurrence_app, network_command, trends_command
-from foresight.cli_demo import demo_command
-from foresight.cli_interop import export_app, import_app
-from foresight.cli_maintenance import backup_command, check_command, restore_command
-from foresight.cli_suggest import suggest_app
-from foresight.cli_workshops import roadmap_app, scenario_app, workshop_app
+from foresight.cli_common import ProjectOption, err, state
 from foresight.errors import ForesightError
-from foresight.ingest import SOURCE_TYPES, FileOutcome, IngestOptions, IngestReport, ingest
-from foresight.project import Project
-from foresight.resources import DEFAULT_CODEBOOK
+
+Command = TyperCommand | TyperGroup  # what typer makes of a function or of a Typer app
+
+
+class Entry(NamedTuple):
+    name: str
+    module: str  # in the foresight package
+    attribute: str  # a command function or a Typer app of subcommands
+    panel: str
+    summary: str
+
+
+_SET_UP, _INGEST, _CODE, _CHECK = "Set up", "Ingest", "Code", "Check"
+_ANALYSE, _WORKSHOP, _EXCHANGE = "Analyse", "Workshop", "Exchange"
+COMMANDS: tuple[Entry, ...] = (
+    Entry(
+        "demo",
+        "cli_demo",
+        "demo_command",
+        _SET_UP,
+        "Run the whole pipeline on the sample corpus: ingest, codings, agreement, trends, roadmap, "
+        "scenarios.",
+    ),
+    Entry(
+        "init",
+        "cli_corpus",
+        "init_command",
+        _SET_UP,
+        "Create a project: foresight.toml and its store (SQLite unless database_url says otherwise).",
+    ),
+    Entry(
+        "codebook",
+        "cli_codebook",
+        "codebook_app",
+        _SET_UP,
+        "The codebook: import, export, list, show, validate and edit codes.",
+    ),
+    Entry(
+        "backup",
+        "cli_maintenance",
+        "backup_command",
+        _SET_UP,
+        "Write a consistent snapshot of the store while coders go on working.",
+    ),
+    Entry(
+        "restore",
+        "cli_maintenance",
+        "restore_command",
+        _SET_UP,
+        "Put a snapshot in place of the store; the store as it was is kept beside it first.",
+    ),
+    Entry(
+        "ingest",
+        "cli_corpus",
+        "ingest_command",
+        _INGEST,
+        "Read documents into sources and information units (paragraphs).",
+    ),
+    Entry("sources", "cli_corpus", "sources_command", _INGEST, "List the sources."),
+    Entry("units", "cli_corpus", "units_command", _INGEST, "List information units."),
+    Entry(
+        "tui",
+        "cli_coding",
+        "tui_command",
+        _CODE,
+        "Open the coders' screen: code units with a few keystrokes (? lists the keys).",
+    ),
+    Entry(
+        "code",
+        "cli_coding",
+        "code_command",
+        _CODE,
+        "Apply codes to a unit (or remove them), as the coders' screen does.",
+    ),
+    Entry(
+        "codings", "cli_coding", "codings_command", _CODE, "List codings: unit, code, coder, origin and when."
+    ),
+    Entry(
+        "suggest",
+        "cli_suggest",
+        "suggest_app",
+        _CODE,
+        "Machine suggestions: keyword rules and a classifier trained on your codings.",
+    ),
+    Entry(
+        "agreement",
+        "cli_agreement",
+        "agreement_app",
+        _CHECK,
+        "Inter-coder agreement: double-coding batches, reliability statistics, adjudication.",
+    ),
+    Entry(
+        "check",
+        "cli_maintenance",
+        "check_command",
+        _CHECK,
+        "Check the store: damage, orphaned rows, offsets that no longer match, codings on retired codes.",
+    ),
+    Entry(
+        "bench",
+        "cli_bench",
+        "bench_command",
+        _CHECK,
+        "Run the benchmarks and print each figure beside its target (exit 1 when a target is missed).",
+    ),
+    Entry(
+        "cooccurrence",
+        "cli_cooccurrence",
+        "cooccurrence_app",
+        _ANALYSE,
+        "Which codes meet in the same units: counts and the c-coefficient (0..1).",
+    ),
+    Entry(
+        "trends",
+        "cli_cooccurrence",
+        "trends_command",
+        _ANALYSE,
+        "Rank code pairs and codes by their change between periods: strong and weak signals.",
+    ),
+    Entry(
+        "bursts",
+        "cli_cooccurrence",
+        "bursts_command",
+        _ANALYSE,
+        "Bursts of single codes over time (Kleinberg's two-state automaton over years or months).",
+    ),
+    Entry(
+        "network",
+        "cli_cooccurrence",
+        "network_command",
+        _ANALYSE,
+        "The code co-occurrence network and its communities, with their codes, ties and units.",
+    ),
+    Entry(
+        "roadmap",
+        "cli_workshops",
+        "roadmap_app",
+        _WORKSHOP,
+        "Visual Roadmap posters: blank, prefilled from the analysis, or as built.",
+    ),
+    Entry(
+        "scenario",
+        "cli_workshops",
+        "scenario_app",
+        _WORKSHOP,
+        "Scenario drafts in Word and cross-impact balance analysis.",
+    ),
+    Entry("workshop", "cli_workshops", "workshop_app", _WORKSHOP, "Workshop files and workshop kits."),
+    Entry(
+        "export",
+        "cli_interop",
+        "export_app",
+        _EXCHANGE,
+        "Write the project for other tools: a REFI-QDA project, or tables.",
+    ),
+    Entry("import", "cli_interop", "import_app", _EXCHANGE, "Read another tool's project into this one."),
+)
+_BY_NAME = {entry.name: entry for entry in COMMANDS}
+
+
+def load_command(entry: Entry) -> Command:
+    """The click command of one entry, its module imported now."""
+    target = getattr(importlib.import_module(f"foresight.{entry.module}"), entry.attribute)
+    if isinstance(target, typer.Typer):  # subcommands
+        command: Command = typer.main.get_group(target)
+    else:  # a command function: a Typer of one command
+        single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+        single.command(entry.name)(target)
+        command = typer.main.get_command(single)
+    command.name = entry.name
+    return command
+
+
+def _overview(entry: Entry) -> Command:
+    """A command as the overview lists it, from :data:`COMMANDS`, without importing it."""
+    return TyperCommand(entry.name, help=entry.summary, short_help=entry.summary, rich_help_panel=entry.panel)
+
+
+class LazyGroup(TyperGroup):
+    """The top group: its commands loaded when they are used, listed in the order of the work."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self._loaded: dict[str, Command] = {}
+        self._overview = False
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return [entry.name for entry in COMMANDS]
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Command | None:
+        entry = _BY_NAME.get(cmd_name)
+        if entry is None:
+            return None
+        if self._overview:
+            return _overview(entry)
+        if cmd_name not in self._loaded:
+            self._loaded[cmd_name] = load_command(entry)
+        return self._loaded[cmd_name]
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        self._overview = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._overview = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        from foresight import __version__
+
+        typer.echo(f"foresight {__version__}")
+        raise typer.Exit()
+
 
 app = typer.Typer(
+    cls=LazyGroup,
     help="Horizon scanning and foresight on grey literature.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.add_typer(codebook_app, name="codebook")
-app.command("code")(code_command)
-app.command("codings")(codings_command)
-app.command("tui")(tui_command)
-app.add_typer(suggest_app, name="suggest")
-app.add_typer(agreement_app, name="agreement")
-app.add_typer(cooccurrence_app, name="cooccurrence")
-app.command("trends")(trends_command)
-app.command("bursts")(bursts_command)
-app.command("network")(network_command)
-app.add_typer(roadmap_app, name="roadmap")
-app.add_typer(scenario_app, name="scenario")
-app.add_typer(workshop_app, name="workshop")
-app.add_typer(export_app, name="export")
-app.add_typer(import_app, name="import")
-app.command("backup")(backup_command)
-app.command("restore")(restore_command)
-app.command("check")(check_command)
-app.command("demo")(demo_command)
-app.command("bench")(bench_command)
-_state = state
 
 
 @app.callback()
 def main_options(
     project: ProjectOption = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
-) -> None:
-    _state["project"] = project
-    _state["debug"] = debug
-
-
-@app.command()
-def init(
-    directory: Annotated[Path, typer.Argument(help="Folder for the new project.")] = Path("."),
-    codebook: Annotated[Path | None, typer.Option(help="Codebook to load (YAML or .qdc).")] = None,
-    no_codebook: Annotated[bool, typer.Option("--no-codebook", help="Start with no codebook.")] = False,
-) -> None:
-    """Create a project: foresight.toml and its store (SQLite unless database_url says otherwise)."""
-    from foresight.codebook import check_codebook, import_codebook
-
-    file = None if no_codebook else codebook or (DEFAULT_CODEBOOK if DEFAULT_CODEBOOK.exists() else None)
-    if file is not None:
-        check_codebook(file)  # a bad codebook stops 'init' before anything is made
-    project = Project.init(directory)
-    message = f"Created project {project.config.name!r} in {project.root}"
-    if file is not None:
-        loaded = import_codebook(project, file, actor="init")
-        message += f" with codebook {loaded.name!r} ({loaded.codes} codes)"
-    out.print(message)
-
-
-class _Bar:
-    """Rich progress over documents and units for :func:`foresight.ingest.ingest`."""
-
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-        self.files = progress.add_task("documents", total=None)
-        self.units = progress.add_task("units", total=None)
-
-    def found(self, files: int) -> None:
-        self.progress.update(self.files, total=files)
-
-    def done(self, outcome: FileOutcome) -> None:
-        self.progress.advance(self.files)
-        self.progress.advance(self.units, outcome.units)
-        if outcome.status == "failed" and self.progress.console.is_terminal:
-            self.progress.console.print(
-                f"{outcome.location}: {outcome.message}", style="red", markup=False, soft_wrap=True
-            )
-
-
-def run_ingest(project: Project, paths: list[str], options: IngestOptions) -> IngestReport:
-    with progress_bar() as progress:
-        report = ingest(project, paths, options, _Bar(progress), strict=_state["debug"])
-    if not err.is_terminal:
-        for outcome in report.failed:
-            err.print(f"{outcome.location}: {outcome.message}", markup=False, highlight=False, soft_wrap=True)
-    return report
-
-
-@app.command("ingest")
-def ingest_command(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (read recursively) and URLs.")],
-    source_type: Annotated[str | None, typer.Option(help="|".join(SOURCE_TYPES))] = None,
-    actor_type: Annotated[str | None, typer.Option(help="Who speaks: firm, cluster, research, ...")] = None,
-    date: Annotated[
-        str | None, typer.Option(help="Publication date YYYY-MM-DD when a document has none.")
-    ] = None,
-    lang: Annotated[str | None, typer.Option(help="Language when a document names none.")] = None,
-    ocr: Annotated[
+    version: Annotated[
         bool,
-        typer.Option("--ocr", help="Read scanned PDFs (no text layer, or an unreadable one) with Tesseract."),
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
-    ocr_languages: Annotated[
-        str | None,
-        typer.Option(help="Tesseract's languages, e.g. eng+fra (default: all installed); implies --ocr."),
-    ] = None,
-    as_json: JsonOption = False,
 ) -> None:
-    """Read documents into sources and information units (paragraphs)."""
-    if source_type is not None and source_type not in SOURCE_TYPES:
-        raise typer.BadParameter(
-            f"{source_type!r} is not one of {', '.join(SOURCE_TYPES)}", param_hint="--source-type"
-        )
-    try:
-        day = dt.date.fromisoformat(date) if date else None
-    except ValueError:
-        raise typer.BadParameter(f"{date!r} is not a date YYYY-MM-DD", param_hint="--date") from None
-    project = open_project()
-    options = IngestOptions(
-        source_type=source_type,
-        actor_type=actor_type,
-        date=day,
-        language=lang,
-        ocr=ocr or ocr_languages is not None,
-        ocr_languages=ocr_languages,
-    )
-    report = run_ingest(project, paths, options)
-    if as_json:
-        print_json(
-            {
-                "ingested": report.count("ingested", "updated"),
-                "skipped": report.count("skipped"),
-                "failed": report.count("failed"),
-                "units": report.units,
-                "files": [vars(o) for o in report.outcomes],
-            }
-        )
-    else:
-        out.print(
-            f"{report.count('ingested')} ingested, {report.count('updated')} updated, "
-            f"{report.count('skipped')} skipped, {report.count('failed')} failed; "
-            f"{report.units} units"
-        )
-        for outcome in report.outcomes:  # what became of the codings of a changed file
-            if outcome.status == "updated":
-                out.print(
-                    f"{outcome.location}: {outcome.message}", markup=False, highlight=False, soft_wrap=True
-                )
-    if report.failed:
-        raise typer.Exit(1)
+    state["project"] = project
+    state["debug"] = debug
 
 
-@app.command()
-def sources(
-    as_json: JsonOption = False,
-    all_versions: Annotated[bool, typer.Option("--all-versions", help="Include older versions.")] = False,
-) -> None:
-    """List the sources."""
-    rows = corpus.list_sources(open_project(), all_versions=all_versions)
-    if as_json:
-        print_json(rows)
-        return
-    table = Table("id", "date", "type", "format", "units", "title", box=None)
-    for r in rows:
-        version = f" (v{r['version']})" if r["version"] > 1 else ""
-        table.add_row(
-            str(r["id"]),
-            r["date"] or "?",
-            r["source_type"],
-            r["format"],
-            str(r["units"]),
-            r["title"] + version,
-        )
-    out.print(table)
-    out.print(f"{len(rows)} sources, {sum(r['units'] for r in rows)} units")
+_FLAGS = ("--debug",)
+_VALUED = ("--project", "-P")
 
 
-@app.command()
-def units(
-    source: Annotated[int | None, typer.Option("--source", help="Only this source's units.")] = None,
-    search: Annotated[str | None, typer.Option(help="Only units whose text contains this.")] = None,
-    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
-    as_json: JsonOption = False,
-) -> None:
-    """List information units."""
-    rows = corpus.list_units(open_project(), source_id=source, search=search, limit=limit)
-    if as_json:
-        print_json(rows)
-        return
-    table = Table("id", "source", "#", "page", "section", "text", box=None)
-    for r in rows:
-        preview = r["text"].replace("\n", " ")
-        table.add_row(
-            str(r["id"]),
-            str(r["source_id"]),
-            str(r["ordinal"]),
-            str(r["page"] or ""),
-            (r["section"] or "")[:24],
-            preview[:90] + ("…" if len(preview) > 90 else ""),
-        )
-    out.print(table)
-    out.print(f"{len(rows)} units")
+def globals_first(args: list[str]) -> list[str]:
+    """The arguments with the global options (``--project``, ``-P``, ``--debug``) moved in
+    front, so that they may also follow the command (``foresight sources --project X``)."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg in _FLAGS or arg.startswith("--project="):
+            front.append(arg)
+        elif arg in _VALUED and i + 1 < len(args):
+            front += args[i : i + 2]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
 
 
 def main() -> None:
     """Entry point: runs the app and turns a :class:`ForesightError` into one red line."""
     debug = "--debug" in sys.argv or os.environ.get("FORESIGHT_DEBUG") == "1"
     try:
-        code = app(standalone_mode=False)
+        code = app(args=globals_first(sys.argv[1:]), prog_name="foresight", standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
     except ForesightError as exc:

@@ -6,13 +6,16 @@ import getpass
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from foresight.project import PROJECT_ENV, Project
+from foresight.config import PROJECT_ENV
+
+if TYPE_CHECKING:
+    from foresight.project import Project
 
 out = Console()
 err = Console(stderr=True)
@@ -43,6 +46,8 @@ def progress_bar(label: str = "{task.description:>9}") -> Progress:
 
 
 def open_project() -> Project:
+    from foresight.project import Project
+
     return Project.open(state["project"])
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from foresight.errors import ConfigError
 
+PROJECT_ENV = "FORESIGHT_PROJECT"  # the project folder when --project is not given
+
 CONFIG_NAME = "foresight.toml"
 DATABASE_NAME = "foresight.db"
 DATABASE_ENV = "FORESIGHT_DATABASE_URL"

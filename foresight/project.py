@@ -9,11 +9,16 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from foresight.config import CONFIG_NAME, DATABASE_NAME, ProjectConfig, load_config, render_config
+from foresight.config import (
+    CONFIG_NAME,
+    DATABASE_NAME,
+    PROJECT_ENV,
+    ProjectConfig,
+    load_config,
+    render_config,
+)
 from foresight.errors import ProjectError
 from foresight.store import make_engine, migrate, session_scope
-
-PROJECT_ENV = "FORESIGHT_PROJECT"
 
 
 @dataclass

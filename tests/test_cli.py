@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+import click
 import typer
 
-from foresight.cli import app
+from foresight.cli import COMMANDS, app, load_command
 from tests import builders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,9 +61,10 @@ def test_project_from_environment(cli, tmp_path: Path, monkeypatch) -> None:  # 
 def test_every_command_has_help() -> None:
     def walk(command: Any, path: str) -> list[tuple[str, Any]]:
         found = [(path, command)]
-        if hasattr(command, "commands"):  # a group of commands
-            for name, sub in command.commands.items():
-                found += walk(sub, f"{path} {name}")
+        if hasattr(command, "list_commands"):  # a group of commands
+            ctx = click.Context(command)
+            for name in command.list_commands(ctx):
+                found += walk(command.get_command(ctx, name), f"{path} {name}")
         return found
 
     commands = walk(typer.main.get_command(app), "foresight")
@@ -72,6 +76,43 @@ def test_every_command_has_help() -> None:
         for param in command.params:
             if param.param_type_name == "option" and not param.hidden:
                 assert (param.help or "").strip() or param.is_flag, f"{path} {param.opts[0]} has no help"
+
+
+def test_the_overview_shows_each_command_s_own_first_line_in_the_order_of_the_work() -> None:
+    for entry in COMMANDS:
+        command = load_command(entry)
+        assert command.name == entry.name
+        first = " ".join((command.help or "").strip().split("\n\n")[0].split())
+        assert first == entry.summary, entry.name
+    panels = list(dict.fromkeys(entry.panel for entry in COMMANDS))
+    assert panels == ["Set up", "Ingest", "Code", "Check", "Analyse", "Workshop", "Exchange"]
+
+
+def test_help_loads_none_of_the_heavy_libraries() -> None:
+    """``foresight --help`` must start at once: no module it imports may load the libraries of
+    the analyses, the store or the screen."""
+    script = (
+        "import sys\n"
+        "sys.argv = ['foresight', '--help']\n"
+        "from foresight.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    loaded = set(done.stderr.split())
+    heavy = {"pandas", "scipy", "sklearn", "spacy", "textual", "matplotlib", "sqlalchemy", "numpy"}
+    assert not loaded & heavy, sorted(loaded & heavy)
+    assert "Set up" in done.stdout and "cooccurrence" in done.stdout
+
+
+def test_global_options_work_after_the_command_and_version_is_shown(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", str(tmp_path / "p"), "--no-codebook").code == 0
+    after = cli("sources", "--json", "--project", str(tmp_path / "p"))
+    assert after.code == 0 and json.loads(after.out) == []
+    short = cli("sources", "-P", str(tmp_path / "p"))
+    assert short.code == 0 and "0 sources, 0 units" in short.out
+    version = cli("--version")
+    assert version.code == 0 and re.fullmatch(r"foresight \d+\.\d+\.\d+\n", version.out)
 
 
 def test_readme_opens_with_the_two_commands_and_ci_runs_the_second() -> None:

@@ -1,0 +1,92 @@
+"""How long a ``foresight`` command takes to start, paired against ``python -c pass``.
+
+What it measures
+----------------
+On a project made from the bundled sample corpus (its documents ingested, a few hundred
+codings applied), each round runs, one after the other, ``python -c pass``,
+``foresight --help`` and ``foresight codings --json`` as separate processes and takes their
+wall time. The figures are medians over the rounds: each command's own time, and its time
+less the bare interpreter's of the same round (what foresight adds). Targets: ``--help``
+under 0.3 s and ``codings --json`` under 0.5 s, both counted less the bare interpreter.
+
+Usage::
+
+    python benchmarks/bench_startup.py [--rounds 15] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from report import Result, report
+
+HELP_TARGET, CODINGS_TARGET = 0.3, 0.5
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - start
+
+
+def sample_project(folder: Path) -> Path:
+    """A project of the sample corpus with a coding on each of its first 300 units."""
+    from foresight import coding
+    from foresight.codebook import import_codebook, read_codebook_file
+    from foresight.corpus import list_units
+    from foresight.ingest import ingest
+    from foresight.project import Project
+    from foresight.resources import DEFAULT_CODEBOOK, SAMPLE_CORPUS
+
+    project = Project.init(folder / "sample")
+    loaded = import_codebook(project, DEFAULT_CODEBOOK, actor="bench")
+    ingest(project, [str(SAMPLE_CORPUS)])
+    codes = [code.id for code in read_codebook_file(DEFAULT_CODEBOOK)[0].codes]
+    for i, unit in enumerate(list_units(project, limit=300)):
+        coding.apply_code(project, unit["id"], codes[i % len(codes)], coder="anna")
+    project.close()
+    assert loaded.codes
+    return folder / "sample"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    python = sys.executable
+    foresight = [python, "-m", "foresight"]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = sample_project(Path(tmp))
+        env = {**os.environ, "FORESIGHT_PROJECT": str(root)}
+        runs: dict[str, list[float]] = {"bare": [], "help": [], "codings": []}
+        for _ in range(args.rounds):
+            runs["bare"].append(timed([python, "-c", "pass"], env))
+            runs["help"].append(timed([*foresight, "--help"], env))
+            runs["codings"].append(timed([*foresight, "codings", "--json"], env))
+    median = {k: statistics.median(v) for k, v in runs.items()}
+    extra = {
+        k: statistics.median(t - b for t, b in zip(runs[k], runs["bare"], strict=True)) for k in ("help", "codings")
+    }
+    work = f"{args.rounds} rounds, medians"
+    results = [
+        Result("python -c pass", work, median["bare"], "s"),
+        Result("foresight --help", work, median["help"], "s"),
+        Result("foresight --help, less python -c pass", work, extra["help"], "s", f"< {HELP_TARGET}",
+               extra["help"] < HELP_TARGET),
+        Result("foresight codings --json (300 codings)", work, median["codings"], "s"),
+        Result("foresight codings --json, less python -c pass", work, extra["codings"], "s",
+               f"< {CODINGS_TARGET}", extra["codings"] < CODINGS_TARGET),
+    ]  # fmt: skip
+    return report(results, "Start-up of a command", as_json=args.json)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
