@@ -30,6 +30,11 @@ from report import Result, report
 HELP_TARGET, CODINGS_TARGET = 0.3, 0.5
 
 
+def less(times: list[float], bare: list[float]) -> list[float]:
+    """Each round's time less the bare interpreter's of the same round."""
+    return [t - b for t, b in zip(times, bare, strict=True)]
+
+
 def timed(command: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -72,9 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             runs["help"].append(timed([*foresight, "--help"], env))
             runs["codings"].append(timed([*foresight, "codings", "--json"], env))
     median = {k: statistics.median(v) for k, v in runs.items()}
-    extra = {
-        k: statistics.median(t - b for t, b in zip(runs[k], runs["bare"], strict=True)) for k in ("help", "codings")
-    }
+    extra = {k: statistics.median(less(runs[k], runs["bare"])) for k in ("help", "codings")}
     work = f"{args.rounds} rounds, medians"
     results = [
         Result("python -c pass", work, median["bare"], "s"),

@@ -7,6 +7,7 @@ deletes a coding; accepting a suggestion creates one with origin ``accepted-sugg
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -284,6 +285,15 @@ def decide_suggestion(project: Project, suggestion_id: int, *, coder: str, accep
         return applied
 
     return bool(_commit(project, work))
+
+
+def last_coded(project: Project, *, coder: str) -> dt.datetime | None:
+    """When the coder's latest coding still in the store was made (UTC), None before the first."""
+    with project.session() as session:
+        when = session.execute(select(func.max(Coding.created_at)).where(Coding.coder == coder)).scalar()
+    if when is None:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
 def list_codings(

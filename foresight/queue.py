@@ -7,6 +7,7 @@ Loading the rows of a 100,000-unit project takes one query per kind of fact.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,24 @@ class SuggestionView:
     code: CodeChip
     score: float
     source: str
+    reason: str = ""  # why it was made: the code's keywords found in the text, or the classifier
+
+
+def suggestion_reason(source: str, keywords: list[str] | None, text: str) -> str:
+    """Why a suggestion was made, for the coder: the code's keywords that occur in the text
+    (as words, a plural too), the classifier, or both."""
+    lowered = text.lower()
+    found = [
+        word
+        for word in dict.fromkeys(keywords or [])
+        if word.strip() and re.search(rf"\b{re.escape(word.lower().strip())}(?:e?s)?\b", lowered)
+    ]
+    said = f"keywords: {', '.join(found[:4])}" if found else "keywords"
+    if source == "classifier":
+        return "classifier"
+    if source == "both":
+        return f"classifier and {said}"
+    return said
 
 
 @dataclass
@@ -247,6 +266,7 @@ def unit_view(project: Project, unit_id: int, coder: str) -> UnitView:
                 Code.code_id,
                 Code.name,
                 Code.colour,
+                Code.keywords,
             )
             .join(Code, Code.id == Suggestion.code_id)
             .where(Suggestion.unit_id == unit_id, Suggestion.status == "open")
@@ -256,6 +276,7 @@ def unit_view(project: Project, unit_id: int, coder: str) -> UnitView:
             select(Memo.text).where(Memo.kind == "unit", Memo.target_id == unit_id, Memo.coder == coder)
         ).scalar_one_or_none()
     chips = [(who, CodeChip(cid, name, colour, who, origin)) for who, origin, _, cid, name, colour in codings]
+    text = found.text
     return UnitView(
         id=found.id,
         text=found.text,
@@ -271,8 +292,10 @@ def unit_view(project: Project, unit_id: int, coder: str) -> UnitView:
         others=[] if blind else [chip for who, chip in chips if who != coder],
         blind=blind,
         suggestions=[
-            SuggestionView(sid, CodeChip(cid, name, colour), score, source)
-            for sid, row_code, score, source, cid, name, colour in suggestions
+            SuggestionView(
+                sid, CodeChip(cid, name, colour), score, source, suggestion_reason(source, keywords, text)
+            )
+            for sid, row_code, score, source, cid, name, colour, keywords in suggestions
             if row_code not in rejected_or_mine
         ],
         memo=memo or "",

@@ -38,7 +38,7 @@ from foresight.queue import (
 from foresight.store import Source, Unit
 from foresight.tui.keys import RECENT_KEYS, keymap, shown
 from foresight.tui.screens import AdjudicateScreen, FilterScreen, HelpScreen, MemoScreen
-from foresight.tui.widgets import Palette, PaletteCode, UnitList, UnitPanel
+from foresight.tui.widgets import Palette, PaletteCode, UnitList, UnitPanel, UnitText
 
 Loaded = tuple[list[Row], int | None, set[int], int, set[int]]
 
@@ -75,8 +75,9 @@ class CodingApp(App[None]):
         self.finished: set[int] = set()
         self.batch: set[int] = set()
         self.total = 0
-        self.last_save: str = "-"
+        self.last_save = saved_at(coding.last_coded(project, coder=coder))
         self.status_text = ""
+        self.message = ""  # what the last key did, at the start of the status bar until the next
         with project.session() as session:
             self.codes = [
                 PaletteCode(c.code_id, c.name, c.colour, depth, c.definition, c.id or 0)
@@ -104,6 +105,7 @@ class CodingApp(App[None]):
         for number in RECENT_KEYS:
             self.bind(number, f"recent({number})", show=False)
         self.query_one("#batch", ProgressBar).display = False
+        self.query_one(UnitPanel).others_key = shown(self.keys["others"])
         self.query_one(UnitList).focus()
         self.load(self.filters, self.start_unit)
 
@@ -155,6 +157,7 @@ class CodingApp(App[None]):
         units = self.query_one(UnitList)
         units.cursor = index
         self.suggestion = 0
+        self.message = ""
         self.show_unit(self.row.id if self.row else None)
 
     def show_unit(self, unit_id: int | None) -> None:
@@ -190,8 +193,10 @@ class CodingApp(App[None]):
             bar.update(total=len(self.batch), progress=batch_done)
         recent = " ".join(f"{i + 1}:{code}" for i, code in enumerate(self.recent[:9]))
         batch = f"batch {batch_done}/{len(self.batch)} · " if in_batch else ""
+        said = f"✓ {self.message} · " if self.message else ""
+        progress = f"{len(self.finished)}/{self.total} coded"
         status = (
-            f"{self.coder} · {self.project.config.name} · {len(self.finished)}/{self.total} coded · {batch}"
+            f"{said}{self.coder} · {self.project.config.name} · {progress} · {batch}"
             f"saved {self.last_save} · {self.filters.describe()} · ? help"
             + (f" · {recent}" if recent else "")
         )
@@ -199,8 +204,13 @@ class CodingApp(App[None]):
             self.status_text = status
             self.query_one("#status", Static).update(status, layout=False)  # one line, fixed size
 
+    def say(self, message: str) -> None:
+        """Tell what a key did, in the status bar (a notification would cover the codes)."""
+        self.message = message
+        self.update_status()
+
     def saved(self, unit_id: int, finished: bool | None = None) -> None:
-        self.last_save = dt.datetime.now().strftime("%H:%M:%S")
+        self.last_save = saved_at(dt.datetime.now(dt.UTC))
         if finished is None and self.view is not None:
             finished = bool(self.view.mine) or (self.row is not None and self.row.done)
         if finished:
@@ -239,11 +249,13 @@ class CodingApp(App[None]):
         self.remember()  # the recent codes
         self.refresh_unit()
         self.saved(row.id)
-        self.update_status()
-        self.notify(message, timeout=1.5)
+        self.say(message)
 
     def on_palette_chosen(self, message: Palette.Chosen) -> None:
         self.toggle_code(message.code)
+        # back to the units: the next key (n, a, u, ...) acts on the unit, not on the search
+        self.query_one(Palette).clear_search()
+        self.query_one(UnitList).focus()
 
     def action_recent(self, number: str) -> None:
         index = int(number) - 1
@@ -302,8 +314,7 @@ class CodingApp(App[None]):
             row.done = done  # as the store has it, whatever kind of step this was
             units.refresh_line(units.cursor)
         self.saved(step.unit_id, coded or done)
-        self.update_status()
-        self.notify(step.description, timeout=2)
+        self.say(step.description)
 
     def action_undo(self) -> None:
         self.after_step(self.guarded(coding.undo, self.project, coder=self.coder), "Nothing to undo.")
@@ -323,8 +334,7 @@ class CodingApp(App[None]):
         self.saved(row.id, row.done or bool(row.codes))
         units = self.query_one(UnitList)
         units.refresh_line(units.cursor)
-        self.update_status()
-        self.notify("done" if row.done else "not done", timeout=1.5)
+        self.say("done" if row.done else "not done")
 
     # -- suggestions -------------------------------------------------------------------------
 
@@ -346,8 +356,7 @@ class CodingApp(App[None]):
         if decided is REFUSED:
             return
         self.saved(self.row.id)
-        self.update_status()
-        self.notify(f"{'accepted' if accept else 'rejected'} {item.code.id}", timeout=1.5)
+        self.say(f"{'accepted' if accept else 'rejected'} {item.code.id}")
 
     def action_accept(self) -> None:
         self.decide(True)
@@ -370,8 +379,8 @@ class CodingApp(App[None]):
                 self.refresh_unit()
                 if kept is REFUSED:
                     return
-                self.last_save = dt.datetime.now().strftime("%H:%M:%S")
-                self.update_status()
+                self.last_save = saved_at(dt.datetime.now(dt.UTC))
+                self.say("memo kept")
 
         current = coding.get_memo(self.project, "unit", row.id, coder=self.coder)
         self.push_screen(MemoScreen(f"Memo on unit {row.id}", current), keep)
@@ -388,7 +397,7 @@ class CodingApp(App[None]):
                 )
                 if kept is REFUSED:
                     return
-                self.notify(f"memo on {code.id} kept", timeout=1.5)
+                self.say(f"memo on {code.id} kept")
 
         current = coding.get_memo(self.project, "code", code.row_id, coder=self.coder)
         self.push_screen(MemoScreen(f"Memo on code {code.id} {code.name}", current), keep)
@@ -412,8 +421,7 @@ class CodingApp(App[None]):
                 return
             self.refresh_unit()
             self.saved(row.id)
-            self.update_status()
-            self.notify(f"agreed on {', '.join(agreed.codes) or 'no code'}", timeout=2)
+            self.say(f"agreed on {', '.join(agreed.codes) or 'no code'}")
 
         self.push_screen(AdjudicateScreen(unit, {c.id: c.name for c in self.codes}), keep)
 
@@ -439,7 +447,19 @@ class CodingApp(App[None]):
         self.filters = replace(self.filters, order=order)
         self.remember()
         self.load(self.filters, self.row.id if self.row else None)
-        self.notify("learning queue" if order == "learning" else "reading order", timeout=1.5)
+        self.say("learning queue" if order == "learning" else "reading order")
+
+    def action_others(self) -> None:
+        panel = self.query_one(UnitPanel)
+        panel.others_open = not panel.others_open
+        if self.view is not None:
+            panel.show(self.view, self.suggestion)
+
+    def action_text_down(self) -> None:
+        self.query_one(UnitText).scroll_page_down(animate=False)
+
+    def action_text_up(self) -> None:
+        self.query_one(UnitText).scroll_page_up(animate=False)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.keys))
@@ -462,6 +482,15 @@ class CodingApp(App[None]):
     async def action_quit(self) -> None:
         self.remember()
         self.exit()
+
+
+def saved_at(when: dt.datetime | None) -> str:
+    """When the coder last saved, for the status bar: the time today, else the day too."""
+    if when is None:
+        return "-"
+    when = (when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)).astimezone()  # local time
+    today = dt.datetime.now().date()
+    return when.strftime("%H:%M:%S" if when.date() == today else "%Y-%m-%d %H:%M")
 
 
 def run(project: Project, coder: str) -> None:

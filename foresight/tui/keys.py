@@ -6,7 +6,7 @@ from foresight.errors import ConfigError
 
 # action -> (default key, what it does); the order is the help screen's
 ACTIONS: dict[str, tuple[str, str]] = {
-    "search": ("slash", "search the code palette; Enter applies (or removes) the highlighted code"),
+    "search": ("slash", "search the codes; Enter applies (or removes) the highlighted one, Esc leaves"),
     "next": ("n", "next unit"),
     "previous": ("p", "previous unit"),
     "next_uncoded": ("N", "next uncoded unit"),
@@ -14,7 +14,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "redo": ("ctrl+r", "redo"),
     "accept": ("a", "accept the highlighted suggestion"),
     "reject": ("r", "reject the highlighted suggestion"),
-    "next_suggestion": ("s", "highlight the next suggestion"),
+    "next_suggestion": ("s", "show the next suggestion"),
+    "others": ("c", "show or fold the other coders' codes"),
+    "text_down": ("J", "scroll the unit's text down"),
+    "text_up": ("K", "scroll the unit's text up"),
     "memo": ("m", "memo on this unit"),
     "code_memo": ("M", "memo on the highlighted code"),
     "done": ("d", "mark this unit done (with no code), or not done"),

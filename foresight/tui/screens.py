@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
@@ -27,9 +28,9 @@ class HelpScreen(ModalScreen[None]):
         """(key, what it does) for every key, as mapped."""
         return [(shown(self.keys[action]), what) for action, (_, what) in ACTIONS.items()] + [
             ("1 … 9", "apply one of my recent codes (shown in the status bar)"),
-            ("↑ ↓ PgUp PgDn", "move in the unit list"),
+            ("↑ ↓ PgUp PgDn Home End", "move in the unit list"),
             ("Tab", "move between the list, the text and the palette"),
-            ("Esc", "leave the palette search"),
+            ("Esc", "leave the palette search, or this help"),
         ]
 
     def compose(self) -> ComposeResult:
@@ -38,9 +39,14 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         for key, what in self.rows():
             table.add_row(key, what)
-        with Vertical(id="help"):
-            yield Static("[b]Keys[/b]  (remap them under [tui.keys] in foresight.toml)")
+        with VerticalScroll(id="help"):  # (arrows and PgUp/PgDn scroll it in a small terminal)
+            title = Text("Keys", style="bold")
+            title.append("  (remap them under [tui.keys] in foresight.toml; ↑ ↓ scroll)", style="")
+            yield Static(title)
             yield Static(table)
+
+    def on_mount(self) -> None:
+        self.query_one("#help", VerticalScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

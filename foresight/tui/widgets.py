@@ -83,6 +83,16 @@ class UnitList(SteadyScrollbars, ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
         self.cursor = max(0, min(cursor, len(rows) - 1)) if rows else 0
         self.refresh()
+        # (before the first layout the list has no height to scroll in: once it has, the unit
+        # the coder resumes at is brought into sight)
+        self.call_after_refresh(self.cursor_in_sight)
+
+    def cursor_in_sight(self) -> None:
+        top = int(self.scroll_offset.y)
+        height = max(1, self.scrollable_content_region.height)
+        if not top <= self.cursor < top + height:
+            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False)
+            self.refresh()
 
     def watch_cursor(self, old: int, value: int) -> None:
         if not self.rows:
@@ -225,93 +235,112 @@ class UnitText(SteadyScrollbars, ScrollView, can_focus=True):
 
 
 class UnitPanel(Vertical):
-    """The current unit: its source, text and neighbours scroll; its codes and suggestions stay.
+    """The current unit: a line naming its source, its text (with a glimpse of the paragraphs
+    around it) that scrolls, and its codes and suggestions, which stay.
 
-    The strip at the bottom (my codes, the others' unless blind, the suggestions with their
-    scores) is always in sight, even in an 80x24 terminal, so ``a``/``r`` act on what is shown.
+    The unit's own text starts within the first lines of the text area, even in an 80x24
+    terminal: the source is one line above it, the paragraph before is cut to its last words,
+    and the strip below (my codes; the others' codes folded to a line unless shown; the
+    highlighted suggestion with its name and reason) takes a few lines only.
     """
+
+    BEFORE = 60  # characters of the paragraph before that lead into the unit
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.shown_id: int | None = None
         self.shown_codes: Text | None = None
         self.shown_text: Text | None = None
+        self.others_open = False  # the other coders' codes shown chip by chip
+        self.others_key = "c"
 
     def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(id="unit-head")
         yield UnitText(id="unit-scroll")
         yield Static(id="unit-codes")
 
     def show(self, view: UnitView | None, suggestion: int = 0) -> None:
+        head = self.query_one("#unit-head", Static)
         body = self.query_one(UnitText)
         strip = self.query_one("#unit-codes", Static)
         if view is None:
             self.shown_id = self.shown_codes = self.shown_text = None
+            head.update("")
             body.update("No unit here: change the filter (f).")
             update(strip, "")
             return
         text = self.text(view)
         if text != self.shown_text:  # a coding changes only the strip: the text is not repainted
             self.shown_text = text
+            head.update(self.head(view))
             body.update(text, from_start=view.id != self.shown_id)  # a new unit is read from its start
         self.shown_id = view.id
-        codes = self.codes(view, suggestion)
+        codes = self.codes(view, suggestion, self.others_open, self.others_key)
         if codes != self.shown_codes:  # most uncoded units read the same: no new layout
             self.shown_codes = codes
             update(strip, codes)
 
     @staticmethod
-    def text(view: UnitView) -> Text:
-        text = Text()
+    def head(view: UnitView) -> Text:
+        """One line: where the unit comes from, and its id (cut at the panel's edge)."""
         where = " · ".join(
             x
             for x in (
+                f"unit {view.id} (#{view.ordinal})",
                 view.source_title,
                 view.source_type,
                 view.date or "no date",
-                view.section or "",
                 f"p. {view.page}" if view.page else "",
+                view.section or "",
             )
             if x
         )
-        text.append(f"{where}\n", style="bold")
-        text.append(f"unit {view.id} (#{view.ordinal})", style="dim")
+        return Text(where, style="bold", no_wrap=True, overflow="ellipsis", end="")
+
+    @classmethod
+    def text(cls, view: UnitView) -> Text:
+        text = Text()
         if view.duplicate_of:
-            text.append(f"  near-duplicate of unit {view.duplicate_of}", style="yellow")
-        text.append("\n")
+            text.append(f"near-duplicate of unit {view.duplicate_of}\n", style="yellow")
         if view.memo:
-            text.append(f"Memo: {view.memo}\n", style="italic")
-        text.append("\n")
+            memo = " ".join(view.memo.split())
+            text.append(f"Memo: {memo[:120]}{'…' if len(memo) > 120 else ''}\n", style="italic")
         if view.before:
-            text.append(f"… {view.before[-300:]}\n\n", style="dim")
+            lead = " ".join(view.before.split())
+            if len(lead) > cls.BEFORE:
+                cut = lead[-cls.BEFORE :]
+                lead = cut[cut.find(" ") + 1 :] if " " in cut else cut
+            text.append(f"… {lead}\n", style="dim")
         text.append(view.text)
         if view.after:
             text.append(f"\n\n{view.after[:300]} …", style="dim")
         return text
 
     @staticmethod
-    def codes(view: UnitView, suggestion: int) -> Text:
+    def codes(view: UnitView, suggestion: int, others_open: bool = False, others_key: str = "c") -> Text:
         text = Text()
         text.append("Mine ", style="bold")
         text.append_text(chips(view.mine) if view.mine else Text("none", style="dim"))
         if view.blind:
             text.append("\nOthers ", style="bold")
             text.append("hidden: blind double-coding batch", style="magenta")
-        elif view.others:
+        elif view.others and others_open:
             text.append("\nOthers ", style="bold")
             text.append_text(chips(view.others, with_coder=True))
+        elif view.others:
+            coders = ", ".join(dict.fromkeys(c.coder for c in view.others))
+            text.append("\nOthers ", style="bold")
+            text.append(f"{len(view.others)} by {coders} ({others_key} shows)", style="dim")
         if view.suggestions:
+            index = min(suggestion, len(view.suggestions) - 1)
+            item = view.suggestions[index]
+            code = item.code
             text.append("\nSuggested ", style="bold")
-            text.append("a/r/s ", style="dim")
-            for i, item in enumerate(view.suggestions):
-                code = item.code
-                label = f"{item.score:.2f}·{code.id}"
-                chip = Style(bgcolor=code.colour, color="white", bold=True)
-                if i == suggestion:  # the one a and r act on
-                    text.append("▶", style="bold")
-                    text.append(label, style=chip + Style(reverse=True, underline=True))
-                else:
-                    text.append(label, style=chip)
-                text.append(" ")
+            text.append(f"{index + 1}/{len(view.suggestions)} ", style="dim")
+            text.append("▶", style="bold")
+            text.append(code.name, style=Style(bgcolor=code.colour, color="white", bold=True))
+            text.append(f" {code.id} {item.score:.2f}", style="bold")
+            text.append(f" · {item.reason or item.source}", style="dim")
         return text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import select
 
 from foresight import coding, corpus
@@ -212,16 +214,50 @@ async def test_codes_and_suggestions_stay_in_sight_at_80x24(desk: Project) -> No
         assert scroll.max_scroll_y > 0  # the text is longer than the panel: it scrolls
         assert in_sight(app, strip)
         shown = strip.render().plain
-        assert "Mine FC.TREND" in shown and "FC.DRIVER·ben" in shown
-        assert "▶0.91·EI.BLUE_GROWTH 0.55·MT.IOT" in shown
+        assert "Mine FC.TREND" in shown and "Others 1 by ben (c shows)" in shown
+        blue = "Suggested 1/2 ▶Blue growth industries EI.BLUE_GROWTH 0.91 · keywords: aquaculture"
+        assert blue in " ".join(shown.split())
+        await pilot.press("c")  # the others' codes, chip by chip
+        assert "FC.DRIVER·ben" in strip.render().plain and in_sight(app, strip)
         await pilot.press("s")
-        assert "0.91·EI.BLUE_GROWTH ▶0.55·MT.IOT" in strip.render().plain
-        await pilot.press("a")  # accepts the one marked
+        assert "Suggested 2/2 ▶Internet of things MT.IOT 0.55" in " ".join(strip.render().plain.split())
+        await pilot.press("a")  # accepts the one shown
         assert mine(desk) == {(units[0], "FC.TREND", "manual"), (units[0], "MT.IOT", "accepted-suggestion")}
-        shown = strip.render().plain
-        assert "Mine FC.TREND MT.IOT" in shown and "▶0.91·EI.BLUE_GROWTH" in shown and in_sight(app, strip)
+        shown = " ".join(strip.render().plain.split())
+        assert "Mine FC.TREND MT.IOT" in shown and "Suggested 1/1 ▶Blue growth" in shown
+        assert in_sight(app, strip)
+        assert str(app.query_one("#status").render()).startswith("✓ accepted MT.IOT · anna")
         await pilot.press("n")  # in the blind batch: others' codes hidden, and said so
         assert "Others hidden" in strip.render().plain and in_sight(app, strip)
+
+
+async def test_after_enter_in_the_palette_the_next_key_acts_on_the_unit(desk: Project) -> None:
+    """/ + code + Enter, then n, then the same again: both units coded, nothing typed into the search."""
+    units = [u["id"] for u in corpus.list_units(desk)]
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", *"FC.TREND", "enter", "n")
+        await pilot.press("slash", *"FC.DRIVER", "enter", "u")  # u undoes, not types
+        assert app.row.id == units[1]
+        assert mine(desk) == {(units[0], "FC.TREND", "manual")}
+        await pilot.press("slash", *"FC.DRIVER", "enter", "n", "slash", *"FC.TREND", "enter")
+        assert mine(desk) == {
+            (units[0], "FC.TREND", "manual"),
+            (units[1], "FC.DRIVER", "manual"),
+            (units[2], "FC.TREND", "manual"),
+        }
+        assert app.query_one("#palette-search").value == ""
+
+
+async def test_the_status_bar_shows_when_my_last_coding_was_saved(desk: Project) -> None:
+    units = [u["id"] for u in corpus.list_units(desk)]
+    coding.apply_code(desk, units[0], "FC.TREND", coder="anna")
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        status = str(app.query_one("#status").render())
+        assert re.search(r"saved \d\d:\d\d:\d\d ·", status), status
 
 
 async def test_the_unit_list_shows_my_codes_at_80_and_140_columns(desk: Project) -> None:
@@ -283,7 +319,7 @@ async def test_a_decision_the_core_refuses_changes_nothing_on_screen(desk: Proje
         assert app.last_save == "-"
         await pilot.press("a")  # the one left is still open: accepted
         assert mine(desk) == {(units[0], "MT.IOT", "accepted-suggestion")}
-        assert seen[-1] == ("accepted MT.IOT", "information")
+        assert str(app.query_one("#status").render()).startswith("✓ accepted MT.IOT")
 
 
 async def test_done_the_core_refuses_leaves_the_unit_not_done(desk: Project) -> None:
@@ -314,12 +350,11 @@ async def test_code_memo_through_the_palette(desk: Project) -> None:
     app = CodingApp(desk, "anna")
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
-        seen = notes(app)
         await pilot.press("slash", *"trend")
         await pilot.click("#units")  # leave the search box; the palette keeps FC.TREND highlighted
         assert app.query_one("#palette").highlighted.id == "FC.TREND"
         await pilot.press("M", *"watch for hype", "ctrl+s")
-        assert seen[-1] == ("memo on FC.TREND kept", "information")
+        assert str(app.query_one("#status").render()).startswith("✓ memo on FC.TREND kept")
         await pilot.press("M")  # opens with what was kept
         assert app.screen.query_one("#memo-text").text == "watch for hype"
         await pilot.press("escape")

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from foresight import coding, corpus
 from foresight.project import Project
 from foresight.tui.app import CodingApp
+
+
+@pytest.fixture(autouse=True)
+def _fixed_save_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The status bar shows when the coder last saved: a fixed moment, for the same picture."""
+    moment = dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(coding, "last_coded", lambda project, coder: moment)
 
 
 async def loaded(pilot) -> None:  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from foresight import corpus
+from foresight import coding, corpus
 from foresight.project import Project
 from foresight.store import Unit
 from foresight.tui.app import CodingApp
@@ -28,6 +28,14 @@ def squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def own_text_in_sight(app: CodingApp) -> bool:
+    """Some of the current unit's own text (its first words) is on screen in the text area."""
+    body = app.query_one(UnitText)
+    seen = squeezed("".join(body.render_line(y).text for y in range(body.scrollable_content_region.height)))
+    assert app.view is not None
+    return squeezed(app.view.text)[:12] in seen
+
+
 def shown_from_its_start(app: CodingApp) -> None:
     """The panel shows the current unit's whole text, wrapped to fit, scrolled to its top."""
     body = app.query_one(UnitText)
@@ -35,7 +43,9 @@ def shown_from_its_start(app: CodingApp) -> None:
     assert squeezed("".join(line.text for line in body.lines)) == squeezed(UnitPanel.text(app.view).plain)
     assert all(line.cell_length <= body.scrollable_content_region.width for line in body.lines)
     assert body.scroll_y == 0
-    assert app.view.source_title in body.render_line(0).text  # the first line on screen: the source
+    head = str(app.query_one("#unit-head").render())  # the line above the text: unit and source
+    assert head.startswith(f"unit {app.view.id} (#{app.view.ordinal}) · ")
+    assert own_text_in_sight(app)
 
 
 async def settled(pilot, body: UnitText) -> None:  # type: ignore[no-untyped-def]
@@ -111,3 +121,28 @@ async def test_a_memo_keeps_the_place_in_a_long_text(desk: Project) -> None:
         await pilot.press("m", *"long one", "ctrl+s")  # the same unit, its text now with the memo
         assert "Memo: long one" in "".join(line.text for line in body.lines)
         assert body.scroll_y == place
+
+
+async def test_at_80x24_every_unit_of_the_sample_corpus_shows_its_own_text(project: Project) -> None:
+    """The paragraph before, the source and the codes below never push the unit off the screen."""
+    from foresight.codebook import import_codebook
+    from foresight.ingest import ingest
+    from foresight.resources import DEFAULT_CODEBOOK, SAMPLE_CORPUS
+
+    import_codebook(project, DEFAULT_CODEBOOK, actor="test")
+    ingest(project, [str(SAMPLE_CORPUS)])
+    units = corpus.list_units(project)
+    assert len(units) > 200
+    for unit in units[:60]:  # others' codes on some units, as a team's project has them
+        coding.apply_code(project, unit["id"], "FC.TREND", coder="ben")
+    app = CodingApp(project, "anna")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        body = app.query_one(UnitText)
+        hidden = []
+        for _ in units:
+            await settled(pilot, body)
+            if not own_text_in_sight(app):
+                hidden.append(app.view.id)
+            await pilot.press("n")
+        assert hidden == []
