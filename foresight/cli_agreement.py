@@ -75,7 +75,7 @@ def assign_command(
 
 @agreement_app.command("batches")
 def batches_command(as_json: JsonOption = False) -> None:
-    """List the double-coding batches."""
+    """List the double-coding batches (--json gives each batch's unit ids too)."""
     rows = agreement.list_batches(open_project())
     if as_json:
         print_json(rows)

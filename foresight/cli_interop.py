@@ -86,3 +86,33 @@ def import_qdpx_command(
     lines += [f"  {name}: positions count {how}" for name, how in report.conventions.items()]
     for line in lines:
         out.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+@import_app.command("codings")
+def import_codings_command(
+    file: Annotated[
+        Path, typer.Argument(help="A .csv or .xlsx file: columns unit, code, coder[, origin, memo].")
+    ],
+    coder: CoderOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Apply codings from a sheet in one transaction: each row applied, skipped or refused, by line."""
+    from foresight.interop.codings_import import import_codings
+
+    project = open_project()
+    report = import_codings(project, file, actor=actor(project, coder))
+    if as_json:
+        print_json(report.as_dict())
+        return
+    out.print(
+        f"{file}: {report.rows} rows; {report.applied} codings applied, {len(report.skipped)} skipped, "
+        f"{len(report.refused)} refused; {report.memos} memos",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    for kind, problems in (("refused", report.refused), ("skipped", report.skipped)):
+        for problem in problems[:20]:
+            out.print(f"  line {problem.line}: {kind}: {problem.reason}", markup=False, highlight=False)
+        if len(problems) > 20:
+            out.print(f"  ... and {len(problems) - 20} more {kind} (--json lists them all)", highlight=False)

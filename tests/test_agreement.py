@@ -105,7 +105,9 @@ def test_assign_is_reproducible_and_stratified_in_proportion(book: Project) -> N
     assert stored == set(first.units)
     third = agreement.assign_batch(book, coders=["anna", "ben"], n=80, seed=7, actor="lead")
     assert not set(third.units) & set(first.units)  # units already in their batch are skipped
-    assert [b["units"] for b in agreement.list_batches(book)] == [20, 20, 80]
+    listed = agreement.list_batches(book)
+    assert [b["units"] for b in listed] == [20, 20, 80]
+    assert [b["unit_ids"] for b in listed] == [sorted(first.units), sorted(again.units), sorted(third.units)]
     with book.session() as session:
         assert coding.batch_units(session, "anna") == set(first.units) | set(third.units)
 

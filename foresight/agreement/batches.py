@@ -129,13 +129,20 @@ def assign_batch(
 
 
 def list_batches(project: Project) -> list[dict[str, object]]:
-    """Every batch with its coders, size and the draw's details."""
+    """Every batch with its coders, size, unit ids and the draw's details."""
     with project.session() as session:
         batches = list(session.execute(select(Batch).order_by(Batch.id)).scalars())
-        sizes: dict[int, int] = defaultdict(int)
-        for (batch_id,) in session.execute(select(BatchUnit.batch_id)):
-            sizes[batch_id] += 1
+        members: dict[int, list[int]] = defaultdict(list)
+        for batch_id, unit_id in session.execute(select(BatchUnit.batch_id, BatchUnit.unit_id)):
+            members[batch_id].append(unit_id)
     return [
-        {"id": b.id, "name": b.name, "coders": b.coders, "units": sizes[b.id or 0], **b.details}
+        {
+            "id": b.id,
+            "name": b.name,
+            "coders": b.coders,
+            "units": len(members[b.id or 0]),
+            "unit_ids": sorted(members[b.id or 0]),
+            **b.details,
+        }
         for b in batches
     ]
