@@ -26,6 +26,8 @@ PLAN: list[tuple[str, str, list[str], list[str]]] = [
     ("trends", "bench_trends.py", ["--units", "20000", "--runs", "1"], []),
     ("tables", "bench_tables.py", ["--units", "2000"], ["--units", "100000"]),
     ("qdpx", "bench_qdpx.py", ["--units", "2000", "--runs", "1"], ["--units", "100000"]),
+    ("startup", "bench_startup.py", ["--rounds", "3"], []),
+    ("import-codings", "bench_import_codings.py", ["--units", "2000", "--codings", "2000"], []),
 ]
 
 
