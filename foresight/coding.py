@@ -27,6 +27,7 @@ from foresight.store import (
     Memo,
     Source,
     Suggestion,
+    SuggestionDecision,
     Unit,
     UnitState,
     log_event,
@@ -74,6 +75,60 @@ def _delete_coding(session: Session, unit_id: int, code_id: int, coder: str) -> 
     return row.origin
 
 
+def _open_for(session: Session, unit_id: int, code_id: int, coder: str) -> list[Suggestion]:
+    """The suggestions of a code on a unit that the coder has not decided."""
+    decided = select(SuggestionDecision.suggestion_id).where(SuggestionDecision.coder == coder)
+    return list(
+        session.execute(
+            select(Suggestion).where(
+                Suggestion.unit_id == unit_id, Suggestion.code_id == code_id, Suggestion.id.not_in(decided)
+            )
+        ).scalars()
+    )
+
+
+def _decide(session: Session, suggestion: Suggestion, coder: str, status: str) -> None:
+    """Record the coder's decision; the suggestion keeps the latest one, of any coder."""
+    now = utcnow()
+    session.add(SuggestionDecision(suggestion_id=suggestion.id, coder=coder, status=status, decided_at=now))
+    suggestion.status, suggestion.decided_by, suggestion.decided_at = status, coder, now
+    session.add(suggestion)
+
+
+def _undecide(session: Session, unit_id: int, code_id: int, coder: str, status: str) -> None:
+    """Take back the coder's decisions (``status``) on the suggestions of a code on a unit:
+    open again for the coder; each suggestion keeps the latest decision left, or is open."""
+    for suggestion in session.execute(
+        select(Suggestion).where(Suggestion.unit_id == unit_id, Suggestion.code_id == code_id)
+    ).scalars():
+        mine = session.execute(
+            select(SuggestionDecision).where(
+                SuggestionDecision.suggestion_id == suggestion.id,
+                SuggestionDecision.coder == coder,
+                SuggestionDecision.status == status,
+            )
+        ).scalar_one_or_none()
+        if mine is None:
+            continue
+        session.delete(mine)
+        session.flush()
+        latest = session.execute(
+            select(SuggestionDecision)
+            .where(SuggestionDecision.suggestion_id == suggestion.id)
+            .order_by(SuggestionDecision.decided_at.desc(), SuggestionDecision.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if latest is None:
+            suggestion.status, suggestion.decided_by, suggestion.decided_at = "open", None, None
+        else:
+            suggestion.status, suggestion.decided_by, suggestion.decided_at = (
+                latest.status,
+                latest.coder,
+                latest.decided_at,
+            )
+        session.add(suggestion)
+
+
 def _commit(project: Project, work: Any) -> Any:
     """Run ``work(session)`` in its own transaction; a clash with another process is retried."""
     for attempt in range(3):
@@ -95,24 +150,14 @@ def apply_code(project: Project, unit_id: int, code: str, *, coder: str, origin:
         _unit(session, unit_id)
         row = find_code(session, code, active_only=True)
         given = origin
-        if origin == "manual":  # applying a suggested code accepts the suggestion
-            open_ = (
-                session.execute(
-                    select(Suggestion).where(
-                        Suggestion.unit_id == unit_id,
-                        Suggestion.code_id == row.id,
-                        Suggestion.status == "open",
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            for suggestion in open_:
-                suggestion.status, suggestion.decided_by, suggestion.decided_at = "accepted", coder, utcnow()
-                session.add(suggestion)
+        open_: list[Suggestion] = []
+        if origin == "manual":  # applying a suggested code accepts the suggestion, for this coder
+            open_ = _open_for(session, unit_id, row.id, coder)  # type: ignore[arg-type]
             given = "accepted-suggestion" if open_ else origin
         if not _insert_coding(session, unit_id, row.id, coder, given):  # type: ignore[arg-type]
             return False
+        for suggestion in open_:
+            _decide(session, suggestion, coder, "accepted")
         _record(session, coder, "apply", unit_id, row.id, given)
         log_event(session, coder, "apply", "coding", unit_id, code=row.code_id, origin=given)
         return True
@@ -162,12 +207,25 @@ def mark_done(project: Project, unit_id: int, *, coder: str, done: bool = True) 
 def _invert(session: Session, action: CoderAction, coder: str, forward: bool) -> None:
     """Do (``forward``) or undo one recorded step."""
     apply = (action.kind == "apply") == forward
-    if action.kind in ("apply", "remove"):
+    if action.kind == "reject":  # a suggestion rejected: open again for the coder, or rejected again
         assert action.code_id is not None
+        if forward:
+            for suggestion in _open_for(session, action.unit_id, action.code_id, coder):
+                _decide(session, suggestion, coder, "rejected")
+        else:
+            _undecide(session, action.unit_id, action.code_id, coder, "rejected")
+    elif action.kind in ("apply", "remove"):
+        assert action.code_id is not None
+        accepted = action.origin == "accepted-suggestion"
         if apply:
             _insert_coding(session, action.unit_id, action.code_id, coder, action.origin)
+            if accepted and action.kind == "apply":  # redo: the suggestion accepted again
+                for suggestion in _open_for(session, action.unit_id, action.code_id, coder):
+                    _decide(session, suggestion, coder, "accepted")
         else:
             _delete_coding(session, action.unit_id, action.code_id, coder)
+            if accepted and action.kind == "apply":  # undo of an accept: the suggestion is open again
+                _undecide(session, action.unit_id, action.code_id, coder, "accepted")
     else:
         _set_done(session, action.unit_id, coder, (action.kind == "done") == forward)
 
@@ -256,10 +314,11 @@ def get_memo(project: Project, kind: str, target_id: int, *, coder: str) -> str:
 
 
 def decide_suggestion(project: Project, suggestion_id: int, *, coder: str, accept: bool) -> bool:
-    """Accept (a coding with origin accepted-suggestion) or reject a suggestion; it is remembered.
+    """Accept (a coding with origin accepted-suggestion) or reject a suggestion, for this coder.
 
-    A suggestion someone has decided already (another coder, in another terminal) is refused, so
-    that their decision is not overwritten; deciding it again the same way changes nothing.
+    Decisions are each coder's own: another coder still sees the suggestion open. Deciding it
+    again the same way changes nothing; the other way is refused (undo the first decision).
+    Both are steps the coder can undo, which opens the suggestion again.
     """
 
     def work(session: Session) -> bool:
@@ -267,20 +326,24 @@ def decide_suggestion(project: Project, suggestion_id: int, *, coder: str, accep
         if suggestion is None:
             raise ForesightError(f"no suggestion {suggestion_id}")
         wanted = "accepted" if accept else "rejected"
-        if suggestion.status != "open":
-            if (suggestion.status, suggestion.decided_by) == (wanted, coder):
+        mine = session.execute(
+            select(SuggestionDecision.status).where(
+                SuggestionDecision.suggestion_id == suggestion_id, SuggestionDecision.coder == coder
+            )
+        ).scalar_one_or_none()
+        if mine is not None:
+            if mine == wanted:
                 return False
-            by = f" by {suggestion.decided_by}" if suggestion.decided_by else ""
-            raise ForesightError(f"suggestion {suggestion_id} was {suggestion.status}{by} already")
-        suggestion.status = "accepted" if accept else "rejected"
-        suggestion.decided_by, suggestion.decided_at = coder, utcnow()
-        session.add(suggestion)
+            raise ForesightError(f"{coder} {mine} suggestion {suggestion_id} already (undo that first)")
+        _decide(session, suggestion, coder, wanted)
         applied = False
         if accept and _insert_coding(
             session, suggestion.unit_id, suggestion.code_id, coder, "accepted-suggestion"
         ):
             _record(session, coder, "apply", suggestion.unit_id, suggestion.code_id, "accepted-suggestion")
             applied = True
+        elif not accept:
+            _record(session, coder, "reject", suggestion.unit_id, suggestion.code_id, "manual")
         log_event(session, coder, "accept" if accept else "reject", "suggestion", suggestion_id)
         return applied
 

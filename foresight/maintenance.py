@@ -210,6 +210,11 @@ ORPHANS = (
         "left join code k on k.id = g.code_id where u.id is null or k.id is null",
     ),
     (
+        "suggestion decisions of a missing suggestion",
+        "select d.id from suggestion_decision d left join suggestion g on g.id = d.suggestion_id "
+        "where g.id is null",
+    ),
+    (
         "done marks of a missing unit",
         "select m.unit_id from unit_state m left join unit u on u.id = m.unit_id where u.id is null",
     ),

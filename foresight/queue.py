@@ -28,6 +28,7 @@ from foresight.store import (
     Memo,
     Source,
     Suggestion,
+    SuggestionDecision,
     Unit,
     UnitState,
 )
@@ -115,9 +116,10 @@ def load_rows(project: Project, coder: str, filters: Filters | None = None) -> l
                 select(UnitState.unit_id).where(UnitState.coder == coder, UnitState.done.is_(True))
             ).scalars()
         )
+        decided = select(SuggestionDecision.suggestion_id).where(SuggestionDecision.coder == coder)
         suggested = set(
             session.execute(
-                select(Suggestion.unit_id).where(Suggestion.status == "open").distinct()
+                select(Suggestion.unit_id).where(Suggestion.id.not_in(decided)).distinct()
             ).scalars()
         )
         batch = batch_units(session, coder)
@@ -269,7 +271,12 @@ def unit_view(project: Project, unit_id: int, coder: str) -> UnitView:
                 Code.keywords,
             )
             .join(Code, Code.id == Suggestion.code_id)
-            .where(Suggestion.unit_id == unit_id, Suggestion.status == "open")
+            .where(
+                Suggestion.unit_id == unit_id,
+                Suggestion.id.not_in(
+                    select(SuggestionDecision.suggestion_id).where(SuggestionDecision.coder == coder)
+                ),
+            )
             .order_by(Suggestion.score.desc())
         ).all()
         memo = session.execute(

@@ -169,7 +169,7 @@ class CoderAction(SQLModel, table=True):
     __tablename__ = "coder_action"
     id: int | None = Field(default=None, primary_key=True)
     coder: str = Field(index=True)
-    kind: str  # apply | remove | done | undone
+    kind: str  # apply | remove | done | undone | reject (a suggestion)
     unit_id: int = Field(foreign_key="unit.id")
     code_id: int | None = Field(default=None, foreign_key="code.id")
     origin: str = "manual"
@@ -192,6 +192,21 @@ class Suggestion(SQLModel, table=True):
     decided_by: str | None = None
     decided_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class SuggestionDecision(SQLModel, table=True):
+    """One coder's accept or reject of a suggestion. Decisions are each coder's own: what one
+    coder decided never changes what another sees (in a blind batch, it would tell that they
+    worked there). The suggestion's own ``status`` and ``decided_by`` keep the latest decision
+    of any coder, for tables and for not suggesting a rejected code again."""
+
+    __tablename__ = "suggestion_decision"
+    __table_args__ = (UniqueConstraint("suggestion_id", "coder"),)
+    id: int | None = Field(default=None, primary_key=True)
+    suggestion_id: int = Field(foreign_key="suggestion.id", index=True)
+    coder: str = Field(index=True)
+    status: str  # accepted | rejected
+    decided_at: dt.datetime = Field(default_factory=utcnow)
 
 
 class SuggestModel(SQLModel, table=True):
@@ -289,11 +304,32 @@ def _unit_indexes(conn: Connection) -> None:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
 
 
+def _suggestion_decisions(conn: Connection) -> None:
+    """Decisions become each coder's own; the ones made before were their decider's."""
+    table = SuggestionDecision.__table__  # type: ignore[attr-defined]
+    table.create(conn, checkfirst=True)
+    suggestion = Suggestion.__table__  # type: ignore[attr-defined]
+    rows = conn.execute(
+        select(suggestion.c.id, suggestion.c.status, suggestion.c.decided_by, suggestion.c.decided_at).where(
+            suggestion.c.status != "open", suggestion.c.decided_by.is_not(None)
+        )
+    ).all()
+    if rows:
+        conn.execute(
+            table.insert(),
+            [
+                {"suggestion_id": sid, "coder": who, "status": status, "decided_at": at or utcnow()}
+                for sid, status, who, at in rows
+            ],
+        )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", _initial),
     ("0002_suggest_models", _suggest_models),
     ("0003_adjudication", _adjudication),
     ("0004_unit_indexes", _unit_indexes),
+    ("0005_suggestion_decisions", _suggestion_decisions),
 ]
 
 

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from foresight import coding, corpus
+from foresight import coding, corpus, suggest
 from foresight.codebook import import_codebook
 from foresight.errors import ForesightError
 from foresight.ingest import ingest
 from foresight.project import Project
+from foresight.queue import unit_view
 from foresight.resources import DEFAULT_CODEBOOK
 from foresight.store import Code, Coding, Event, Suggestion
 from tests import builders
@@ -84,7 +85,12 @@ def test_memos_per_unit_and_per_code(project: Project, units: list[int]) -> None
     assert coding.get_memo(project, "code", code.id, coder="anna") == "Use sparingly."
 
 
-def test_accepting_a_suggestion_makes_a_coding_and_rejecting_is_remembered(
+def shown(project: Project, unit: int, coder: str) -> list[str]:
+    """The codes of the suggestions the coder's screen shows on a unit."""
+    return [s.code.id for s in unit_view(project, unit, coder).suggestions]
+
+
+def test_accepting_a_suggestion_makes_a_coding_rejecting_is_remembered_and_undo_reopens(
     project: Project, units: list[int]
 ) -> None:
     with project.transaction() as session:
@@ -99,25 +105,39 @@ def test_accepting_a_suggestion_makes_a_coding_and_rejecting_is_remembered(
     with project.session() as session:
         statuses = {s.code_id: (s.status, s.decided_by) for s in session.exec(select(Suggestion))}
     assert statuses == {ids["EI.BLUE_GROWTH"]: ("accepted", "anna"), ids["MT.IOT"]: ("rejected", "anna")}
-    coding.undo(project, coder="anna")
-    assert held(project) == set()
+    assert shown(project, units[0], "anna") == []
+    assert coding.undo(project, coder="anna").description == f"undid reject MT.IOT on unit {units[0]}"
+    assert shown(project, units[0], "anna") == ["MT.IOT"]  # open again
+    coding.undo(project, coder="anna")  # the accept: no coding, the suggestion open again
+    assert held(project) == set() and shown(project, units[0], "anna") == ["EI.BLUE_GROWTH", "MT.IOT"]
+    with project.session() as session:
+        assert {s.status for s in session.exec(select(Suggestion))} == {"open"}
+    assert [r["accepted"] + r["rejected"] for r in suggest.decision_rates(project)] == [0, 0]
+    coding.redo(project, coder="anna")  # accepted again
+    assert held(project) == {(units[0], "EI.BLUE_GROWTH", "accepted-suggestion")}
+    assert shown(project, units[0], "anna") == ["MT.IOT"]
 
 
-def test_a_suggestion_another_coder_decided_is_not_decided_again(project: Project, units: list[int]) -> None:
+def test_decisions_on_a_suggestion_are_each_coder_s_own(project: Project, units: list[int]) -> None:
+    """In a blind batch one coder's accept or reject must not show on the other's screen."""
     with project.transaction() as session:
         code = session.exec(select(Code).where(Code.code_id == "EI.BLUE_GROWTH")).one()
         suggestion = Suggestion(unit_id=units[0], code_id=code.id, model="rules-1", score=0.9)
         session.add(suggestion)
     assert coding.decide_suggestion(project, suggestion.id, coder="ben", accept=True)
-    with pytest.raises(ForesightError, match=f"suggestion {suggestion.id} was accepted by ben already"):
-        coding.decide_suggestion(project, suggestion.id, coder="anna", accept=False)
+    assert shown(project, units[0], "ben") == [] and shown(project, units[0], "anna") == ["EI.BLUE_GROWTH"]
+    assert not coding.decide_suggestion(project, suggestion.id, coder="anna", accept=False)  # hers to make
+    assert shown(project, units[0], "anna") == []
+    with pytest.raises(ForesightError, match=f"anna rejected suggestion {suggestion.id} already"):
+        coding.decide_suggestion(project, suggestion.id, coder="anna", accept=True)
     assert not coding.decide_suggestion(project, suggestion.id, coder="ben", accept=True)  # the same again
-    with project.session() as session:
-        decided = session.get(Suggestion, suggestion.id)
-        assert (decided.status, decided.decided_by) == ("accepted", "ben")
     assert held(project) == set() and held(project, "ben") == {
         (units[0], "EI.BLUE_GROWTH", "accepted-suggestion")
     }
+    coding.apply_code(project, units[0], "EI.BLUE_GROWTH", coder="cleo")  # from the palette
+    assert held(project, "cleo") == {(units[0], "EI.BLUE_GROWTH", "accepted-suggestion")}
+    rates = {r["code_id"]: r for r in suggest.decision_rates(project)}
+    assert (rates["EI.BLUE_GROWTH"]["accepted"], rates["EI.BLUE_GROWTH"]["rejected"]) == (2, 1)
 
 
 def test_retired_codes_cannot_be_applied_and_unknown_units_are_named(

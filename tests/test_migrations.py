@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import delete, inspect, text
 from sqlmodel import select
 
@@ -42,4 +44,35 @@ def test_an_older_store_loses_the_indexes_units_no_longer_need(project: Project)
     assert "ix_unit_source_id" not in names
     assert "ix_unit_period" in names
     assert pending_migrations(reopened.engine) == []
+    reopened.close()
+
+
+def test_an_older_store_keeps_each_decision_on_a_suggestion_as_its_decider_s(
+    project: Project, tmp_path: Path
+) -> None:
+    from foresight.codebook import import_codebook
+    from foresight.ingest import ingest
+    from foresight.queue import unit_view
+    from foresight.resources import DEFAULT_CODEBOOK
+    from foresight.store import Code, Suggestion, SuggestionDecision, Unit
+
+    import_codebook(project, DEFAULT_CODEBOOK, actor="test")
+    brief = tmp_path / "brief.txt"
+    brief.write_text("Ports and offshore wind farms grow along the coast of the region.\n")
+    ingest(project, [str(brief)])
+    with project.transaction() as session:
+        unit = session.exec(select(Unit)).one()
+        code = session.exec(select(Code).where(Code.code_id == "EI.BLUE_GROWTH")).one()
+        session.add(Suggestion(unit_id=unit.id, code_id=code.id, model="rules-1", score=0.9,
+                               status="rejected", decided_by="anna"))  # fmt: skip
+    with project.engine.begin() as conn:  # the store as 0004_unit_indexes left it
+        conn.execute(text("DROP TABLE suggestion_decision"))
+        conn.execute(delete(SchemaMigration).where(SchemaMigration.name == "0005_suggestion_decisions"))
+    project.close()
+    reopened = Project.open(project.root)
+    with reopened.session() as session:
+        kept = [(d.coder, d.status) for d in session.exec(select(SuggestionDecision))]
+    assert kept == [("anna", "rejected")]
+    assert unit_view(reopened, unit.id, "anna").suggestions == []  # still rejected for her
+    assert [s.code.id for s in unit_view(reopened, unit.id, "ben").suggestions] == ["EI.BLUE_GROWTH"]
     reopened.close()

@@ -27,6 +27,7 @@ from foresight.store import (
     LearningQueue,
     Source,
     Suggestion,
+    SuggestionDecision,
     SuggestModel,
     Unit,
     UnitState,
@@ -240,9 +241,11 @@ def run(
             query = query.where(Unit.source_id == source_id)
         units = session.execute(query.order_by(Unit.id)).all()
         have = set(session.execute(select(Coding.unit_id, Coding.code_id)).all())
-        rejected = set(
+        rejected = set(  # by any coder: not suggested again
             session.execute(
-                select(Suggestion.unit_id, Suggestion.code_id).where(Suggestion.status == "rejected")
+                select(Suggestion.unit_id, Suggestion.code_id)
+                .join(SuggestionDecision, SuggestionDecision.suggestion_id == Suggestion.id)
+                .where(SuggestionDecision.status == "rejected")
             ).all()
         )
     scored = score_texts([t for _, t in units], keywords, model, progress=progress)
@@ -348,22 +351,35 @@ def next_units(project: Project, *, n: int = 50, diversity: float = 0.5) -> list
 
 
 def decision_rates(project: Project) -> list[dict[str, Any]]:
-    """Per code: suggestions accepted, rejected and still open, and the share accepted."""
+    """Per code: the coders' decisions (accepted, rejected), the suggestions no coder has
+    decided yet (open), and the share of decisions that accepted."""
     with project.session() as session:
-        rows = session.execute(
-            select(Code.code_id, Code.name, Suggestion.status, func.count(Suggestion.id))
+        decisions = session.execute(
+            select(Code.code_id, Code.name, SuggestionDecision.status, func.count(SuggestionDecision.id))
+            .join(Suggestion, Suggestion.id == SuggestionDecision.suggestion_id)
             .join(Code, Code.id == Suggestion.code_id)
-            .group_by(Code.code_id, Code.name, Suggestion.status)
+            .group_by(Code.code_id, Code.name, SuggestionDecision.status)
+        ).all()
+        undecided = session.execute(
+            select(Code.code_id, Code.name, func.count(Suggestion.id))
+            .join(Code, Code.id == Suggestion.code_id)
+            .where(Suggestion.id.not_in(select(SuggestionDecision.suggestion_id)))
+            .group_by(Code.code_id, Code.name)
         ).all()
     table: dict[str, dict[str, Any]] = {}
-    for code_id, name, status, count in rows:
-        entry = table.setdefault(
+
+    def entry(code_id: str, name: str) -> dict[str, Any]:
+        return table.setdefault(
             code_id, {"code_id": code_id, "code_name": name, "accepted": 0, "rejected": 0, "open": 0}
         )
-        entry[status] = count
-    for entry in table.values():
-        decided = entry["accepted"] + entry["rejected"]
-        entry["accept_rate"] = round(entry["accepted"] / decided, 4) if decided else None
+
+    for code_id, name, status, count in decisions:
+        entry(code_id, name)[status] = count
+    for code_id, name, count in undecided:
+        entry(code_id, name)["open"] = count
+    for item in table.values():
+        decided = item["accepted"] + item["rejected"]
+        item["accept_rate"] = round(item["accepted"] / decided, 4) if decided else None
     return sorted(table.values(), key=lambda e: e["code_id"])
 
 

@@ -299,7 +299,9 @@ async def test_filter_and_position_are_saved_as_they_change_not_only_on_quit(des
 
 
 async def test_a_decision_the_core_refuses_changes_nothing_on_screen(desk: Project) -> None:
-    """ben (another terminal) accepts the suggestion anna's screen still shows; anna rejects it."""
+    """The suggestion anna's screen shows is gone from the store (a rebuilt store): 'r' says so."""
+    from sqlalchemy import delete
+
     units = [u["id"] for u in corpus.list_units(desk)]
     app = CodingApp(desk, "anna")
     async with app.run_test(size=SIZE) as pilot:
@@ -307,12 +309,10 @@ async def test_a_decision_the_core_refuses_changes_nothing_on_screen(desk: Proje
         seen = notes(app)
         first = app.view.suggestions[0]
         assert first.code.id == "EI.BLUE_GROWTH"
-        coding.decide_suggestion(desk, first.id, coder="ben", accept=True)
+        with desk.transaction() as session:
+            session.execute(delete(Suggestion).where(Suggestion.id == first.id))
         await pilot.press("r")
-        assert seen == [(f"suggestion {first.id} was accepted by ben already", "error")]
-        with desk.session() as session:
-            decided = session.get(Suggestion, first.id)
-            assert (decided.status, decided.decided_by) == ("accepted", "ben")  # not overwritten
+        assert seen == [(f"no suggestion {first.id}", "error")]
         assert mine(desk) == set()
         assert [s.code.id for s in app.view.suggestions] == ["MT.IOT"]  # the screen reads the store again
         assert app.row.id == units[0] and app.row.codes == [] and units[0] not in app.finished
@@ -320,6 +320,41 @@ async def test_a_decision_the_core_refuses_changes_nothing_on_screen(desk: Proje
         await pilot.press("a")  # the one left is still open: accepted
         assert mine(desk) == {(units[0], "MT.IOT", "accepted-suggestion")}
         assert str(app.query_one("#status").render()).startswith("✓ accepted MT.IOT")
+
+
+async def test_two_coders_in_a_batch_decide_suggestions_each_for_themselves(desk: Project) -> None:
+    """anna accepts and ben rejects the same suggestion on a blind batch unit: each sees their
+    own state, neither sees the other's codes, and undo opens the suggestion again."""
+    units = [u["id"] for u in corpus.list_units(desk)]
+    with desk.transaction() as session:
+        code = session.exec(select(Code).where(Code.code_id == "FC.WEAK_SIGNAL")).one()
+        session.add(Suggestion(unit_id=units[1], code_id=code.id, model="rules-1", score=0.7))
+    coding.remove_code(desk, units[1], "FC.DRIVER", coder="ben")
+    anna, ben = CodingApp(desk, "anna"), CodingApp(desk, "ben")
+    async with anna.run_test(size=SIZE) as pilot:
+        await ready(anna, pilot)
+        await pilot.press("n")
+        assert anna.view.blind and [s.code.id for s in anna.view.suggestions] == ["FC.WEAK_SIGNAL"]
+        await pilot.press("a")
+    async with ben.run_test(size=SIZE) as pilot:
+        await ready(ben, pilot)
+        await pilot.press("n")
+        assert ben.row.id == units[1] and ben.view.blind and ben.view.others == []
+        assert [s.code.id for s in ben.view.suggestions] == ["FC.WEAK_SIGNAL"]  # still open for him
+        await pilot.press("r")
+        assert ben.view.suggestions == [] and ben.view.mine == []
+    assert mine(desk) >= {(units[1], "FC.WEAK_SIGNAL", "accepted-suggestion")}
+    assert not any(u == units[1] for u, *_ in mine(desk, "ben"))
+    again = CodingApp(desk, "anna")
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(again, pilot)
+        assert again.row.id == units[1]  # where she left off
+        assert again.view.suggestions == [] and [c.id for c in again.view.mine] == ["FC.WEAK_SIGNAL"]
+        await pilot.press("u")  # her accept undone: no coding, the suggestion open again for her
+        assert again.view.mine == [] and [s.code.id for s in again.view.suggestions] == ["FC.WEAK_SIGNAL"]
+    with desk.session() as session:
+        left = session.exec(select(Suggestion).where(Suggestion.code_id == code.id)).one()
+        assert (left.status, left.decided_by) == ("rejected", "ben")  # the latest decision left
 
 
 async def test_done_the_core_refuses_leaves_the_unit_not_done(desk: Project) -> None:
