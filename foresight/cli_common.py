@@ -17,6 +17,56 @@ from foresight.config import PROJECT_ENV
 if TYPE_CHECKING:
     from foresight.project import Project
 
+def _names_in_help() -> None:
+    """Help that names what to type, as command-line tools do: ``PATHS...``, ``--limit
+    INTEGER``, a flag alone; Typer 0.2x shows Python types instead (``<bool>``,
+    ``<list[str]>``, ``{paths}...``). Left as Typer has it when its help is built otherwise."""
+    from typer.core import TyperArgument, TyperOption
+
+    if not all(
+        hasattr(cls, name)
+        for cls, name in (
+            (TyperArgument, "_usage_display_name"),
+            (TyperArgument, "_rich_display_name"),
+            (TyperOption, "display_type_rich"),
+            (TyperArgument, "display_type_rich"),
+            (TyperArgument, "display_name_raw"),
+        )
+    ):
+        return
+    words = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "bool": "", "path": "PATH", "file": "FILE"}
+    words["directory"] = "FOLDER"
+
+    def argument_name(self: Any) -> str:
+        return str(self.metavar) if self.metavar is not None else (self.name or "").upper()
+
+    def usage_name(self: Any) -> str:
+        name = argument_name(self)
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    def rich_name(self: Any) -> str:
+        return argument_name(self) + ("..." if self.metavar is None and self.nargs != 1 else "")
+
+    def option_type(self: Any, ctx: Any) -> str | None:
+        if self.metavar is not None:
+            return str(self.metavar)
+        if self.is_flag or self.count:
+            return None
+        label = self.display_type(ctx).strip("<>")
+        many = label.startswith("list[")
+        label = label.removeprefix("list[").removesuffix("]")
+        label = words.get(label, label if "|" in label else label.upper())
+        return (label + ("..." if many or self.multiple else "")) or None
+
+    TyperArgument.display_name_raw = property(argument_name)  # type: ignore[assignment,method-assign]
+    TyperArgument._usage_display_name = usage_name
+    TyperArgument._rich_display_name = rich_name
+    TyperArgument.display_type_rich = lambda self, ctx: None
+    TyperOption.display_type_rich = option_type
+
+
+_names_in_help()
 out = Console()
 err = Console(stderr=True)
 state: dict[str, Any] = {"project": None, "debug": False}

@@ -412,7 +412,8 @@ def network_command(
     codings, filters = selection(coder, adjudicated, consensus, all_, period, source_type, actor_type, source)
     if communities == "auto" and not igraph_installed():
         err.print(
-            "igraph is not installed: communities by Louvain; pip install 'foresight[network]' for Infomap"
+            "igraph is not installed: communities by Louvain; pip install 'foresight[network]' for Infomap",
+            markup=False,
         )
     result = network(
         open_project(),

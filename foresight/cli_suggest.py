@@ -25,7 +25,7 @@ from foresight.suggest.service import decision_rates_frame
 EmbeddingsOption = Annotated[
     bool,
     typer.Option(
-        "--embeddings", help="Add sentence-embedding features (needs the [embeddings] extra installed)."
+        "--embeddings", help="Add sentence-embedding features (needs the \\[embeddings] extra installed)."
     ),
 ]
 

@@ -152,3 +152,17 @@ def test_init_with_a_bad_codebook_makes_nothing_and_can_be_retried(cli, tmp_path
     assert again.code == 0 and "with codebook" in " ".join(again.out.split())
     listed = json.loads(cli("--project", str(folder), "codebook", "list", "--json").out)
     assert len(listed) > 90
+
+
+def test_help_names_what_to_type_and_keeps_square_brackets(cli) -> None:  # type: ignore[no-untyped-def]
+    ingest = cli("ingest", "--help").out
+    assert "Usage: foresight ingest [OPTIONS] PATHS..." in ingest
+    assert "--date" in ingest and " TEXT " in ingest
+    for python in ("<bool>", "<list[str]>", "<str>", "<int>", "{paths}"):
+        assert python not in ingest
+    code = cli("code", "--help").out
+    assert "UNIT_ID [CODES]..." in code and "<" not in code.replace("<=", "")
+    assert "[agreement] in foresight.toml" in " ".join(cli("agreement", "report", "--help").out.split())
+    assert "[embeddings] extra" in " ".join(cli("suggest", "train", "--help").out.split())
+    missing = cli("code")
+    assert missing.code == 2 and "Missing argument 'UNIT_ID'" in missing.err
