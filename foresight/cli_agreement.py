@@ -100,7 +100,8 @@ def report_command(
         str | None, typer.Option("--codes", help="Only the codes of this group (e.g. MT).")
     ] = None,
     reliable: Annotated[
-        float | None, typer.Option(help="Alpha from which a code is reliable (default 0.8 or \\[agreement] in foresight.toml).")
+        float | None,
+        typer.Option(help="Alpha from which a code is reliable (default 0.8, or \\[agreement] reliable)."),
     ] = None,
     tentative: Annotated[
         float | None, typer.Option(help="Alpha from which conclusions are tentative (default 0.667).")

@@ -17,6 +17,7 @@ from foresight.config import PROJECT_ENV
 if TYPE_CHECKING:
     from foresight.project import Project
 
+
 def _names_in_help() -> None:
     """Help that names what to type, as command-line tools do: ``PATHS...``, ``--limit
     INTEGER``, a flag alone; Typer 0.2x shows Python types instead (``<bool>``,

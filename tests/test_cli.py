@@ -162,7 +162,7 @@ def test_help_names_what_to_type_and_keeps_square_brackets(cli) -> None:  # type
         assert python not in ingest
     code = cli("code", "--help").out
     assert "UNIT_ID [CODES]..." in code and "<" not in code.replace("<=", "")
-    assert "[agreement] in foresight.toml" in " ".join(cli("agreement", "report", "--help").out.split())
+    assert "[agreement] reliable" in " ".join(cli("agreement", "report", "--help").out.split())
     assert "[embeddings] extra" in " ".join(cli("suggest", "train", "--help").out.split())
     missing = cli("code")
     assert missing.code == 2 and "Missing argument 'UNIT_ID'" in missing.err
