@@ -12,6 +12,7 @@ from rich.table import Table
 
 from foresight import corpus
 from foresight.cli_common import JsonOption, err, open_project, out, print_json, progress_bar, state
+from foresight.errors import ForesightError
 from foresight.ingest import SOURCE_TYPES, FileOutcome, IngestOptions, IngestReport, ingest
 from foresight.project import Project
 from foresight.resources import DEFAULT_CODEBOOK
@@ -25,7 +26,12 @@ def init_command(
     """Create a project: foresight.toml and its store (SQLite unless database_url says otherwise)."""
     from foresight.codebook import check_codebook, import_codebook
 
-    file = None if no_codebook else codebook or (DEFAULT_CODEBOOK if DEFAULT_CODEBOOK.exists() else None)
+    file = None if no_codebook else codebook or DEFAULT_CODEBOOK
+    if file is DEFAULT_CODEBOOK and not DEFAULT_CODEBOOK.is_file():
+        raise ForesightError(
+            f"{DEFAULT_CODEBOOK}: the shipped codebook is missing from this install "
+            "(reinstall foresight, or pass --codebook FILE or --no-codebook)"
+        )
     if file is not None:
         check_codebook(file)  # a bad codebook stops 'init' before anything is made
     project = Project.init(directory)

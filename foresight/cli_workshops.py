@@ -26,7 +26,7 @@ from foresight.workshops.candidates import (
 from foresight.workshops.definition import Topic, Workshop, load_workshop
 from foresight.workshops.layout import PAPER_MM
 
-WorkshopArg = Annotated[Path, typer.Argument(help="A workshop file (workshops/*.yaml).", show_default=False)]
+WorkshopArg = Annotated[Path, typer.Argument(help="A workshop file (YAML).", show_default=False)]
 TopicOption = Annotated[
     str | None, typer.Option("--topic", help="Topic id or name (default: the workshop's first topic).")
 ]

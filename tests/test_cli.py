@@ -166,3 +166,14 @@ def test_help_names_what_to_type_and_keeps_square_brackets(cli) -> None:  # type
     assert "[embeddings] extra" in " ".join(cli("suggest", "train", "--help").out.split())
     missing = cli("code")
     assert missing.code == 2 and "Missing argument 'UNIT_ID'" in missing.err
+
+
+def test_init_never_makes_a_project_without_a_codebook_unless_asked(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import foresight.cli_corpus
+
+    monkeypatch.setattr(foresight.cli_corpus, "DEFAULT_CODEBOOK", tmp_path / "gone" / "megatrends.yaml")
+    result = cli("init", str(tmp_path / "scan"))
+    assert result.code == 1 and "the shipped codebook is missing from this install" in result.err
+    assert not (tmp_path / "scan" / "foresight.toml").exists()
+    asked = cli("init", str(tmp_path / "bare"), "--no-codebook")
+    assert asked.code == 0 and "with codebook" not in asked.out

@@ -1,4 +1,5 @@
-"""Workshop files (``workshops/*.yaml``): who meets where, on which topics, with which roadmap slots.
+"""Workshop files (YAML, like ``foresight/data/workshops/*.yaml``): who meets where, on which
+topics, with which roadmap slots.
 
 A workshop file is read into a :class:`Workshop`; every problem is reported with the file and the
 line it is on, as ``path:line: problem``.
