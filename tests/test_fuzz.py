@@ -34,6 +34,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from foresight.project import Project
+from foresight.resources import WORKSHOPS
 from foresight.store import Source
 from tests import builders
 from tests.hostile import read
@@ -279,9 +280,7 @@ codes:
     keywords: [ageing, demographic change]
   - {id: MT.CLIMATE, name: Climate change, group: MT, parent: MT.AGEING, definition: Warming}
 """
-WORKSHOP = (Path(__file__).resolve().parents[1] / "workshops" / "internal-foresight-workshop.yaml").read_text(
-    encoding="utf-8"
-)
+WORKSHOP = (WORKSHOPS / "internal-foresight-workshop.yaml").read_text(encoding="utf-8")
 YAML_TOKENS = [
     f'!!python/object/apply:os.system ["touch {CANARY}"]',
     f'!!python/object/apply:subprocess.check_output [["touch", "{CANARY}"]]',

@@ -14,10 +14,12 @@ from lxml import etree
 from foresight.codebook.model import CodebookSpec, CodeSpec, GroupSpec, stable_guid, validate
 from foresight.codebook.qdc import _parser, read_qdc, write_qdc
 from foresight.errors import ForesightError
+from foresight.resources import DEFAULT_CODEBOOK
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "qdc"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "refi-qda"
+WHERE = "the REFI-QDA schemas and samples are read from shared/refi-qda beside the checkout"
 REPO = HERE.parent
 NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -194,8 +196,8 @@ def test_round_trip_keeps_codes_groups_and_guids(tmp_path: Path) -> None:
 def test_output_is_schema_valid(tmp_path: Path) -> None:
     xsd = schema()
     if xsd is None:
-        pytest.skip(f"{SHARED / 'Codebook.xsd'} is not there")
-    for spec in (tricky_spec(), load_yaml_codebook(REPO / "codebooks" / "megatrends.yaml")):
+        pytest.skip(f"{SHARED / 'Codebook.xsd'} is not there: {WHERE}")
+    for spec in (tricky_spec(), load_yaml_codebook(DEFAULT_CODEBOOK)):
         path = tmp_path / "out.qdc"
         write_qdc(spec, path)
         assert xsd.validate(etree.parse(str(path))), str(xsd.error_log)
@@ -217,7 +219,7 @@ def load_yaml_codebook(path: Path) -> CodebookSpec:
 
 
 def test_shipped_megatrends_codebook_round_trips(tmp_path: Path) -> None:
-    spec = load_yaml_codebook(REPO / "codebooks" / "megatrends.yaml")
+    spec = load_yaml_codebook(DEFAULT_CODEBOOK)
     assert len(spec.codes) > 50 and any(c.parent for c in spec.codes)
     path = tmp_path / "megatrends.qdc"
     write_qdc(spec, path)
@@ -264,7 +266,7 @@ def test_write_refuses_what_a_tree_cannot_hold(tmp_path: Path) -> None:
 def sample_codebook(name: str) -> etree._Element:
     qdpx = SHARED / "samples" / name
     if not qdpx.exists():
-        pytest.skip(f"{qdpx} is not there")
+        pytest.skip(f"{qdpx} is not there: {WHERE}")
     with zipfile.ZipFile(qdpx) as zf:
         project = etree.fromstring(zf.read("project.qde"))
     codebook = project.find(f"{{{PROJECT_NS}}}CodeBook")
@@ -508,7 +510,7 @@ def test_missing_and_oversized_files(tmp_path: Path) -> None:
 def test_other_tools_codebooks_load_into_a_project(cli, project, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
     if name.endswith(".qdpx"):
         if not (SHARED / "samples" / name).exists():
-            pytest.skip(f"{SHARED / 'samples' / name} is not there")
+            pytest.skip(f"{SHARED / 'samples' / name} is not there: {WHERE}")
         path = tmp_path / f"{Path(name).stem}.qdc"
         path.write_bytes(etree.tostring(sample_codebook(name), xml_declaration=True, encoding="utf-8"))
     else:

@@ -28,6 +28,7 @@ from foresight.resources import DEFAULT_CODEBOOK
 from foresight.store import Code, Coding, Memo, Source, Unit, UnitState
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "refi-qda"
+WHERE = "the REFI-QDA schemas and samples are read from shared/refi-qda beside the checkout"
 NS = "urn:QDA-XML:project:1.0"
 
 REPORT = """---
@@ -61,7 +62,7 @@ report a parcel's temperature.
 
 def schema() -> etree.XMLSchema:
     if not (SHARED / "Project.xsd").exists():
-        pytest.skip(f"{SHARED / 'Project.xsd'} is not there")
+        pytest.skip(f"{SHARED / 'Project.xsd'} is not there: {WHERE}")
     return etree.XMLSchema(etree.parse(str(SHARED / "Project.xsd")))
 
 
@@ -431,7 +432,7 @@ def test_a_real_qualcoder_export_lands_on_the_right_paragraphs(
 ) -> None:
     path = SHARED / "samples" / "qc-1.3.2-demo.qdpx"
     if not path.exists():
-        pytest.skip(f"{path} is not there")
+        pytest.skip(f"{path} is not there: {WHERE}")
     project = make_project("qc")
     report = import_qdpx(project, path, actor="lead")
     assert report.origin == "qc 1.3.2"
@@ -464,7 +465,7 @@ def test_a_codebook_only_nvivo_export_brings_its_codes_and_says_why_sources_are_
 ) -> None:
     path = SHARED / "samples" / "nvivo-mac-15-codebook-only.qdpx"
     if not path.exists():
-        pytest.skip(f"{path} is not there")
+        pytest.skip(f"{path} is not there: {WHERE}")
     project = make_project("nv")
     report = import_qdpx(project, path, actor="lead")
     assert report.codes_added > 200 and report.coders == ["chrisp", "cp"]
