@@ -15,8 +15,6 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from foresight.codebook.model import CodebookSpec, CodeSpec, GroupSpec, Problem, stable_guid, validate
-from foresight.codebook.qdc import read_qdc, write_qdc
-from foresight.codebook.yamlio import read_yaml, write_yaml
 from foresight.errors import ForesightError
 from foresight.project import Project
 from foresight.store import Code, Codebook, Coding, log_event
@@ -42,6 +40,11 @@ def file_format(path: Path) -> str:
 
 def read_codebook_file(path: Path) -> tuple[CodebookSpec, list[Problem]]:
     """The codebook in a YAML or .qdc file and every problem found in it."""
+    # (the readers and writers load YAML and XML libraries: imported when a file is read or
+    # written, not by every command that looks a code up)
+    from foresight.codebook.qdc import read_qdc
+    from foresight.codebook.yamlio import read_yaml
+
     if file_format(path) == "yaml":
         spec, problems = read_yaml(path)
         return spec, sorted(problems + validate(spec, complete=False), key=lambda p: (p.line or 0, p.message))
@@ -263,6 +266,9 @@ def export_codebook(project: Project, path: str | Path) -> int:
     kind = file_format(file)
     with project.session() as session:
         spec = to_spec(session, require_codebook(session))
+    from foresight.codebook.qdc import write_qdc
+    from foresight.codebook.yamlio import write_yaml
+
     (write_yaml if kind == "yaml" else write_qdc)(spec, file)
     return len(spec.codes)
 
