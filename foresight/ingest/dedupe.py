@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Collection
 
 import numpy as np
 
@@ -135,13 +136,23 @@ def jaccard(a: str, b: str) -> float:
     return len(sa & sb) / len(sa | sb) if sa or sb else 0.0
 
 
+NEAR = 0.7  # the Jaccard overlap of two texts' shingles from which they are near-duplicates
+
+
+def near(a: set[int], b: Collection[int]) -> bool:
+    """Whether two texts, by their shingle hashes (``b`` each once, in any collection), are
+    near-duplicates: Jaccard at least NEAR."""
+    common = len(a.intersection(b))
+    return common >= NEAR * (len(a) + len(b) - common)
+
+
 def repeats_within(texts: list[str], bands: list[tuple[int, ...] | None], limit: int = 8) -> dict[int, int]:
     """Which texts of one document nearly repeat an earlier one of it (a page drawn twice, a
     paragraph copied): index -> the index of the earliest text it repeats.
 
     Candidates share a band value with the text (the first ``limit`` texts of each value, so a
     document of many alike paragraphs costs no more than ``limit`` comparisons a text); a pair
-    is a repeat when their shingles overlap by 70% (Jaccard), the test used across documents.
+    is a repeat by :func:`near`, the test used across documents.
     """
     holders: dict[tuple[int, int], list[int]] = {}  # (band, value) -> the first texts having it
     shingles: dict[int, set[int]] = {}
@@ -154,9 +165,7 @@ def repeats_within(texts: list[str], bands: list[tuple[int, ...] | None], limit:
         if candidates:
             mine = shingles.setdefault(i, shingle_hashes(texts[i]))
             for j in candidates:
-                other = shingles.setdefault(j, shingle_hashes(texts[j]))
-                common = len(mine & other)
-                if common >= 0.7 * (len(mine) + len(other) - common):
+                if near(mine, shingles.setdefault(j, shingle_hashes(texts[j]))):
                     found[i] = found.get(j, j)
                     break
         for key in keys:

@@ -244,9 +244,7 @@ def near_duplicates(
         for cid in passed:
             if cid not in texts:
                 continue
-            other = table.shingles(cid, texts[cid])
-            common = len(shingled.intersection(other))
-            if common >= 0.7 * (len(shingled) + len(other) - common):
+            if dedupe.near(shingled, table.shingles(cid, texts[cid])):
                 found[ordinal] = cid
                 break
     return found
