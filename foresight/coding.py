@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -75,13 +75,20 @@ def _delete_coding(session: Session, unit_id: int, code_id: int, coder: str) -> 
     return row.origin
 
 
+def decided_by(coder: str) -> Select[tuple[int]]:
+    """The ids of the suggestions the coder has decided (accepted or rejected): the others are
+    open for the coder, whatever other coders decided."""
+    return select(SuggestionDecision.suggestion_id).where(SuggestionDecision.coder == coder)
+
+
 def _open_for(session: Session, unit_id: int, code_id: int, coder: str) -> list[Suggestion]:
     """The suggestions of a code on a unit that the coder has not decided."""
-    decided = select(SuggestionDecision.suggestion_id).where(SuggestionDecision.coder == coder)
     return list(
         session.execute(
             select(Suggestion).where(
-                Suggestion.unit_id == unit_id, Suggestion.code_id == code_id, Suggestion.id.not_in(decided)
+                Suggestion.unit_id == unit_id,
+                Suggestion.code_id == code_id,
+                Suggestion.id.not_in(decided_by(coder)),
             )
         ).scalars()
     )
@@ -98,19 +105,18 @@ def _decide(session: Session, suggestion: Suggestion, coder: str, status: str) -
 def _undecide(session: Session, unit_id: int, code_id: int, coder: str, status: str) -> None:
     """Take back the coder's decisions (``status``) on the suggestions of a code on a unit:
     open again for the coder; each suggestion keeps the latest decision left, or is open."""
-    for suggestion in session.execute(
-        select(Suggestion).where(Suggestion.unit_id == unit_id, Suggestion.code_id == code_id)
-    ).scalars():
-        mine = session.execute(
-            select(SuggestionDecision).where(
-                SuggestionDecision.suggestion_id == suggestion.id,
-                SuggestionDecision.coder == coder,
-                SuggestionDecision.status == status,
-            )
-        ).scalar_one_or_none()
-        if mine is None:
-            continue
-        session.delete(mine)
+    mine = session.execute(
+        select(SuggestionDecision, Suggestion)
+        .join(Suggestion, Suggestion.id == SuggestionDecision.suggestion_id)
+        .where(
+            Suggestion.unit_id == unit_id,
+            Suggestion.code_id == code_id,
+            SuggestionDecision.coder == coder,
+            SuggestionDecision.status == status,
+        )
+    ).all()
+    for decision, suggestion in mine:
+        session.delete(decision)
         session.flush()
         latest = session.execute(
             select(SuggestionDecision)
@@ -121,11 +127,8 @@ def _undecide(session: Session, unit_id: int, code_id: int, coder: str, status: 
         if latest is None:
             suggestion.status, suggestion.decided_by, suggestion.decided_at = "open", None, None
         else:
-            suggestion.status, suggestion.decided_by, suggestion.decided_at = (
-                latest.status,
-                latest.coder,
-                latest.decided_at,
-            )
+            suggestion.status, suggestion.decided_by = latest.status, latest.coder
+            suggestion.decided_at = latest.decided_at
         session.add(suggestion)
 
 
@@ -216,15 +219,15 @@ def _invert(session: Session, action: CoderAction, coder: str, forward: bool) ->
             _undecide(session, action.unit_id, action.code_id, coder, "rejected")
     elif action.kind in ("apply", "remove"):
         assert action.code_id is not None
-        accepted = action.origin == "accepted-suggestion"
+        accept = action.kind == "apply" and action.origin == "accepted-suggestion"
         if apply:
             _insert_coding(session, action.unit_id, action.code_id, coder, action.origin)
-            if accepted and action.kind == "apply":  # redo: the suggestion accepted again
+            if accept:  # redo: the suggestion accepted again
                 for suggestion in _open_for(session, action.unit_id, action.code_id, coder):
                     _decide(session, suggestion, coder, "accepted")
         else:
             _delete_coding(session, action.unit_id, action.code_id, coder)
-            if accepted and action.kind == "apply":  # undo of an accept: the suggestion is open again
+            if accept:  # undo of an accept: the suggestion is open again
                 _undecide(session, action.unit_id, action.code_id, coder, "accepted")
     else:
         _set_done(session, action.unit_id, coder, (action.kind == "done") == forward)

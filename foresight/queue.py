@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from foresight.agreement.adjudication import disputed_units
 from foresight.codebook.catalog import active_codebook, tree_order
-from foresight.coding import batch_units
+from foresight.coding import batch_units, decided_by
 from foresight.project import Project
 from foresight.store import (
     Batch,
@@ -28,7 +28,6 @@ from foresight.store import (
     Memo,
     Source,
     Suggestion,
-    SuggestionDecision,
     Unit,
     UnitState,
 )
@@ -116,10 +115,9 @@ def load_rows(project: Project, coder: str, filters: Filters | None = None) -> l
                 select(UnitState.unit_id).where(UnitState.coder == coder, UnitState.done.is_(True))
             ).scalars()
         )
-        decided = select(SuggestionDecision.suggestion_id).where(SuggestionDecision.coder == coder)
         suggested = set(
             session.execute(
-                select(Suggestion.unit_id).where(Suggestion.id.not_in(decided)).distinct()
+                select(Suggestion.unit_id).where(Suggestion.id.not_in(decided_by(coder))).distinct()
             ).scalars()
         )
         batch = batch_units(session, coder)
@@ -273,9 +271,7 @@ def unit_view(project: Project, unit_id: int, coder: str) -> UnitView:
             .join(Code, Code.id == Suggestion.code_id)
             .where(
                 Suggestion.unit_id == unit_id,
-                Suggestion.id.not_in(
-                    select(SuggestionDecision.suggestion_id).where(SuggestionDecision.coder == coder)
-                ),
+                Suggestion.id.not_in(decided_by(coder)),
             )
             .order_by(Suggestion.score.desc())
         ).all()
