@@ -144,7 +144,8 @@ def running(
         # a head that shares its baseline with the page's number ("97    5.4. Erste und zweite
         # Fundamentalform", set apart by a wide gap): the section it names changes too often to
         # repeat on a quarter of the pages
-        for n in [i for i in drop | extra if PAGE_NUMBER.match(page[i][0]) and len(pages) >= 3]:
+        numbers = [i for i in drop | extra if PAGE_NUMBER.match(page[i][0])] if len(pages) >= 3 else []
+        for n in numbers:
             middle = (page[n][3] + page[n][4]) / 2
             drop |= {i for i in keys if len(page[i][0]) <= 120 and page[i][4] < middle < page[i][3]}
         drop |= {i for i, ln in enumerate(page) if is_vertical(ln)}
