@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from foresight import coding
-from foresight.cli_common import CoderOption, JsonOption, actor, open_project, out, print_json
+from foresight.cli_common import CoderOption, JsonOption, actor, open_project, out, print_json, state
 
 
 def code_command(
@@ -23,6 +23,8 @@ def code_command(
     """Apply codes to a unit (or remove them), as the coders' screen does."""
     if not codes and not done:
         raise typer.BadParameter("name at least one code, or pass --done", param_hint="CODE")
+    from foresight import coding
+
     project = open_project()
     who = actor(project, coder)
     for code in codes or []:
@@ -43,7 +45,17 @@ def codings_command(
     as_json: JsonOption = False,
 ) -> None:
     """List codings: unit, code, coder, origin and when."""
-    rows = coding.list_codings(open_project(), coder=coder, code=code)
+    from foresight import readonly
+
+    # SQLite is read with the standard library, which starts at once; the full store otherwise
+    store = None if code else readonly.sqlite_store(state["project"])
+    if store is not None:
+        with contextlib.closing(store):
+            rows = readonly.list_codings(store, coder=coder)
+    else:
+        from foresight import coding
+
+        rows = coding.list_codings(open_project(), coder=coder, code=code)
     if as_json:
         print_json(rows)
         return

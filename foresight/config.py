@@ -9,7 +9,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from foresight.errors import ConfigError
+from foresight.errors import ConfigError, ProjectError
 
 PROJECT_ENV = "FORESIGHT_PROJECT"  # the project folder when --project is not given
 
@@ -137,6 +137,18 @@ def _date(value: object, where: str) -> dt.date:
         except ValueError:
             pass
     raise ConfigError(f"{where}: {value!r} is not a date (write it as YYYY-MM-DD)")
+
+
+def find_project(root: str | Path | None = None) -> tuple[Path, ProjectConfig]:
+    """The project folder (``root``, ``$FORESIGHT_PROJECT`` or the current folder) and its settings."""
+    folder = Path(root or os.environ.get(PROJECT_ENV) or ".").resolve()
+    config_path = folder / CONFIG_NAME
+    if not config_path.is_file():
+        raise ProjectError(
+            f"{folder}: not a foresight project (no {CONFIG_NAME}); "
+            "run 'foresight init' or pass --project DIR"
+        )
+    return folder, load_config(config_path)
 
 
 def load_config(path: Path) -> ProjectConfig:

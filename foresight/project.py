@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,9 +11,8 @@ from sqlmodel import Session
 from foresight.config import (
     CONFIG_NAME,
     DATABASE_NAME,
-    PROJECT_ENV,
     ProjectConfig,
-    load_config,
+    find_project,
     render_config,
 )
 from foresight.errors import ProjectError
@@ -34,14 +32,7 @@ class Project:
     @classmethod
     def open(cls, root: str | Path | None = None) -> Project:
         """Open the project in ``root``, ``$FORESIGHT_PROJECT`` or the current folder."""
-        folder = Path(root or os.environ.get(PROJECT_ENV) or ".").resolve()
-        config_path = folder / CONFIG_NAME
-        if not config_path.is_file():
-            raise ProjectError(
-                f"{folder}: not a foresight project (no {CONFIG_NAME}); "
-                "run 'foresight init' or pass --project DIR"
-            )
-        config = load_config(config_path)
+        folder, config = find_project(root)
         url = config.database_url or f"sqlite:///{folder / DATABASE_NAME}"
         engine = make_engine(url)
         migrate(engine)

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, Table, UniqueConstraint, event, inspect
 from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from foresight.errors import ProjectError
@@ -454,7 +454,7 @@ def migrate(engine: Engine) -> list[str]:
                 conn.execute(SchemaMigration.__table__.insert().values(name=name))
             applied.append(name)
         return applied
-    except OperationalError as exc:
+    except DatabaseError as exc:  # no file, no server, or not a database at all
         raise ProjectError(f"{engine.url.render_as_string()}: cannot open the store ({exc.orig})") from None
 
 

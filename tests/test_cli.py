@@ -13,6 +13,7 @@ import click
 import typer
 
 from foresight.cli import COMMANDS, app, load_command
+from foresight.project import Project
 from tests import builders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,21 +89,36 @@ def test_the_overview_shows_each_command_s_own_first_line_in_the_order_of_the_wo
     assert panels == ["Set up", "Ingest", "Code", "Check", "Analyse", "Workshop", "Exchange"]
 
 
-def test_help_loads_none_of_the_heavy_libraries() -> None:
-    """``foresight --help`` must start at once: no module it imports may load the libraries of
-    the analyses, the store or the screen."""
+HEAVY = {"pandas", "scipy", "sklearn", "spacy", "textual", "matplotlib", "sqlalchemy", "numpy"}
+
+
+def loaded_by(*args: str) -> tuple[set[str], str]:
+    """The top-level packages ``foresight ARGS...`` loads in a fresh interpreter, and its output."""
     script = (
         "import sys\n"
-        "sys.argv = ['foresight', '--help']\n"
+        f"sys.argv = ['foresight', *{list(args)!r}]\n"
         "from foresight.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    loaded = set(done.stderr.split())
-    heavy = {"pandas", "scipy", "sklearn", "spacy", "textual", "matplotlib", "sqlalchemy", "numpy"}
-    assert not loaded & heavy, sorted(loaded & heavy)
-    assert "Set up" in done.stdout and "cooccurrence" in done.stdout
+    return set(done.stderr.split()), done.stdout
+
+
+def test_help_loads_none_of_the_heavy_libraries() -> None:
+    """``foresight --help`` must start at once: no module it imports may load the libraries of
+    the analyses, the store or the screen."""
+    loaded, out = loaded_by("--help")
+    assert not loaded & HEAVY, sorted(loaded & HEAVY)
+    assert "Set up" in out and "cooccurrence" in out
+
+
+def test_listing_codings_of_a_sqlite_project_loads_no_heavy_library(tmp_path: Path) -> None:
+    project = Project.init(tmp_path / "p")
+    project.close()
+    loaded, out = loaded_by("--project", str(tmp_path / "p"), "codings", "--json")
+    assert json.loads(out) == []
+    assert not loaded & HEAVY, sorted(loaded & HEAVY)
 
 
 def test_global_options_work_after_the_command_and_version_is_shown(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from foresight import coding, corpus, suggest
@@ -182,3 +183,29 @@ def test_code_and_codings_commands(cli, project: Project, units: list[int]) -> N
     assert cli(*p, "code", str(units[0])).code == 2
     with project.session() as session:
         assert len(session.exec(select(Coding)).all()) == 1
+
+
+def test_codings_read_straight_from_sqlite_are_the_full_way_s(project: Project, units: list[int]) -> None:
+    """``foresight codings`` reads a SQLite store with the standard library: the same rows, in
+    the same order and form, as the store's own query; PostgreSQL takes the full way."""
+    from foresight import readonly
+    from foresight.store import MIGRATIONS
+
+    assert MIGRATIONS[-1][0] == readonly.LATEST_MIGRATION
+    coding.apply_code(project, units[1], "FC.TREND", coder="ben")
+    coding.apply_code(project, units[0], "EI.BLUE_GROWTH", coder="anna")
+    coding.apply_code(project, units[0], "Trend", coder="anna", origin="accepted-suggestion")
+    coding.apply_code(project, units[2], "FC.DRIVER", coder="ben", origin="adjudicated")
+    store = readonly.sqlite_store(project.root)
+    if project.engine.url.get_backend_name() != "sqlite":
+        assert store is None
+        return
+    assert store is not None
+    full = coding.list_codings(project)
+    assert len(full) == 4 and readonly.list_codings(store) == full
+    assert readonly.list_codings(store, coder="ben") == coding.list_codings(project, coder="ben")
+    assert readonly.list_codings(store, coder="nobody") == []
+    store.close()
+    with project.transaction() as session:  # a store still to migrate is read the full way
+        session.execute(text("DELETE FROM schema_migration WHERE name = :n"), {"n": MIGRATIONS[-1][0]})
+    assert readonly.sqlite_store(project.root) is None

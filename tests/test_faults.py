@@ -159,3 +159,15 @@ def test_a_read_only_store_is_a_clear_message(tmp_path: Path, cli) -> None:  # t
     )
     done = cli("--project", str(root), "codings", "--coder", "anna", "--json")
     assert done.code == 0 and '"unit_id": 1' in done.out
+
+
+def test_a_store_that_is_not_a_database_is_a_clear_message(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    Project.init(tmp_path / "p").close()
+    store = tmp_path / "p" / "foresight.db"
+    store.write_bytes(b"a spreadsheet saved over the store\n" * 200)
+    for command in (("codings", "--json"), ("sources",)):
+        done = cli("--project", str(tmp_path / "p"), *command)
+        assert (done.code, done.err.strip()) == (
+            1,
+            f"Error: sqlite:///{store}: cannot open the store (file is not a database)",
+        )
