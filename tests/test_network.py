@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -168,3 +171,31 @@ def test_network_tables_to_csv_and_xlsx(two_clusters: Project, cli, tmp_path: Pa
     assert ties[["code_a", "code_b", "n_ab"]].values.tolist() == [
         [t["code_a"], t["code_b"], t["n_ab"]] for c in data["communities"] for t in c["ties"]
     ]
+
+
+def test_the_printed_ties_are_the_same_from_one_run_to_the_next(project: Project) -> None:
+    """A tie's codes are printed in the graph's order, not in the order of a set of codes,
+    which changes with Python's hash seed from one process to the next."""
+    codes = {**CODES, "EI.G": "Eta", "EI.H": "Theta", "EI.I": "Iota"}
+    clusters = (["MT.A", "MT.B", "MT.C"], ["EI.D", "EI.E", "EI.F"], ["EI.G", "EI.H", "EI.I"])
+    build(project, codes, [(f"r{i}", {"ana": cluster}) for i, cluster in enumerate(clusters * 3)])
+    printed = set()
+    for seed in ("1", "2", "3", "4", "5"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "foresight",
+                "--project",
+                str(project.root),
+                "network",
+                "--min-count",
+                "1",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        printed.add(done.stdout)
+    assert len(printed) == 1, printed

@@ -179,8 +179,8 @@ class Network:
 
 def _describe(graph: nx.Graph, members: set[str], selection: Selection, ties: int) -> dict[str, Any]:
     codes = sorted(members, key=lambda c: (-graph.nodes[c]["n"], c))
-    inside = sorted(
-        ((a, b, d) for a, b, d in graph.subgraph(members).edges(data=True)),
+    inside = sorted(  # (a tie's codes in the graph's order: a subgraph's follows the set's hashes)
+        ((a, b, d) for a, b, d in graph.edges(data=True) if a in members and b in members),
         key=lambda e: (-e[2]["weight"], -e[2]["n_ab"], e[0], e[1]),
     )
     cols = [selection.column(c) for c in codes]
