@@ -26,6 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import foresight
 from foresight.resources import DEFAULT_CODEBOOK, SAMPLE_CORPUS
 
 # (arguments, files the command writes whose text is compared too)
@@ -73,8 +74,11 @@ RUNS: list[tuple[list[str], list[str]]] = [
 ]
 
 
+PACKAGE = Path(foresight.__file__).parent
+
+
 def _mask(text: str, folder: Path) -> str:
-    text = text.replace(str(folder), "<DIR>")
+    text = text.replace(str(folder), "<DIR>").replace(str(PACKAGE), "<PACKAGE>")
     today = dt.datetime.now(dt.UTC).date().isoformat()
     text = re.sub(rf"{today}[T ][0-9:.]+(\+00:00)?", "<NOW>", text)
     text = text.replace(today, "<TODAY>")
