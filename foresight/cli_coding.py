@@ -45,7 +45,7 @@ def codings_command(
     as_json: JsonOption = False,
 ) -> None:
     """List codings: unit, code, coder, origin and when."""
-    from foresight import readonly
+    from foresight.store import readonly
 
     # SQLite is read with the standard library, which starts at once; the full store otherwise
     store = None if code else readonly.sqlite_store(state["project"])

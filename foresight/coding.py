@@ -18,7 +18,7 @@ from sqlmodel import Session
 from foresight.codebook.catalog import find_code
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.store import (
+from foresight.store.schema import (
     Batch,
     BatchUnit,
     Code,

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from foresight.project import Project
-from foresight.store import Source, Unit, iso
+from foresight.store.schema import Source, Unit, iso
 
 
 def list_sources(project: Project, *, all_versions: bool = False) -> list[dict[str, Any]]:

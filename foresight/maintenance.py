@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from foresight.errors import ForesightError
 from foresight.files import file_to_write, whole_file
 from foresight.project import Project
-from foresight.store import pending_migrations
+from foresight.store.migrations import pending_migrations
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"

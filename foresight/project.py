@@ -16,7 +16,8 @@ from foresight.config import (
     render_config,
 )
 from foresight.errors import ProjectError
-from foresight.store import make_engine, migrate, session_scope
+from foresight.store.engine import make_engine, session_scope
+from foresight.store.migrations import migrate
 
 
 @dataclass

@@ -19,7 +19,7 @@ from foresight.agreement.adjudication import disputed_units
 from foresight.codebook.catalog import active_codebook, tree_order
 from foresight.coding import batch_units, decided_by
 from foresight.project import Project
-from foresight.store import (
+from foresight.store.schema import (
     Batch,
     BatchUnit,
     Code,

@@ -188,8 +188,7 @@ def test_code_and_codings_commands(cli, project: Project, units: list[int]) -> N
 def test_codings_read_straight_from_sqlite_are_the_full_way_s(project: Project, units: list[int]) -> None:
     """``foresight codings`` reads a SQLite store with the standard library: the same rows, in
     the same order and form, as the store's own query; PostgreSQL takes the full way."""
-    from foresight import readonly
-    from foresight.store import MIGRATIONS
+    from foresight.store import MIGRATIONS, readonly
 
     assert MIGRATIONS[-1][0] == readonly.LATEST_MIGRATION
     coding.apply_code(project, units[1], "FC.TREND", coder="ben")

@@ -21,7 +21,7 @@ from foresight.codebook.catalog import find_code
 from foresight.coding import batch_units
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.store import Adjudication, Code, Coding, Source, Unit, UnitState, log_event, utcnow
+from foresight.store.schema import Adjudication, Code, Coding, Source, Unit, UnitState, log_event, utcnow
 
 
 @dataclass

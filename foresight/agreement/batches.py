@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 from foresight.agreement.data import check_coders
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.store import Batch, BatchUnit, Source, Unit, log_event
+from foresight.store.schema import Batch, BatchUnit, Source, Unit, log_event
 
 STRATA = ("source_type", "actor_type", "period")
 NO_VALUE = "(none)"

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from foresight.codebook.catalog import require_codebook, tree_order
 from foresight.errors import ForesightError
-from foresight.store import Batch, Code, Coding, Source, Unit, UnitState
+from foresight.store.schema import Batch, Code, Coding, Source, Unit, UnitState
 
 ADJUDICATED = "adjudicated"
 

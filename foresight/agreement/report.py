@@ -20,7 +20,7 @@ from foresight.agreement import stats
 from foresight.agreement.data import Decisions, check_coders, default_coders, load_decisions
 from foresight.config import AgreementSettings
 from foresight.project import Project
-from foresight.store import Adjudication
+from foresight.store.schema import Adjudication
 
 VERDICTS = ("reliable", "tentative", "not reliable", "undefined")
 

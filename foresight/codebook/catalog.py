@@ -17,7 +17,7 @@ from sqlmodel import Session
 from foresight.codebook.model import CodebookSpec, CodeSpec, GroupSpec, Problem, stable_guid, validate
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.store import Code, Codebook, Coding, log_event
+from foresight.store.schema import Code, Codebook, Coding, log_event
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".qdc": "qdc"}
 

@@ -17,7 +17,7 @@ from foresight.codebook.catalog import codes_of, find_code, require_codebook
 from foresight.codebook.model import CODE_ID, COLOUR, CodeSpec, stable_guid
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.store import Code, Codebook, Coding, log_event
+from foresight.store.schema import Code, Codebook, Coding, log_event
 
 
 def _record(session: Session, book: Codebook, actor: str, action: str, code: Code, **details: Any) -> None:

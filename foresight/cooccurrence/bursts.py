@@ -20,7 +20,7 @@ from sqlalchemy import select
 from foresight.cooccurrence.selection import Codings, Filters, load
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.store import Source
+from foresight.store.schema import Source
 
 BATCHES = ("year", "month")
 

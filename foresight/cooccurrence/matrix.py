@@ -19,7 +19,7 @@ from sqlalchemy import select
 from foresight.cooccurrence.selection import CodeInfo, Codings, Filters, Selection, load
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.store import Source, Unit
+from foresight.store.schema import Source, Unit
 
 UNBALANCED = 5.0  # a pair is flagged when one code is used more than this many times as often
 

@@ -20,7 +20,8 @@ from sqlalchemy import select
 from foresight.codebook.catalog import require_codebook
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.store import Code, driver_sql
+from foresight.store.bulk import driver_sql
+from foresight.store.schema import Code
 
 CHOOSE_ONE = "choose one of --coder, --adjudicated, --consensus K and --all"
 

@@ -12,7 +12,7 @@ from foresight.cooccurrence.matrix import Cooccurrence, from_selection
 from foresight.cooccurrence.selection import Codings, Filters, load
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.store import Source
+from foresight.store.schema import Source
 
 SLICES = ("period", "source-type", "actor-type", "source")
 NONE_LABEL = {"period": "no period", "source-type": "no type", "actor-type": "no actor type", "source": "?"}

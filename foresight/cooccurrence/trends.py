@@ -29,7 +29,7 @@ from foresight.cooccurrence.matrix import c_coefficient
 from foresight.cooccurrence.selection import Codings, Filters, Selection, load
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.store import Source
+from foresight.store.schema import Source
 
 STRONG, WEAK, ESTABLISHED, LATENT = "strong signal", "weak signal", "established", "latent"
 CLASSES = (STRONG, WEAK, ESTABLISHED, LATENT)

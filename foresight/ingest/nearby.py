@@ -23,7 +23,7 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.engine import Connection, Dialect
 
 from foresight.ingest import dedupe
-from foresight.store import Source, Unit
+from foresight.store.schema import Source, Unit
 
 BANDS = dedupe.BANDS
 _BANDS = (Unit.band0, Unit.band1, Unit.band2, Unit.band3)

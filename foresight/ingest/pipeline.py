@@ -35,18 +35,9 @@ from foresight.ingest.ocr import ocr_languages
 from foresight.ingest.pool import read_in_workers
 from foresight.ingest.reading import Prepared, discover, is_url, prepare
 from foresight.project import Project
-from foresight.store import (
-    Checkpoints,
-    Coding,
-    Source,
-    Unit,
-    connection_scope,
-    driver_rows,
-    driver_sql,
-    insert_one,
-    log_event,
-    utcnow,
-)
+from foresight.store.bulk import Checkpoints, driver_rows, driver_sql, insert_one
+from foresight.store.engine import connection_scope
+from foresight.store.schema import Coding, Source, Unit, log_event, utcnow
 
 SOURCE_TYPES = ("news", "blog", "policy", "report", "proceedings", "interview", "survey", "other")
 FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[_ -]+([a-z]+))?")

@@ -23,7 +23,7 @@ from foresight.codebook.catalog import codes_of, require_codebook
 from foresight.coding import ORIGINS
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.store import Code, Coding, Memo, Unit, log_event, utcnow
+from foresight.store.schema import Code, Coding, Memo, Unit, log_event, utcnow
 
 COLUMNS = {  # the header names each column may have (any case)
     "unit": ("unit", "unit_id", "unit id"),

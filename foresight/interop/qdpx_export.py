@@ -46,7 +46,7 @@ from foresight.codebook.model import stable_guid
 from foresight.codebook.qdc import NOT_XML, PROJECT_NS, codebook_tree
 from foresight.files import file_to_write, whole_file
 from foresight.project import Project
-from foresight.store import Code, Coding, Memo, Source, Unit, UnitState, iso
+from foresight.store.schema import Code, Coding, Memo, Source, Unit, UnitState, iso
 
 SIDECAR = "foresight.json"
 SIDECAR_FORMAT = "foresight-qdpx"

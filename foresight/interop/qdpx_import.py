@@ -65,7 +65,7 @@ from foresight.interop.refi import (
     variable_values,
 )
 from foresight.project import Project
-from foresight.store import Coding, Memo, Source, Unit, UnitState, log_event, utcnow
+from foresight.store.schema import Coding, Memo, Source, Unit, UnitState, log_event, utcnow
 
 DEFAULT_CODER = "imported"
 NEEDED_BY_SOURCES = ("Users", "CodeBook", "Variables")

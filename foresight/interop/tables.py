@@ -24,7 +24,7 @@ from foresight.codebook.catalog import active_codebook, codes_of, tree_order
 from foresight.corpus import list_sources
 from foresight.interop.sheets import Written, check_file, check_folder, write_csv, write_xlsx
 from foresight.project import Project
-from foresight.store import Code, Coding, Memo, Source, Suggestion, Unit
+from foresight.store.schema import Code, Coding, Memo, Source, Suggestion, Unit
 
 CHUNK_ROWS = 20_000
 

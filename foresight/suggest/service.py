@@ -21,7 +21,7 @@ from sqlmodel import Session
 from foresight.codebook.catalog import active_codebook
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.store import (
+from foresight.store.schema import (
     Code,
     Coding,
     LearningQueue,

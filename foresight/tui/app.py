@@ -35,7 +35,7 @@ from foresight.queue import (
     save_state,
     unit_view,
 )
-from foresight.store import Source, Unit
+from foresight.store.schema import Source, Unit
 from foresight.tui.keys import RECENT_KEYS, keymap, shown
 from foresight.tui.screens import AdjudicateScreen, FilterScreen, HelpScreen, MemoScreen
 from foresight.tui.widgets import Palette, PaletteCode, UnitList, UnitPanel, UnitText

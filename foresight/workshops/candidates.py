@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.store import Code, Coding, Unit
+from foresight.store.schema import Code, Coding, Unit
 from foresight.workshops.definition import HORIZON_CODES, Topic, Workshop
 
 DOMAINS: tuple[tuple[str, str], ...] = (
@@ -307,7 +307,7 @@ class SupportingUnit:
 
 def supporting_units(project: Project, unit_ids: Iterable[int]) -> list[SupportingUnit]:
     """The units behind some cards, with their sources and codes, in unit order."""
-    from foresight.store import Source
+    from foresight.store.schema import Source
 
     wanted = sorted(set(unit_ids))
     if not wanted:

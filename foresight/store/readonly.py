@@ -17,7 +17,7 @@ from typing import Any
 
 from foresight.config import DATABASE_NAME, find_project
 
-# The newest of store.MIGRATIONS: a store that has it needs nothing done before it is read.
+# The newest of foresight.store.migrations.MIGRATIONS: a store that has it is read as it is.
 LATEST_MIGRATION = "0005_suggestion_decisions"
 
 

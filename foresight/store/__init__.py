@@ -1,0 +1,62 @@
+"""The store: where a project keeps its sources, units, codebooks, codings and their history.
+
+- ``schema``: the tables (SQLModel classes, the one definition of the schema) and the audit log;
+- ``migrations``: named schema changes, run when an older store is opened;
+- ``engine``: engines and sessions with the settings the store relies on, and one-line
+  messages for a store that cannot be written;
+- ``bulk``: writes of many rows through the database driver, and SQLite's log copied while an
+  ingest writes;
+- ``readonly``: reads of a SQLite store with the standard library, for commands that must start
+  at once.
+
+The package's own modules import from these modules; ``from foresight.store import Unit``
+works too, for every name of ``_HOME`` below (in a notebook, say). Each is loaded when first
+asked for, so that ``foresight.store.readonly`` loads no SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOME = {
+    **dict.fromkeys(["Checkpoints", "driver_rows", "driver_sql", "insert_one"], "bulk"),
+    **dict.fromkeys(
+        ["cannot_write", "connection_scope", "make_engine", "session_scope", "store_name"], "engine"
+    ),
+    **dict.fromkeys(["MIGRATIONS", "migrate", "pending_migrations"], "migrations"),
+    **dict.fromkeys(
+        [
+            "Adjudication",
+            "Batch",
+            "BatchUnit",
+            "Code",
+            "Codebook",
+            "CoderAction",
+            "Coding",
+            "Event",
+            "LearningQueue",
+            "Memo",
+            "SchemaMigration",
+            "Source",
+            "Suggestion",
+            "SuggestionDecision",
+            "SuggestModel",
+            "Unit",
+            "UnitState",
+            "iso",
+            "log_event",
+            "utcnow",
+        ],
+        "schema",
+    ),
+}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'foresight.store' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"foresight.store.{_HOME[name]}"), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,102 @@
+"""Engines and sessions: the settings the store relies on, and one-line messages for a store
+that cannot be written (a full disk, a read-only folder).
+
+SQLite (WAL, foreign keys on, busy timeout) is the embedded default; the same schema runs on
+PostgreSQL through psycopg. Every write of a coder's work is its own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, create_engine
+
+from foresight.errors import ProjectError
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    # the log is copied into the database every 10,000 pages (40 MiB), not every 1,000: a page
+    # written by many transactions in between is copied once
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` with the settings the store relies on."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if url.startswith("postgresql"):
+        return create_engine(url, pool_pre_ping=True)
+    raise ProjectError(f"database_url {url!r}: only sqlite:/// and postgresql+psycopg:// work")
+
+
+# what the database says when it cannot write at all, and what the user reads instead
+CANNOT_WRITE = (
+    ("database or disk is full", "the disk is full"),
+    ("no space left on device", "the disk is full"),
+    ("attempt to write a readonly database", "the store is read-only"),
+    ("readonly database", "the store is read-only"),
+    ("read-only transaction", "the store is read-only"),
+    ("disk i/o error", "the disk cannot be written (I/O error)"),
+)
+
+
+def store_name(engine: Engine) -> str:
+    """The store as a user knows it: the SQLite file, or the server and database."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database:
+        return url.database.removeprefix("file:")
+    return url.render_as_string(hide_password=True)
+
+
+def cannot_write(exc: BaseException, where: str) -> ProjectError | None:
+    """A one-line error for a store that cannot be written (a full disk, a read-only folder)."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    for marker, meaning in CANNOT_WRITE:
+        if marker in message:
+            return ProjectError(f"{where}: {meaning}; this step was not saved, nothing saved before is lost")
+    return None
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session whose work is committed together, or not at all."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            problem = cannot_write(exc, store_name(engine))
+            if problem is not None:
+                raise problem from None
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@contextmanager
+def connection_scope(engine: Engine) -> Iterator[Connection]:
+    """A connection whose work is committed together, or not at all: for writes of many rows,
+    where an ORM session would cost more than the database's work."""
+    try:
+        with engine.begin() as conn:
+            yield conn
+    except (DBAPIError, engine.dialect.loaded_dbapi.Error) as exc:  # (the driver's own: insert_one)
+        problem = cannot_write(exc, store_name(engine))
+        if problem is not None:
+            raise problem from None
+        raise
