@@ -11,10 +11,10 @@ from sqlmodel import select
 
 from foresight import coding, corpus, suggest
 from foresight.codebook import import_codebook
+from foresight.coding.worklist import unit_view
 from foresight.errors import ForesightError
 from foresight.ingest import ingest
 from foresight.project import Project
-from foresight.queue import unit_view
 from foresight.resources import DEFAULT_CODEBOOK
 from foresight.store import Code, Coding, Event, Suggestion
 from tests import builders

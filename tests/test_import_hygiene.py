@@ -15,7 +15,7 @@ CORE = [
     "foresight.codebook",
     "foresight.codebook.edits",
     "foresight.coding",
-    "foresight.queue",
+    "foresight.coding.worklist",
     "foresight.interop.tables",
     "foresight.interop.sheets",
     "foresight.agreement",

@@ -51,8 +51,8 @@ def test_an_older_store_keeps_each_decision_on_a_suggestion_as_its_decider_s(
     project: Project, tmp_path: Path
 ) -> None:
     from foresight.codebook import import_codebook
+    from foresight.coding.worklist import unit_view
     from foresight.ingest import ingest
-    from foresight.queue import unit_view
     from foresight.resources import DEFAULT_CODEBOOK
     from foresight.store import Code, Suggestion, SuggestionDecision, Unit
 

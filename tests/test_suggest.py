@@ -12,9 +12,9 @@ from sqlmodel import select
 from foresight import coding, suggest
 from foresight.codebook import import_codebook
 from foresight.codebook.yamlio import read_yaml
+from foresight.coding.worklist import Filters, load_rows
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.queue import Filters, load_rows
 from foresight.resources import DEFAULT_CODEBOOK
 from foresight.store import Coding, Source, Suggestion, Unit
 from foresight.suggest import synthetic

@@ -11,7 +11,6 @@ import gc
 from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy import select
 from textual import work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
@@ -22,22 +21,22 @@ from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from foresight import agreement, coding
-from foresight.errors import ForesightError
-from foresight.project import Project
-from foresight.queue import (
+from foresight.coding.worklist import (
     Filters,
     Row,
     UnitView,
+    blind_units,
+    filter_choices,
     learning_queue_size,
     load_rows,
-    load_state,
     palette_codes,
-    save_state,
     unit_view,
 )
-from foresight.store.schema import Source, Unit
+from foresight.errors import ForesightError
+from foresight.project import Project
 from foresight.tui.keys import RECENT_KEYS, keymap, shown
 from foresight.tui.screens import AdjudicateScreen, FilterScreen, HelpScreen, MemoScreen
+from foresight.tui.state import load_state, save_state
 from foresight.tui.widgets import Palette, PaletteCode, UnitList, UnitPanel, UnitText
 
 Loaded = tuple[list[Row], int | None, set[int], int, set[int]]
@@ -78,11 +77,10 @@ class CodingApp(App[None]):
         self.last_save = saved_at(coding.last_coded(project, coder=coder))
         self.status_text = ""
         self.message = ""  # what the last key did, at the start of the status bar until the next
-        with project.session() as session:
-            self.codes = [
-                PaletteCode(c.code_id, c.name, c.colour, depth, c.definition, c.id or 0)
-                for c, depth in palette_codes(session)
-            ]
+        self.codes = [
+            PaletteCode(c.code_id, c.name, c.colour, depth, c.definition, c.id or 0)
+            for c, depth in palette_codes(project)
+        ]
         self.code_ids = {c.id for c in self.codes}
 
     # -- layout ------------------------------------------------------------------------------
@@ -118,9 +116,7 @@ class CodingApp(App[None]):
         rows = load_rows(self.project, self.coder, filters)
         finished = coding.finished_units(self.project, coder=self.coder)
         total = coding.progress(self.project, coder=self.coder)[1]
-        with self.project.session() as session:
-            batch = coding.batch_units(session, self.coder)
-        return rows, unit_id, finished, total, batch
+        return rows, unit_id, finished, total, blind_units(self.project, self.coder)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "load":
@@ -426,9 +422,7 @@ class CodingApp(App[None]):
         self.push_screen(AdjudicateScreen(unit, {c.id: c.name for c in self.codes}), keep)
 
     def action_filter(self) -> None:
-        with self.project.session() as session:
-            types = sorted(set(session.execute(select(Source.source_type)).scalars()))
-            periods = sorted({p for p in session.execute(select(Unit.period).distinct()).scalars() if p})
+        types, periods = filter_choices(self.project)
 
         def apply(filters: Filters | None) -> None:
             if filters is not None:

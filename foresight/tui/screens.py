@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
 from foresight.agreement import UnitCodings
-from foresight.queue import STATUSES, Filters
+from foresight.coding.worklist import STATUSES, Filters
 from foresight.tui.keys import ACTIONS, shown
 
 

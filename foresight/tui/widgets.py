@@ -19,7 +19,7 @@ from textual.visual import Visual, visualize
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from foresight.queue import CodeChip, Row, UnitView, fuzzy_score
+from foresight.coding.worklist import CodeChip, Row, UnitView
 
 GLYPHS = {"coded": ("●", "green"), "done": ("✓", "cyan"), "suggested": ("◆", "yellow"), "uncoded": ("○", "")}
 
@@ -47,6 +47,28 @@ class SteadyScrollbars:
             return False
         self._steady = seen
         return super()._size_updated(size, virtual_size, container_size, layout)  # type: ignore[misc,no-any-return]
+
+
+def fuzzy_score(query: str, code_id: str, name: str) -> float | None:
+    """How well ``query`` matches a code (None: not at all): substrings first, then letters in order."""
+    q = query.casefold().strip()
+    if not q:
+        return 0.0
+    for rank, text in enumerate((code_id.casefold(), name.casefold())):
+        at = text.find(q)
+        if at == 0:
+            return 100.0 - rank
+        if at > 0:
+            return 80.0 - rank - at / 100
+    target = f"{code_id} {name}".casefold()
+    pos, gaps = 0, 0
+    for ch in q:
+        found = target.find(ch, pos)
+        if found < 0:
+            return None
+        gaps += found - pos
+        pos = found + 1
+    return 50.0 - gaps / 10
 
 
 class PaletteList(SteadyScrollbars, OptionList):

@@ -64,7 +64,7 @@ async def test_a_coder_cannot_adjudicate_a_unit_of_their_own_batch(desk: Project
 
 
 async def test_the_lead_filters_the_units_where_coders_differ(desk: Project) -> None:
-    from foresight.queue import Filters
+    from foresight.coding.worklist import Filters
 
     units = [u["id"] for u in corpus.list_units(desk)]
     coding.apply_code(desk, units[1], "FC.TREND", coder="anna")  # ben: FC.DRIVER

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from foresight import coding, corpus
 from foresight.project import Project
-from foresight.queue import fuzzy_score
 from foresight.tui.app import CodingApp
-from foresight.tui.widgets import MAX_FOUND, Palette, PaletteList, UnitList
+from foresight.tui.widgets import MAX_FOUND, Palette, PaletteList, UnitList, fuzzy_score
 from tests.tui.test_app import SIZE, mine, ready
 
 

@@ -248,48 +248,53 @@ class Step:
     unit_id: int
 
 
-def undo(project: Project, *, coder: str) -> Step | None:
-    """Take back the coder's last step; None when there is nothing to undo."""
+@dataclass(frozen=True)
+class _Way:
+    """Undo or redo: the recorded steps it takes (in ``state``, the first in ``order``), whether
+    it does them forward, the state it leaves them in, and its words."""
+
+    state: str
+    order: Any
+    forward: bool
+    becomes: str
+    verb: str
+    did: str
+
+
+_UNDO = _Way("done", CoderAction.id.desc(), False, "undone", "undo", "undid")  # the latest done
+_REDO = _Way("undone", CoderAction.id.asc(), True, "done", "redo", "redid")  # the earliest undone
+
+
+def _step(project: Project, coder: str, way: _Way) -> Step | None:
+    """Undo or redo the coder's step; None when there is nothing to take back or do again."""
 
     def work(session: Session) -> Step | None:
         action = session.execute(
             select(CoderAction)
-            .where(CoderAction.coder == coder, CoderAction.state == "done")
-            .order_by(CoderAction.id.desc())
+            .where(CoderAction.coder == coder, CoderAction.state == way.state)
+            .order_by(way.order)
             .limit(1)
         ).scalar_one_or_none()
         if action is None:
             return None
-        _invert(session, action, coder, forward=False)
-        action.state = "undone"
+        _invert(session, action, coder, forward=way.forward)
+        action.state = way.becomes
         session.add(action)
         text = _describe(session, action)
-        log_event(session, coder, "undo", "unit", action.unit_id, step=text)
-        return Step(f"undid {text}", action.unit_id)
+        log_event(session, coder, way.verb, "unit", action.unit_id, step=text)
+        return Step(f"{way.did} {text}", action.unit_id)
 
     return _commit(project, work)  # type: ignore[no-any-return]
+
+
+def undo(project: Project, *, coder: str) -> Step | None:
+    """Take back the coder's last step; None when there is nothing to undo."""
+    return _step(project, coder, _UNDO)
 
 
 def redo(project: Project, *, coder: str) -> Step | None:
     """Do again the step the coder undid last; None when there is nothing to redo."""
-
-    def work(session: Session) -> Step | None:
-        action = session.execute(
-            select(CoderAction)
-            .where(CoderAction.coder == coder, CoderAction.state == "undone")
-            .order_by(CoderAction.id.asc())
-            .limit(1)
-        ).scalar_one_or_none()
-        if action is None:
-            return None
-        _invert(session, action, coder, forward=True)
-        action.state = "done"
-        session.add(action)
-        text = _describe(session, action)
-        log_event(session, coder, "redo", "unit", action.unit_id, step=text)
-        return Step(f"redid {text}", action.unit_id)
-
-    return _commit(project, work)  # type: ignore[no-any-return]
+    return _step(project, coder, _REDO)
 
 
 def set_memo(project: Project, kind: str, target_id: int, *, coder: str, text: str) -> None:
@@ -426,21 +431,3 @@ def progress(project: Project, *, coder: str) -> tuple[int, int]:
             .where(Source.current.is_(True))
         ).scalar_one()
     return len(finished_units(project, coder=coder)), total
-
-
-__all__ = [
-    "Step",
-    "apply_code",
-    "batch_units",
-    "decide_suggestion",
-    "finished_units",
-    "get_memo",
-    "list_codings",
-    "mark_done",
-    "progress",
-    "redo",
-    "remove_code",
-    "set_memo",
-    "undo",
-    "unit_finished",
-]

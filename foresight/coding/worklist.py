@@ -6,18 +6,14 @@ Loading the rows of a 100,000-unit project takes one query per kind of fact.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
 
 from foresight.agreement.adjudication import disputed_units
 from foresight.codebook.catalog import active_codebook, tree_order
-from foresight.coding import batch_units, decided_by
+from foresight.coding.actions import batch_units, decided_by
 from foresight.project import Project
 from foresight.store.schema import (
     Batch,
@@ -306,63 +302,29 @@ def unit_view(project: Project, unit_id: int, coder: str) -> UnitView:
     )
 
 
-def palette_codes(session: Session) -> list[tuple[Code, int]]:
+def palette_codes(project: Project) -> list[tuple[Code, int]]:
     """The codes a coder may apply, with their depth in the tree: retired ones left out."""
-    book = active_codebook(session)
-    if book is None:
-        return []
-    codes = list(
-        session.execute(
-            select(Code).where(Code.codebook_id == book.id, Code.status == "active").order_by(Code.id)
-        ).scalars()
-    )
-    return tree_order(codes, [g["id"] for g in book.groups])
-
-
-def fuzzy_score(query: str, code_id: str, name: str) -> float | None:
-    """How well ``query`` matches a code (None: not at all): substrings first, then letters in order."""
-    q = query.casefold().strip()
-    if not q:
-        return 0.0
-    for rank, text in enumerate((code_id.casefold(), name.casefold())):
-        at = text.find(q)
-        if at == 0:
-            return 100.0 - rank
-        if at > 0:
-            return 80.0 - rank - at / 100
-    target = f"{code_id} {name}".casefold()
-    pos, gaps = 0, 0
-    for ch in q:
-        found = target.find(ch, pos)
-        if found < 0:
-            return None
-        gaps += found - pos
-        pos = found + 1
-    return 50.0 - gaps / 10
-
-
-def state_path(project: Project, coder: str) -> Path:
-    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in coder)
-    return project.root / ".foresight" / f"tui-{safe}.json"
-
-
-def save_state(
-    project: Project, coder: str, filters: Filters, unit_id: int | None, recent: list[str]
-) -> None:
-    """Remember the coder's filter, position and recent codes for the next session."""
-    path = state_path(project, coder)
-    path.parent.mkdir(exist_ok=True)
-    partial = path.with_suffix(".tmp")
-    partial.write_text(json.dumps({"filters": asdict(filters), "unit_id": unit_id, "recent": recent}))
-    partial.replace(path)
-
-
-def load_state(project: Project, coder: str) -> tuple[Filters, int | None, list[str]]:
-    try:
-        raw: dict[str, Any] = json.loads(state_path(project, coder).read_text())
-        filters = Filters(
-            **{k: v for k, v in raw.get("filters", {}).items() if k in Filters.__dataclass_fields__}
+    with project.session() as session:
+        book = active_codebook(session)
+        if book is None:
+            return []
+        codes = list(
+            session.execute(
+                select(Code).where(Code.codebook_id == book.id, Code.status == "active").order_by(Code.id)
+            ).scalars()
         )
-        return filters, raw.get("unit_id"), list(raw.get("recent", []))
-    except (OSError, ValueError, TypeError):
-        return Filters(), None, []
+        return tree_order(codes, [g["id"] for g in book.groups])
+
+
+def blind_units(project: Project, coder: str) -> set[int]:
+    """The units of the double-coding batches the coder is in: coded blind."""
+    with project.session() as session:
+        return batch_units(session, coder)
+
+
+def filter_choices(project: Project) -> tuple[list[str], list[str]]:
+    """What the worklist can be filtered on: the sources' types and the units' periods."""
+    with project.session() as session:
+        types = sorted(set(session.execute(select(Source.source_type)).scalars()))
+        periods = sorted({p for p in session.execute(select(Unit.period).distinct()).scalars() if p})
+    return types, periods
