@@ -127,11 +127,12 @@ def collect() -> dict[str, str]:
         out.mkdir()
         for args, files in RUNS:
             filled = [a.replace("{out}", str(out)) for a in args]
-            found[" ".join(args)] = run(["--project", str(project), *filled])
+            key = _mask(" ".join(args), folder)
+            found[key] = run(["--project", str(project), *filled])
             for name in files:
                 written = out / name
                 text = written.read_text(encoding="utf-8") if written.is_file() else "<not written>"
-                found[f"{' '.join(args)} file {name}"] = _mask(text, folder)
+                found[f"{key} file {name}"] = _mask(text, folder)
     return found
 
 
