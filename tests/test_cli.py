@@ -185,9 +185,9 @@ def test_help_names_what_to_type_and_keeps_square_brackets(cli) -> None:  # type
 
 
 def test_init_never_makes_a_project_without_a_codebook_unless_asked(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import foresight.cli_corpus
+    import foresight.cli.corpus
 
-    monkeypatch.setattr(foresight.cli_corpus, "DEFAULT_CODEBOOK", tmp_path / "gone" / "megatrends.yaml")
+    monkeypatch.setattr(foresight.cli.corpus, "DEFAULT_CODEBOOK", tmp_path / "gone" / "megatrends.yaml")
     result = cli("init", str(tmp_path / "scan"))
     assert result.code == 1 and "the shipped codebook is missing from this install" in result.err
     assert not (tmp_path / "scan" / "foresight.toml").exists()

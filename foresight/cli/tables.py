@@ -8,7 +8,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from foresight.cli_common import open_project, out, progress_bar
+from foresight.cli.common import open_project, out, progress_bar, wrote
 from foresight.interop.sheets import Written, check_file, write_csv_tables, write_xlsx_tables
 from foresight.interop.tables import TABLES, export_csv, export_xlsx
 
@@ -44,11 +44,6 @@ def write_table_files(tables: dict[str, pd.DataFrame], csv: Path | None, xlsx: P
     return lines
 
 
-def print_written(lines: list[str]) -> None:
-    for line in lines:
-        out.print(f"Wrote {line}", markup=False, highlight=False, soft_wrap=True)
-
-
 def _report(written: list[Written], where: str) -> None:
     for entry in written:
         more = ""
@@ -59,7 +54,7 @@ def _report(written: list[Written], where: str) -> None:
         out.print(
             f"{entry.table:<12} {entry.rows:>9,} rows{more}", markup=False, highlight=False, soft_wrap=True
         )
-    out.print(f"Wrote {len(written)} tables to {where}", markup=False, highlight=False, soft_wrap=True)
+    wrote(f"{len(written)} tables to {where}")
 
 
 def _export(write, target: Path, all_versions: bool) -> list[Written]:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from foresight.cli_common import JsonOption, err, open_project, out, print_json, state
+from foresight.cli.common import JsonOption, err, open_project, out, print_json, state, wrote
 from foresight.errors import ForesightError, ProjectError
 from foresight.project import Project
 from foresight.workshops import cib, kit, roadmap, scenario
@@ -77,11 +77,6 @@ def _trend_cards(
     return {t.id: candidates_from_trends(project, workshop, t, report=report) for t in topics}
 
 
-def _written(paths: list[Path]) -> None:
-    for path in paths:
-        out.print(f"Wrote {path}", soft_wrap=True)
-
-
 @roadmap_app.command("print")
 def roadmap_print(
     workshop_file: WorkshopArg,
@@ -118,12 +113,12 @@ def roadmap_print(
         built = [roadmap.read_captured(file, workshop, topic) for file in captured]
         if output.suffix.lower() == ".docx":
             name = _project_name(workshop.name)
-            _written([roadmap.captured_docx(workshop, built, output, project_name=name)])
+            wrote(roadmap.captured_docx(workshop, built, output, project_name=name))
             return
         pages = [roadmap.captured_layout(workshop, b, size=size) for b in built]
         if len(built) > 1:
             pages.append(roadmap.captured_overview_layout(workshop, built, size=size))
-        _written(roadmap.print_roadmap(pages, output))
+        wrote(*roadmap.print_roadmap(pages, output))
         return
     topics = list(workshop.topics) if all_topics else [workshop.topic(topic)]
     per_topic = {}
@@ -146,7 +141,7 @@ def roadmap_print(
     ]
     if all_topics and prefill:
         pages.append(roadmap.overview_layout(workshop, per_topic, size=size, note=note))
-    _written(roadmap.print_roadmap(pages, output))
+    wrote(*roadmap.print_roadmap(pages, output))
     if prefill:
         trend = sum(1 for cards in per_topic.values() for c in cards if c.origin == "trend")
         coded = sum(len(c) for c in per_topic.values()) - trend
@@ -248,7 +243,7 @@ def scenario_draft(
         )
     finally:
         project.close()
-    _written([scenario.draft_scenarios(data, output, template=template)])
+    wrote(scenario.draft_scenarios(data, output, template=template))
 
 
 @scenario_app.command("cib")
@@ -310,4 +305,4 @@ def workshop_kit(
     for g in groups:
         mix = ", ".join(f"{n} {s}" for s, n in sorted(g.mix.items()))
         out.print(f"Group {g.number} ({g.topic.name}): {len(g.members)} people: {mix}", soft_wrap=True)
-    out.print(f"Wrote {len(written)} files into {output}", soft_wrap=True)
+    wrote(f"{len(written)} files into {output}")

@@ -1,16 +1,22 @@
-"""The co-occurrence commands: `cooccurrence` (and its `units`), `trends`, `network`."""
+"""The co-occurrence commands: `cooccurrence` (and its `units`), `trends`, `bursts`, `network`.
+
+Each takes the same selection options (whose codings count, which units), given once here
+by :func:`selecting`."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from foresight.cli_common import JsonOption, err, open_project, out, print_json
-from foresight.cli_tables import CsvOption, XlsxOption, check_table_files, print_written, write_table_files
+from foresight.cli.common import JsonOption, err, open_project, out, print_json, wrote
+from foresight.cli.tables import CsvOption, XlsxOption, check_table_files, write_table_files
 from foresight.cooccurrence import Codings, Cooccurrence, Filters, cooccurrence, supporting_units
 from foresight.cooccurrence.bursts import burst_tables, bursts
 from foresight.cooccurrence.network import draw, igraph_installed, network, write_graph
@@ -68,6 +74,48 @@ def selection(
     return codings, filters
 
 
+ALL_CODINGS, ALL_UNITS = Codings(), Filters()  # what no selection option narrows
+
+# The options that choose whose codings count and which units: (name, annotation, default)
+_SELECTION: tuple[tuple[str, Any, Any], ...] = (
+    ("coder", CoderSel, None),
+    ("adjudicated", AdjudicatedSel, False),
+    ("consensus", ConsensusSel, None),
+    ("all_", AllSel, False),
+    ("period", PeriodSel, None),
+    ("source_type", SourceTypeSel, None),
+    ("actor_type", ActorTypeSel, None),
+    ("source", SourceSel, None),
+)
+
+
+def selecting(*, periods: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command the selection options (without ``--period`` when ``periods`` is False:
+    the command runs over periods itself). They stand where its ``codings`` parameter does,
+    and it receives them as ``codings`` and ``filters``."""
+    options = [o for o in _SELECTION if periods or o[0] != "period"]
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        signature = inspect.signature(command, eval_str=True)
+        params: list[inspect.Parameter] = []
+        for param in signature.parameters.values():
+            if param.name == "codings":
+                params += [inspect.Parameter(n, param.kind, default=d, annotation=a) for n, a, d in options]
+            elif param.name != "filters":
+                params.append(param)
+
+        @functools.wraps(command)
+        def run(**given: Any) -> None:
+            chosen = {name: given.pop(name) for name, _, _ in options}
+            codings, filters = selection(**chosen)
+            command(**given, codings=codings, filters=filters)
+
+        run.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        return run
+
+    return decorate
+
+
 def show_table(
     result: Cooccurrence,
     rows: str | None,
@@ -110,16 +158,11 @@ def show_table(
 
 
 @cooccurrence_app.callback()
+@selecting()
 def cooccurrence_command(
     ctx: typer.Context,
-    coder: CoderSel = None,
-    adjudicated: AdjudicatedSel = False,
-    consensus: ConsensusSel = None,
-    all_: AllSel = False,
-    period: PeriodSel = None,
-    source_type: SourceTypeSel = None,
-    actor_type: ActorTypeSel = None,
-    source: SourceSel = None,
+    codings: Codings = ALL_CODINGS,  # these two: the selection options, made by @selecting
+    filters: Filters = ALL_UNITS,
     rows: Annotated[str | None, typer.Option("--rows", help="Code group down the side (e.g. MT).")] = None,
     cols: Annotated[str | None, typer.Option("--cols", help="Code group across the top (e.g. EI).")] = None,
     by: Annotated[
@@ -155,7 +198,6 @@ def cooccurrence_command(
     if heatmap is not None:
         check_figure_path(heatmap)
     check_table_files(csv, xlsx)
-    codings, filters = selection(coder, adjudicated, consensus, all_, period, source_type, actor_type, source)
     if by is not None:
         if csv is not None or xlsx is not None or heatmap is not None:
             raise ForesightError(
@@ -192,26 +234,19 @@ def cooccurrence_command(
         print_json(result.as_json(min_count=min_count, all_pairs=all_pairs, stats=stats))
         return
     show_table(result, rows, cols, min_count=min_count, all_pairs=all_pairs, stats=stats, top=top)
-    for line in written:
-        out.print(f"Wrote {line}", soft_wrap=True)
+    wrote(*written)
 
 
 @cooccurrence_app.command("units")
+@selecting()
 def units_command(
     code_a: Annotated[str, typer.Argument(help="A code id or name.")],
     code_b: Annotated[str, typer.Argument(help="Another code id or name.")],
-    coder: CoderSel = None,
-    adjudicated: AdjudicatedSel = False,
-    consensus: ConsensusSel = None,
-    all_: AllSel = False,
-    period: PeriodSel = None,
-    source_type: SourceTypeSel = None,
-    actor_type: ActorTypeSel = None,
-    source: SourceSel = None,
+    codings: Codings = ALL_CODINGS,  # these two: the selection options, made by @selecting
+    filters: Filters = ALL_UNITS,
     as_json: JsonOption = False,
 ) -> None:
     """The units where both codes are applied, with text, source and date, for in-depth reading."""
-    codings, filters = selection(coder, adjudicated, consensus, all_, period, source_type, actor_type, source)
     rows = supporting_units(open_project(), code_a, code_b, codings, filters)
     if as_json:
         print_json(rows)
@@ -224,16 +259,12 @@ def units_command(
     out.print(f"{len(rows)} units carry both {code_a} and {code_b} ({codings.label()})")
 
 
+@selecting(periods=False)
 def trends_command(
     start: Annotated[str | None, typer.Option("--from", help="First period (default: the first).")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last period (default: the last).")] = None,
-    coder: CoderSel = None,
-    adjudicated: AdjudicatedSel = False,
-    consensus: ConsensusSel = None,
-    all_: AllSel = False,
-    source_type: SourceTypeSel = None,
-    actor_type: ActorTypeSel = None,
-    source: SourceSel = None,
+    codings: Codings = ALL_CODINGS,  # these two: the selection options, made by @selecting
+    filters: Filters = ALL_UNITS,
     c_threshold: Annotated[
         float | None,
         typer.Option("--c-threshold", help="A pair's mean c above this is high (default: median)."),
@@ -262,7 +293,6 @@ def trends_command(
     --csv writes every ranked pair (the codes beside it, FILE-codes.csv); --xlsx both as sheets.
     """
     check_table_files(csv, xlsx)
-    codings, filters = selection(coder, adjudicated, consensus, all_, None, source_type, actor_type, source)
     settings = TrendSettings(
         time_weight=time_weight,
         c_threshold=c_threshold,
@@ -325,22 +355,18 @@ def trends_command(
         "sources; read a pair's units with 'foresight cooccurrence units CODE_A CODE_B'",
         soft_wrap=True,
     )
-    print_written(written)
+    wrote(*written)
 
 
+@selecting(periods=False)
 def bursts_command(
     by: Annotated[str, typer.Option("--by", help="Batches: year or month.")] = "year",
     s: Annotated[float, typer.Option("--s", help="Burst rate as a multiple of the base rate.")] = 2.0,
     gamma: Annotated[
         float, typer.Option("--gamma", help="Cost of entering a burst, times ln(batches).")
     ] = 1.0,
-    coder: CoderSel = None,
-    adjudicated: AdjudicatedSel = False,
-    consensus: ConsensusSel = None,
-    all_: AllSel = False,
-    source_type: SourceTypeSel = None,
-    actor_type: ActorTypeSel = None,
-    source: SourceSel = None,
+    codings: Codings = ALL_CODINGS,  # these two: the selection options, made by @selecting
+    filters: Filters = ALL_UNITS,
     csv: CsvOption = None,
     xlsx: XlsxOption = None,
     as_json: JsonOption = False,
@@ -350,7 +376,6 @@ def bursts_command(
     --csv writes a row per burst (each code's units per batch beside it, FILE-codes.csv).
     """
     check_table_files(csv, xlsx)
-    codings, filters = selection(coder, adjudicated, consensus, all_, None, source_type, actor_type, source)
     report = bursts(open_project(), codings, filters, by=by, s=s, gamma=gamma)
     written = write_table_files(burst_tables(report), csv, xlsx)
     if as_json:
@@ -368,18 +393,13 @@ def bursts_command(
         f"({report['batches'][0]}..{report['batches'][-1]}); {report['undated_units']} units without a date",
         soft_wrap=True,
     )
-    print_written(written)
+    wrote(*written)
 
 
+@selecting()
 def network_command(
-    coder: CoderSel = None,
-    adjudicated: AdjudicatedSel = False,
-    consensus: ConsensusSel = None,
-    all_: AllSel = False,
-    period: PeriodSel = None,
-    source_type: SourceTypeSel = None,
-    actor_type: ActorTypeSel = None,
-    source: SourceSel = None,
+    codings: Codings = ALL_CODINGS,  # these two: the selection options, made by @selecting
+    filters: Filters = ALL_UNITS,
     threshold: Annotated[float, typer.Option("--threshold", help="Keep edges with c at least this.")] = 0.1,
     min_count: Annotated[
         int, typer.Option("--min-count", help="Keep edges with at least this many units.")
@@ -409,7 +429,6 @@ def network_command(
     for path, kind in ((graphml, ".graphml"), (gexf, ".gexf")):
         if path is not None and path.suffix.lower() != kind:
             raise ForesightError(f"{path}: --{kind[1:]} writes a {kind} file")
-    codings, filters = selection(coder, adjudicated, consensus, all_, period, source_type, actor_type, source)
     if communities == "auto" and not igraph_installed():
         err.print(
             "igraph is not installed: communities by Louvain; pip install 'foresight[network]' for Infomap",
@@ -454,5 +473,4 @@ def network_command(
     if result.isolated:
         shown = ", ".join(result.isolated[:10]) + (", …" if len(result.isolated) > 10 else "")
         out.print(f"{len(result.isolated)} codes without a tie at this threshold: {shown}", soft_wrap=True)
-    for path in written:
-        out.print(f"Wrote {path}", soft_wrap=True)
+    wrote(*written)

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from foresight.cli_common import CoderOption, JsonOption, actor, err, open_project, out, print_json
+from foresight.cli.common import CoderOption, JsonOption, actor, err, open_project, out, print_json, wrote
 from foresight.codebook import (
     CodeSpec,
     code_details,
@@ -50,7 +50,7 @@ def import_command(
 def export_command(file: Annotated[Path, typer.Argument(help="Where to write: .yaml or .qdc.")]) -> None:
     """Write the codebook to YAML or to a REFI-QDA .qdc file (by the file's extension)."""
     count = export_codebook(open_project(), file)
-    out.print(f"Wrote {count} codes to {file}", soft_wrap=True)
+    wrote(f"{count} codes to {file}")
 
 
 @codebook_app.command("list")

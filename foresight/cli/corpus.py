@@ -11,7 +11,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from foresight import corpus
-from foresight.cli_common import JsonOption, err, open_project, out, print_json, progress_bar, state
+from foresight.cli.common import JsonOption, err, open_project, out, print_json, progress_bar, state
 from foresight.errors import ForesightError
 from foresight.ingest import SOURCE_TYPES, FileOutcome, IngestOptions, IngestReport, ingest
 from foresight.project import Project

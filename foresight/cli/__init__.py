@@ -1,6 +1,6 @@
 """The ``foresight`` command: parse, call the library, print. Errors are rendered here, once.
 
-Each command lives in a ``foresight.cli_*`` module that is imported only when that command
+Each command group lives in a module of this package, imported only when one of its commands
 runs (or shows its own help): ``foresight --help`` and a quick ``foresight code`` do not pay
 for the libraries of the analyses. :data:`COMMANDS` lists them in the order of the work, with
 the one-line help the overview shows (a test checks it against each command's own).
@@ -16,7 +16,7 @@ from typing import Annotated, Any, NamedTuple
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from foresight.cli_common import ProjectOption, err, state
+from foresight.cli.common import ProjectOption, err, state
 from foresight.errors import ForesightError
 
 Command = TyperCommand | TyperGroup  # what typer makes of a function or of a Typer app
@@ -24,7 +24,7 @@ Command = TyperCommand | TyperGroup  # what typer makes of a function or of a Ty
 
 class Entry(NamedTuple):
     name: str
-    module: str  # in the foresight package
+    module: str  # in this package
     attribute: str  # a command function or a Typer app of subcommands
     panel: str
     summary: str
@@ -35,7 +35,7 @@ _ANALYSE, _WORKSHOP, _EXCHANGE = "Analyse", "Workshop", "Exchange"
 COMMANDS: tuple[Entry, ...] = (
     Entry(
         "demo",
-        "cli_demo",
+        "demo",
         "demo_command",
         _SET_UP,
         "Run the whole pipeline on the sample corpus: ingest, codings, agreement, trends, roadmap, "
@@ -43,144 +43,142 @@ COMMANDS: tuple[Entry, ...] = (
     ),
     Entry(
         "init",
-        "cli_corpus",
+        "corpus",
         "init_command",
         _SET_UP,
         "Create a project: foresight.toml and its store (SQLite unless database_url says otherwise).",
     ),
     Entry(
         "codebook",
-        "cli_codebook",
+        "codebook",
         "codebook_app",
         _SET_UP,
         "The codebook: import, export, list, show, validate and edit codes.",
     ),
     Entry(
         "backup",
-        "cli_maintenance",
+        "maintenance",
         "backup_command",
         _SET_UP,
         "Write a consistent snapshot of the store while coders go on working.",
     ),
     Entry(
         "restore",
-        "cli_maintenance",
+        "maintenance",
         "restore_command",
         _SET_UP,
         "Put a snapshot in place of the store; the store as it was is kept beside it first.",
     ),
     Entry(
         "ingest",
-        "cli_corpus",
+        "corpus",
         "ingest_command",
         _INGEST,
         "Read documents into sources and information units (paragraphs).",
     ),
-    Entry("sources", "cli_corpus", "sources_command", _INGEST, "List the sources."),
-    Entry("units", "cli_corpus", "units_command", _INGEST, "List information units."),
+    Entry("sources", "corpus", "sources_command", _INGEST, "List the sources."),
+    Entry("units", "corpus", "units_command", _INGEST, "List information units."),
     Entry(
         "tui",
-        "cli_coding",
+        "coding",
         "tui_command",
         _CODE,
         "Open the coders' screen: code units with a few keystrokes (? lists the keys).",
     ),
     Entry(
         "code",
-        "cli_coding",
+        "coding",
         "code_command",
         _CODE,
         "Apply codes to a unit (or remove them), as the coders' screen does.",
     ),
-    Entry(
-        "codings", "cli_coding", "codings_command", _CODE, "List codings: unit, code, coder, origin and when."
-    ),
+    Entry("codings", "coding", "codings_command", _CODE, "List codings: unit, code, coder, origin and when."),
     Entry(
         "suggest",
-        "cli_suggest",
+        "suggest",
         "suggest_app",
         _CODE,
         "Machine suggestions: keyword rules and a classifier trained on your codings.",
     ),
     Entry(
         "agreement",
-        "cli_agreement",
+        "agreement",
         "agreement_app",
         _CHECK,
         "Inter-coder agreement: double-coding batches, reliability statistics, adjudication.",
     ),
     Entry(
         "check",
-        "cli_maintenance",
+        "maintenance",
         "check_command",
         _CHECK,
         "Check the store: damage, orphaned rows, offsets that no longer match, codings on retired codes.",
     ),
     Entry(
         "bench",
-        "cli_bench",
+        "bench",
         "bench_command",
         _CHECK,
         "Run the benchmarks and print each figure beside its target (exit 1 when a target is missed).",
     ),
     Entry(
         "cooccurrence",
-        "cli_cooccurrence",
+        "cooccurrence",
         "cooccurrence_app",
         _ANALYSE,
         "Which codes meet in the same units: counts and the c-coefficient (0..1).",
     ),
     Entry(
         "trends",
-        "cli_cooccurrence",
+        "cooccurrence",
         "trends_command",
         _ANALYSE,
         "Rank code pairs and codes by their change between periods: strong and weak signals.",
     ),
     Entry(
         "bursts",
-        "cli_cooccurrence",
+        "cooccurrence",
         "bursts_command",
         _ANALYSE,
         "Bursts of single codes over time (Kleinberg's two-state automaton over years or months).",
     ),
     Entry(
         "network",
-        "cli_cooccurrence",
+        "cooccurrence",
         "network_command",
         _ANALYSE,
         "The code co-occurrence network and its communities, with their codes, ties and units.",
     ),
     Entry(
         "roadmap",
-        "cli_workshops",
+        "workshops",
         "roadmap_app",
         _WORKSHOP,
         "Visual Roadmap posters: blank, prefilled from the analysis, or as built.",
     ),
     Entry(
         "scenario",
-        "cli_workshops",
+        "workshops",
         "scenario_app",
         _WORKSHOP,
         "Scenario drafts in Word and cross-impact balance analysis.",
     ),
-    Entry("workshop", "cli_workshops", "workshop_app", _WORKSHOP, "Workshop files and workshop kits."),
+    Entry("workshop", "workshops", "workshop_app", _WORKSHOP, "Workshop files and workshop kits."),
     Entry(
         "export",
-        "cli_interop",
+        "interop",
         "export_app",
         _EXCHANGE,
         "Write the project for other tools: a REFI-QDA project, or tables.",
     ),
-    Entry("import", "cli_interop", "import_app", _EXCHANGE, "Read another tool's project into this one."),
+    Entry("import", "interop", "import_app", _EXCHANGE, "Read another tool's project into this one."),
 )
 _BY_NAME = {entry.name: entry for entry in COMMANDS}
 
 
 def load_command(entry: Entry) -> Command:
     """The click command of one entry, its module imported now."""
-    target = getattr(importlib.import_module(f"foresight.{entry.module}"), entry.attribute)
+    target = getattr(importlib.import_module(f"foresight.cli.{entry.module}"), entry.attribute)
     if isinstance(target, typer.Typer):  # subcommands
         command: Command = typer.main.get_group(target)
     else:  # a command function: a Typer of one command

@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from foresight.cli_common import err, out
+from foresight.cli.common import err, out
 from foresight.demo import (
     EXPERT_WORKSHOP,
     PAPER,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from foresight.cli_common import CoderOption, JsonOption, actor, open_project, out, print_json, state
+from foresight.cli.common import CoderOption, JsonOption, actor, open_project, out, print_json, state
 
 
 def code_command(

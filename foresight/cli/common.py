@@ -83,6 +83,12 @@ CoderOption = Annotated[
 ]
 
 
+def wrote(*what: object) -> None:
+    """Say what a command wrote, a ``Wrote …`` line for each: a path, or words with the path."""
+    for thing in what:
+        out.print(f"Wrote {thing}", markup=False, highlight=False, soft_wrap=True)
+
+
 def progress_bar(label: str = "{task.description:>9}") -> Progress:
     """The progress bar long work shows on stderr (nothing when stderr is not a terminal)."""
     return Progress(

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from foresight import suggest
-from foresight.cli_common import (
+from foresight.cli.common import (
     CoderOption,
     JsonOption,
     actor,
@@ -17,8 +17,9 @@ from foresight.cli_common import (
     out,
     print_json,
     progress_bar,
+    wrote,
 )
-from foresight.cli_tables import CsvOption, XlsxOption, check_table_files, print_written, write_table_files
+from foresight.cli.tables import CsvOption, XlsxOption, check_table_files, write_table_files
 from foresight.suggest.evaluate import evaluation_tables
 from foresight.suggest.service import decision_rates_frame
 
@@ -139,7 +140,7 @@ def evaluate_command(
         cells = [f"{methods[m]['per_code'][code]['f1']:.2f}" for m in ("classifier", "rules", "combined")]
         per.add_row(code, str(methods["rules"]["per_code"][code]["support"]), *cells)
     out.print(per)
-    print_written(written)
+    wrote(*written)
 
 
 @suggest_app.command("next")
@@ -172,4 +173,4 @@ def stats_command(csv: CsvOption = None, xlsx: XlsxOption = None, as_json: JsonO
             r["code_id"], r["code_name"], str(r["accepted"]), str(r["rejected"]), str(r["open"]), rate
         )
     out.print(table)
-    print_written(written)
+    wrote(*written)

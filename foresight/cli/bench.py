@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from foresight.cli_common import JsonOption, err, out, print_json, progress_bar
+from foresight.cli.common import JsonOption, err, out, print_json, progress_bar
 from foresight.errors import ForesightError
 from foresight.resources import ROOT
 

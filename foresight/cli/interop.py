@@ -7,8 +7,17 @@ from typing import Annotated
 
 import typer
 
-from foresight.cli_common import CoderOption, JsonOption, actor, open_project, out, print_json, progress_bar
-from foresight.cli_tables import add_table_commands
+from foresight.cli.common import (
+    CoderOption,
+    JsonOption,
+    actor,
+    open_project,
+    out,
+    print_json,
+    progress_bar,
+    wrote,
+)
+from foresight.cli.tables import add_table_commands
 
 export_app = typer.Typer(
     help="Write the project for other tools: a REFI-QDA project, or tables.", no_args_is_help=True
@@ -30,12 +39,9 @@ def export_qdpx_command(
         report = export_qdpx(
             project, file, progress=lambda done, total: progress.update(task, completed=done, total=total)
         )
-    out.print(
-        f"Wrote {file}: {report.sources} sources, {report.codes} codes, {report.coders} coders, "
-        f"{report.codings} codings on {report.selections} selections, {report.memos} memos",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
+    wrote(
+        f"{file}: {report.sources} sources, {report.codes} codes, {report.coders} coders, "
+        f"{report.codings} codings on {report.selections} selections, {report.memos} memos"
     )
     if report.codings_left_out:
         out.print(

@@ -10,8 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from foresight import agreement
-from foresight.cli_common import CoderOption, JsonOption, actor, open_project, out, print_json
-from foresight.cli_tables import CsvOption, XlsxOption, check_table_files, print_written, write_table_files
+from foresight.cli.common import CoderOption, JsonOption, actor, open_project, out, print_json, wrote
+from foresight.cli.tables import CsvOption, XlsxOption, check_table_files, write_table_files
 from foresight.config import AgreementSettings
 from foresight.errors import ForesightError
 
@@ -171,7 +171,7 @@ def report_command(
         "(see 'foresight agreement disagreements')",
         markup=False,
     )
-    print_written(written)
+    wrote(*written)
 
 
 @agreement_app.command("disagreements")
@@ -204,7 +204,7 @@ def disagreements_command(
             out.print(f"  {coder}: {', '.join(codes) or '(no code)'}", markup=False, highlight=False)
         out.print(f"  differ on: {', '.join(r.differing)}", markup=False, highlight=False)
     out.print(f"{len(rows)} units with disagreements", markup=False)
-    print_written(written)
+    wrote(*written)
 
 
 @agreement_app.command("adjudicate")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from foresight.cli_common import JsonOption, open_project, out, print_json
+from foresight.cli.common import JsonOption, open_project, out, print_json, wrote
 
 
 def backup_command(file: Annotated[Path, typer.Argument(help="The snapshot file to write.")]) -> None:
@@ -15,12 +15,7 @@ def backup_command(file: Annotated[Path, typer.Argument(help="The snapshot file 
     from foresight.maintenance import backup
 
     made = backup(open_project(), file)
-    out.print(
-        f"Wrote {made.path} ({made.kind}, {made.bytes / 2**20:.3g} MB)",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
-    )
+    wrote(f"{made.path} ({made.kind}, {made.bytes / 2**20:.3g} MB)")
 
 
 def restore_command(
