@@ -308,3 +308,49 @@ def test_web_page_by_url(project: Project, tmp_path: Path) -> None:
     source = only_source(project)
     assert (source["path"], source["format"], source["date"]) == (f"{base}/story.html", "html", "2009-06-02")
     assert_offsets(project)
+
+
+def test_a_source_s_facts_come_from_the_best_place_that_has_them() -> None:
+    """Metadata first, then the file name, then what the ingest was told, then the defaults."""
+    import datetime as dt
+
+    from foresight.config import Period, ProjectConfig
+    from foresight.ingest.metadata import settle
+    from foresight.ingest.model import Document
+
+    config = ProjectConfig(
+        name="p",
+        default_language="de",
+        periods=(Period("early", dt.date(2000, 1, 1), dt.date(2009, 12, 31)),),
+    )
+    told = IngestOptions(source_type="report", actor_type="firm", date=dt.date(2020, 1, 1), language="fr")
+    own = Document("pdf", [], title=" Cluster strategy ", date=dt.date(2005, 3, 1), source_type="policy")
+    facts = settle(own, "/in/2011-05-14_blog_notes.pdf", told, config)
+    assert (facts.title, facts.date, facts.date_origin, facts.source_type, facts.period) == (
+        "Cluster strategy",
+        dt.date(2005, 3, 1),
+        "metadata",
+        "policy",
+        "early",
+    )
+    bare = Document("pdf", [])
+    facts = settle(bare, "/in/2011-05-14_blog_notes.pdf", told, config)
+    assert (facts.title, facts.date, facts.date_origin, facts.source_type, facts.language) == (
+        "notes",
+        dt.date(2011, 5, 14),
+        "file name",
+        "blog",
+        "fr",
+    )
+    facts = settle(bare, "/in/notes.pdf", told, config)
+    assert (facts.date, facts.date_origin, facts.source_type, facts.actor_type, facts.period) == (
+        dt.date(2020, 1, 1),
+        "flag",
+        "report",
+        "firm",
+        None,
+    )
+    facts = settle(Document("csv", []), "/in/answers.csv", IngestOptions(), config)
+    assert (facts.date_origin, facts.source_type, facts.language) == ("unknown", "survey", "de")
+    item = Document("feed", [], url="https://example.org/item/7")
+    assert settle(item, "/in/feed.xml", IngestOptions(), config).path == "https://example.org/item/7"

@@ -1,7 +1,7 @@
 """Reading grey literature into sources and information units."""
 
+from foresight.ingest.metadata import SOURCE_TYPES
 from foresight.ingest.pipeline import (
-    SOURCE_TYPES,
     FileOutcome,
     IngestOptions,
     IngestReport,

@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import multiprocessing
 import os
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
@@ -29,18 +28,17 @@ from sqlalchemy.engine import Connection, Dialect
 from foresight.config import IngestSettings
 from foresight.errors import ForesightError
 from foresight.ingest import dedupe
+from foresight.ingest.metadata import SOURCE_TYPES, settle
 from foresight.ingest.model import Document, Segmented
 from foresight.ingest.nearby import BandTable, near_duplicates
 from foresight.ingest.ocr import ocr_languages
 from foresight.ingest.pool import read_in_workers
-from foresight.ingest.reading import Prepared, discover, is_url, prepare
+from foresight.ingest.reading import Prepared, discover, prepare
 from foresight.project import Project
 from foresight.store.bulk import Checkpoints, driver_rows, driver_sql, insert_one
 from foresight.store.engine import connection_scope
 from foresight.store.schema import Coding, Source, Unit, log_event, utcnow
 
-SOURCE_TYPES = ("news", "blog", "policy", "report", "proceedings", "interview", "survey", "other")
-FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[_ -]+([a-z]+))?")
 PARALLEL_FROM = 8  # files; fewer are read by one worker process (in this one without a time cap)
 
 
@@ -82,29 +80,6 @@ class IngestReport:
 class Progress(Protocol):
     def found(self, files: int) -> None: ...
     def done(self, outcome: FileOutcome) -> None: ...
-
-
-def _name_hints(location: str) -> tuple[dt.date | None, str | None]:
-    """A date and a source type from a file name like ``2011-05-14_policy_brief.pdf``."""
-    match = FILE_NAME.match(Path(location).name)
-    if not match:
-        return None, None
-    try:
-        day = dt.date.fromisoformat(match.group(1))
-    except ValueError:
-        return None, None
-    kind = match.group(2)
-    return day, kind if kind in SOURCE_TYPES else None
-
-
-def _title(document: Document, location: str) -> str:
-    if document.title:
-        return document.title.strip()
-    stem = Path(location).stem if not is_url(location) else location
-    return (
-        re.sub(r"^\d{4}-\d{2}-\d{2}[_ -]+([a-z]+[_ -]+)?", "", stem).replace("_", " ").replace("-", " ")
-        or stem
-    )
 
 
 def _carry_codings(conn: Connection, old_id: int, new_units: dict[str, int]) -> tuple[int, int]:
@@ -164,26 +139,17 @@ def store_document(
 ) -> FileOutcome:
     """Write one source and its units in one transaction; skip it if it is already there.
 
-    Rows go in through SQLAlchemy Core (one statement for all units), not through ORM objects.
+    Its facts (title, date, type, language, period) are settled first, by
+    :func:`~foresight.ingest.metadata.settle`; the rows go in through the driver and SQLAlchemy
+    Core (one statement for all units), not through ORM objects.
     """
     sha = document.sha256 or file_sha256
-    path = document.url if document.format == "feed" and document.url else location
+    facts = settle(document, location, options, project.config)
     with connection_scope(project.engine) as conn:
-        known = _same_or_previous(conn, sha, path, document.locator)
+        known = _same_or_previous(conn, sha, facts.path, document.locator)
         if any(same for _, _, same in known):
             return FileOutcome(location, "skipped", "unchanged")
         previous_id, previous_version, _ = known[0] if known else (None, 0, False)
-        name_date, name_type = _name_hints(location)
-        if document.date is not None:
-            day, origin = document.date, "metadata"
-        elif name_date is not None:
-            day, origin = name_date, "file name"
-        elif options.date is not None:
-            day, origin = options.date, "flag"
-        else:
-            day, origin = None, "unknown"
-        default_type = {"csv": "survey", "xlsx": "survey", "feed": "news"}.get(document.format, "other")
-        own_type = document.source_type if document.source_type in SOURCE_TYPES else None
         version = previous_version + 1
         if previous_id is not None:
             conn.execute(update(Source).where(Source.id == previous_id).values(current=False))
@@ -191,17 +157,17 @@ def store_document(
             conn,
             _SOURCE,
             {
-                "title": _title(document, location),
-                "path": path,
+                "title": facts.title,
+                "path": facts.path,
                 "locator": document.locator,
                 "sha256": sha,
                 "file_sha256": file_sha256,
                 "format": document.format,
-                "source_type": own_type or name_type or options.source_type or default_type,
-                "actor_type": options.actor_type,
-                "date": day,
-                "date_origin": origin,
-                "language": document.language or options.language or project.config.default_language,
+                "source_type": facts.source_type,
+                "actor_type": facts.actor_type,
+                "date": facts.date,
+                "date_origin": facts.date_origin,
+                "language": facts.language,
                 "author": document.author,
                 "ingested_at": utcnow(),
                 "text": cut.text,
@@ -211,7 +177,6 @@ def store_document(
                 "attributes": document.attributes,
             },
         )
-        period = project.config.period_of(day)
         no_bands = (None,) * (dedupe.BANDS + 1)
         found = near_duplicates(
             conn,
@@ -227,7 +192,7 @@ def store_document(
                 draft.end,
                 draft.page,
                 draft.section,
-                period,
+                facts.period,
                 json.dumps(draft.attributes) if draft.attributes else "{}",
                 *(draft.bands or no_bands),
                 found.get(ordinal),
@@ -243,7 +208,7 @@ def store_document(
         if inner:
             _mark_repeats(conn, source_id, inner)
             message += f", {len(inner)} repeating units of the same source"
-        details: dict[str, object] = {"path": path, "sha256": sha, "units": len(rows)}
+        details: dict[str, object] = {"path": facts.path, "sha256": sha, "units": len(rows)}
         if previous_id is not None:
             new_units = {
                 row[2]: unit_id
