@@ -33,7 +33,6 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -43,43 +42,20 @@ from sqlalchemy import false, func, select
 from foresight import __version__
 from foresight.codebook.catalog import active_codebook, to_spec
 from foresight.codebook.model import stable_guid
-from foresight.codebook.qdc import NOT_XML, PROJECT_NS, codebook_tree
+from foresight.codebook.qdc import NOT_XML, codebook_tree
 from foresight.files import file_to_write, whole_file
+from foresight.interop.qdpx_format import (
+    NS,
+    SIDECAR,
+    SIDECAR_FORMAT,
+    VARIABLES,
+    coding_guid,
+    selection_guid,
+    source_guid,
+    user_guid,
+)
 from foresight.project import Project
 from foresight.store.schema import Code, Coding, Memo, Source, Unit, UnitState, iso
-
-SIDECAR = "foresight.json"
-SIDECAR_FORMAT = "foresight-qdpx"
-NS = PROJECT_NS
-VARIABLES = (  # (variable name, source field, REFI type)
-    ("Source type", "source_type", "Text"),
-    ("Actor type", "actor_type", "Text"),
-    ("Date", "date", "Date"),
-    ("Period", "period", "Text"),
-    ("Language", "language", "Text"),
-    ("Author", "author", "Text"),
-    ("Format", "format", "Text"),
-    ("Location", "path", "Text"),
-)
-
-
-@cache
-def user_guid(coder: str) -> str:
-    return stable_guid("user", coder)
-
-
-def source_guid(source: Source) -> str:
-    """The guid a source had in the archive it came from, else one derived from its content."""
-    given = (source.attributes or {}).get("refi_guid")
-    return str(given) if given else stable_guid("source", source.sha256, source.locator)
-
-
-def selection_guid(source: str, start: int, end: int) -> str:
-    return stable_guid("selection", source, str(start), str(end))
-
-
-def coding_guid(selection: str, code: str, coder: str) -> str:
-    return stable_guid("coding", selection, code, coder)
 
 
 @dataclass

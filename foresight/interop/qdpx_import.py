@@ -48,7 +48,7 @@ from foresight.interop.positions import (
     units_overlapped,
     unwrap,
 )
-from foresight.interop.qdpx_export import source_guid
+from foresight.interop.qdpx_format import source_guid
 from foresight.interop.refi import (
     Selection,
     child,

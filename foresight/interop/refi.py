@@ -14,7 +14,7 @@ from lxml import etree
 
 from foresight.codebook.qdc import GUID, children_named
 from foresight.interop.archive import Archive, decode_text
-from foresight.interop.qdpx_export import SIDECAR, SIDECAR_FORMAT, VARIABLES
+from foresight.interop.qdpx_format import SIDECAR, SIDECAR_FORMAT, SIDECAR_TEXTS, VARIABLES
 
 
 @lru_cache(maxsize=4096)  # code and user guids repeat on every coding
@@ -208,23 +208,6 @@ def read_sidecar(archive: Archive) -> dict[str, Any]:
     if isinstance(sidecar, dict) and sidecar.get("format") == SIDECAR_FORMAT:
         return well_formed_sidecar(sidecar)
     return {}
-
-
-SIDECAR_TEXTS = (
-    "title",
-    "path",
-    "locator",
-    "sha256",
-    "file_sha256",
-    "format",
-    "source_type",
-    "actor_type",
-    "date",
-    "date_origin",
-    "language",
-    "author",
-    "ingested_at",
-)
 
 
 def well_formed_sidecar(sidecar: dict[str, Any]) -> dict[str, Any]:
