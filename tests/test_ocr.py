@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
 NO_TESSERACT = shutil.which("tesseract") is None
-needs_tesseract = pytest.mark.skipif(NO_TESSERACT, reason="Tesseract is not installed")
+needs_tesseract = pytest.mark.skipif(
+    NO_TESSERACT, reason="Tesseract is not installed: apt-get install tesseract-ocr tesseract-ocr-chi-sim"
+)
 
 PARAGRAPH = (
     "Regional clusters are changing as the internet of things reaches the factory floor. "

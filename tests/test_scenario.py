@@ -162,7 +162,8 @@ def test_cib_command_lists_the_consistent_scenarios(cli) -> None:  # type: ignor
 
 
 @pytest.mark.skipif(
-    not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice is not installed"
+    not (shutil.which("soffice") or shutil.which("libreoffice")),
+    reason="LibreOffice is not installed: apt-get install libreoffice-writer-nogui",
 )
 def test_libreoffice_converts_the_draft_without_warnings(draft: Path, tmp_path: Path) -> None:
     office = shutil.which("soffice") or shutil.which("libreoffice")

