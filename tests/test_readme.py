@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import pytest
+import typer
+
+from foresight.cli import app, globals_first
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = "/home/me/foresight"  # where the README's commands run
@@ -35,6 +41,9 @@ def normalised(line: str, project: str) -> str:
     line = re.sub(r"/tmp/foresight-demo-\w+", "<project>", line)
     line = re.sub(r"/\S*?/foresight/data/", "<data>/", line)
     line = re.sub(r"Done in \d+(\.\d+)? s", "Done in <t> s", line)
+    line = re.sub(r"\d{8}T\d{6}Z", "<moment>", line)  # e.g. the store kept by a restore
+    line = re.sub(r"clf-\d{14}-[0-9a-f]{6}", "clf-<version>", line)  # a model's version
+    line = re.sub(r"\(sqlite, \d+(\.\d+)? MB\)", "(sqlite, <size> MB)", line)  # a backup's size
     line = re.sub(r"─{3,}", "──", line)  # rules span the terminal's width
     return " ".join(line.split())
 
@@ -74,14 +83,24 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     return Demo(folder, project, env, done.stdout)
 
 
-def missing_lines(shown: list[str], output: str, demo: Demo) -> list[str]:
+def missing_lines(
+    shown: list[str], output: str, demo: Demo, folder: Path | None = None, form_only: bool = False
+) -> list[str]:
+    """The README lines ``shown`` that ``output`` does not print; ``folder``: where the commands
+    ran when not in the demo's folder (it stands for the README's /home/me/foresight);
+    ``form_only``: every number set aside too (figures that change from run to run)."""
+    folder = folder or demo.folder
+
+    def masked(line: str) -> str:
+        return re.sub(r"\d+(\.\d+)?", "<n>", line) if form_only else line
+
     printed = {
-        normalised(line, str(demo.project)).replace(str(demo.folder), HOME) for line in output.splitlines()
+        masked(normalised(line, str(demo.project)).replace(str(folder), HOME)) for line in output.splitlines()
     }
     return [
         line
         for line in shown
-        if line.strip() not in ("…", "") and not said(normalised(line, str(demo.project)), printed)
+        if line.strip() not in ("…", "") and not said(masked(normalised(line, str(demo.project))), printed)
     ]
 
 
@@ -115,3 +134,178 @@ def test_the_readme_s_steps_by_hand_print_what_it_shows(demo: Demo) -> None:
         shown = [line for line in lines if not line.startswith("$ ")]
         missing = missing_lines(shown, done.stdout + done.stderr, demo)
         assert missing == [], f"README lines {commands} no longer print:\n" + "\n".join(missing)
+
+
+# The reference sections: every console block from "A first project" on runs, on a copy of the
+# demo's project, in a folder of its own (blocks write files and change the store).
+
+REFERENCE = "\n## A first project\n"
+SHARED = ROOT.parent / "shared"  # real documents and other tools' projects, beside the checkout
+SCAN = SHARED / "realdocs" / "scan-ocr-layer-zh.pdf"  # a 6-page Chinese scan
+QUALCODER = SHARED / "refi-qda" / "samples" / "qc-1.3.2-demo.qdpx"
+
+
+@dataclass(frozen=True)
+class Block:
+    section: str  # the heading it is under
+    lines: tuple[str, ...]
+
+    @property
+    def commands(self) -> list[str]:
+        return [line[2:] for line in self.lines if line.startswith("$ ")]
+
+    @property
+    def shown(self) -> list[str]:
+        return [line for line in self.lines if not line.startswith("$ ")]
+
+    @property
+    def name(self) -> str:
+        return self.commands[0].split("  #")[0].strip()
+
+
+def reference_blocks() -> list[Block]:
+    text = REFERENCE + (ROOT / "README.md").read_text().split(REFERENCE, 1)[1]
+    blocks = []
+    for part in re.split(r"\n(?=#{2,3} )", text):
+        heading = part.splitlines()[0].lstrip("# ") if part.startswith("#") else ""
+        for block in re.findall(r"```console\n(.*?)\n```", part, re.S):
+            blocks.append(Block(heading, tuple(block.splitlines())))
+    return blocks
+
+
+def ocr_left_out() -> str | None:
+    """Why the OCR example does not run here, or None when it does."""
+    if os.environ.get("FORESIGHT_TEST_OCR") != "1":
+        return "reads a 6-page scan with Tesseract (over a minute): set FORESIGHT_TEST_OCR=1 to run it"
+    if not SCAN.is_file():
+        return f"needs the scan {SCAN}"
+    languages = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, check=False)
+    if not {"chi_sim", "eng"} <= set(languages.stdout.split()):
+        return "needs Tesseract with the chi_sim and eng languages"
+    return None
+
+
+def left_out(block: Block) -> str | None:
+    """Why a block is only parsed, not run (None: it runs)."""
+    if block.name == "foresight tui --coder anna":
+        return "the coders' screen is interactive (its keys are in the table beside it)"
+    if block.name.startswith("foresight ingest scans/ --ocr"):
+        return ocr_left_out()
+    if "qc-demo.qdpx" in "\n".join(block.commands) and not QUALCODER.is_file():
+        return f"imports QualCoder's own export, {QUALCODER}, not here"
+    return None
+
+
+FORM_ONLY = ("foresight bench",)  # figures that change from run to run: their form is compared
+FAILING = {  # the commands the README shows failing, and their exit status
+    "foresight ingest ../foresight/data/sample ../scans --source-type policy --actor-type cluster": 1,
+    "foresight workshop validate broken.yaml": 1,
+}
+
+
+def readme_files() -> dict[str, str]:
+    """The input files the README shows in full ("`sheet.csv` here holds ..." and its block)."""
+    readme = (ROOT / "README.md").read_text()
+    found = re.findall(r"`([\w.-]+)` here (?:is|holds)(?:(?!```).)*```\w*\n(.*?\n)```", readme, re.S)
+    return dict(found)
+
+
+def test_the_readme_shows_its_input_files() -> None:
+    assert set(readme_files()) == {"mine.yaml", "sheet.csv", "group2.csv"}
+
+
+def setup_folder(folder: Path, block: Block, demo: Demo) -> None:
+    """A folder as the README's /home/me/foresight: the checkout's data, the demo's project
+    (a copy) as ``demo``, the input files the README shows and a scan in ``scans/``."""
+    from tests.builders import scanned_pdf
+
+    (folder / "foresight").symlink_to(ROOT / "foresight")
+    shutil.copytree(demo.project, folder / "demo", ignore=shutil.ignore_patterns("outputs"))
+    for name, text in readme_files().items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "scans").mkdir()
+    if block.name.startswith("foresight ingest scans/ --ocr"):
+        shutil.copy(SCAN, folder / "scans" / SCAN.name)
+    else:
+        scanned_pdf(folder / "scans" / "scan-2009.pdf")
+    if QUALCODER.is_file():
+        shutil.copy(QUALCODER, folder / "qc-demo.qdpx")
+
+
+@pytest.mark.parametrize("block", reference_blocks(), ids=lambda block: block.name[:60])
+def test_each_reference_example_prints_what_the_readme_shows(
+    block: Block, demo: Demo, tmp_path: Path
+) -> None:
+    why = left_out(block)
+    if why:
+        pytest.skip(f"only parsed: {why}")
+    setup_folder(tmp_path, block, demo)
+    env = demo.env | {"COLUMNS": "200"}  # a wide terminal: no line wraps
+    if block.section != "A first project":  # (that one makes its own project and goes into it)
+        env["FORESIGHT_PROJECT"] = str(tmp_path / "demo")
+    exits = tmp_path / "exits"  # each command's exit status, in turn
+    script = "".join(f'{command}\necho $? >> "{exits}"\n' for command in block.commands)
+    done = subprocess.run(
+        ["bash", "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
+        check=False,
+    )
+    statuses = [int(status) for status in exits.read_text().split()]
+    form_only = block.name.startswith(FORM_ONLY)
+    if form_only:  # a missed target is exit 1: the form is what is checked here
+        assert set(statuses) <= {0, 1}, (block.commands, done.stderr[-2000:])
+    else:
+        expected = [FAILING.get(command.split("  #")[0].strip(), 0) for command in block.commands]
+        assert statuses == expected, (block.commands, done.stderr[-2000:])
+    missing = missing_lines(block.shown, done.stdout + done.stderr, demo, tmp_path, form_only)
+    assert missing == [], f"README lines {block.commands} no longer print:\n" + "\n".join(missing)
+
+
+def test_the_examples_left_unrun_are_these() -> None:
+    """Which blocks only have their commands parsed, and why; run pytest -rs to see it too."""
+    unrun = {block.name: left_out(block) for block in reference_blocks() if left_out(block)}
+    assert set(unrun) <= {
+        "foresight tui --coder anna",
+        "foresight ingest scans/ --ocr-languages chi_sim+eng",
+        "foresight export qdpx scan.qdpx",
+    }, unrun
+
+
+def foresight_lines() -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    return [
+        line[2:]
+        for block in re.findall(r"```console\n(.*?)\n```", readme, re.S)
+        for line in block.splitlines()
+        if line.startswith("$ foresight ")
+    ]
+
+
+@pytest.mark.parametrize("line", foresight_lines())
+def test_every_readme_command_parses(line: str) -> None:
+    """Each ``$ foresight ...`` line of the README, run or not, is parsed by the real command
+    line: a command or an option renamed, or a value it no longer takes, fails here."""
+    words = shlex.split(line, comments=True)
+    for i, word in enumerate(words):
+        if word in ("&&", "||", "|", ";", ">", ">>"):
+            words = words[:i]
+            break
+    assert words[0] == "foresight"
+    args = globals_first(words[1:])
+    while args and (args[0] in ("--project", "-P") or args[0] == "--debug"):
+        args = args[1:] if args[0] == "--debug" else args[2:]
+    top = typer.main.get_command(app)
+    command, path = top, ["foresight"]
+    while isinstance(command, click.Group):
+        assert args, f"{line}: no subcommand of {' '.join(path)}"
+        found = command.get_command(click.Context(command), args[0])
+        assert found is not None, f"{line}: {' '.join(path)} has no command {args[0]!r}"
+        command, path, args = found, [*path, args[0]], args[1:]
+    try:
+        command.make_context(" ".join(path), list(args))
+    except click.ClickException as exc:
+        pytest.fail(f"{line}: {exc.format_message()}")
