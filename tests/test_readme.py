@@ -16,7 +16,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
 import pytest
 import typer
 
@@ -295,17 +294,18 @@ def test_every_readme_command_parses(line: str) -> None:
             words = words[:i]
             break
     assert words[0] == "foresight"
-    args = globals_first(words[1:])
-    while args and (args[0] in ("--project", "-P") or args[0] == "--debug"):
-        args = args[1:] if args[0] == "--debug" else args[2:]
-    top = typer.main.get_command(app)
-    command, path = top, ["foresight"]
-    while isinstance(command, click.Group):
-        assert args, f"{line}: no subcommand of {' '.join(path)}"
-        found = command.get_command(click.Context(command), args[0])
-        assert found is not None, f"{line}: {' '.join(path)} has no command {args[0]!r}"
-        command, path, args = found, [*path, args[0]], args[1:]
-    try:
-        command.make_context(" ".join(path), list(args))
-    except click.ClickException as exc:
-        pytest.fail(f"{line}: {exc.format_message()}")
+    command, path, args = typer.main.get_command(app), ["foresight"], globals_first(words[1:])
+    while True:
+        try:
+            ctx = command.make_context(" ".join(path), list(args))
+        except Exception as exc:  # typer's click: a usage error (no such option, a bad value, ...)
+            if not hasattr(exc, "format_message"):
+                raise
+            pytest.fail(f"{line}: {exc.format_message()}")
+        rest = [*getattr(ctx, "_protected_args", []), *ctx.args]  # what a group leaves to a command
+        if not hasattr(command, "list_commands") or not rest:  # (a group may run as a command)
+            break
+        found = command.get_command(ctx, rest[0])
+        assert found is not None, f"{line}: {' '.join(path)} has no command {rest[0]!r}"
+        command, path, args = found, [*path, rest[0]], rest[1:]
+    assert path != ["foresight"], f"{line}: no command"
