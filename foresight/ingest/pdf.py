@@ -135,15 +135,25 @@ def _lines(textpage: int, text: str) -> list[Line]:
     return lines
 
 
+# codes that pdfium's text leaves out (as it does a character without Unicode), unless the
+# character is a hyphen it found at a line's end
+_LEFT_OUT = frozenset((0x2, 0x3, 0x93, 0x94, 0x96, 0x97, 0x98, 0xFFFE))
+
+
 def _aligned(textpage: int, text: str) -> str:
-    """The page's text with a NUL where pdfium has a character without Unicode (a glyph of a
-    formula's big bracket, say), which its text leaves out: so that an offset into the text is
-    the index of its character's box. :func:`_line` takes the NULs (and control codes) out."""
+    """The page's text with a NUL where pdfium has a character that its text leaves out: one
+    without Unicode (a glyph of a formula's big bracket, say), or one it maps to a control code
+    (a glyph without Unicode whose code it took, 3 say); so that an offset into the text is the
+    index of its character's box. :func:`_line` takes the NULs (and control codes) out."""
     count = pdfium_c.FPDFText_CountChars(textpage)
     if count == len(text):
         return text
-    unicode = pdfium_c.FPDFText_GetUnicode
-    missing = [i for i in range(count) if unicode(textpage, i) == 0]
+    unicode, hyphen = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsHyphen
+    missing = [
+        i
+        for i in range(count)
+        if (code := unicode(textpage, i)) == 0 or (code in _LEFT_OUT and not hyphen(textpage, i))
+    ]
     if len(text) + len(missing) != count:
         return text
     chars = list(text)
