@@ -8,12 +8,14 @@ import datetime as dt
 import re
 import threading
 import unicodedata
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foresight.errors import InputError
+from foresight.ingest.bidi import MIRROR, logical
 from foresight.ingest.layout import (
     RTL_SCRIPT,
     Line,
@@ -59,8 +61,9 @@ def _untyped(function: Any, restype: Any) -> Any:
     """A twin of one of pypdfium2's pdfium functions without its argument types.
 
     ctypes checks a typed pointer argument at every call, which costs more than pdfium's work
-    for one character; the two functions called for every line of every page go without, and
-    the one giving a page's text, so that it takes a plain byte buffer.
+    for one character; the functions called for every line of every page (and for every
+    character of a line of right-to-left script) go without, and the one giving a page's text,
+    so that it takes a plain byte buffer.
     """
     twin = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
     twin.restype = restype
@@ -68,12 +71,15 @@ def _untyped(function: Any, restype: Any) -> Any:
 
 
 _char_box = _untyped(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
+_tight_box = _untyped(pdfium_c.FPDFText_GetCharBox, ctypes.c_int)
+_map_error = _untyped(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int)
 _get_text = _untyped(pdfium_c.FPDFText_GetText, ctypes.c_int)
 
 
 def _lines(textpage: int, text: str) -> list[Line]:
     """The page's visual lines (:data:`foresight.ingest.layout.Line`); a line pdfium joined at
-    an end-of-line hyphen is split again.
+    an end-of-line hyphen is split again, and one holding right-to-left script is put in
+    reading order (:func:`_reading_order`).
 
     A line's left, top and bottom come from its first character's box and its right from its
     last one's (two boxes a line, not one a character: a character's box costs a call into
@@ -89,8 +95,29 @@ def _lines(textpage: int, text: str) -> list[Line]:
     rect = pdfium_c.FS_RECTF()
     box, ref = _char_box, ctypes.byref(rect)
     handle = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
+    page_rtl: list[bool] = []  # whether the page is mostly right-to-left script, once asked
+
+    def rtl_page(line: str) -> bool:
+        """Whether a line holding right-to-left script runs right to left: it does when it
+        holds no left-to-right letters, else when most of the page's letters are such script."""
+        if not any(unicodedata.bidirectional(c) == "L" for c in line):
+            return True
+        if not page_rtl:
+            page_rtl.append(_mostly_rtl(text))
+        return page_rtl[0]
+
+    mirrored: dict[int, list[bool]] = {}  # per line of pdfium's text (by its start), once asked
+
+    def in_order(piece: str, at: int) -> str:
+        """A piece of the line holding right-to-left script, starting at ``at``, in reading order."""
+        if line_start not in mirrored:
+            mirrored[line_start] = _mirrored_by_pdfium(raw)
+        flags = mirrored[line_start][at - line_start : at - line_start + len(piece)]
+        return _reading_order(handle, ref, rect, piece, at, rtl_page(piece), flags)
+
     for raw in text.split("\r\n"):
         start, pos = pos, pos + len(raw) + 2
+        line_start = start
         parts = _hyphen_parts(handle, ref, rect, raw, start) if LINE_END_HYPHEN in raw else (raw,)
         last = len(parts) - 1
         for number, part in enumerate(parts):
@@ -111,16 +138,16 @@ def _lines(textpage: int, text: str) -> list[Line]:
                 if offsets:
                     pieces = _cut(stripped, offsets)
                     for offset, piece in pieces[:-1]:
-                        add(_piece(handle, ref, rect, piece, first + offset))
+                        add(_piece(handle, ref, rect, piece, first + offset, in_order))
                     offset, stripped = pieces[-1]
                     first += offset
                     box(handle, first, ref)
                     left, top, bottom = rect.left, rect.top, rect.bottom
                     box(handle, end, ref)
                 if not stripped.isascii() and RTL_SCRIPT.search(stripped):
-                    stripped = _ligatures_in_order(handle, ref, rect, stripped, first)
+                    stripped = in_order(stripped, first)
                     box(handle, end, ref)
-                if _SPACING_ACCENT.search(stripped):
+                elif _SPACING_ACCENT.search(stripped):
                     stripped = _accents_placed(handle, ref, rect, stripped, first)
                     box(handle, end, ref)
                 if LINE_END_HYPHEN in stripped:
@@ -177,6 +204,8 @@ def _wide_spaces(handle: Any, ref: Any, rect: Any, text: str, first: int) -> lis
         start, end = run.span()
         if start == 0 or end == len(text):
             continue
+        if RTL_SCRIPT.match(text[start - 1]) or RTL_SCRIPT.match(text[end]):
+            continue  # pdfium's order is not the page's there: the characters are not neighbours
         _char_box(handle, first + start - 1, ref)
         right, height = rect.right, rect.top - rect.bottom
         _char_box(handle, first + end, ref)
@@ -237,24 +266,138 @@ def _unmapped_ligatures(text: str) -> str:
     return _MARKED_WORD.sub(choose, text)
 
 
-def _ligatures_in_order(handle: Any, ref: Any, rect: Any, text: str, first: int) -> str:
-    """A line of right-to-left script with the letters of each ligature in reading order.
+# the characters of a presentation form (an Arabic ligature, a Hebrew letter with its point),
+# which pdfium gives in reading order in place of the form
+_DECOMPOSED = frozenset(
+    text
+    for code in [*range(0xFB1D, 0xFE00), *range(0xFE70, 0xFF00)]
+    if len(text := unicodedata.normalize("NFKC", chr(code))) > 1
+)
 
-    pdfium puts right-to-left text in reading order, but the letters that one glyph stands for
-    (a ligature of a whole word, as some Arabic fonts draw) come out reversed: they are told by
-    the box they share, and turned back."""
-    boxes = []
-    for i in range(len(text)):
-        _char_box(handle, first + i, ref)
-        boxes.append((round(rect.left, 2), round(rect.right, 2), round(rect.bottom, 2)))
-    out: list[str] = []
-    start = 0
-    for i in range(1, len(text) + 1):
-        if i == len(text) or boxes[i] != boxes[start] or not RTL_SCRIPT.match(text[i]):
-            run = text[start:i]
-            out.append(run[::-1] if len(run) > 1 and RTL_SCRIPT.match(run[0]) else run)
-            start = i
-    return "".join(out)
+
+_WEAK = frozenset(("EN", "AN", "NSM", "CS", "ES", "ET", "BN"))
+# the least gap between two glyphs that is a space between words, in type heights (a space is
+# about a quarter of the height of a glyph's box; letters touch, or all but)
+_WORD_GAP = 0.15
+
+
+def _mirrored_by_pdfium(line: str) -> list[bool]:
+    """Which characters of a line of pdfium's text are brackets that pdfium turned the other
+    way, as it does to neutral characters it reads right to left.
+
+    pdfium cuts the line into runs (left to right letters, right to left letters, numbers and
+    separators, other neutrals), takes the line as right to left when it has no fewer runs of
+    right-to-left letters than of left-to-right ones, and reads a run of neutrals right to
+    left when the last run of letters before it (in its own text) is right to left, or when
+    there is none and the line is right to left. This follows that on pdfium's text, whose
+    runs are the same, in the order it read them.
+    """
+    kinds = []
+    for char in line:
+        cls = unicodedata.bidirectional(char)
+        kinds.append("L" if cls == "L" else "R" if cls in ("R", "AL") else "W" if cls in _WEAK else "N")
+    runs: list[tuple[int, int]] = []
+    for i, kind in enumerate(kinds):
+        if runs and kinds[runs[-1][0]] == kind:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    right = sum(kinds[a] == "R" for a, _ in runs)
+    current = "R" if right and right >= sum(kinds[a] == "L" for a, _ in runs) else "L"
+    out = [False] * len(line)
+    for a, b in runs:
+        kind = kinds[a]
+        if kind == "R" or (kind == "N" and current == "R"):
+            current = "R"
+            for i in range(a, b):
+                out[i] = line[i] in MIRROR
+        elif kind != "W":
+            current = "L"
+    return out
+
+
+def _reading_order(
+    handle: Any, ref: Any, rect: Any, text: str, first: int, rtl: bool, mirrored: Sequence[bool]
+) -> str:
+    """A line holding right-to-left script in reading (logical) order; ``rtl``: its paragraph
+    runs right to left.
+
+    pdfium reverses right-to-left runs itself, but not as the bidirectional algorithm does: it
+    reverses each word of an Arabic phrase inside a left-to-right line and not the phrase, it
+    takes a line's direction from its number of runs of each direction, and it moves signs
+    around numbers ("45%-"). So the line's glyphs, spaces included, are put back in the order
+    they stand in (their boxes, left to right) and read with
+    :func:`foresight.ingest.bidi.logical`:
+
+    - the characters of one glyph (a ligature, which pdfium gives reversed; a presentation
+      form, which it gives in order) stay together, in reading order, with spaces around them
+      when the glyph's text has any;
+    - a combining mark drawn as a glyph of its own goes with the letter it is drawn over;
+    - a space stands where a gap between two glyphs is wide enough (:data:`_WORD_GAP`); the
+      spaces in pdfium's text are not used, as it puts some of those it makes up where a mark
+      is drawn back over its letter, inside a word;
+    - a glyph that stands for no text is left out: one without Unicode, for which pdfium makes
+      up text from the glyph's code (shaping programs map a cluster's text to one of its glyphs
+      and nothing to the others), and a spacing modifier (U+02B0 to U+02FF) drawn over a letter
+      of right-to-left script, which is such a glyph of a mark that pdfium did not flag;
+    - a bracket pdfium turned the other way (``mirrored``, one flag a character of ``text``) is
+      turned back, and turned again where the line's reading says so.
+    """
+    pieces: list[list[Any]] = []  # [text, left, right, index, height]
+    marks: list[tuple[str, float]] = []  # (mark, the middle of its ink)
+    tight = [ctypes.c_double() for _ in range(4)]
+    last: tuple[float, float, float] | None = None
+    for i, char in enumerate(text):
+        index = first + i
+        if char == "\x00" or _map_error(handle, index):
+            continue
+        _char_box(handle, index, ref)
+        box = (round(rect.left, 2), round(rect.right, 2), round(rect.bottom, 2))
+        if mirrored[i]:
+            char = MIRROR[char]
+        if box == last:
+            pieces[-1][0] += char
+        elif unicodedata.combining(char) or "\u02b0" <= char <= "\u02ff":
+            _tight_box(handle, index, *map(ctypes.byref, tight))
+            marks.append((char, (tight[0].value + tight[1].value) / 2))
+        else:
+            pieces.append([char, rect.left, rect.right, index, rect.top - rect.bottom])
+        last = box
+    glyphs = [p for p in pieces if not p[0].isspace()]
+    if not glyphs:
+        return text
+    for piece in glyphs:
+        chars = piece[0]
+        if len(chars) > 1 and chars not in _DECOMPOSED and RTL_SCRIPT.search(chars):
+            piece[0] = chars[::-1]  # a glyph's letters, which pdfium reversed
+    for mark, middle in marks:
+        over = min(glyphs, key=lambda p: (not p[1] <= middle <= p[2], abs((p[1] + p[2]) / 2 - middle)))
+        if unicodedata.combining(mark):
+            over[0] += mark
+        elif not (over[1] <= middle <= over[2] and RTL_SCRIPT.match(over[0])):
+            pieces.append([mark, middle, middle, -1, 0.0])
+    # (one glyph's text that pdfium split in runs of two directions: its right-to-left run first)
+    pieces.sort(key=lambda p: ((p[1] + p[2]) / 2, -p[3]))
+    visual: list[str] = []
+    before = None
+    for piece in pieces:
+        chars = piece[0]
+        if chars.isspace():
+            continue
+        if before is not None and piece[1] - before[2] >= _WORD_GAP * max(before[4], piece[4]):
+            visual.append(" ")
+        if len(chars) > 1 and chars != chars.strip():
+            visual += [" ", chars.strip(), " "]
+        else:
+            visual.append(chars)
+        before = piece
+    return " ".join("".join(logical(visual, rtl)).split())
+
+
+def _mostly_rtl(text: str) -> bool:
+    """Whether most letters of ``text`` are of a right-to-left script."""
+    letters = count_letters(text)
+    return letters > 0 and len(RTL_SCRIPT.findall(text)) > letters / 2
 
 
 # accents that TeX and other typesetters draw as glyphs of their own above a letter, with the
@@ -371,11 +514,19 @@ def _cut(text: str, offsets: list[int]) -> list[tuple[int, str]]:
     return pieces
 
 
-def _piece(handle: Any, ref: Any, rect: Any, text: str, first: int) -> Line:
-    """The line of one piece of a cut line, from its first and last characters' boxes."""
+def _piece(
+    handle: Any, ref: Any, rect: Any, text: str, first: int, in_order: Callable[[str, int], str]
+) -> Line:
+    """The line of one piece of a cut line, from its first and last characters' boxes (its
+    text put in reading order by ``in_order`` when it holds right-to-left script)."""
     _char_box(handle, first, ref)
     left, top, bottom = rect.left, rect.top, rect.bottom
-    _char_box(handle, first + len(text) - 1, ref)
+    if not text.isascii() and RTL_SCRIPT.search(text):
+        text_end = first + len(text) - 1
+        text = in_order(text, first)
+        _char_box(handle, text_end, ref)
+    else:
+        _char_box(handle, first + len(text) - 1, ref)
     return _line(text, left, top, bottom, rect)
 
 
