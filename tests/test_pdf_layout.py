@@ -370,6 +370,33 @@ def test_right_to_left_lines_with_numbers_and_latin_words_read_in_logical_order(
     assert texts(units_of(tmp_path / "rtl.pdf")) == [read for _, read in RTL_LINES + LTR_LINES_WITH_RTL]
 
 
+def test_right_to_left_paragraphs_split_at_an_indent_on_the_right_and_a_short_last_line(
+    tmp_path: Path,
+) -> None:
+    """Hebrew paragraphs with no gap between them (their full lines about as long): the first
+    ends in a line short of the left edge, the next starts with an indent on the right, as an
+    English one does on the left."""
+    import matplotlib
+
+    font = Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+    first = [
+        "הוועדה האזורית דנה השבוע בתוכנית החדשה לפיתוח",
+        "אזורי התעשייה בצפון הארץ ובחנה את השפעתה על",
+        "התושבים.",
+    ]
+    second = ["חברי הוועדה ביקשו נתונים נוספים על התחבורה", "הציבורית לפני ההצבעה."]
+    pdf = new_pdf()
+    pdf.add_font("dejavu", fname=str(font))
+    pdf.set_font("dejavu", size=11)
+    pdf.add_page()
+    rows = [(line, 0) for line in first] + [(second[0], 22), (second[1], 0)]
+    for row, (line, indent) in enumerate(rows):
+        drawn = line[::-1]  # Hebrew words and a full stop: the visual order is the line reversed
+        pdf.text(520 - indent - pdf.get_string_width(drawn), 120 + row * 14, drawn)
+    pdf.output(str(tmp_path / "paragraphs.pdf"))
+    assert texts(units_of(tmp_path / "paragraphs.pdf")) == [" ".join(first), " ".join(second)]
+
+
 @pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared/realdocs is not beside the checkout")
 def test_real_arabic_word_drawn_as_one_ligature_reads_in_logical_order() -> None:
     (text,) = texts(units_of(REALDOCS / "arabic.pdf"))

@@ -18,7 +18,8 @@ knows nothing of PDF, turns them into paragraphs in reading order:
    one: its rows across, top to bottom, between the text above and below it.
 5. A block is split into paragraphs at a first-line indent and after a line that ends a
    sentence well short of the block's right edge ("short" is judged within the block's own
-   column, not against the page's widest line).
+   column, not against the page's widest line); on a page of right-to-left script, at an
+   indent on the right and after a line that ends short of the left edge.
 6. A paragraph in larger type than the document's body text is a heading, unless the paragraph
    after it continues its sentence; one in smaller type (footnotes, captions) is a note, which
    the segmenter keeps apart so that a paragraph running past it is joined across it.
@@ -303,10 +304,14 @@ def _order(blocks: list[_Block], size: float, rtl: bool) -> list[_Block]:
     return [b for band in merged for b in _order(band, size, rtl)]
 
 
-def _split(block: _Block, lead: float) -> list[list[Line]]:
-    """A block's lines cut into paragraphs (indents, short lines that end sentences, gaps)."""
+def _split(block: _Block, lead: float, rtl: bool = False) -> list[list[Line]]:
+    """A block's lines cut into paragraphs (indents, short lines that end sentences, gaps); in
+    right-to-left script (``rtl``) lines start at the right and a short line ends on the right
+    of the left edge, so the block is read as its mirror image."""
     lines = block.lines
-    left, right = block.x0, block.x1
+    if rtl:
+        lines = [(ln[0], -ln[2], -ln[1], *ln[3:]) for ln in lines]
+    left, right = min(ln[1] for ln in lines), max(ln[2] for ln in lines)
     size = block.height
     # hanging indents (a list of references): most lines indented, each item starting at the left
     hanging = len(lines) >= 3 and 2 * sum(ln[1] - left > 0.8 * size for ln in lines) > len(lines)
@@ -523,7 +528,8 @@ def page_paragraphs(
             *page_paragraphs(below, body, box),
         ]
     lead = _lead(lines)
-    blocks = _order(_blocks(lines, lead), body, is_rtl(lines))
+    rtl = is_rtl(lines)
+    blocks = _order(_blocks(lines, lead), body, rtl)
     out: list[Paragraph] = []
     for block in _tables(blocks):
         if isinstance(block, Paragraph):
@@ -533,7 +539,7 @@ def page_paragraphs(
             zone = EDGE_ZONE * (box[1] - box[0])
             if block.bottom >= box[1] - zone or block.top <= box[0] + zone:
                 continue
-        for para in _split(block, lead):
+        for para in _split(block, lead, rtl):
             texts = [_symbol_bullet(ln[0]) for ln in para]
             height = block.height
             kind = "paragraph"
