@@ -171,7 +171,7 @@ def test_a_book_s_head_naming_the_section_beside_the_page_number_is_dropped(tmp_
     sections = ["1.1. TEST BEDS", "1.2. STAFF", "2.1. TENDERS", "2.2. LABS", "3.1. SKILLS", "3.2. OUTLOOK"]
     for n in range(1, 13):
         pdf.add_page()
-        pdf.text(60, 40, str(n + 90))  # (in the body's type: no small print to drop)
+        pdf.text(60, 40, str(n + 90))
         pdf.text(300, 40, sections[(n - 1) // 2])
         pdf.text(60, 200, body.format(w=words[n - 1]))
     pdf.output(str(tmp_path / "book.pdf"))
@@ -197,6 +197,37 @@ def test_side_stamp_and_page_numbers_are_dropped(tmp_path: Path) -> None:
     pdf.text(290, 800, "1")
     pdf.output(str(tmp_path / "stamp.pdf"))
     assert texts(units_of(tmp_path / "stamp.pdf")) == [joined(lines)]
+
+
+def test_small_print_at_a_page_s_edge_that_no_other_page_repeats_is_kept(tmp_path: Path) -> None:
+    """A note at the foot of one page and a table's head at the top of the next, in small type:
+    text, not a running head or footer (which repeat)."""
+    pdf = new_pdf()
+    body = [
+        "Cluster managers expect that product life cycles will keep getting shorter.",
+        "Most firms in the survey said that joint testing facilities matter more to them.",
+    ]
+    for page, line in enumerate(body):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=10)
+        pdf.text(72, 300, line)
+        pdf.set_font("Helvetica", size=8)
+        if page == 0:
+            pdf.text(72, 800, "Source: regional survey, 2023.")
+        else:
+            pdf.text(72, 60, "Firms by region and size")
+    pdf.output(str(tmp_path / "edges.pdf"))
+    got = " ".join(texts(units_of(tmp_path / "edges.pdf")))
+    assert "Source: regional survey, 2023." in got
+    assert "Firms by region and size" in got
+
+
+@pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared/realdocs is not beside the checkout")
+def test_real_transcript_keeps_its_head_and_words_and_drops_the_margin_line_numbers() -> None:
+    got = texts(units_of(REALDOCS / "court-transcript-line-numbers.pdf"))
+    assert "Official - Subject to Final Review" in got  # the head of a one-page document
+    assert any(t.startswith("The above-entitled matter came on for oral argument before") for t in got)
+    assert not any(t.split("\n")[0].strip().isdigit() for t in got)  # the numbers 1 to 25
 
 
 def test_heading_in_larger_type_is_the_section_and_the_title(tmp_path: Path) -> None:

@@ -510,10 +510,10 @@ def page_paragraphs(
 ) -> list[Paragraph]:
     """A page's lines (running ones already dropped) as paragraphs in reading order.
 
-    With the page's bottom and top (``box``), lines outside the page are dropped, and a line
-    or two of small type (under 40
-    characters) in the page's top or bottom eighth is dropped too: the head or foot of a page
-    that no other page repeats (a one-page document's)."""
+    With the page's bottom and top (``box``), lines outside the page are dropped. Other lines
+    are all kept: a line at the page's edge that no other page repeats may be a table's head,
+    a list's last entry or a one-page document's head, and :func:`running` tells the heads
+    and footers that repeat."""
     lines = _rejoined([ln for ln in lines if not _is_contents_entry(ln[0])])
     if box is not None:  # text drawn outside the page is not seen
         lines = [ln for ln in lines if ln[3] > box[0] and ln[4] < box[1]]
@@ -535,10 +535,6 @@ def page_paragraphs(
         if isinstance(block, Paragraph):
             out.append(block)
             continue
-        if box is not None and block.height <= 0.88 * body and sum(len(ln[0]) for ln in block.lines) < 40:
-            zone = EDGE_ZONE * (box[1] - box[0])
-            if block.bottom >= box[1] - zone or block.top <= box[0] + zone:
-                continue
         for para in _split(block, lead, rtl):
             texts = [_symbol_bullet(ln[0]) for ln in para]
             height = block.height
