@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import datetime as dt
+import math
 import re
 import threading
 import unicodedata
@@ -108,8 +109,9 @@ def _lines(textpage: int, text: str) -> list[Line]:
 
     mirrored: dict[int, list[bool]] = {}  # per line of pdfium's text (by its start), once asked
 
-    def in_order(piece: str, at: int) -> str:
-        """A piece of the line holding right-to-left script, starting at ``at``, in reading order."""
+    def in_order(piece: str, at: int) -> tuple[str, float, float]:
+        """A piece of the line holding right-to-left script, starting at ``at``, in reading
+        order, with the left and right ends of its glyphs."""
         if line_start not in mirrored:
             mirrored[line_start] = _mirrored_by_pdfium(raw)
         flags = mirrored[line_start][at - line_start : at - line_start + len(piece)]
@@ -145,8 +147,10 @@ def _lines(textpage: int, text: str) -> list[Line]:
                     left, top, bottom = rect.left, rect.top, rect.bottom
                     box(handle, end, ref)
                 if not stripped.isascii() and RTL_SCRIPT.search(stripped):
-                    stripped = in_order(stripped, first)
+                    stripped, x0, x1 = in_order(stripped, first)
                     box(handle, end, ref)
+                    # (pdfium's first and last characters need not stand at the line's ends)
+                    left, rect.right = min(left, x0), max(rect.right, x1)
                 elif _SPACING_ACCENT.search(stripped):
                     stripped = _accents_placed(handle, ref, rect, stripped, first)
                     box(handle, end, ref)
@@ -318,9 +322,9 @@ def _mirrored_by_pdfium(line: str) -> list[bool]:
 
 def _reading_order(
     handle: Any, ref: Any, rect: Any, text: str, first: int, rtl: bool, mirrored: Sequence[bool]
-) -> str:
-    """A line holding right-to-left script in reading (logical) order; ``rtl``: its paragraph
-    runs right to left.
+) -> tuple[str, float, float]:
+    """A line holding right-to-left script in reading (logical) order, and the left and right
+    ends of its glyphs; ``rtl``: its paragraph runs right to left.
 
     pdfium reverses right-to-left runs itself, but not as the bidirectional algorithm does: it
     reverses each word of an Arabic phrase inside a left-to-right line and not the phrase, it
@@ -365,7 +369,7 @@ def _reading_order(
         last = box
     glyphs = [p for p in pieces if not p[0].isspace()]
     if not glyphs:
-        return text
+        return text, math.inf, -math.inf
     for piece in glyphs:
         chars = piece[0]
         if len(chars) > 1 and chars not in _DECOMPOSED and RTL_SCRIPT.search(chars):
@@ -391,7 +395,8 @@ def _reading_order(
         else:
             visual.append(chars)
         before = piece
-    return " ".join("".join(logical(visual, rtl)).split())
+    extent = min(p[1] for p in glyphs), max(p[2] for p in glyphs)
+    return " ".join("".join(logical(visual, rtl)).split()), *extent
 
 
 def _mostly_rtl(text: str) -> bool:
@@ -515,7 +520,12 @@ def _cut(text: str, offsets: list[int]) -> list[tuple[int, str]]:
 
 
 def _piece(
-    handle: Any, ref: Any, rect: Any, text: str, first: int, in_order: Callable[[str, int], str]
+    handle: Any,
+    ref: Any,
+    rect: Any,
+    text: str,
+    first: int,
+    in_order: Callable[[str, int], tuple[str, float, float]],
 ) -> Line:
     """The line of one piece of a cut line, from its first and last characters' boxes (its
     text put in reading order by ``in_order`` when it holds right-to-left script)."""
@@ -523,8 +533,9 @@ def _piece(
     left, top, bottom = rect.left, rect.top, rect.bottom
     if not text.isascii() and RTL_SCRIPT.search(text):
         text_end = first + len(text) - 1
-        text = in_order(text, first)
+        text, x0, x1 = in_order(text, first)
         _char_box(handle, text_end, ref)
+        left, rect.right = min(left, x0), max(rect.right, x1)
     else:
         _char_box(handle, first + len(text) - 1, ref)
     return _line(text, left, top, bottom, rect)
