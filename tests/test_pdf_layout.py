@@ -428,6 +428,35 @@ def test_right_to_left_paragraphs_split_at_an_indent_on_the_right_and_a_short_la
     assert texts(units_of(tmp_path / "paragraphs.pdf")) == [" ".join(first), " ".join(second)]
 
 
+def test_justified_hebrew_drawn_word_by_word_is_not_cut_at_its_spaces(tmp_path: Path) -> None:
+    """A justified Hebrew paragraph whose words the file draws one by one: a space between them
+    may be wider than the ink of Hebrew letters is tall (they have no ascenders), but not than
+    the type's size, and does not cut the line into cells."""
+    import matplotlib
+
+    font = Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+    lines = [
+        "הוועדה האזורית דנה השבוע בתוכנית החדשה לפיתוח",
+        "אזורי התעשייה בצפון הארץ ובחנה את השפעתה על",
+        "התושבים.",
+    ]
+    pdf = new_pdf()
+    pdf.add_font("dejavu", fname=str(font))
+    pdf.set_font("dejavu", size=11)
+    pdf.add_page()
+    left = 520 - max(pdf.get_string_width(line) for line in lines)
+    for row, line in enumerate(lines):
+        words = [word[::-1] for word in reversed(line.split())]  # drawn left to right
+        widths = [pdf.get_string_width(word) for word in words]
+        gap = (520 - left - sum(widths)) / (len(words) - 1) if len(words) > 1 else 0
+        x = 520 - sum(widths) - gap * (len(words) - 1)
+        for word, width in zip(words, widths, strict=True):
+            pdf.text(x, 120 + row * 14, word)
+            x += width + gap
+    pdf.output(str(tmp_path / "justified.pdf"))
+    assert texts(units_of(tmp_path / "justified.pdf")) == [" ".join(lines)]
+
+
 @pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared/realdocs is not beside the checkout")
 def test_real_arabic_word_drawn_as_one_ligature_reads_in_logical_order() -> None:
     (text,) = texts(units_of(REALDOCS / "arabic.pdf"))

@@ -469,11 +469,22 @@ def _vertical_extent(page: Any) -> tuple[float, float]:
     return 0.0, pdfium_c.FPDF_GetPageHeightF(page)
 
 
+_TYPE_SHARE = 0.6  # the height of tall letters' ink, in heights of a character's box (the font's)
+
+
+def _loose_height(textpage: int, index: int) -> float:
+    """The height of a character's box (from the font's ascent and descent)."""
+    rect = pdfium_c.FS_RECTF()
+    pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect)
+    return rect.top - rect.bottom
+
+
 def _gap_starts(textpage: int) -> list[int]:
     """Where text resumes after a wide gap on its line: the first character after each gap
-    wider than the type is tall between two runs of text (pdfium's rectangles of text
-    objects), sorted. pdfium joins text of two columns or of table cells that share a baseline
-    into one line with a space; these are the places to cut such a line."""
+    wider than the type is tall (the ink of the runs beside it, and the box of the character
+    after it) between two runs of text (pdfium's rectangles of text objects), sorted. pdfium
+    joins text of two columns or of table cells that share a baseline into one line with a
+    space; these are the places to cut such a line."""
     count = pdfium_c.FPDFText_CountRects(textpage, 0, -1)
     if count < 2:
         return []
@@ -499,7 +510,10 @@ def _gap_starts(textpage: int) -> list[int]:
             if prev[3] < middle < prev[1] and (rect[0] - prev[2] > height or leftwards):
                 x = rect[2] - 0.25 * height if leftwards else rect[0] + 0.25 * height
                 index = pdfium_c.FPDFText_GetCharIndexAtPos(textpage, x, middle, 0.25 * height, 0.25 * height)
-                if index > 0:
+                gap = prev[0] - rect[2] if leftwards else rect[0] - prev[2]
+                # (the ink of a run without tall letters, Hebrew say, is short of the type's
+                # size: a space between its words may be wider)
+                if index > 0 and gap > _TYPE_SHARE * _loose_height(textpage, index):
                     cuts.append(index)
         prev = rect
     return sorted(cuts)
