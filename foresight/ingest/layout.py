@@ -498,7 +498,11 @@ def body_height(pages: list[list[Line]]) -> float:
 
 def is_rtl(lines: list[Line]) -> bool:
     """Whether most letters of these lines are of a right-to-left script."""
-    text = "".join(ln[0] for ln in lines[:200])
+    return mostly_rtl("".join(ln[0] for ln in lines[:200]))
+
+
+def mostly_rtl(text: str) -> bool:
+    """Whether most letters of ``text`` are of a right-to-left script."""
     if text.isascii():
         return False
     letters = count_letters(text)

@@ -23,6 +23,7 @@ from foresight.ingest.layout import (
     Paragraph,
     body_height,
     is_vertical,
+    mostly_rtl,
     page_paragraphs,
     running,
 )
@@ -104,7 +105,7 @@ def _lines(textpage: int, text: str) -> list[Line]:
         if not any(unicodedata.bidirectional(c) == "L" for c in line):
             return True
         if not page_rtl:
-            page_rtl.append(_mostly_rtl(text))
+            page_rtl.append(mostly_rtl(text))
         return page_rtl[0]
 
     mirrored: dict[int, list[bool]] = {}  # per line of pdfium's text (by its start), once asked
@@ -397,12 +398,6 @@ def _reading_order(
         before = piece
     extent = min(p[1] for p in glyphs), max(p[2] for p in glyphs)
     return " ".join("".join(logical(visual, rtl)).split()), *extent
-
-
-def _mostly_rtl(text: str) -> bool:
-    """Whether most letters of ``text`` are of a right-to-left script."""
-    letters = count_letters(text)
-    return letters > 0 and len(RTL_SCRIPT.findall(text)) > letters / 2
 
 
 # accents that TeX and other typesetters draw as glyphs of their own above a letter, with the
