@@ -618,6 +618,22 @@ def test_a_results_sheet_is_one_table_read_across(tmp_path: Path) -> None:
     assert cut.units[0].text.split("\n") == [" | ".join(cells) for cells in rows]
 
 
+def test_a_table_s_last_row_at_the_foot_of_the_page_keeps_its_figures(tmp_path: Path) -> None:
+    """The lowest text of the page is a table's last row: the figure at its end is a cell, not
+    the page's number."""
+    rows = [("Region", "Firms", "Jobs")] + [
+        (region, str(20 + 15 * n), str(300 + 100 * n))
+        for n, region in enumerate(["North", "South", "Centre", "Coast", "Valley", "Hills"])
+    ]
+    pdf = new_pdf()
+    pdf.add_page()
+    for n, cells in enumerate(rows):
+        for column, cell in enumerate(cells):
+            pdf.text(72 + 110 * column, 120 + 16 * n, cell)
+    pdf.output(str(tmp_path / "table.pdf"))
+    assert texts(units_of(tmp_path / "table.pdf")) == ["\n".join(" | ".join(cells) for cells in rows)]
+
+
 def test_a_table_cell_of_names_wrapped_on_three_lines_stays_in_its_row(tmp_path: Path) -> None:
     """A flyer's table whose second column lists names on several lines, with figures drawn
     below the page (invisible) that must not break the table."""

@@ -103,9 +103,10 @@ def running(
     least a quarter of the pages, or of the even or of the odd pages (heads that alternate
     sides; two pages at least), unless it stands in the top half of the first page in type larger
     than the body text's (``body``): a paper's title, which its running heads repeat. Page numbers at the
-    edges, text set on its side (a margin stamp) and edge lines that begin or end with the
-    page's own number (:func:`_numbered_edges`) are running too, and so is an edge line on the
-    same baseline as a page number there. A page drawn twice counts once.
+    edges (not a figure in a table's row there), text set on its side (a margin stamp) and edge
+    lines that begin or end with the page's own number (:func:`_numbered_edges`) are running
+    too, and so is an edge line on the same baseline as a page number there. A page drawn twice
+    counts once.
     """
     keyed: list[dict[int, str]] = []
     extremes: list[set[int]] = []
@@ -140,7 +141,7 @@ def running(
             i
             for i, k in keys.items()
             if (k in running_keys and (page[i][5] < 1.2 * body or not _title_place(page, i, number)))
-            or (i in extremes[number] and PAGE_NUMBER.match(page[i][0]))
+            or (i in extremes[number] and PAGE_NUMBER.match(page[i][0]) and not _in_row(page, i))
         }
         # a head that shares its baseline with the page's number ("97    5.4. Erste und zweite
         # Fundamentalform", set apart by a wide gap): the section it names changes too often to
@@ -152,6 +153,13 @@ def running(
         drop |= {i for i, ln in enumerate(page) if is_vertical(ln)}
         out.append(drop | extra)
     return out
+
+
+def _in_row(page: list[Line], index: int) -> bool:
+    """Whether a line shares its baseline with two others or more: a cell of a table's row (a
+    figure at the foot of a page is no page number then)."""
+    middle = (page[index][3] + page[index][4]) / 2
+    return sum(ln[4] < middle < ln[3] for ln in page) >= 3  # (itself too)
 
 
 def _title_place(page: list[Line], index: int, number: int) -> bool:
