@@ -634,6 +634,31 @@ def test_a_table_s_last_row_at_the_foot_of_the_page_keeps_its_figures(tmp_path: 
     assert texts(units_of(tmp_path / "table.pdf")) == ["\n".join(" | ".join(cells) for cells in rows)]
 
 
+def test_a_hebrew_table_is_read_right_to_left_and_its_last_row_keeps_its_figures(tmp_path: Path) -> None:
+    """A table on a page of right-to-left script: its first column stands on the right. Its
+    last row is the page's lowest text: the figure at its end is a cell, not a page number."""
+    import matplotlib
+
+    font = Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+    rows = [("אזור", "חברות", "עובדים")] + [
+        (region, str(20 + 15 * n), str(300 + 100 * n))
+        for n, region in enumerate(["צפון", "דרום", "מרכז", "שרון", "שפלה", "גליל"])
+    ]
+    pdf = new_pdf()
+    pdf.add_font("dejavu", fname=str(font))
+    pdf.set_font("dejavu", size=10)
+    pdf.add_page()
+    for n, cells in enumerate(rows):
+        for column, cell in enumerate(cells):
+            drawn = cell if cell[0].isdigit() else cell[::-1]  # Hebrew words reversed, figures not
+            pdf.text(520 - 110 * column - pdf.get_string_width(drawn), 120 + 16 * n, drawn)
+    pdf.output(str(tmp_path / "table.pdf"))
+    prepared = prepare(str(tmp_path / "table.pdf"), IngestSettings())
+    ((_, cut),) = prepared.documents
+    assert [u.attributes for u in cut.units] == [{"table": True}]
+    assert cut.units[0].text.split("\n") == [" | ".join(cells) for cells in rows]
+
+
 def test_a_table_cell_of_names_wrapped_on_three_lines_stays_in_its_row(tmp_path: Path) -> None:
     """A flyer's table whose second column lists names on several lines, with figures drawn
     below the page (invisible) that must not break the table."""

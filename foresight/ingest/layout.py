@@ -392,12 +392,13 @@ def _is_cell(block: _Block) -> bool:
     )
 
 
-def _tables(blocks: list[_Block]) -> list[_Block | Paragraph]:
+def _tables(blocks: list[_Block], rtl: bool = False) -> list[_Block | Paragraph]:
     """The blocks, with each run of table cells made one paragraph of kind "table".
 
     A run is four or more blocks in a row (in reading order) that are short (:func:`_is_cell`)
-    and stand in at least two rows and two columns; its rows are read across, top to bottom,
-    their cells joined by " | ", as a coder reads a table.
+    and stand in at least two rows and two columns; its rows are read across (right to left
+    on a page of right-to-left script, ``rtl``), top to bottom, their cells joined by " | ", as
+    a coder reads a table.
     """
     out: list[_Block | Paragraph] = []
     run: list[_Block] = []
@@ -408,7 +409,7 @@ def _tables(blocks: list[_Block]) -> list[_Block | Paragraph]:
         # (cells of a table hold words or figures; pieces of a formula are mostly one or two
         # characters: a sub- or superscript, a variable)
         if len(run) >= 4 and sum(len(_text(b)) >= 3 for b in run) >= 0.75 * len(run):
-            rows = _rows(run)
+            rows = _rows(run, rtl)
             if len(rows) >= 2 and max(len(row) for row in rows) >= 2:
                 cells = [" | ".join(_text(b) for b in row) for row in rows]
                 out.append(Paragraph(cells, "table", max(b.height for b in run)))
@@ -423,10 +424,11 @@ def _tables(blocks: list[_Block]) -> list[_Block | Paragraph]:
 TABLE_CELL_CHARS = 20  # the cells of a table's row hold this many characters, on average, at most
 
 
-def _table_region(lines: list[Line]) -> tuple[list[Line], list[str], list[Line]] | None:
+def _table_region(lines: list[Line], rtl: bool = False) -> tuple[list[Line], list[str], list[Line]] | None:
     """A table that fills a stretch of the page's width (a results sheet, a balance sheet): the
-    lines above it, its rows read across (cells joined by " | ", top to bottom) and the lines
-    below it; None when the page holds no such table.
+    lines above it, its rows read across (cells joined by " | ", top to bottom; right to left
+    on a page of right-to-left script, ``rtl``) and the lines below it; None when the page
+    holds no such table.
 
     The table runs from the first to the last row of three cells or more, short ones
     (:data:`TABLE_CELL_CHARS` on average: columns of prose have longer lines); there must be
@@ -453,7 +455,11 @@ def _table_region(lines: list[Line]) -> tuple[list[Line], list[str], list[Line]]
     inside = sum(len(rows[i]) for i in dense)
     if 5 * inside < 3 * sum(len(row) for row in rows[first : last + 1]):
         return None
-    cells = [" | ".join(ln[0] for ln in sorted(row, key=lambda ln: ln[1])) for row in rows[first : last + 1]]
+
+    def across(line: Line) -> float:
+        return -line[2] if rtl else line[1]
+
+    cells = [" | ".join(ln[0] for ln in sorted(row, key=across)) for row in rows[first : last + 1]]
     above = {ln for row in rows[:first] for ln in row}
     below = {ln for row in rows[last + 1 :] for ln in row}
     return [ln for ln in lines if ln in above], cells, [ln for ln in lines if ln in below]
@@ -471,10 +477,10 @@ def _same_row(first: _Block, cell: _Block, middle: float) -> bool:
     return first.bottom <= middle <= first.top or cell.bottom <= _middle(first) <= cell.top
 
 
-def _rows(cells: list[_Block]) -> list[list[_Block]]:
+def _rows(cells: list[_Block], rtl: bool = False) -> list[list[_Block]]:
     """Cells grouped into rows (a cell joins the row whose first cell's middle its own top and
     bottom span, or which spans its middle: a cell wrapped on several lines), top to bottom,
-    each row's cells left to right."""
+    each row's cells left to right (right to left: ``rtl``)."""
     rows: list[list[_Block]] = []
     for cell in sorted(cells, key=lambda b: -b.top):
         middle = _middle(cell)
@@ -483,7 +489,7 @@ def _rows(cells: list[_Block]) -> list[list[_Block]]:
             rows.append([cell])
         else:
             row.append(cell)
-    return [sorted(row, key=lambda b: b.x0) for row in rows]
+    return [sorted(row, key=lambda b: -b.x1 if rtl else b.x0) for row in rows]
 
 
 def _is_figure_text(texts: list[str]) -> bool:
@@ -531,7 +537,8 @@ def page_paragraphs(
         lines = [ln for ln in lines if ln[3] > box[0] and ln[4] < box[1]]
     if not lines:
         return []
-    table = _table_region(lines)
+    rtl = is_rtl(lines)
+    table = _table_region(lines, rtl)
     if table is not None:  # a table across the page: the text above it, its rows, the text below
         above, rows, below = table
         return [
@@ -540,10 +547,9 @@ def page_paragraphs(
             *page_paragraphs(below, body, box),
         ]
     lead = _lead(lines)
-    rtl = is_rtl(lines)
     blocks = _order(_blocks(lines, lead), body, rtl)
     out: list[Paragraph] = []
-    for block in _tables(blocks):
+    for block in _tables(blocks, rtl):
         if isinstance(block, Paragraph):
             out.append(block)
             continue
