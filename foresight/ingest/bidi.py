@@ -6,10 +6,12 @@ their own direction. :func:`logical` reverses what the Unicode bidirectional alg
 (UAX #9) reversed to show the line, from the bidirectional classes of its characters
 (standard library :mod:`unicodedata`).
 
-The algorithm is run on the visual order, which it was made for the logical one: its rules
-that look one way along the line (a number after Arabic letters is an Arabic number, a
-number after Latin letters joins them) are read here as "on either side". Explicit
-embeddings and isolates are not read (PDFs do not draw them).
+The algorithm, made for the logical order, is run here on the visual one: its rules that
+look one way along the line (a number after Arabic letters is an Arabic number, a number
+after Latin letters joins them) are read as "on either side". Explicit embeddings and
+isolates are not read (PDFs do not draw them). Two texts may be drawn alike (in a Hebrew
+line, a Latin phrase then a number, or the number then the phrase): the reading given is
+one of them.
 """
 
 from __future__ import annotations

@@ -330,9 +330,8 @@ def _reading_order(
     pdfium reverses right-to-left runs itself, but not as the bidirectional algorithm does: it
     reverses each word of an Arabic phrase inside a left-to-right line and not the phrase, it
     takes a line's direction from its number of runs of each direction, and it moves signs
-    around numbers ("45%-"). So the line's glyphs, spaces included, are put back in the order
-    they stand in (their boxes, left to right) and read with
-    :func:`foresight.ingest.bidi.logical`:
+    around numbers ("45%-"). So the line's glyphs are put back in the order they stand in
+    (their boxes, left to right) and read with :func:`foresight.ingest.bidi.logical`:
 
     - the characters of one glyph (a ligature, which pdfium gives reversed; a presentation
       form, which it gives in order) stay together, in reading order, with spaces around them
