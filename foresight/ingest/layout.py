@@ -202,7 +202,8 @@ def _numbered_edges(pages: list[list[Line]], keyed: list[dict[int, str]]) -> lis
 def _rejoined(lines: list[Line]) -> list[Line]:
     """Lines the file gives in pieces put back together: a piece that follows the one before on
     its line (a superscript, a subscript, a formula's part, a word in another font) joins it,
-    with a space when a gap stands between them."""
+    with a space when a gap stands between them; after it, or before it when the two are
+    mostly right-to-left script (read from the right)."""
     out: list[Line] = []
     for line in lines:
         if out:
@@ -213,7 +214,7 @@ def _rejoined(lines: list[Line]) -> list[Line]:
             if overlap > 0.3 * min(height, line[5]) and -0.2 * size < gap < 0.8 * size:
                 joint = "" if gap < 0.1 * size else " "
                 out[-1] = (
-                    f"{text}{joint}{line[0]}",
+                    f"{line[0]}{joint}{text}" if mostly_rtl(text + line[0]) else f"{text}{joint}{line[0]}",
                     x0,
                     max(x1, line[2]),
                     max(top, line[3]),
