@@ -488,6 +488,18 @@ def test_vowel_points_drawn_over_their_letters_follow_them(tmp_path: Path) -> No
     assert texts(units_of(tmp_path / "points.pdf")) == [" ".join(lines)]
 
 
+def test_right_to_left_paragraphs_exported_by_libreoffice_read_as_written() -> None:
+    """A PDF from LibreOffice (tests/data/pdf/README.md) of the paragraphs of its HTML source:
+    each unit is one of them, word for word, in reading order."""
+    import html
+    import re
+
+    data = Path(__file__).parent / "data" / "pdf"
+    source = (data / "rtl-libreoffice.html").read_text(encoding="utf-8")
+    paragraphs = [" ".join(html.unescape(p).split()) for p in re.findall(r"<p[^>]*>(.*?)</p>", source, re.S)]
+    assert [" ".join(t.split()) for t in texts(units_of(data / "rtl-libreoffice.pdf"))] == paragraphs
+
+
 @pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared/realdocs is not beside the checkout")
 def test_real_arabic_word_drawn_as_one_ligature_reads_in_logical_order() -> None:
     (text,) = texts(units_of(REALDOCS / "arabic.pdf"))

@@ -20,9 +20,13 @@ import unicodedata
 
 _STRONG = {"L": "L", "R": "R", "AL": "R"}
 _NUMBER = {"EN", "AN"}
-_PAIRS = "()[]{}<>«»‹›"
-# a bracket and the one it is drawn as in right-to-left text
-MIRROR = {a: b for pair in zip(_PAIRS[0::2], _PAIRS[1::2], strict=True) for a, b in (pair, pair[::-1])}
+_PAIRS = "()[]{}<>«»‹›⁅⁆"
+# a bracket (or a relation of mathematics) and the one it is drawn as in right-to-left text
+MIRROR = {
+    a: b
+    for pair in zip(_PAIRS[0::2] + "≤∈⊂⊆≪", _PAIRS[1::2] + "≥∋⊃⊇≫", strict=True)
+    for a, b in (pair, pair[::-1])
+}
 
 
 def _class(text: str) -> str:
@@ -113,16 +117,18 @@ def levels(pieces: list[str], rtl: bool) -> list[int]:
     return out
 
 
-def logical(pieces: list[str], rtl: bool) -> list[str]:
+def logical(pieces: list[str], rtl: bool, mirror: bool = True) -> list[str]:
     """Pieces of a line given in visual order (left to right), in reading order (rule L2:
     each run at a level or higher reversed, from the highest level down to the lowest odd
     one), a bracket in right-to-left text turned the other way (rule L4: the glyph drawn for
-    "(" there stands for ")"). A piece keeps its own text: a glyph that stands for several
-    characters gives them in reading order already."""
+    "(" there stands for ")"; not with ``mirror`` false, for pieces that give the characters a
+    glyph stands for rather than its shape). A piece keeps its own text: a glyph that stands
+    for several characters gives them in reading order already."""
     found = levels(pieces, rtl)
     if not found:
         return []
-    pieces = [MIRROR.get(p, p) if level % 2 else p for p, level in zip(pieces, found, strict=True)]
+    if mirror:
+        pieces = [MIRROR.get(p, p) if level % 2 else p for p, level in zip(pieces, found, strict=True)]
     order = list(range(len(pieces)))
     top = max(found)
     lowest_odd = min((lv for lv in found if lv % 2), default=top + 1)
@@ -138,3 +144,17 @@ def logical(pieces: list[str], rtl: bool) -> list[str]:
             order[i:j] = order[i:j][::-1]
             i = j
     return [pieces[k] for k in order]
+
+
+def balanced(text: str) -> bool:
+    """Whether each bracket of ``text`` closes one opened before it, and all are closed."""
+    depth = dict.fromkeys(_PAIRS[0::2], 0)
+    closing = dict(zip(_PAIRS[1::2], _PAIRS[0::2], strict=True))
+    for char in text:
+        if char in depth:
+            depth[char] += 1
+        elif char in closing:
+            depth[closing[char]] -= 1
+            if depth[closing[char]] < 0:
+                return False
+    return not any(depth.values())

@@ -9,6 +9,7 @@ import math
 import re
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foresight.errors import InputError
-from foresight.ingest.bidi import MIRROR, logical
+from foresight.ingest.bidi import MIRROR, balanced, logical
 from foresight.ingest.layout import (
     RTL_SCRIPT,
     Line,
@@ -100,23 +101,28 @@ def _lines(textpage: int, text: str) -> list[Line]:
     page_rtl: list[bool] = []  # whether the page is mostly right-to-left script, once asked
 
     def rtl_page(line: str) -> bool:
-        """Whether a line holding right-to-left script runs right to left: it does when it
-        holds no left-to-right letters, else when most of the page's letters are such script."""
-        if not any(unicodedata.bidirectional(c) == "L" for c in line):
-            return True
+        """Whether a line holding right-to-left script runs right to left: it does when most
+        of its letters are of such script by a third of them, it does not when most are of
+        left-to-right script by as much (an English line quoting an Arabic title), else it
+        runs as most letters of the page do."""
+        right = len(RTL_SCRIPT.findall(line))
+        left = sum(unicodedata.bidirectional(c) == "L" for c in line)
+        if abs(right - left) >= (right + left) / 3:
+            return right > left
         if not page_rtl:
             page_rtl.append(mostly_rtl(text))
         return page_rtl[0]
 
     mirrored: dict[int, list[bool]] = {}  # per line of pdfium's text (by its start), once asked
+    brackets: list[bool] = []  # whether the file maps bracket glyphs to what they stand for
 
-    def in_order(piece: str, at: int) -> tuple[str, float, float]:
+    def in_order(piece: str, at: int) -> tuple[str, float, float, float]:
         """A piece of the line holding right-to-left script, starting at ``at``, in reading
-        order, with the left and right ends of its glyphs."""
+        order, with the left and right ends of its glyphs and their usual height."""
         if line_start not in mirrored:
             mirrored[line_start] = _mirrored_by_pdfium(raw)
         flags = mirrored[line_start][at - line_start : at - line_start + len(piece)]
-        return _reading_order(handle, ref, rect, piece, at, rtl_page(piece), flags)
+        return _reading_order(handle, ref, rect, piece, at, rtl_page(piece), flags, brackets)
 
     for raw in text.split("\r\n"):
         start, pos = pos, pos + len(raw) + 2
@@ -147,10 +153,12 @@ def _lines(textpage: int, text: str) -> list[Line]:
                     box(handle, first, ref)
                     left, top, bottom = rect.left, rect.top, rect.bottom
                     box(handle, end, ref)
+                typical = 0.0
                 if not stripped.isascii() and RTL_SCRIPT.search(stripped):
-                    stripped, x0, x1 = in_order(stripped, first)
+                    stripped, x0, x1, typical = in_order(stripped, first)
                     box(handle, end, ref)
-                    # (pdfium's first and last characters need not stand at the line's ends)
+                    # (pdfium's first and last characters need not stand at the line's ends, nor
+                    # be in the line's font)
                     left, rect.right = min(left, x0), max(rect.right, x1)
                 elif _SPACING_ACCENT.search(stripped):
                     stripped = _accents_placed(handle, ref, rect, stripped, first)
@@ -160,6 +168,8 @@ def _lines(textpage: int, text: str) -> list[Line]:
                 if number < last:
                     stripped += "-"
                 line = _line(stripped, left, top, bottom, rect)
+                if typical:
+                    line = (*line[:5], typical)
                 if is_vertical(line):  # or a line whose first character pdfium placed a line up
                     line = _widened(handle, ref, rect, line, (first + end) // 2)
                 add(line)
@@ -281,14 +291,17 @@ _DECOMPOSED = frozenset(
 
 
 _WEAK = frozenset(("EN", "AN", "NSM", "CS", "ES", "ET", "BN"))
+# what pdfium turns the other way in text it reads right to left: what the bidirectional
+# algorithm does, and quotation marks
+_PDFIUM_MIRROR = MIRROR | {"“": "”", "”": "“", "‘": "’", "’": "‘"}
 # the least gap between two glyphs that is a space between words, in type heights (a space is
 # about a quarter of the height of a glyph's box; letters touch, or all but)
 _WORD_GAP = 0.15
 
 
 def _mirrored_by_pdfium(line: str) -> list[bool]:
-    """Which characters of a line of pdfium's text are brackets that pdfium turned the other
-    way, as it does to neutral characters it reads right to left.
+    """Which characters of a line of pdfium's text are brackets (or quotation marks) that
+    pdfium turned the other way, as it does to neutral characters it reads right to left.
 
     pdfium cuts the line into runs (left to right letters, right to left letters, numbers and
     separators, other neutrals), takes the line as right to left when it has no fewer runs of
@@ -315,17 +328,44 @@ def _mirrored_by_pdfium(line: str) -> list[bool]:
         if kind == "R" or (kind == "N" and current == "R"):
             current = "R"
             for i in range(a, b):
-                out[i] = line[i] in MIRROR
+                out[i] = line[i] in _PDFIUM_MIRROR
         elif kind != "W":
             current = "L"
     return out
 
 
+def _open_gap(left: float, right: float, fillers: list[tuple[float, float]]) -> float:
+    """The widest stretch of the gap from ``left`` to ``right`` that no filler covers."""
+    widest, start = 0.0, left
+    for lo, hi in sorted(fillers):
+        if hi <= start or lo >= right:
+            continue
+        widest, start = max(widest, lo - start), max(start, hi)
+    return max(widest, right - start)
+
+
+def _flat(handle: Any, index: int, rect: Any, tight: list[ctypes.c_double], share: float = 0.2) -> bool:
+    """Whether a character's ink is less tall than ``share`` of its box (``rect``, its loose
+    box): a letter's is taller, a kashida's stroke is not (nor a space, which has none)."""
+    _tight_box(handle, index, *map(ctypes.byref, tight))
+    return tight[3].value - tight[2].value < share * (rect.top - rect.bottom)
+
+
 def _reading_order(
-    handle: Any, ref: Any, rect: Any, text: str, first: int, rtl: bool, mirrored: Sequence[bool]
-) -> tuple[str, float, float]:
-    """A line holding right-to-left script in reading (logical) order, and the left and right
-    ends of its glyphs; ``rtl``: its paragraph runs right to left.
+    handle: Any,
+    ref: Any,
+    rect: Any,
+    text: str,
+    first: int,
+    rtl: bool,
+    mirrored: Sequence[bool],
+    brackets: list[bool],
+) -> tuple[str, float, float, float]:
+    """A line holding right-to-left script in reading (logical) order, the left and right ends
+    of its glyphs and the height most of them have (its type's). ``rtl``: its paragraph runs
+    right to left; ``brackets``: empty, or whether the file maps a bracket's glyph to the
+    bracket it stands for (as found on the page's lines before), which this line may tell and
+    sets.
 
     pdfium reverses right-to-left runs itself, but not as the bidirectional algorithm does: it
     reverses each word of an Arabic phrase inside a left-to-right line and not the phrase, it
@@ -337,39 +377,50 @@ def _reading_order(
       form, which it gives in order) stay together, in reading order, with spaces around them
       when the glyph's text has any;
     - a combining mark drawn as a glyph of its own goes with the letter it is drawn over;
-    - a space stands where a gap between two glyphs is wide enough (:data:`_WORD_GAP`); the
-      spaces in pdfium's text are not used, as it puts some of those it makes up where a mark
-      is drawn back over its letter, inside a word;
+    - a space stands where a gap between two glyphs is wide enough (:data:`_WORD_GAP`), less
+      what glyphs with ink that stand for no text fill of it (a kashida drawn to stretch a
+      word, which pdfium gives no text; not a space's glyph without text); the spaces in
+      pdfium's text are not used, as it puts some of those it makes up where a mark is drawn
+      back over its letter, inside a word;
     - a glyph that stands for no text is left out: one without Unicode, for which pdfium makes
       up text from the glyph's code (shaping programs map a cluster's text to one of its glyphs
-      and nothing to the others), and a spacing modifier (U+02B0 to U+02FF) drawn over a letter
-      of right-to-left script, which is such a glyph of a mark that pdfium did not flag;
+      and nothing to the others), a spacing modifier (U+02B0 to U+02FF) drawn over a letter of
+      right-to-left script, which is such a glyph of a mark that pdfium did not flag, and a
+      "letter" whose ink is a flat stroke (a kashida, or a kashida some programs map to a
+      letter);
     - a bracket pdfium turned the other way (``mirrored``, one flag a character of ``text``) is
-      turned back, and turned again where the line's reading says so.
+      turned back, and turned again where the line's reading says so (unless the file gives
+      the bracket a glyph stands for: ``brackets``).
     """
     pieces: list[list[Any]] = []  # [text, left, right, index, height]
     marks: list[tuple[str, float]] = []  # (mark, the middle of its ink)
+    fillers: list[tuple[float, float]] = []  # where glyphs that stand for no text are drawn
     tight = [ctypes.c_double() for _ in range(4)]
     last: tuple[float, float, float] | None = None
     for i, char in enumerate(text):
         index = first + i
         if char == "\x00" or _map_error(handle, index):
+            _char_box(handle, index, ref)
+            if not _flat(handle, index, rect, tight, 0.05):  # (a space's glyph has no ink)
+                fillers.append((rect.left, rect.right))
             continue
         _char_box(handle, index, ref)
         box = (round(rect.left, 2), round(rect.right, 2), round(rect.bottom, 2))
         if mirrored[i]:
-            char = MIRROR[char]
+            char = _PDFIUM_MIRROR[char]
         if box == last:
             pieces[-1][0] += char
         elif unicodedata.combining(char) or "\u02b0" <= char <= "\u02ff":
             _tight_box(handle, index, *map(ctypes.byref, tight))
             marks.append((char, (tight[0].value + tight[1].value) / 2))
+        elif char.isalpha() and _flat(handle, index, rect, tight):
+            fillers.append((rect.left, rect.right))  # a kashida's stroke, mapped to a letter
         else:
             pieces.append([char, rect.left, rect.right, index, rect.top - rect.bottom])
         last = box
     glyphs = [p for p in pieces if not p[0].isspace()]
     if not glyphs:
-        return text, math.inf, -math.inf
+        return text, math.inf, -math.inf, 0.0
     for piece in glyphs:
         chars = piece[0]
         if len(chars) > 1 and chars not in _DECOMPOSED and RTL_SCRIPT.search(chars):
@@ -388,7 +439,9 @@ def _reading_order(
         chars = piece[0]
         if chars.isspace():
             continue
-        if before is not None and piece[1] - before[2] >= _WORD_GAP * max(before[4], piece[4]):
+        if before is not None and _open_gap(before[2], piece[1], fillers) >= _WORD_GAP * max(
+            before[4], piece[4]
+        ):
             visual.append(" ")
         if len(chars) > 1 and chars != chars.strip():
             visual += [" ", chars.strip(), " "]
@@ -396,7 +449,17 @@ def _reading_order(
             visual.append(chars)
         before = piece
     extent = min(p[1] for p in glyphs), max(p[2] for p in glyphs)
-    return " ".join("".join(logical(visual, rtl)).split()), *extent
+    read = "".join(logical(visual, rtl))
+    if any(char in MIRROR for char in read):
+        # some programs map a bracket's glyph to the bracket it stands for, not to its shape:
+        # told by the brackets that pair up only so, on the line or on lines before it
+        as_drawn = "".join(logical(visual, rtl, mirror=False))
+        if balanced(as_drawn) != balanced(read):
+            brackets[:] = [balanced(as_drawn)]
+        if brackets and brackets[0]:
+            read = as_drawn
+    typical = Counter(round(p[4], 1) for p in glyphs).most_common(1)[0][0]
+    return " ".join(read.split()), *extent, typical
 
 
 # accents that TeX and other typesetters draw as glyphs of their own above a letter, with the
@@ -476,7 +539,8 @@ def _loose_height(textpage: int, index: int) -> float:
 def _gap_starts(textpage: int) -> list[int]:
     """Where text resumes after a wide gap on its line: the first character after each gap
     wider than the type is tall (the ink of the runs beside it, and the box of the character
-    after it) between two runs of text (pdfium's rectangles of text objects), sorted. pdfium
+    after it) between two runs of text (pdfium's rectangles of text objects; with no other run
+    in it, for right-to-left text), sorted. pdfium
     joins text of two columns or of table cells that share a baseline into one line with a
     space; these are the places to cut such a line."""
     count = pdfium_c.FPDFText_CountRects(textpage, 0, -1)
@@ -485,11 +549,13 @@ def _gap_starts(textpage: int) -> list[int]:
     left, top, right, bottom = (ctypes.c_double() for _ in range(4))
     refs = [ctypes.byref(v) for v in (left, top, right, bottom)]
     get = pdfium_c.FPDFText_GetRect
-    cuts: list[int] = []
-    prev: tuple[float, float, float, float] | None = None
+    rects = []
     for i in range(count):
         get(textpage, i, *refs)
-        rect = (left.value, top.value, right.value, bottom.value)
+        rects.append((left.value, top.value, right.value, bottom.value))
+    cuts: list[int] = []
+    prev: tuple[float, float, float, float] | None = None
+    for rect in rects:
         if prev is not None and rect[1] - rect[3] < 0.4 * (prev[1] - prev[3]):
             # an accent, a dot or a minus drawn on its own is no run of text: what follows is
             # judged against the run before it (which it widens when it sits beside it)
@@ -507,7 +573,16 @@ def _gap_starts(textpage: int) -> list[int]:
                 gap = prev[0] - rect[2] if leftwards else rect[0] - prev[2]
                 # (the ink of a run without tall letters, Hebrew say, is short of the type's
                 # size: a space between its words may be wider)
-                if index > 0 and gap > _TYPE_SHARE * _loose_height(textpage, index):
+                lo, hi = (rect[2], prev[0]) if leftwards else (prev[2], rect[0])
+                if (
+                    index > 0
+                    and gap > _TYPE_SHARE * _loose_height(textpage, index)
+                    # (runs of right-to-left text and of numbers in it come in pdfium's order,
+                    # not the page's: the gap between two may hold a third)
+                    and not (
+                        leftwards and any(r[0] < hi and r[2] > lo and r[3] < middle < r[1] for r in rects)
+                    )
+                ):
                     cuts.append(index)
         prev = rect
     return sorted(cuts)
@@ -533,7 +608,7 @@ def _piece(
     rect: Any,
     text: str,
     first: int,
-    in_order: Callable[[str, int], tuple[str, float, float]],
+    in_order: Callable[[str, int], tuple[str, float, float, float]],
 ) -> Line:
     """The line of one piece of a cut line, from its first and last characters' boxes (its
     text put in reading order by ``in_order`` when it holds right-to-left script)."""
@@ -541,11 +616,12 @@ def _piece(
     left, top, bottom = rect.left, rect.top, rect.bottom
     if not text.isascii() and RTL_SCRIPT.search(text):
         text_end = first + len(text) - 1
-        text, x0, x1 = in_order(text, first)
+        text, x0, x1, typical = in_order(text, first)
         _char_box(handle, text_end, ref)
         left, rect.right = min(left, x0), max(rect.right, x1)
-    else:
-        _char_box(handle, first + len(text) - 1, ref)
+        line = _line(text, left, top, bottom, rect)
+        return (*line[:5], typical) if typical else line
+    _char_box(handle, first + len(text) - 1, ref)
     return _line(text, left, top, bottom, rect)
 
 
