@@ -500,6 +500,15 @@ def test_right_to_left_paragraphs_exported_by_libreoffice_read_as_written() -> N
     assert [" ".join(t.split()) for t in texts(units_of(data / "rtl-libreoffice.pdf"))] == paragraphs
 
 
+def test_right_to_left_columns_exported_by_libreoffice_read_as_written() -> None:
+    """Justified Hebrew and Arabic paragraphs in two right-to-left columns, from LibreOffice
+    (tests/data/pdf/README.md): each unit is one of them, word for word, right column first."""
+    data = Path(__file__).parent / "data" / "pdf"
+    paragraphs = (data / "rtl-two-columns-libreoffice.txt").read_text(encoding="utf-8").split("\n")
+    got = texts(units_of(data / "rtl-two-columns-libreoffice.pdf"))
+    assert [" ".join(t.split()) for t in got] == paragraphs
+
+
 @pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared/realdocs is not beside the checkout")
 def test_real_arabic_word_drawn_as_one_ligature_reads_in_logical_order() -> None:
     (text,) = texts(units_of(REALDOCS / "arabic.pdf"))

@@ -158,3 +158,16 @@ def balanced(text: str) -> bool:
             if depth[closing[char]] < 0:
                 return False
     return not any(depth.values())
+
+
+def paired(text: str) -> str:
+    """``text`` with the brackets of each kind that do not pair up turned to open and close in
+    turn, when there is an even number of them (a line's brackets seldom nest); an odd number
+    (a bracket closed on another line) stays as it is."""
+    chars = list(text)
+    for opening, closing in zip(_PAIRS[0::2], _PAIRS[1::2], strict=True):
+        at = [i for i, char in enumerate(chars) if char in (opening, closing)]
+        if len(at) % 2 == 0 and not balanced("".join(chars[i] for i in at)):
+            for n, i in enumerate(at):
+                chars[i] = closing if n % 2 else opening
+    return "".join(chars)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import ctypes
 import datetime as dt
-import math
 import re
 import threading
 import unicodedata
@@ -17,7 +16,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foresight.errors import InputError
-from foresight.ingest.bidi import MIRROR, balanced, logical
+from foresight.ingest.bidi import MIRROR, balanced, logical, paired
 from foresight.ingest.layout import (
     RTL_SCRIPT,
     Line,
@@ -116,9 +115,9 @@ def _lines(textpage: int, text: str) -> list[Line]:
     mirrored: dict[int, list[bool]] = {}  # per line of pdfium's text (by its start), once asked
     brackets: list[bool] = []  # whether the file maps bracket glyphs to what they stand for
 
-    def in_order(piece: str, at: int) -> tuple[str, float, float, float]:
-        """A piece of the line holding right-to-left script, starting at ``at``, in reading
-        order, with the left and right ends of its glyphs and their usual height."""
+    def in_order(piece: str, at: int) -> Line | None:
+        """A piece of the line holding right-to-left script, starting at ``at``, as a line in
+        reading order (None: it has no glyphs)."""
         if line_start not in mirrored:
             mirrored[line_start] = _mirrored_by_pdfium(raw)
         flags = mirrored[line_start][at - line_start : at - line_start + len(piece)]
@@ -153,13 +152,11 @@ def _lines(textpage: int, text: str) -> list[Line]:
                     box(handle, first, ref)
                     left, top, bottom = rect.left, rect.top, rect.bottom
                     box(handle, end, ref)
-                typical = 0.0
+                placed = None  # a line of right-to-left script, with the box of its glyphs
                 if not stripped.isascii() and RTL_SCRIPT.search(stripped):
-                    stripped, x0, x1, typical = in_order(stripped, first)
+                    placed = in_order(stripped, first)
+                    stripped = placed[0] if placed else stripped
                     box(handle, end, ref)
-                    # (pdfium's first and last characters need not stand at the line's ends, nor
-                    # be in the line's font)
-                    left, rect.right = min(left, x0), max(rect.right, x1)
                 elif _SPACING_ACCENT.search(stripped):
                     stripped = _accents_placed(handle, ref, rect, stripped, first)
                     box(handle, end, ref)
@@ -167,9 +164,7 @@ def _lines(textpage: int, text: str) -> list[Line]:
                     stripped = _unmapped_ligatures(stripped)
                 if number < last:
                     stripped += "-"
-                line = _line(stripped, left, top, bottom, rect)
-                if typical:
-                    line = (*line[:5], typical)
+                line = _line(stripped, left, top, bottom, rect) if placed is None else (stripped, *placed[1:])
                 if is_vertical(line):  # or a line whose first character pdfium placed a line up
                     line = _widened(handle, ref, rect, line, (first + end) // 2)
                 add(line)
@@ -346,7 +341,7 @@ def _open_gap(left: float, right: float, fillers: list[tuple[float, float]]) -> 
 
 def _flat(handle: Any, index: int, rect: Any, tight: list[ctypes.c_double], share: float = 0.2) -> bool:
     """Whether a character's ink is less tall than ``share`` of its box (``rect``, its loose
-    box): a letter's is taller, a kashida's stroke is not (nor a space, which has none)."""
+    box): a letter's or a digit's is taller, a kashida's stroke is not (nor a space's)."""
     _tight_box(handle, index, *map(ctypes.byref, tight))
     return tight[3].value - tight[2].value < share * (rect.top - rect.bottom)
 
@@ -360,9 +355,10 @@ def _reading_order(
     rtl: bool,
     mirrored: Sequence[bool],
     brackets: list[bool],
-) -> tuple[str, float, float, float]:
-    """A line holding right-to-left script in reading (logical) order, the left and right ends
-    of its glyphs and the height most of them have (its type's). ``rtl``: its paragraph runs
+) -> Line | None:
+    """A line holding right-to-left script as a line (:data:`foresight.ingest.layout.Line`) in
+    reading (logical) order, its box that of its glyphs, its height that of its type (None:
+    it has no glyphs). ``rtl``: its paragraph runs
     right to left; ``brackets``: empty, or whether the file maps a bracket's glyph to the
     bracket it stands for (as found on the page's lines before), which this line may tell and
     sets.
@@ -386,13 +382,15 @@ def _reading_order(
       up text from the glyph's code (shaping programs map a cluster's text to one of its glyphs
       and nothing to the others), a spacing modifier (U+02B0 to U+02FF) drawn over a letter of
       right-to-left script, which is such a glyph of a mark that pdfium did not flag, and a
-      "letter" whose ink is a flat stroke (a kashida, or a kashida some programs map to a
-      letter);
+      "letter" or "digit" whose ink is a flat stroke (a kashida, or a kashida some programs map
+      to a letter or a digit);
     - a bracket pdfium turned the other way (``mirrored``, one flag a character of ``text``) is
       turned back, and turned again where the line's reading says so (unless the file gives
-      the bracket a glyph stands for: ``brackets``).
+      the bracket a glyph stands for: ``brackets``); brackets that still do not pair up are
+      made to (:func:`foresight.ingest.bidi.paired`), as pdfium does not always turn them
+      the way its own rule says.
     """
-    pieces: list[list[Any]] = []  # [text, left, right, index, height]
+    pieces: list[list[Any]] = []  # [text, left, right, index, height, bottom, top]
     marks: list[tuple[str, float]] = []  # (mark, the middle of its ink)
     fillers: list[tuple[float, float]] = []  # where glyphs that stand for no text are drawn
     tight = [ctypes.c_double() for _ in range(4)]
@@ -413,14 +411,14 @@ def _reading_order(
         elif unicodedata.combining(char) or "\u02b0" <= char <= "\u02ff":
             _tight_box(handle, index, *map(ctypes.byref, tight))
             marks.append((char, (tight[0].value + tight[1].value) / 2))
-        elif char.isalpha() and _flat(handle, index, rect, tight):
+        elif char.isalnum() and char not in "٠۰" and _flat(handle, index, rect, tight):  # (zeros: dots)
             fillers.append((rect.left, rect.right))  # a kashida's stroke, mapped to a letter
         else:
-            pieces.append([char, rect.left, rect.right, index, rect.top - rect.bottom])
+            pieces.append([char, rect.left, rect.right, index, rect.top - rect.bottom, rect.bottom, rect.top])
         last = box
     glyphs = [p for p in pieces if not p[0].isspace()]
     if not glyphs:
-        return text, math.inf, -math.inf, 0.0
+        return None
     for piece in glyphs:
         chars = piece[0]
         if len(chars) > 1 and chars not in _DECOMPOSED and RTL_SCRIPT.search(chars):
@@ -430,7 +428,7 @@ def _reading_order(
         if unicodedata.combining(mark):
             over[0] += mark
         elif not (over[1] <= middle <= over[2] and RTL_SCRIPT.match(over[0])):
-            pieces.append([mark, middle, middle, -1, 0.0])
+            pieces.append([mark, middle, middle, -1, 0.0, 0.0, 0.0])
     # (one glyph's text that pdfium split in runs of two directions: its right-to-left run first)
     pieces.sort(key=lambda p: ((p[1] + p[2]) / 2, -p[3]))
     visual: list[str] = []
@@ -448,7 +446,6 @@ def _reading_order(
         else:
             visual.append(chars)
         before = piece
-    extent = min(p[1] for p in glyphs), max(p[2] for p in glyphs)
     read = "".join(logical(visual, rtl))
     if any(char in MIRROR for char in read):
         # some programs map a bracket's glyph to the bracket it stands for, not to its shape:
@@ -458,8 +455,21 @@ def _reading_order(
             brackets[:] = [balanced(as_drawn)]
         if brackets and brackets[0]:
             read = as_drawn
-    typical = Counter(round(p[4], 1) for p in glyphs).most_common(1)[0][0]
-    return " ".join(read.split()), *extent, typical
+        if not balanced(read):
+            read = paired(read)
+    # (glyphs of a fallback font have boxes of other heights: the least height a quarter of
+    # the glyphs have is the line's type's, and its glyphs give the line's top and bottom)
+    heights = Counter(round(p[4], 1) for p in glyphs)
+    typical = min(h for h, n in heights.items() if 4 * n >= len(glyphs))
+    typed = [p for p in glyphs if round(p[4], 1) == typical]
+    return (
+        " ".join(_CONTROL.sub("", read).split()),
+        min(p[1] for p in glyphs),
+        max(p[2] for p in glyphs),
+        max(p[6] for p in typed),
+        min(p[5] for p in typed),
+        typical,
+    )
 
 
 # accents that TeX and other typesetters draw as glyphs of their own above a letter, with the
@@ -574,13 +584,20 @@ def _gap_starts(textpage: int) -> list[int]:
                 # (the ink of a run without tall letters, Hebrew say, is short of the type's
                 # size: a space between its words may be wider)
                 lo, hi = (rect[2], prev[0]) if leftwards else (prev[2], rect[0])
+                # (a justified line of right-to-left script, whose words are long and few, is
+                # stretched at its spaces more than English is: a gap before such a word must be
+                # half as wide again as the type is high; one before a figure, in a table's
+                # row, need not)
+                after = chr(pdfium_c.FPDFText_GetUnicode(textpage, index))
+                share = 1.5 if RTL_SCRIPT.match(after) and after.isalpha() else _TYPE_SHARE
                 if (
                     index > 0
-                    and gap > _TYPE_SHARE * _loose_height(textpage, index)
+                    and gap > share * _loose_height(textpage, index)
                     # (runs of right-to-left text and of numbers in it come in pdfium's order,
-                    # not the page's: the gap between two may hold a third)
+                    # not the page's: the gap between two may hold a third, or a kashida)
                     and not (
-                        leftwards and any(r[0] < hi and r[2] > lo and r[3] < middle < r[1] for r in rects)
+                        leftwards
+                        and any(r[0] < hi and r[2] > lo and r[3] < prev[1] and r[1] > prev[3] for r in rects)
                     )
                 ):
                     cuts.append(index)
@@ -608,19 +625,14 @@ def _piece(
     rect: Any,
     text: str,
     first: int,
-    in_order: Callable[[str, int], tuple[str, float, float, float]],
+    in_order: Callable[[str, int], Line | None],
 ) -> Line:
-    """The line of one piece of a cut line, from its first and last characters' boxes (its
-    text put in reading order by ``in_order`` when it holds right-to-left script)."""
+    """The line of one piece of a cut line, from its first and last characters' boxes (the line
+    ``in_order`` makes of it when it holds right-to-left script)."""
+    if not text.isascii() and RTL_SCRIPT.search(text) and (placed := in_order(text, first)):
+        return placed
     _char_box(handle, first, ref)
     left, top, bottom = rect.left, rect.top, rect.bottom
-    if not text.isascii() and RTL_SCRIPT.search(text):
-        text_end = first + len(text) - 1
-        text, x0, x1, typical = in_order(text, first)
-        _char_box(handle, text_end, ref)
-        left, rect.right = min(left, x0), max(rect.right, x1)
-        line = _line(text, left, top, bottom, rect)
-        return (*line[:5], typical) if typical else line
     _char_box(handle, first + len(text) - 1, ref)
     return _line(text, left, top, bottom, rect)
 
