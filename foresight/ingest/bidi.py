@@ -117,14 +117,15 @@ def levels(pieces: list[str], rtl: bool) -> list[int]:
     return out
 
 
-def logical(pieces: list[str], rtl: bool, mirror: bool = True) -> list[str]:
+def logical(pieces: list[str], rtl: bool, mirror: bool = True, found: list[int] | None = None) -> list[str]:
     """Pieces of a line given in visual order (left to right), in reading order (rule L2:
     each run at a level or higher reversed, from the highest level down to the lowest odd
     one), a bracket in right-to-left text turned the other way (rule L4: the glyph drawn for
     "(" there stands for ")"; not with ``mirror`` false, for pieces that give the characters a
-    glyph stands for rather than its shape). A piece keeps its own text: a glyph that stands
-    for several characters gives them in reading order already."""
-    found = levels(pieces, rtl)
+    glyph stands for rather than its shape; ``found``: the pieces' :func:`levels`, when known).
+    A piece keeps its own text: a glyph that stands for several characters gives them in
+    reading order already."""
+    found = levels(pieces, rtl) if found is None else found
     if not found:
         return []
     if mirror:

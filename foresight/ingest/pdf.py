@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foresight.errors import InputError
-from foresight.ingest.bidi import MIRROR, balanced, logical, paired
+from foresight.ingest.bidi import MIRROR, balanced, levels, logical, paired
 from foresight.ingest.layout import (
     RTL_SCRIPT,
     Line,
@@ -403,7 +403,7 @@ def _reading_order(
                 fillers.append((rect.left, rect.right))
             continue
         _char_box(handle, index, ref)
-        box = (round(rect.left, 2), round(rect.right, 2), round(rect.bottom, 2))
+        box = (rect.left, rect.right, rect.bottom)  # (the characters of one glyph share it exactly)
         if mirrored[i]:
             char = _PDFIUM_MIRROR[char]
         if box == last:
@@ -446,11 +446,12 @@ def _reading_order(
         else:
             visual.append(chars)
         before = piece
-    read = "".join(logical(visual, rtl))
+    found = levels(visual, rtl)
+    read = "".join(logical(visual, rtl, found=found))
     if any(char in MIRROR for char in read):
         # some programs map a bracket's glyph to the bracket it stands for, not to its shape:
         # told by the brackets that pair up only so, on the line or on lines before it
-        as_drawn = "".join(logical(visual, rtl, mirror=False))
+        as_drawn = "".join(logical(visual, rtl, mirror=False, found=found))
         if balanced(as_drawn) != balanced(read):
             brackets[:] = [balanced(as_drawn)]
         if brackets and brackets[0]:
