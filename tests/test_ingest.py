@@ -67,7 +67,8 @@ def test_pdf_is_cleaned_into_paragraphs_with_pages(project: Project, tmp_path: P
 
 def test_long_pdf_paragraph_is_split_into_units_under_the_limit(project: Project, tmp_path: Path) -> None:
     ingest(project, [builders.long_pdf(tmp_path / "long.pdf")])
-    units = corpus.list_units(project)
+    # (the head of the document's one page, which no other page repeats, is a unit of its own)
+    units = [u for u in corpus.list_units(project) if u["text"] != "Long report"]
     assert len(units) >= 3
     assert all(len(u["text"]) <= project.config.ingest.max_unit_chars for u in units)
     assert all(u["text"].endswith(".") for u in units)

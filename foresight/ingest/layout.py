@@ -18,7 +18,8 @@ knows nothing of PDF, turns them into paragraphs in reading order:
    one: its rows across, top to bottom, between the text above and below it.
 5. A block is split into paragraphs at a first-line indent and after a line that ends a
    sentence well short of the block's right edge ("short" is judged within the block's own
-   column, not against the page's widest line).
+   column, not against the page's widest line); on a page of right-to-left script, at an
+   indent on the right and after a line that ends short of the left edge.
 6. A paragraph in larger type than the document's body text is a heading, unless the paragraph
    after it continues its sentence; one in smaller type (footnotes, captions) is a note, which
    the segmenter keeps apart so that a paragraph running past it is joined across it.
@@ -102,9 +103,10 @@ def running(
     least a quarter of the pages, or of the even or of the odd pages (heads that alternate
     sides; two pages at least), unless it stands in the top half of the first page in type larger
     than the body text's (``body``): a paper's title, which its running heads repeat. Page numbers at the
-    edges, text set on its side (a margin stamp) and edge lines that begin or end with the
-    page's own number (:func:`_numbered_edges`) are running too, and so is an edge line on the
-    same baseline as a page number there. A page drawn twice counts once.
+    edges (not a figure in a table's row there), text set on its side (a margin stamp) and edge
+    lines that begin or end with the page's own number (:func:`_numbered_edges`) are running
+    too, and so is an edge line on the same baseline as a page number there. A page drawn twice
+    counts once.
     """
     keyed: list[dict[int, str]] = []
     extremes: list[set[int]] = []
@@ -139,7 +141,7 @@ def running(
             i
             for i, k in keys.items()
             if (k in running_keys and (page[i][5] < 1.2 * body or not _title_place(page, i, number)))
-            or (i in extremes[number] and PAGE_NUMBER.match(page[i][0]))
+            or (i in extremes[number] and PAGE_NUMBER.match(page[i][0]) and not _in_row(page, i))
         }
         # a head that shares its baseline with the page's number ("97    5.4. Erste und zweite
         # Fundamentalform", set apart by a wide gap): the section it names changes too often to
@@ -151,6 +153,13 @@ def running(
         drop |= {i for i, ln in enumerate(page) if is_vertical(ln)}
         out.append(drop | extra)
     return out
+
+
+def _in_row(page: list[Line], index: int) -> bool:
+    """Whether a line shares its baseline with two others or more: a cell of a table's row (a
+    figure at the foot of a page is no page number then)."""
+    middle = (page[index][3] + page[index][4]) / 2
+    return sum(ln[4] < middle < ln[3] for ln in page) >= 3  # (itself too)
 
 
 def _title_place(page: list[Line], index: int, number: int) -> bool:
@@ -193,7 +202,8 @@ def _numbered_edges(pages: list[list[Line]], keyed: list[dict[int, str]]) -> lis
 def _rejoined(lines: list[Line]) -> list[Line]:
     """Lines the file gives in pieces put back together: a piece that follows the one before on
     its line (a superscript, a subscript, a formula's part, a word in another font) joins it,
-    with a space when a gap stands between them."""
+    with a space when a gap stands between them; after it, or before it when the two are
+    mostly right-to-left script (read from the right)."""
     out: list[Line] = []
     for line in lines:
         if out:
@@ -204,7 +214,7 @@ def _rejoined(lines: list[Line]) -> list[Line]:
             if overlap > 0.3 * min(height, line[5]) and -0.2 * size < gap < 0.8 * size:
                 joint = "" if gap < 0.1 * size else " "
                 out[-1] = (
-                    f"{text}{joint}{line[0]}",
+                    f"{line[0]}{joint}{text}" if mostly_rtl(text + line[0]) else f"{text}{joint}{line[0]}",
                     x0,
                     max(x1, line[2]),
                     max(top, line[3]),
@@ -303,10 +313,14 @@ def _order(blocks: list[_Block], size: float, rtl: bool) -> list[_Block]:
     return [b for band in merged for b in _order(band, size, rtl)]
 
 
-def _split(block: _Block, lead: float) -> list[list[Line]]:
-    """A block's lines cut into paragraphs (indents, short lines that end sentences, gaps)."""
+def _split(block: _Block, lead: float, rtl: bool = False) -> list[list[Line]]:
+    """A block's lines cut into paragraphs (indents, short lines that end sentences, gaps); in
+    right-to-left script (``rtl``) lines start at the right and a short line ends on the right
+    of the left edge, so the block is read as its mirror image."""
     lines = block.lines
-    left, right = block.x0, block.x1
+    if rtl:
+        lines = [(ln[0], -ln[2], -ln[1], *ln[3:]) for ln in lines]
+    left, right = min(ln[1] for ln in lines), max(ln[2] for ln in lines)
     size = block.height
     # hanging indents (a list of references): most lines indented, each item starting at the left
     hanging = len(lines) >= 3 and 2 * sum(ln[1] - left > 0.8 * size for ln in lines) > len(lines)
@@ -379,12 +393,13 @@ def _is_cell(block: _Block) -> bool:
     )
 
 
-def _tables(blocks: list[_Block]) -> list[_Block | Paragraph]:
+def _tables(blocks: list[_Block], rtl: bool = False) -> list[_Block | Paragraph]:
     """The blocks, with each run of table cells made one paragraph of kind "table".
 
     A run is four or more blocks in a row (in reading order) that are short (:func:`_is_cell`)
-    and stand in at least two rows and two columns; its rows are read across, top to bottom,
-    their cells joined by " | ", as a coder reads a table.
+    and stand in at least two rows and two columns; its rows are read across (right to left
+    on a page of right-to-left script, ``rtl``), top to bottom, their cells joined by " | ", as
+    a coder reads a table.
     """
     out: list[_Block | Paragraph] = []
     run: list[_Block] = []
@@ -395,7 +410,7 @@ def _tables(blocks: list[_Block]) -> list[_Block | Paragraph]:
         # (cells of a table hold words or figures; pieces of a formula are mostly one or two
         # characters: a sub- or superscript, a variable)
         if len(run) >= 4 and sum(len(_text(b)) >= 3 for b in run) >= 0.75 * len(run):
-            rows = _rows(run)
+            rows = _rows(run, rtl)
             if len(rows) >= 2 and max(len(row) for row in rows) >= 2:
                 cells = [" | ".join(_text(b) for b in row) for row in rows]
                 out.append(Paragraph(cells, "table", max(b.height for b in run)))
@@ -410,10 +425,11 @@ def _tables(blocks: list[_Block]) -> list[_Block | Paragraph]:
 TABLE_CELL_CHARS = 20  # the cells of a table's row hold this many characters, on average, at most
 
 
-def _table_region(lines: list[Line]) -> tuple[list[Line], list[str], list[Line]] | None:
+def _table_region(lines: list[Line], rtl: bool = False) -> tuple[list[Line], list[str], list[Line]] | None:
     """A table that fills a stretch of the page's width (a results sheet, a balance sheet): the
-    lines above it, its rows read across (cells joined by " | ", top to bottom) and the lines
-    below it; None when the page holds no such table.
+    lines above it, its rows read across (cells joined by " | ", top to bottom; right to left
+    on a page of right-to-left script, ``rtl``) and the lines below it; None when the page
+    holds no such table.
 
     The table runs from the first to the last row of three cells or more, short ones
     (:data:`TABLE_CELL_CHARS` on average: columns of prose have longer lines); there must be
@@ -440,7 +456,11 @@ def _table_region(lines: list[Line]) -> tuple[list[Line], list[str], list[Line]]
     inside = sum(len(rows[i]) for i in dense)
     if 5 * inside < 3 * sum(len(row) for row in rows[first : last + 1]):
         return None
-    cells = [" | ".join(ln[0] for ln in sorted(row, key=lambda ln: ln[1])) for row in rows[first : last + 1]]
+
+    def across(line: Line) -> float:
+        return -line[2] if rtl else line[1]
+
+    cells = [" | ".join(ln[0] for ln in sorted(row, key=across)) for row in rows[first : last + 1]]
     above = {ln for row in rows[:first] for ln in row}
     below = {ln for row in rows[last + 1 :] for ln in row}
     return [ln for ln in lines if ln in above], cells, [ln for ln in lines if ln in below]
@@ -458,10 +478,10 @@ def _same_row(first: _Block, cell: _Block, middle: float) -> bool:
     return first.bottom <= middle <= first.top or cell.bottom <= _middle(first) <= cell.top
 
 
-def _rows(cells: list[_Block]) -> list[list[_Block]]:
+def _rows(cells: list[_Block], rtl: bool = False) -> list[list[_Block]]:
     """Cells grouped into rows (a cell joins the row whose first cell's middle its own top and
     bottom span, or which spans its middle: a cell wrapped on several lines), top to bottom,
-    each row's cells left to right."""
+    each row's cells left to right (right to left: ``rtl``)."""
     rows: list[list[_Block]] = []
     for cell in sorted(cells, key=lambda b: -b.top):
         middle = _middle(cell)
@@ -470,7 +490,7 @@ def _rows(cells: list[_Block]) -> list[list[_Block]]:
             rows.append([cell])
         else:
             row.append(cell)
-    return [sorted(row, key=lambda b: b.x0) for row in rows]
+    return [sorted(row, key=lambda b: -b.x1 if rtl else b.x0) for row in rows]
 
 
 def _is_figure_text(texts: list[str]) -> bool:
@@ -493,7 +513,11 @@ def body_height(pages: list[list[Line]]) -> float:
 
 def is_rtl(lines: list[Line]) -> bool:
     """Whether most letters of these lines are of a right-to-left script."""
-    text = "".join(ln[0] for ln in lines[:200])
+    return mostly_rtl("".join(ln[0] for ln in lines[:200]))
+
+
+def mostly_rtl(text: str) -> bool:
+    """Whether most letters of ``text`` are of a right-to-left script."""
     if text.isascii():
         return False
     letters = count_letters(text)
@@ -505,16 +529,17 @@ def page_paragraphs(
 ) -> list[Paragraph]:
     """A page's lines (running ones already dropped) as paragraphs in reading order.
 
-    With the page's bottom and top (``box``), lines outside the page are dropped, and a line
-    or two of small type (under 40
-    characters) in the page's top or bottom eighth is dropped too: the head or foot of a page
-    that no other page repeats (a one-page document's)."""
+    With the page's bottom and top (``box``), lines outside the page are dropped. Other lines
+    are all kept: a line at the page's edge that no other page repeats may be a table's head,
+    a list's last entry or a one-page document's head, and :func:`running` tells the heads
+    and footers that repeat."""
     lines = _rejoined([ln for ln in lines if not _is_contents_entry(ln[0])])
     if box is not None:  # text drawn outside the page is not seen
         lines = [ln for ln in lines if ln[3] > box[0] and ln[4] < box[1]]
     if not lines:
         return []
-    table = _table_region(lines)
+    rtl = is_rtl(lines)
+    table = _table_region(lines, rtl)
     if table is not None:  # a table across the page: the text above it, its rows, the text below
         above, rows, below = table
         return [
@@ -523,17 +548,13 @@ def page_paragraphs(
             *page_paragraphs(below, body, box),
         ]
     lead = _lead(lines)
-    blocks = _order(_blocks(lines, lead), body, is_rtl(lines))
+    blocks = _order(_blocks(lines, lead), body, rtl)
     out: list[Paragraph] = []
-    for block in _tables(blocks):
+    for block in _tables(blocks, rtl):
         if isinstance(block, Paragraph):
             out.append(block)
             continue
-        if box is not None and block.height <= 0.88 * body and sum(len(ln[0]) for ln in block.lines) < 40:
-            zone = EDGE_ZONE * (box[1] - box[0])
-            if block.bottom >= box[1] - zone or block.top <= box[0] + zone:
-                continue
-        for para in _split(block, lead):
+        for para in _split(block, lead, rtl):
             texts = [_symbol_bullet(ln[0]) for ln in para]
             height = block.height
             kind = "paragraph"

@@ -8,18 +8,22 @@ import datetime as dt
 import re
 import threading
 import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foresight.errors import InputError
+from foresight.ingest.bidi import MIRROR, balanced, levels, logical, paired
 from foresight.ingest.layout import (
     RTL_SCRIPT,
     Line,
     Paragraph,
     body_height,
     is_vertical,
+    mostly_rtl,
     page_paragraphs,
     running,
 )
@@ -59,8 +63,9 @@ def _untyped(function: Any, restype: Any) -> Any:
     """A twin of one of pypdfium2's pdfium functions without its argument types.
 
     ctypes checks a typed pointer argument at every call, which costs more than pdfium's work
-    for one character; the two functions called for every line of every page go without, and
-    the one giving a page's text, so that it takes a plain byte buffer.
+    for one character; the functions called for every line of every page (and for every
+    character of a line of right-to-left script) go without, and the one giving a page's text,
+    so that it takes a plain byte buffer.
     """
     twin = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
     twin.restype = restype
@@ -68,12 +73,15 @@ def _untyped(function: Any, restype: Any) -> Any:
 
 
 _char_box = _untyped(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
+_tight_box = _untyped(pdfium_c.FPDFText_GetCharBox, ctypes.c_int)
+_map_error = _untyped(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int)
 _get_text = _untyped(pdfium_c.FPDFText_GetText, ctypes.c_int)
 
 
 def _lines(textpage: int, text: str) -> list[Line]:
     """The page's visual lines (:data:`foresight.ingest.layout.Line`); a line pdfium joined at
-    an end-of-line hyphen is split again.
+    an end-of-line hyphen is split again, and one holding right-to-left script is put in
+    reading order (:func:`_reading_order`).
 
     A line's left, top and bottom come from its first character's box and its right from its
     last one's (two boxes a line, not one a character: a character's box costs a call into
@@ -89,8 +97,35 @@ def _lines(textpage: int, text: str) -> list[Line]:
     rect = pdfium_c.FS_RECTF()
     box, ref = _char_box, ctypes.byref(rect)
     handle = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
+    page_rtl: list[bool] = []  # whether the page is mostly right-to-left script, once asked
+
+    def rtl_page(line: str) -> bool:
+        """Whether a line holding right-to-left script runs right to left: it does when most
+        of its letters are of such script by a third of them, it does not when most are of
+        left-to-right script by as much (an English line quoting an Arabic title), else it
+        runs as most letters of the page do."""
+        right = len(RTL_SCRIPT.findall(line))
+        left = sum(unicodedata.bidirectional(c) == "L" for c in line)
+        if abs(right - left) >= (right + left) / 3:
+            return right > left
+        if not page_rtl:
+            page_rtl.append(mostly_rtl(text))
+        return page_rtl[0]
+
+    mirrored: dict[int, list[bool]] = {}  # per line of pdfium's text (by its start), once asked
+    brackets: list[bool] = []  # whether the file maps bracket glyphs to what they stand for
+
+    def in_order(piece: str, at: int) -> Line | None:
+        """A piece of the line holding right-to-left script, starting at ``at``, as a line in
+        reading order (None: it has no glyphs)."""
+        if line_start not in mirrored:
+            mirrored[line_start] = _mirrored_by_pdfium(raw)
+        flags = mirrored[line_start][at - line_start : at - line_start + len(piece)]
+        return _reading_order(handle, ref, rect, piece, at, rtl_page(piece), flags, brackets)
+
     for raw in text.split("\r\n"):
         start, pos = pos, pos + len(raw) + 2
+        line_start = start
         parts = _hyphen_parts(handle, ref, rect, raw, start) if LINE_END_HYPHEN in raw else (raw,)
         last = len(parts) - 1
         for number, part in enumerate(parts):
@@ -111,23 +146,25 @@ def _lines(textpage: int, text: str) -> list[Line]:
                 if offsets:
                     pieces = _cut(stripped, offsets)
                     for offset, piece in pieces[:-1]:
-                        add(_piece(handle, ref, rect, piece, first + offset))
+                        add(_piece(handle, ref, rect, piece, first + offset, in_order))
                     offset, stripped = pieces[-1]
                     first += offset
                     box(handle, first, ref)
                     left, top, bottom = rect.left, rect.top, rect.bottom
                     box(handle, end, ref)
+                placed = None  # a line of right-to-left script, with the box of its glyphs
                 if not stripped.isascii() and RTL_SCRIPT.search(stripped):
-                    stripped = _ligatures_in_order(handle, ref, rect, stripped, first)
+                    placed = in_order(stripped, first)
+                    stripped = placed[0] if placed else stripped
                     box(handle, end, ref)
-                if _SPACING_ACCENT.search(stripped):
+                elif _SPACING_ACCENT.search(stripped):
                     stripped = _accents_placed(handle, ref, rect, stripped, first)
                     box(handle, end, ref)
                 if LINE_END_HYPHEN in stripped:
                     stripped = _unmapped_ligatures(stripped)
                 if number < last:
                     stripped += "-"
-                line = _line(stripped, left, top, bottom, rect)
+                line = _line(stripped, left, top, bottom, rect) if placed is None else (stripped, *placed[1:])
                 if is_vertical(line):  # or a line whose first character pdfium placed a line up
                     line = _widened(handle, ref, rect, line, (first + end) // 2)
                 add(line)
@@ -135,15 +172,25 @@ def _lines(textpage: int, text: str) -> list[Line]:
     return lines
 
 
+# codes that pdfium's text leaves out (as it does a character without Unicode), unless the
+# character is a hyphen it found at a line's end
+_LEFT_OUT = frozenset((0x2, 0x3, 0x93, 0x94, 0x96, 0x97, 0x98, 0xFFFE))
+
+
 def _aligned(textpage: int, text: str) -> str:
-    """The page's text with a NUL where pdfium has a character without Unicode (a glyph of a
-    formula's big bracket, say), which its text leaves out: so that an offset into the text is
-    the index of its character's box. :func:`_line` takes the NULs (and control codes) out."""
+    """The page's text with a NUL where pdfium has a character that its text leaves out: one
+    without Unicode (a glyph of a formula's big bracket, say), or one it maps to a control code
+    (a glyph without Unicode whose code it took, 3 say); so that an offset into the text is the
+    index of its character's box. :func:`_line` takes the NULs (and control codes) out."""
     count = pdfium_c.FPDFText_CountChars(textpage)
     if count == len(text):
         return text
-    unicode = pdfium_c.FPDFText_GetUnicode
-    missing = [i for i in range(count) if unicode(textpage, i) == 0]
+    unicode, hyphen = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsHyphen
+    missing = [
+        i
+        for i in range(count)
+        if (code := unicode(textpage, i)) == 0 or (code in _LEFT_OUT and not hyphen(textpage, i))
+    ]
     if len(text) + len(missing) != count:
         return text
     chars = list(text)
@@ -167,6 +214,8 @@ def _wide_spaces(handle: Any, ref: Any, rect: Any, text: str, first: int) -> lis
         start, end = run.span()
         if start == 0 or end == len(text):
             continue
+        if RTL_SCRIPT.match(text[start - 1]) or RTL_SCRIPT.match(text[end]):
+            continue  # pdfium's order is not the page's there: the characters are not neighbours
         _char_box(handle, first + start - 1, ref)
         right, height = rect.right, rect.top - rect.bottom
         _char_box(handle, first + end, ref)
@@ -227,24 +276,201 @@ def _unmapped_ligatures(text: str) -> str:
     return _MARKED_WORD.sub(choose, text)
 
 
-def _ligatures_in_order(handle: Any, ref: Any, rect: Any, text: str, first: int) -> str:
-    """A line of right-to-left script with the letters of each ligature in reading order.
+# the characters of a presentation form (an Arabic ligature, a Hebrew letter with its point),
+# which pdfium gives in reading order in place of the form
+_DECOMPOSED = frozenset(
+    text
+    for code in [*range(0xFB1D, 0xFE00), *range(0xFE70, 0xFF00)]
+    if len(text := unicodedata.normalize("NFKC", chr(code))) > 1
+)
 
-    pdfium puts right-to-left text in reading order, but the letters that one glyph stands for
-    (a ligature of a whole word, as some Arabic fonts draw) come out reversed: they are told by
-    the box they share, and turned back."""
-    boxes = []
-    for i in range(len(text)):
-        _char_box(handle, first + i, ref)
-        boxes.append((round(rect.left, 2), round(rect.right, 2), round(rect.bottom, 2)))
-    out: list[str] = []
-    start = 0
-    for i in range(1, len(text) + 1):
-        if i == len(text) or boxes[i] != boxes[start] or not RTL_SCRIPT.match(text[i]):
-            run = text[start:i]
-            out.append(run[::-1] if len(run) > 1 and RTL_SCRIPT.match(run[0]) else run)
-            start = i
-    return "".join(out)
+
+_WEAK = frozenset(("EN", "AN", "NSM", "CS", "ES", "ET", "BN"))
+# what pdfium turns the other way in text it reads right to left: what the bidirectional
+# algorithm does, and quotation marks
+_PDFIUM_MIRROR = MIRROR | {"“": "”", "”": "“", "‘": "’", "’": "‘"}
+# the least gap between two glyphs that is a space between words, in type heights (a space is
+# about a quarter of the height of a glyph's box; letters touch, or all but)
+_WORD_GAP = 0.15
+
+
+def _mirrored_by_pdfium(line: str) -> list[bool]:
+    """Which characters of a line of pdfium's text are brackets (or quotation marks) that
+    pdfium turned the other way, as it does to neutral characters it reads right to left.
+
+    pdfium cuts the line into runs (left to right letters, right to left letters, numbers and
+    separators, other neutrals), takes the line as right to left when it has no fewer runs of
+    right-to-left letters than of left-to-right ones, and reads a run of neutrals right to
+    left when the last run of letters before it (in its own text) is right to left, or when
+    there is none and the line is right to left. This follows that on pdfium's text, whose
+    runs are the same, in the order it read them.
+    """
+    kinds = []
+    for char in line:
+        cls = unicodedata.bidirectional(char)
+        kinds.append("L" if cls == "L" else "R" if cls in ("R", "AL") else "W" if cls in _WEAK else "N")
+    runs: list[tuple[int, int]] = []
+    for i, kind in enumerate(kinds):
+        if runs and kinds[runs[-1][0]] == kind:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    right = sum(kinds[a] == "R" for a, _ in runs)
+    current = "R" if right and right >= sum(kinds[a] == "L" for a, _ in runs) else "L"
+    out = [False] * len(line)
+    for a, b in runs:
+        kind = kinds[a]
+        if kind == "R" or (kind == "N" and current == "R"):
+            current = "R"
+            for i in range(a, b):
+                out[i] = line[i] in _PDFIUM_MIRROR
+        elif kind != "W":
+            current = "L"
+    return out
+
+
+def _open_gap(left: float, right: float, fillers: list[tuple[float, float]]) -> float:
+    """The widest stretch of the gap from ``left`` to ``right`` that no filler covers."""
+    widest, start = 0.0, left
+    for lo, hi in sorted(fillers):
+        if hi <= start or lo >= right:
+            continue
+        widest, start = max(widest, lo - start), max(start, hi)
+    return max(widest, right - start)
+
+
+def _flat(handle: Any, index: int, rect: Any, tight: list[ctypes.c_double], share: float = 0.2) -> bool:
+    """Whether a character's ink is less tall than ``share`` of its box (``rect``, its loose
+    box): a letter's or a digit's is taller, a kashida's stroke is not (nor a space's)."""
+    _tight_box(handle, index, *map(ctypes.byref, tight))
+    return tight[3].value - tight[2].value < share * (rect.top - rect.bottom)
+
+
+def _reading_order(
+    handle: Any,
+    ref: Any,
+    rect: Any,
+    text: str,
+    first: int,
+    rtl: bool,
+    mirrored: Sequence[bool],
+    brackets: list[bool],
+) -> Line | None:
+    """A line holding right-to-left script as a line (:data:`foresight.ingest.layout.Line`) in
+    reading (logical) order, its box that of its glyphs, its height that of its type (None:
+    it has no glyphs). ``rtl``: its paragraph runs
+    right to left; ``brackets``: empty, or whether the file maps a bracket's glyph to the
+    bracket it stands for (as found on the page's lines before), which this line may tell and
+    sets.
+
+    pdfium reverses right-to-left runs itself, but not as the bidirectional algorithm does: it
+    reverses each word of an Arabic phrase inside a left-to-right line and not the phrase, it
+    takes a line's direction from its number of runs of each direction, and it moves signs
+    around numbers ("45%-"). So the line's glyphs are put back in the order they stand in
+    (their boxes, left to right) and read with :func:`foresight.ingest.bidi.logical`:
+
+    - the characters of one glyph (a ligature, which pdfium gives reversed; a presentation
+      form, which it gives in order) stay together, in reading order, with spaces around them
+      when the glyph's text has any;
+    - a combining mark drawn as a glyph of its own goes with the letter it is drawn over;
+    - a space stands where a gap between two glyphs is wide enough (:data:`_WORD_GAP`), less
+      what glyphs with ink that stand for no text fill of it (a kashida drawn to stretch a
+      word, which pdfium gives no text; not a space's glyph without text); the spaces in
+      pdfium's text are not used, as it puts some of those it makes up where a mark is drawn
+      back over its letter, inside a word;
+    - a glyph that stands for no text is left out: one without Unicode, for which pdfium makes
+      up text from the glyph's code (shaping programs map a cluster's text to one of its glyphs
+      and nothing to the others), a spacing modifier (U+02B0 to U+02FF) drawn over a letter of
+      right-to-left script, which is such a glyph of a mark that pdfium did not flag, and a
+      "letter" or "digit" whose ink is a flat stroke (a kashida, or a kashida some programs map
+      to a letter or a digit);
+    - a bracket pdfium turned the other way (``mirrored``, one flag a character of ``text``) is
+      turned back, and turned again where the line's reading says so (unless the file gives
+      the bracket a glyph stands for: ``brackets``); brackets that still do not pair up are
+      made to (:func:`foresight.ingest.bidi.paired`), as pdfium does not always turn them
+      the way its own rule says.
+    """
+    pieces: list[list[Any]] = []  # [text, left, right, index, height, bottom, top]
+    marks: list[tuple[str, float]] = []  # (mark, the middle of its ink)
+    fillers: list[tuple[float, float]] = []  # where glyphs that stand for no text are drawn
+    tight = [ctypes.c_double() for _ in range(4)]
+    last: tuple[float, float, float] | None = None
+    for i, char in enumerate(text):
+        index = first + i
+        if char == "\x00" or _map_error(handle, index):
+            _char_box(handle, index, ref)
+            if not _flat(handle, index, rect, tight, 0.05):  # (a space's glyph has no ink)
+                fillers.append((rect.left, rect.right))
+            continue
+        _char_box(handle, index, ref)
+        box = (rect.left, rect.right, rect.bottom)  # (the characters of one glyph share it exactly)
+        if mirrored[i]:
+            char = _PDFIUM_MIRROR[char]
+        if box == last:
+            pieces[-1][0] += char
+        elif unicodedata.combining(char) or "\u02b0" <= char <= "\u02ff":
+            _tight_box(handle, index, *map(ctypes.byref, tight))
+            marks.append((char, (tight[0].value + tight[1].value) / 2))
+        elif char.isalnum() and char not in "٠۰" and _flat(handle, index, rect, tight):  # (zeros: dots)
+            fillers.append((rect.left, rect.right))  # a kashida's stroke, mapped to a letter
+        else:
+            pieces.append([char, rect.left, rect.right, index, rect.top - rect.bottom, rect.bottom, rect.top])
+        last = box
+    glyphs = [p for p in pieces if not p[0].isspace()]
+    if not glyphs:
+        return None
+    for piece in glyphs:
+        chars = piece[0]
+        if len(chars) > 1 and chars not in _DECOMPOSED and RTL_SCRIPT.search(chars):
+            piece[0] = chars[::-1]  # a glyph's letters, which pdfium reversed
+    for mark, middle in marks:
+        over = min(glyphs, key=lambda p: (not p[1] <= middle <= p[2], abs((p[1] + p[2]) / 2 - middle)))
+        if unicodedata.combining(mark):
+            over[0] += mark
+        elif not (over[1] <= middle <= over[2] and RTL_SCRIPT.match(over[0])):
+            pieces.append([mark, middle, middle, -1, 0.0, 0.0, 0.0])
+    # (one glyph's text that pdfium split in runs of two directions: its right-to-left run first)
+    pieces.sort(key=lambda p: ((p[1] + p[2]) / 2, -p[3]))
+    visual: list[str] = []
+    before = None
+    for piece in pieces:
+        chars = piece[0]
+        if chars.isspace():
+            continue
+        if before is not None and _open_gap(before[2], piece[1], fillers) >= _WORD_GAP * max(
+            before[4], piece[4]
+        ):
+            visual.append(" ")
+        if len(chars) > 1 and chars != chars.strip():
+            visual += [" ", chars.strip(), " "]
+        else:
+            visual.append(chars)
+        before = piece
+    found = levels(visual, rtl)
+    read = "".join(logical(visual, rtl, found=found))
+    if any(char in MIRROR for char in read):
+        # some programs map a bracket's glyph to the bracket it stands for, not to its shape:
+        # told by the brackets that pair up only so, on the line or on lines before it
+        as_drawn = "".join(logical(visual, rtl, mirror=False, found=found))
+        if balanced(as_drawn) != balanced(read):
+            brackets[:] = [balanced(as_drawn)]
+        if brackets and brackets[0]:
+            read = as_drawn
+        if not balanced(read):
+            read = paired(read)
+    # (glyphs of a fallback font have boxes of other heights: the least height a quarter of
+    # the glyphs have is the line's type's, and its glyphs give the line's top and bottom)
+    heights = Counter(round(p[4], 1) for p in glyphs)
+    typical = min(h for h, n in heights.items() if 4 * n >= len(glyphs))
+    typed = [p for p in glyphs if round(p[4], 1) == typical]
+    return (
+        " ".join(_CONTROL.sub("", read).split()),
+        min(p[1] for p in glyphs),
+        max(p[2] for p in glyphs),
+        max(p[6] for p in typed),
+        min(p[5] for p in typed),
+        typical,
+    )
 
 
 # accents that TeX and other typesetters draw as glyphs of their own above a letter, with the
@@ -311,22 +537,36 @@ def _vertical_extent(page: Any) -> tuple[float, float]:
     return 0.0, pdfium_c.FPDF_GetPageHeightF(page)
 
 
+_TYPE_SHARE = 0.6  # the height of tall letters' ink, in heights of a character's box (the font's)
+
+
+def _loose_height(textpage: int, index: int) -> float:
+    """The height of a character's box (from the font's ascent and descent)."""
+    rect = pdfium_c.FS_RECTF()
+    pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect)
+    return rect.top - rect.bottom
+
+
 def _gap_starts(textpage: int) -> list[int]:
     """Where text resumes after a wide gap on its line: the first character after each gap
-    wider than the type is tall between two runs of text (pdfium's rectangles of text
-    objects), sorted. pdfium joins text of two columns or of table cells that share a baseline
-    into one line with a space; these are the places to cut such a line."""
+    wider than the type is tall (the ink of the runs beside it, and the box of the character
+    after it) between two runs of text (pdfium's rectangles of text objects; with no other run
+    in it, for right-to-left text), sorted. pdfium
+    joins text of two columns or of table cells that share a baseline into one line with a
+    space; these are the places to cut such a line."""
     count = pdfium_c.FPDFText_CountRects(textpage, 0, -1)
     if count < 2:
         return []
     left, top, right, bottom = (ctypes.c_double() for _ in range(4))
     refs = [ctypes.byref(v) for v in (left, top, right, bottom)]
     get = pdfium_c.FPDFText_GetRect
-    cuts: list[int] = []
-    prev: tuple[float, float, float, float] | None = None
+    rects = []
     for i in range(count):
         get(textpage, i, *refs)
-        rect = (left.value, top.value, right.value, bottom.value)
+        rects.append((left.value, top.value, right.value, bottom.value))
+    cuts: list[int] = []
+    prev: tuple[float, float, float, float] | None = None
+    for rect in rects:
         if prev is not None and rect[1] - rect[3] < 0.4 * (prev[1] - prev[3]):
             # an accent, a dot or a minus drawn on its own is no run of text: what follows is
             # judged against the run before it (which it widens when it sits beside it)
@@ -341,7 +581,26 @@ def _gap_starts(textpage: int) -> list[int]:
             if prev[3] < middle < prev[1] and (rect[0] - prev[2] > height or leftwards):
                 x = rect[2] - 0.25 * height if leftwards else rect[0] + 0.25 * height
                 index = pdfium_c.FPDFText_GetCharIndexAtPos(textpage, x, middle, 0.25 * height, 0.25 * height)
-                if index > 0:
+                gap = prev[0] - rect[2] if leftwards else rect[0] - prev[2]
+                # (the ink of a run without tall letters, Hebrew say, is short of the type's
+                # size: a space between its words may be wider)
+                lo, hi = (rect[2], prev[0]) if leftwards else (prev[2], rect[0])
+                # (a justified line of right-to-left script, whose words are long and few, is
+                # stretched at its spaces more than English is: a gap before such a word must be
+                # half as wide again as the type is high; one before a figure, in a table's
+                # row, need not)
+                after = chr(pdfium_c.FPDFText_GetUnicode(textpage, index))
+                share = 1.5 if RTL_SCRIPT.match(after) and after.isalpha() else _TYPE_SHARE
+                if (
+                    index > 0
+                    and gap > share * _loose_height(textpage, index)
+                    # (runs of right-to-left text and of numbers in it come in pdfium's order,
+                    # not the page's: the gap between two may hold a third, or a kashida)
+                    and not (
+                        leftwards
+                        and any(r[0] < hi and r[2] > lo and r[3] < prev[1] and r[1] > prev[3] for r in rects)
+                    )
+                ):
                     cuts.append(index)
         prev = rect
     return sorted(cuts)
@@ -361,8 +620,18 @@ def _cut(text: str, offsets: list[int]) -> list[tuple[int, str]]:
     return pieces
 
 
-def _piece(handle: Any, ref: Any, rect: Any, text: str, first: int) -> Line:
-    """The line of one piece of a cut line, from its first and last characters' boxes."""
+def _piece(
+    handle: Any,
+    ref: Any,
+    rect: Any,
+    text: str,
+    first: int,
+    in_order: Callable[[str, int], Line | None],
+) -> Line:
+    """The line of one piece of a cut line, from its first and last characters' boxes (the line
+    ``in_order`` makes of it when it holds right-to-left script)."""
+    if not text.isascii() and RTL_SCRIPT.search(text) and (placed := in_order(text, first)):
+        return placed
     _char_box(handle, first, ref)
     left, top, bottom = rect.left, rect.top, rect.bottom
     _char_box(handle, first + len(text) - 1, ref)
