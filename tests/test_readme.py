@@ -3,6 +3,12 @@
 The demo's account in the README is compared with a run of ``foresight demo`` line by line:
 every line the README shows must be printed, once paths, the temporary folder, the time taken
 and the widths of rules are set aside. Lines the README cuts (``…``) are not compared.
+
+Every other console block runs too: those of "The same steps by hand" in the demo's folder, those
+of the reference sections (from "A first project" on) each on a copy of the demo's project. A
+block that cannot run here (the coders' screen; the OCR example, unless asked for) is skipped
+with its reason, and every ``$ foresight ...`` line of the README, run or not, is parsed by the
+real command line.
 """
 
 from __future__ import annotations
