@@ -27,9 +27,10 @@ script counts as the same word as its reversal: pdftotext gives the letters of a
 
 The same measures are shown for pdftotext's own text split at blank lines, the floor to beat:
 the units must beat it on mid-sentence starts and running lines while matching its recall and
-order. A document passes with recall >= 0.97, precision >= 0.95, mid-sentence starts <= 8%
-(15% for a paper full of equations: more than 2% of its lines are formulas) and no running
-line kept. Documents that ingest refuses (a scan, a garbage text layer) are listed with the
+order. A document passes with recall >= 0.97, precision >= 0.95 (shown "n/a" and not judged
+when no unit holds five words in a row: a page of three words has no order to measure),
+mid-sentence starts <= 8% (15% for a paper full of equations: more than 2% of its lines are
+formulas) and no running line kept. Documents that ingest refuses (a scan, a garbage text layer) are listed with the
 reason and count as passing: refusing is what they should get.
 
 Usage::
@@ -133,8 +134,8 @@ class Measures:
     file: str
     units: int
     recall: float
-    precision: float
-    either: float  # 5-gram precision against pdftotext's text or its -raw text (the file's order)
+    precision: float | None  # None: no unit holds five words in a row, order is not measured
+    either: float | None  # 5-gram precision against pdftotext's text or its -raw text (the file's order)
     mid: float
     running: int
     floor_mid: float
@@ -147,7 +148,8 @@ class Measures:
         if self.refused is not None:
             return True
         mid = MID_MATH if self.math else MID
-        return self.recall >= RECALL and self.precision >= PRECISION and self.mid <= mid and not self.running
+        ordered = self.precision is None or self.precision >= PRECISION
+        return self.recall >= RECALL and ordered and self.mid <= mid and not self.running
 
 
 def measure(path: Path, show: bool = False) -> Measures:
@@ -179,9 +181,9 @@ def measure(path: Path, show: bool = False) -> Measures:
     want = collections.Counter(words(reference))
     recall = sum(min(n, have[w]) for w, n in want.items()) / max(1, sum(want.values()))
     ref_grams = grams(words(reference))
-    precision = len(unit_grams & ref_grams) / max(1, len(unit_grams))
+    precision = len(unit_grams & ref_grams) / len(unit_grams) if unit_grams else None
     raw_grams = grams(words(without_running(pdftotext(path, "-raw"), keys)))
-    either = len(unit_grams & (ref_grams | raw_grams)) / max(1, len(unit_grams))
+    either = len(unit_grams & (ref_grams | raw_grams)) / len(unit_grams) if unit_grams else None
     starts = [u for u in units if u.text.lstrip()[:1].islower()]
     leaks = [u for u in units if holds_running(u.text, keys)]
     if show:
@@ -267,8 +269,8 @@ def main(argv: list[str] | None = None) -> int:
             m.file,
             str(m.units),
             f"{m.recall:.3f}",
-            f"{m.precision:.3f}",
-            f"{m.either:.3f}",
+            "n/a" if m.precision is None else f"{m.precision:.3f}",
+            "n/a" if m.either is None else f"{m.either:.3f}",
             f"{m.mid:.1%}" + (" (math)" if m.math else ""),
             str(m.running),
             f"{m.floor_mid:.1%} / {m.floor_running}",
@@ -284,8 +286,8 @@ def main(argv: list[str] | None = None) -> int:
             f"generated corpus ({n} PDFs)",
             str(sum(m.units for m in gen_rows)),
             f"{min(m.recall for m in gen_rows):.3f} min",
-            f"{min(m.precision for m in gen_rows):.3f} min",
-            f"{min(m.either for m in gen_rows):.3f} min",
+            f"{min(m.precision for m in gen_rows if m.precision is not None):.3f} min",
+            f"{min(m.either for m in gen_rows if m.either is not None):.3f} min",
             f"{max(m.mid for m in gen_rows):.1%} max",
             str(sum(m.running for m in gen_rows)),
             f"{max(m.floor_mid for m in gen_rows):.1%} / {sum(m.floor_running for m in gen_rows)}",
