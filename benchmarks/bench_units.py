@@ -30,8 +30,8 @@ the units must beat it on mid-sentence starts and running lines while matching i
 order. A document passes with recall >= 0.97, precision >= 0.95 (shown "n/a" and not judged
 when no unit holds five words in a row: a page of three words has no order to measure),
 mid-sentence starts <= 8% (15% for a paper full of equations: more than 2% of its lines are
-formulas) and no running line kept. Documents that ingest refuses (a scan, a garbage text layer) are listed with the
-reason and count as passing: refusing is what they should get.
+formulas) and no running line kept. Documents that ingest refuses (a scan, a garbage text
+layer) are listed with the reason and count as passing: refusing is what they should get.
 
 Usage::
 

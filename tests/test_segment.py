@@ -42,6 +42,12 @@ def test_true_compounds_keep_their_hyphen_at_a_line_end() -> None:
     assert join_lines(["a Long-", "term view"]) == "a Long-term view"
 
 
+def test_a_dash_set_close_at_a_line_end_takes_no_space() -> None:
+    assert join_lines(["the plan for 2025–", "2030 is out"]) == "the plan for 2025–2030 is out"
+    assert join_lines(["growth—", "and jobs"]) == "growth—and jobs"
+    assert join_lines(["from Paris –", "Lyon"]) == "from Paris – Lyon"  # a dash set apart stays apart
+
+
 def test_a_name_split_at_a_line_end_is_joined() -> None:
     assert join_lines(["T5 (Raf-", "fel et al., 2019)"]) == "T5 (Raffel et al., 2019)"
 

@@ -166,6 +166,7 @@ def document_words(text: str) -> frozenset[str]:
 _WORD_END = re.compile(r"(\w+)[" + HYPHENS + r"]$")
 _WORD_START = re.compile(r"^([a-zäöüßéèàçñ]\w*)")
 _HYPHEN_ENDS = tuple(HYPHENS)
+_DASHES = ("\u2013", "\u2014")  # en and em dash
 
 
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -210,7 +211,12 @@ def _join_cleaned(lines: list[str], vocabulary: Set[str] = frozenset()) -> str:
             # (the word before the hyphen starts after the last space: the search starts there)
             head = _WORD_END.search(prev, max(0, len(prev) - 80, prev.rfind(" ") + 1))
         if head is None:
-            out[-1] = f"{prev}{line}" if is_cjk(prev[-1]) and is_cjk(line[0]) else f"{prev} {line}"
+            # no space between lines of Chinese or Japanese, nor after a dash set close to the
+            # word before it ("2025–" + "2030", "growth—" + "and"; "Paris –" + "Lyon" keeps it)
+            close = (is_cjk(prev[-1]) and is_cjk(line[0])) or (
+                prev.endswith(_DASHES) and len(prev) > 1 and not prev[-2].isspace()
+            )
+            out[-1] = f"{prev}{line}" if close else f"{prev} {line}"
             continue
         tail = _WORD_START.match(line)
         if tail and not prev.endswith(" -"):
