@@ -743,3 +743,64 @@ def test_a_table_cell_of_names_wrapped_on_three_lines_stays_in_its_row(tmp_path:
     assert [u.text for u in cut.units[1:]] == [
         "Points are given for every purchase made in the month before the statement."
     ]
+
+
+PROSE = [
+    "Cluster firms that share a pilot line bring new",
+    "products to market sooner than those that do not,",
+    "and the gap grows with the number of partners in",
+    "the line. Firms with four partners or more took",
+    "half as long from prototype to first sale as the",
+    "firms that tested alone, and they spent a third",
+    "less on the machines they needed for the tests.",
+]
+RESULTS = [("Region", "Firms", "Jobs", "Share")] + [
+    (region, str(20 + 15 * n), str(300 + 100 * n), f"{5 + n}%")
+    for n, region in enumerate(["North", "South", "Centre", "Coast", "Valley", "Hills"])
+]
+
+
+def test_a_table_in_one_column_leaves_the_column_of_prose_beside_it_whole(tmp_path: Path) -> None:
+    """A two-column page whose right column holds a table, its rows on the baselines of the
+    left column's lines: the left column's paragraph is one unit and the table another, not
+    the prose's lines read across into the table's rows."""
+    pdf = new_pdf()
+    pdf.add_page()
+    for n, line in enumerate(PROSE + PROSE):
+        pdf.text(50, 100 + 13 * n, line)
+    for n, cells in enumerate(RESULTS):
+        for column, cell in enumerate(cells):
+            pdf.text(310 + 60 * column, 100 + 13 * n, cell)
+    for n, line in enumerate(PROSE):
+        pdf.text(310, 220 + 13 * n, line)
+    pdf.output(str(tmp_path / "beside.pdf"))
+    prose = joined(PROSE)
+    table = "\n".join(" | ".join(cells) for cells in RESULTS)
+    assert texts(units_of(tmp_path / "beside.pdf")) == [f"{prose} {prose}", table, prose]
+
+
+def test_a_table_across_the_page_ends_where_the_columns_below_it_begin(tmp_path: Path) -> None:
+    """A table across the top of a page, then two columns of prose, the right one beside a
+    chart's labels in rows: the table is one unit, and the columns' lines are not read into it
+    or across each other."""
+    pdf = new_pdf()
+    pdf.add_page()
+    for n, cells in enumerate(RESULTS):
+        for column, cell in enumerate(cells):
+            pdf.text(50 + 120 * column, 80 + 13 * n, cell)
+    for n, line in enumerate(PROSE):
+        pdf.text(50, 200 + 13 * n, line)
+        pdf.text(310, 200 + 13 * n, line)
+    for n, label in enumerate(["90", "80", "70", "60", "50"]):  # a chart's axis, legend and ticks
+        pdf.text(50, 320 + 13 * n, label)
+        pdf.text(120, 320 + 13 * n, f"Series {n}")
+        pdf.text(190, 320 + 13 * n, f"{20 * n}")
+    for n, line in enumerate(PROSE):
+        pdf.text(310, 320 + 13 * n, line)
+    pdf.output(str(tmp_path / "across.pdf"))
+    got = texts(units_of(tmp_path / "across.pdf"))
+    prose = joined(PROSE)
+    assert got[0] == "\n".join(" | ".join(cells) for cells in RESULTS)
+    assert got[1] == prose
+    assert f"{prose} {prose}" in got or got.count(prose) == 3
+    assert not any("Series" in text and "Cluster" in text for text in got)

@@ -14,8 +14,11 @@ knows nothing of PDF, turns them into paragraphs in reading order:
    of right-to-left script), a gap across its whole width separates bands (top to bottom).
    Bands with a column gap in common are cut as one region first, so that paragraph gaps that
    happen to line up in two columns do not cut the page into bands.
-4. A table across the page (most of its lines short cells in rows of three or more) is read as
-   one: its rows across, top to bottom, between the text above and below it.
+4. A table across the page (most of its lines short cells in rows of three or more, with no
+   line of running text in its rows) is read as one: its rows across, top to bottom, between
+   the text above and below it. A page with no such table whose lines a gap cuts from top to
+   bottom, with running text on both sides, is read column by column first, so that a table in
+   one column of a paper is found there and the column beside it stays whole.
 5. A block is split into paragraphs at a first-line indent and after a line that ends a
    sentence well short of the block's right edge ("short" is judged within the block's own
    column, not against the page's widest line); on a page of right-to-left script, at an
@@ -422,6 +425,13 @@ def _tables(blocks: list[_Block], rtl: bool = False) -> list[_Block | Paragraph]
     return out
 
 
+PROSE_CHARS = 35  # a line of running text in a column holds this many characters at least
+
+
+def _is_prose(line: Line) -> bool:
+    return len(line[0]) >= PROSE_CHARS and line[0].count(" ") >= 4
+
+
 TABLE_CELL_CHARS = 20  # the cells of a table's row hold this many characters, on average, at most
 
 
@@ -445,12 +455,19 @@ def _table_region(lines: list[Line], rtl: bool = False) -> tuple[list[Line], lis
             rows[-1].append(line)
         else:
             rows.append([line])
-    dense = [
-        i
-        for i, row in enumerate(rows)
-        if len(row) >= 3 and sum(len(ln[0]) for ln in row) <= TABLE_CELL_CHARS * len(row)
-    ]
+    # runs of dense rows, broken by a row that holds a line of running text (a column of prose
+    # beside a figure's labels is no table); the table is the run with most dense rows
+    runs: list[list[int]] = [[]]
+    for i, row in enumerate(rows):
+        if any(_is_prose(ln) for ln in row):
+            runs.append([])
+        elif len(row) >= 3 and sum(len(ln[0]) for ln in row) <= TABLE_CELL_CHARS * len(row):
+            runs[-1].append(i)
+    dense = max(runs, key=len)
     if len(dense) < 5:
+        return None
+    cells = [ln[0] for i in dense for ln in rows[i]]
+    if 5 * sum(_FORMULA.search(c) is not None for c in cells) > len(cells):  # formulas set in pieces
         return None
     first, last = dense[0], dense[-1]
     inside = sum(len(rows[i]) for i in dense)
@@ -464,6 +481,33 @@ def _table_region(lines: list[Line], rtl: bool = False) -> tuple[list[Line], lis
     above = {ln for row in rows[:first] for ln in row}
     below = {ln for row in rows[last + 1 :] for ln in row}
     return [ln for ln in lines if ln in above], cells, [ln for ln in lines if ln in below]
+
+
+def _prose_columns(lines: list[Line], body: float) -> list[list[Line]]:
+    """The page's lines cut at the gaps that run down the whole page with running text on both
+    sides (three lines of prose at least: :data:`PROSE_CHARS` characters, five words), left to
+    right; one group when there is none.
+
+    A table's columns are cut by gaps too, but their cells are short: this cut, made before a
+    table is looked for across the page, keeps a table that stands in one column of a paper from
+    taking in the lines of the column beside it."""
+    gaps = _gaps([(ln[1], ln[2]) for ln in lines], 0.8 * body)
+    if not gaps:
+        return [lines]
+
+    cuts: list[float] = []
+    for lo, hi in gaps:
+        middle = (lo + hi) / 2
+        left = sum(_is_prose(ln) for ln in lines if ln[2] <= middle and (not cuts or ln[1] >= cuts[-1]))
+        right = sum(_is_prose(ln) for ln in lines if ln[1] >= middle)
+        if left >= 3 and right >= 3:
+            cuts.append(middle)
+    if not cuts:
+        return [lines]
+    groups: list[list[Line]] = [[] for _ in range(len(cuts) + 1)]
+    for line in lines:
+        groups[sum(line[1] > cut for cut in cuts)].append(line)
+    return [g for g in groups if g]
 
 
 def _text(block: _Block) -> str:
@@ -547,6 +591,11 @@ def page_paragraphs(
             Paragraph(rows, "table", body),
             *page_paragraphs(below, body, box),
         ]
+    sides = _prose_columns(lines, body)
+    if len(sides) > 1:  # columns of prose: each read on its own (a table may stand in one)
+        if rtl:
+            sides.reverse()
+        return [para for side in sides for para in page_paragraphs(side, body, box)]
     lead = _lead(lines)
     blocks = _order(_blocks(lines, lead), body, rtl)
     out: list[Paragraph] = []
