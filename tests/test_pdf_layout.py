@@ -804,3 +804,35 @@ def test_a_table_across_the_page_ends_where_the_columns_below_it_begin(tmp_path:
     assert got[1] == prose
     assert f"{prose} {prose}" in got or got.count(prose) == 3
     assert not any("Series" in text and "Cluster" in text for text in got)
+
+
+def test_a_paragraph_runs_on_past_a_table_whose_head_is_a_row_of_names(tmp_path: Path) -> None:
+    """A page that ends mid-sentence, then a table across the top of the next page (its head one
+    line of capitalised names, drawn as one string), then the sentence goes on: the paragraph is
+    one unit, and the head is the table's first row, not a heading."""
+    pdf = new_pdf()
+    pdf.add_page()
+    for n, line in enumerate(PROSE[:3]):
+        pdf.text(60, 700 + 13 * n, line)
+    pdf.add_page()
+    pdf.text(60, 80, "Region Firms Jobs Share of Cluster Total")
+    for n, cells in enumerate(RESULTS[1:]):
+        for column, cell in enumerate(cells):
+            pdf.text(60 + 120 * column, 93 + 13 * n, cell)
+    for n, line in enumerate(PROSE[3:]):
+        pdf.text(60, 200 + 13 * n, line)
+    pdf.output(str(tmp_path / "past.pdf"))
+    units = units_of(tmp_path / "past.pdf")
+    rows = ["Region Firms Jobs Share of Cluster Total"] + [" | ".join(c) for c in RESULTS[1:]]
+    assert texts(units) == [joined(PROSE), "\n".join(rows)]
+    assert all(u.get("section") is None for u in units if "text" in u)
+
+
+@pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared/realdocs is not beside the checkout")
+def test_real_chinese_balance_sheet_keeps_its_labels_in_its_rows() -> None:
+    """A page of a balance sheet whose first rows hold labels without figures: they are rows of
+    the table, one a line, not a paragraph of labels run together."""
+    got = texts(units_of(REALDOCS / "quarterly-report-zh.pdf"))
+    (table,) = [t for t in got if "税金及附加 | 323,498.25 | 312,207.91" in t]
+    assert table.startswith("利息支出\n手续费及佣金支出\n退保金\n")
+    assert not any("利息支出手续费" in t for t in got)

@@ -48,6 +48,8 @@ _CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}[\s.]*\d{1,4}\s*$|…+[\s.…]*\d{1,
 _CAPTION = re.compile(r"^(?:figure|fig\.|table|tableau|abbildung|abb\.|tabelle|chart|exhibit)\s*\d", re.I)
 _STATEMENT_END = re.compile(r"[.。!！;；,，][\"'”’)\]]*$")  # headings may end in ? or :
 _FORMULA = re.compile(r"[=∑∫√±≤≥∈∀∃→⇒∂∇×]")
+_FIGURES = re.compile(r"^[-+−(]?[\d.,' %]+\)?$")  # a cell of figures: 1,234.5  -3.2%  (12)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 RTL_SCRIPT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
@@ -429,10 +431,21 @@ PROSE_CHARS = 35  # a line of running text in a column holds this many character
 
 
 def _is_prose(line: Line) -> bool:
-    return len(line[0]) >= PROSE_CHARS and line[0].count(" ") >= 4
+    """Whether a line is one of running text: long, of five words or more, a third of them in
+    lowercase (a table's head of capitalised names is not)."""
+    if len(line[0]) < PROSE_CHARS:
+        return False
+    if len(_CJK.findall(line[0])) >= 30:  # Chinese or Japanese text: no spaces, no case
+        return True
+    words = line[0].split()
+    return len(words) >= 5 and 3 * sum(w[:1].islower() for w in words) >= len(words)
 
 
 TABLE_CELL_CHARS = 20  # the cells of a table's row hold this many characters, on average, at most
+# the share of the lines from a table's first dense row to its last that stand in dense rows, at
+# least (a balance sheet's labels without figures and the lines of wrapped labels are the rest;
+# lists side by side, a table of contents, have fewer)
+DENSE_SHARE = 0.45
 
 
 def _table_region(lines: list[Line], rtl: bool = False) -> tuple[list[Line], list[str], list[Line]] | None:
@@ -443,8 +456,10 @@ def _table_region(lines: list[Line], rtl: bool = False) -> tuple[list[Line], lis
 
     The table runs from the first to the last row of three cells or more, short ones
     (:data:`TABLE_CELL_CHARS` on average: columns of prose have longer lines); there must be
-    five such rows at least, holding three in five of the lines between them. The lines of a
-    row share a baseline; the reader has cut lines at the gaps between cells.
+    five such rows at least, holding :data:`DENSE_SHARE` of the lines between them, and no line
+    of running text (:func:`_is_prose`) among them. Rows of labels just above and below that
+    stand in the table's columns belong to it. The lines of a row share a baseline; the reader
+    has cut lines at the gaps between cells.
     """
     if len(lines) < 15:
         return None
@@ -469,10 +484,38 @@ def _table_region(lines: list[Line], rtl: bool = False) -> tuple[list[Line], lis
     cells = [ln[0] for i in dense for ln in rows[i]]
     if 5 * sum(_FORMULA.search(c) is not None for c in cells) > len(cells):  # formulas set in pieces
         return None
+    # rows of labels without figures just above or below (the first items of a balance sheet at
+    # the top of its page) belong to the table when they stand in its columns: a cell's text
+    # starts where others of its column start, to a point (text beside a table is set apart by
+    # the cells' padding); figures end where others of their column end
+    table = [ln for i in dense for ln in rows[i]]
+    pitch = min(rows[a][0][3] - rows[b][0][3] for a, b in zip(dense, dense[1:], strict=False))
+
+    def in_columns(row: list[Line]) -> bool:
+        return all(
+            not _is_prose(ln)
+            and any(
+                abs(ln[5] - t[5]) <= 0.1 * t[5]
+                and (abs(ln[1] - t[1]) <= 1 or (_FIGURES.match(ln[0]) and abs(ln[2] - t[2]) <= 1))
+                for t in table
+            )
+            for ln in row
+        )
+
     first, last = dense[0], dense[-1]
     inside = sum(len(rows[i]) for i in dense)
-    if 5 * inside < 3 * sum(len(row) for row in rows[first : last + 1]):
+    if inside < DENSE_SHARE * sum(len(row) for row in rows[first : last + 1]):
         return None
+    while (
+        first > 0 and rows[first - 1][0][3] - rows[first][0][3] <= 1.5 * pitch and in_columns(rows[first - 1])
+    ):
+        first -= 1
+    while (
+        last + 1 < len(rows)
+        and rows[last][0][3] - rows[last + 1][0][3] <= 1.5 * pitch
+        and in_columns(rows[last + 1])
+    ):
+        last += 1
 
     def across(line: Line) -> float:
         return -line[2] if rtl else line[1]

@@ -365,8 +365,11 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
         return out[-1] if out and isinstance(out[-1], _Para) and not out[-1].fixed else None
 
     def running_para() -> _Para | None:
-        """The last paragraph of body text, looking past notes (footnotes, captions) after it."""
+        """The last paragraph of body text, looking past notes (footnotes, captions) and tables
+        after it."""
         for item in reversed(out):
+            if isinstance(item, _Para) and item.fixed and item.attributes.get("table"):
+                continue
             if not isinstance(item, _Para) or item.fixed:
                 return None
             if not item.note:
