@@ -836,3 +836,35 @@ def test_real_chinese_balance_sheet_keeps_its_labels_in_its_rows() -> None:
     (table,) = [t for t in got if "税金及附加 | 323,498.25 | 312,207.91" in t]
     assert table.startswith("利息支出\n手续费及佣金支出\n退保金\n")
     assert not any("利息支出手续费" in t for t in got)
+
+
+def test_reference_labels_in_a_column_of_their_own_start_their_entries(tmp_path: Path) -> None:
+    """A list of references whose labels stand in a column left of the entries (drawn apart):
+    each entry is one unit that starts with its label, not a run of labels then the entries."""
+    entries = {
+        "[Cop87]": [
+            "D. Cope, Experiments in music intelligence, in Proceedings",
+            "of the music conference, 1987.",
+        ],
+        "[KMN+02]": [
+            "T. Kanungo and D. Mount, An efficient clustering algorithm:",
+            "analysis and implementation, 2002.",
+        ],
+        "[Mit97]": [
+            "T. M. Mitchell, Machine learning, ser. McGraw Hill series in",
+            "computer science. McGraw-Hill, 1997.",
+        ],
+    }
+    pdf = new_pdf()
+    pdf.add_page()
+    y = 100
+    for label, lines in entries.items():
+        pdf.text(50, y, label)
+        for line in lines:
+            pdf.text(100, y, line)
+            y += 13
+        y += 4
+    pdf.output(str(tmp_path / "refs.pdf"))
+    assert texts(units_of(tmp_path / "refs.pdf")) == [
+        f"{label} {joined(lines)}" for label, lines in entries.items()
+    ]

@@ -231,6 +231,36 @@ def _rejoined(lines: list[Line]) -> list[Line]:
     return out
 
 
+_REFERENCE_LABEL = re.compile(r"^\[[^\]\s]{1,12}\]$")  # [12]  [Cop87]  [KMN+02]
+_REFERENCE_ITEM = re.compile(r"^\[[^\]\s]{1,12}\] ")  # a line that starts with such a label
+
+
+def _labels_joined(lines: list[Line]) -> list[Line]:
+    """A list of references whose labels stand in a column of their own ("[Cop87]", "[12]", the
+    entries beside them): each label goes at the start of the line on its baseline to its right,
+    so that the entry is one item that starts with its label."""
+    labels = [ln for ln in lines if _REFERENCE_LABEL.match(ln[0])]
+    if not labels:
+        return lines
+    joined: dict[Line, Line] = {}
+    taken: set[Line] = set()
+    for label in labels:
+        size = label[5]
+        beside = [
+            ln
+            for ln in lines
+            if ln is not label
+            and ln not in joined
+            and 0 < ln[1] - label[2] < 4 * size
+            and min(label[3], ln[3]) - max(label[4], ln[4]) > 0.5 * min(size, ln[5])
+        ]
+        if beside:
+            entry = min(beside, key=lambda ln: ln[1])
+            joined[entry] = (f"{label[0]} {entry[0]}", label[1], *entry[2:])
+            taken.add(label)
+    return [joined.get(ln, ln) for ln in lines if ln not in taken]
+
+
 def _lead(lines: list[Line]) -> float:
     """The usual gap between a line and the next one below it in the same type (a low
     quartile, so that paragraph gaps do not count)."""
@@ -353,6 +383,7 @@ def _split(block: _Block, lead: float, rtl: bool = False) -> list[list[Line]]:
                 and not text_a.endswith("-")
             )
             or line[0][:1] in _BULLETS
+            or _REFERENCE_ITEM.match(line[0]) is not None  # the next entry of a list of references
         )
         if new:
             paras.append([line])
@@ -620,7 +651,7 @@ def page_paragraphs(
     are all kept: a line at the page's edge that no other page repeats may be a table's head,
     a list's last entry or a one-page document's head, and :func:`running` tells the heads
     and footers that repeat."""
-    lines = _rejoined([ln for ln in lines if not _is_contents_entry(ln[0])])
+    lines = _labels_joined(_rejoined([ln for ln in lines if not _is_contents_entry(ln[0])]))
     if box is not None:  # text drawn outside the page is not seen
         lines = [ln for ln in lines if ln[3] > box[0] and ln[4] < box[1]]
     if not lines:
