@@ -868,3 +868,28 @@ def test_reference_labels_in_a_column_of_their_own_start_their_entries(tmp_path:
     assert texts(units_of(tmp_path / "refs.pdf")) == [
         f"{label} {joined(lines)}" for label, lines in entries.items()
     ]
+
+
+def test_panels_side_by_side_are_read_row_by_row_under_their_headings(tmp_path: Path) -> None:
+    """A flyer of four panels, two by two, each a heading in larger type over its text, the
+    headings of a row at one height: the panels are read row by row (top left, top right,
+    bottom left, bottom right), each unit under its own panel's heading."""
+    panels = [
+        ("Pilot lines", COLUMNS[0], 50, 100),
+        ("Shared testing", COLUMNS[1], 310, 100),
+        ("Skills", COLUMNS[2], 50, 300),
+        ("Funding", ["Firms in the north said that", *COLUMNS[2][1:]], 310, 300),
+    ]
+    pdf = new_pdf()
+    pdf.add_page()
+    for heading, lines, x, y in panels:
+        pdf.set_font("Helvetica", "B", size=16)
+        pdf.text(x, y, heading)
+        pdf.set_font("Helvetica", size=10)
+        for n, line in enumerate(lines + lines):
+            pdf.text(x, y + 24 + 13 * n, line)
+    pdf.output(str(tmp_path / "panels.pdf"))
+    units = [u for u in units_of(tmp_path / "panels.pdf") if "text" in u]
+    assert [(u["section"], u["text"]) for u in units] == [
+        (heading, joined(lines + lines)) for heading, lines, _, _ in panels
+    ]

@@ -13,7 +13,9 @@ knows nothing of PDF, turns them into paragraphs in reading order:
    runs the whole height of a region separates columns (left to right; right to left on a page
    of right-to-left script), a gap across its whole width separates bands (top to bottom).
    Bands with a column gap in common are cut as one region first, so that paragraph gaps that
-   happen to line up in two columns do not cut the page into bands.
+   happen to line up in two columns do not cut the page into bands. Columns whose headings
+   stand at one height (a flyer's panels, two by two) are cut across above those headings
+   first, so that the panels are read row by row.
 4. A table across the page (most of its lines short cells in rows of three or more, with no
    line of running text in its rows) is read as one: its rows across, top to bottom, between
    the text above and below it. A page with no such table whose lines a gap cuts from top to
@@ -322,6 +324,12 @@ def _order(blocks: list[_Block], size: float, rtl: bool) -> list[_Block]:
         groups: list[list[_Block]] = [[] for _ in range(len(cuts) + 1)]
         for block in blocks:
             groups[sum(block.x0 > cut for cut in cuts)].append(block)
+        panels = _panel_rows(groups, size)
+        if panels:  # panels side by side, row under row (a flyer): the rows first
+            bands: list[list[_Block]] = [[] for _ in range(len(panels) + 1)]
+            for block in blocks:
+                bands[sum(block.top < cut for cut in panels)].append(block)
+            return [b for band in bands for b in _order(band, size, rtl)]
         if rtl:
             groups.reverse()
         return [b for group in groups for b in _order(group, size, rtl)]
@@ -346,6 +354,23 @@ def _order(blocks: list[_Block], size: float, rtl: bool) -> list[_Block]:
     if len(merged) == 1:
         return sorted(blocks, key=lambda b: (-b.top, b.x0))
     return [b for band in merged for b in _order(band, size, rtl)]
+
+
+def _panel_rows(groups: list[list[_Block]], size: float) -> list[float]:
+    """Where a page of columns is cut across first: just above headings (type larger than the
+    body's) that stand at one height in every column, with text above them in each (a flyer's
+    or a designed report's panels, row under row, each opening with its heading). Descending."""
+    heads = [[b.top for b in group if b.height >= 1.15 * size] for group in groups]
+    if len(groups) < 2 or not all(heads):
+        return []
+    cuts = []
+    for top in heads[0]:
+        cut = top + 0.5 * size
+        if all(any(abs(t - top) <= 0.5 * size for t in other) for other in heads[1:]) and all(
+            any(b.bottom > cut and b.height < 1.15 * size for b in group) for group in groups
+        ):  # (and text, not only headings, above it in every column: a panel ends there)
+            cuts.append(cut)
+    return sorted(cuts, reverse=True)
 
 
 def _split(block: _Block, lead: float, rtl: bool = False) -> list[list[Line]]:
@@ -429,7 +454,12 @@ def _is_cell(block: _Block) -> bool:
     )
 
 
-def _tables(blocks: list[_Block], rtl: bool = False) -> list[_Block | Paragraph]:
+def _is_heading_type(block: _Block, body: float) -> bool:
+    text = _text(block)
+    return block.height >= 1.15 * body and 2 * count_letters(text) > len(text)
+
+
+def _tables(blocks: list[_Block], body: float, rtl: bool = False) -> list[_Block | Paragraph]:
     """The blocks, with each run of table cells made one paragraph of kind "table".
 
     A run is four or more blocks in a row (in reading order) that are short (:func:`_is_cell`)
@@ -440,8 +470,8 @@ def _tables(blocks: list[_Block], rtl: bool = False) -> list[_Block | Paragraph]
     out: list[_Block | Paragraph] = []
     run: list[_Block] = []
     for block in [*blocks, None]:
-        if block is not None and _is_cell(block):
-            run.append(block)
+        if block is not None and _is_cell(block) and (run or not _is_heading_type(block, body)):
+            run.append(block)  # (words in a heading's type open no table: a panel's heading)
             continue
         # (cells of a table hold words or figures; pieces of a formula are mostly one or two
         # characters: a sub- or superscript, a variable)
@@ -673,7 +703,7 @@ def page_paragraphs(
     lead = _lead(lines)
     blocks = _order(_blocks(lines, lead), body, rtl)
     out: list[Paragraph] = []
-    for block in _tables(blocks, rtl):
+    for block in _tables(blocks, body, rtl):
         if isinstance(block, Paragraph):
             out.append(block)
             continue
