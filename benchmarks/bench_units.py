@@ -10,7 +10,8 @@ text of ``pdftotext -enc UTF-8 FILE -`` (poppler, which keeps column order):
 - word recall: the share of pdftotext's words (a multiset; words of three letters or more,
   a hyphen between letters taken out, so that a word broken at a line end counts the same
   whether it was joined with its hyphen or without; the words of running lines, below, left
-  out: units must not hold them) found in the units or in their sections: low when lines are lost or taken for headings;
+  out: units must not hold them) found in the units or in their sections: low when lines are
+  lost or taken for headings;
 - 5-gram precision: the share of the units' word 5-grams that occur in pdftotext's text: low
   when columns are interleaved or lines shuffled. pdftotext's own order is not always right (it
   interleaves the columns of some two-column pages, and reads tables across): the share found
