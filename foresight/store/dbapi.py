@@ -5,7 +5,7 @@ statement of the coding rules runs on two connections: the full store's (SQLAlch
 SQLite or PostgreSQL: the library, the coders' screen) and a bare ``sqlite3`` connection
 (:class:`SqliteStore`), which ``foresight code`` takes when the project keeps its store in
 SQLite and the store's schema is current. That command then starts without SQLAlchemy and the
-table models: on a 2-core machine they take 0.4 s and more to load, the step itself a few
+table models: on a 2-core machine they take 0.3 to 0.5 s to load, the step itself a few
 milliseconds.
 
 Values are written as SQLAlchemy writes them for the store's columns (on SQLite a moment is the
