@@ -9,8 +9,10 @@ coding written, by a coder of that round's own) as separate processes and takes 
 time. The figures are medians over the rounds: each command's own time, and its time less
 the bare interpreter's of the same round (what foresight adds). Targets: ``--help``
 under 0.3 s, ``codings --json`` and ``code`` under 0.5 s, each counted less the bare
-interpreter. ``codings`` reads a SQLite store with the standard library; ``code`` writes
-through the store's models (SQLAlchemy and SQLModel, most of its time).
+interpreter. Both ``codings`` and ``code`` take a SQLite store with the standard library
+(``codings`` reads it, ``code`` writes its steps through ``foresight.store.dbapi``): neither
+loads SQLAlchemy or the table models. What remains is mostly Typer, which loads pydantic to
+check each parameter.
 
 Usage::
 

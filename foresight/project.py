@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +18,8 @@ from foresight.config import (
     render_config,
 )
 from foresight.errors import ProjectError
-from foresight.store.engine import make_engine, session_scope
+from foresight.store.dbapi import Db
+from foresight.store.engine import connection_scope, make_engine, session_scope
 from foresight.store.migrations import migrate
 
 
@@ -69,6 +72,18 @@ class Project:
     def transaction(self):  # type: ignore[no-untyped-def]
         """``with project.transaction() as session:`` commits on success, rolls back on error."""
         return session_scope(self.engine)
+
+    @contextmanager
+    def dbapi_transaction(self) -> Iterator[Db]:
+        """A transaction on the database driver's own connection (see :mod:`foresight.store.dbapi`),
+        committed on success and rolled back on an error."""
+        with connection_scope(self.engine) as conn:
+            yield Db.over(conn)
+
+    @property
+    def integrity_error(self) -> type[Exception]:
+        """What the driver raises when a write breaks a constraint (another process was first)."""
+        return self.engine.dialect.loaded_dbapi.IntegrityError  # type: ignore[no-any-return]
 
     def close(self) -> None:
         self.engine.dispose()

@@ -121,6 +121,26 @@ def test_listing_codings_of_a_sqlite_project_loads_no_heavy_library(tmp_path: Pa
     assert not loaded & HEAVY, sorted(loaded & HEAVY)
 
 
+def test_coding_a_unit_of_a_sqlite_project_loads_no_heavy_library(tmp_path: Path) -> None:
+    """``foresight code`` writes a SQLite store with the standard library: neither SQLAlchemy
+    nor SQLModel loads, for a coding made or refused."""
+    from foresight.codebook import import_codebook
+    from foresight.ingest import ingest
+    from foresight.resources import DEFAULT_CODEBOOK
+
+    project = Project.init(tmp_path / "p")
+    import_codebook(project, DEFAULT_CODEBOOK, actor="test")
+    (tmp_path / "note.txt").write_text("The offshore wind cluster grows its supply chain again.\n")
+    ingest(project, [str(tmp_path / "note.txt")])
+    project.close()
+    p = ("--project", str(tmp_path / "p"))
+    loaded, out = loaded_by(*p, "code", "1", "FC.TREND", "Trend", "--done", "--coder", "anna")
+    assert out == "unit 1: applied FC.TREND\nunit 1: already has Trend\nunit 1: done\n"
+    assert not loaded & (HEAVY | {"sqlmodel"}), sorted(loaded & (HEAVY | {"sqlmodel"}))
+    loaded, out = loaded_by(*p, "code", "2", "FC.TREND", "--coder", "anna")  # no unit 2
+    assert out == "" and not loaded & (HEAVY | {"sqlmodel"}), sorted(loaded & (HEAVY | {"sqlmodel"}))
+
+
 def test_global_options_work_after_the_command_and_version_is_shown(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert cli("init", str(tmp_path / "p"), "--no-codebook").code == 0
     after = cli("sources", "--json", "--project", str(tmp_path / "p"))

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -11,12 +16,25 @@ from sqlmodel import select
 
 from foresight import coding, corpus, suggest
 from foresight.codebook import import_codebook
+from foresight.coding.actions import Step
 from foresight.coding.worklist import unit_view
 from foresight.errors import ForesightError
 from foresight.ingest import ingest
 from foresight.project import Project
 from foresight.resources import DEFAULT_CODEBOOK
-from foresight.store import Code, Coding, Event, Suggestion
+from foresight.store import (
+    Batch,
+    BatchUnit,
+    Code,
+    CoderAction,
+    Coding,
+    Event,
+    Memo,
+    Suggestion,
+    SuggestionDecision,
+    UnitState,
+)
+from foresight.store.dbapi import SqliteStore
 from tests import builders
 
 
@@ -208,3 +226,218 @@ def test_codings_read_straight_from_sqlite_are_the_full_way_s(project: Project, 
     with project.transaction() as session:  # a store still to migrate is read the full way
         session.execute(text("DELETE FROM schema_migration WHERE name = :n"), {"n": MIGRATIONS[-1][0]})
     assert readonly.sqlite_store(project.root) is None
+
+
+MOMENTS = {"created_at", "at", "decided_at", "updated_at"}
+STEP_TABLES = (Coding, Suggestion, SuggestionDecision, CoderAction, UnitState, Memo, Event)
+
+
+def coding_project(root: Path, database_url: str | None = None) -> tuple[Project, list[int], dict[str, int]]:
+    """A project with the shipped codebook, a document's units, a double-coding batch of anna
+    and ben over the fourth unit, and open suggestions on the second, third and fourth units."""
+    project = Project.init(root, database_url=database_url)
+    import_codebook(project, DEFAULT_CODEBOOK, actor="test")
+    text = root.parent / f"{root.name}.txt"
+    text.write_text(
+        "\n\n".join(
+            f"Paragraph {i}: the offshore wind cluster grows its supply chain again." for i in range(6)
+        ),
+        encoding="utf-8",
+    )
+    ingest(project, [str(text)])
+    units = [u["id"] for u in corpus.list_units(project)]
+    assert len(units) == 6
+    with project.transaction() as session:
+        ids = {c.code_id: c.id for c in session.exec(select(Code))}
+        batch = Batch(name="pilot", coders=["anna", "ben"])
+        session.add(batch)
+        session.flush()
+        session.add(BatchUnit(batch_id=batch.id, unit_id=units[3]))  # type: ignore[arg-type]
+        made = {
+            "blue": Suggestion(unit_id=units[1], code_id=ids["EI.BLUE_GROWTH"], model="rules-1", score=0.9),
+            "iot": Suggestion(unit_id=units[2], code_id=ids["MT.IOT"], model="rules-1", score=0.6),
+            "driver": Suggestion(unit_id=units[3], code_id=ids["FC.DRIVER"], model="rules-1", score=0.7),
+        }
+        session.add_all(made.values())
+    return project, units, {name: s.id for name, s in made.items()}  # type: ignore[misc]
+
+
+def steps_rows(project: Project) -> dict[str, list[dict[str, Any]]]:
+    """Every row the coders' steps write (events: the coders' own), without the moments they
+    were written at (only whether each has one)."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    with project.session() as session:
+        for table in STEP_TABLES:
+            query = select(table)
+            if table is Event:
+                query = query.where(Event.actor.in_(["anna", "ben"]))  # type: ignore[attr-defined]
+            found = session.exec(query).all()
+            rows[table.__tablename__] = sorted(  # type: ignore[index]
+                (
+                    {k: (v is not None if k in MOMENTS else v) for k, v in row.model_dump().items()}
+                    for row in found
+                ),
+                key=repr,
+            )
+    return rows
+
+
+def take_steps(store: Any, units: list[int], suggestions: dict[str, int]) -> list[Any]:
+    """The same steps on either store; what each returned, or the message it refused with."""
+    steps: list[Callable[[], Any]] = [
+        lambda: coding.apply_code(store, units[0], "FC.TREND", coder="anna"),  # manual
+        lambda: coding.apply_code(store, units[0], "Trend", coder="anna"),  # by name: held already
+        lambda: coding.apply_code(store, units[0], "FC.DRIVER", coder="anna"),
+        lambda: coding.apply_code(store, units[1], "EI.BLUE_GROWTH", coder="anna"),  # accepts it
+        lambda: coding.decide_suggestion(store, suggestions["iot"], coder="anna", accept=False),
+        lambda: coding.apply_code(store, units[3], "FC.DRIVER", coder="anna"),  # in the blind batch
+        lambda: coding.apply_code(store, units[3], "FC.DRIVER", coder="ben"),  # his own accept
+        lambda: coding.remove_code(store, units[0], "FC.DRIVER", coder="anna"),
+        lambda: coding.mark_done(store, units[4], coder="anna"),
+        lambda: coding.undo(store, coder="anna"),
+        lambda: coding.undo(store, coder="anna"),
+        lambda: coding.undo(store, coder="anna"),
+        lambda: coding.redo(store, coder="anna"),
+        lambda: coding.undo(store, coder="ben"),  # his accept: open again for him alone
+        lambda: coding.decide_suggestion(store, suggestions["driver"], coder="ben", accept=True),
+        lambda: coding.set_memo(store, "unit", units[0], coder="anna", text="Check the date."),
+        lambda: coding.set_memo(store, "unit", units[0], coder="anna", text="Checked."),
+        lambda: coding.apply_code(store, 99999, "FC.TREND", coder="anna"),
+        lambda: coding.apply_code(store, units[0], "No such code", coder="anna"),
+        lambda: coding.apply_code(store, units[0], "FC.TREND", coder="anna", origin="guessed"),
+        lambda: coding.remove_code(store, units[2], "FC.TREND", coder="anna"),  # none to remove
+    ]
+    said: list[Any] = []
+    for step in steps:
+        try:
+            said.append(step())
+        except ForesightError as exc:
+            said.append(str(exc))
+    return said
+
+
+def test_a_sqlite_store_written_with_the_standard_library_gets_the_full_way_s_rows(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    """The coder's steps run on the store's own connection (SQLite or PostgreSQL) and on a bare
+    sqlite3 connection (``foresight code``): the same answers, and the same rows in the codings,
+    the suggestions and each coder's decisions, the undo stack, the done marks, the memos and
+    the event log."""
+    full, units, suggestions = coding_project(tmp_path / "full", database_url)
+    quick, quick_units, quick_suggestions = coding_project(tmp_path / "quick")
+    quick.close()
+    assert (quick_units, quick_suggestions) == (units, suggestions)
+    store = SqliteStore.open(tmp_path / "quick")
+    assert store is not None
+    with contextlib.closing(store):
+        said = take_steps(store, units, suggestions)
+    assert said == take_steps(full, units, suggestions)
+    assert said[:4] == [True, False, True, True] and said[6] is True
+    assert said[9:14] == [
+        Step(f"undid done unit {units[4]}", units[4]),
+        Step(f"undid remove FC.DRIVER on unit {units[0]}", units[0]),
+        Step(f"undid apply FC.DRIVER on unit {units[3]}", units[3]),  # her accept: open for her
+        Step(f"redid apply FC.DRIVER on unit {units[3]}", units[3]),
+        Step(f"undid apply FC.DRIVER on unit {units[3]}", units[3]),  # his, and for him alone
+    ]
+    assert said[-4:] == [
+        "no unit 99999 in the project (see 'foresight units')",
+        "no code 'No such code' in codebook "
+        "'Megatrends, emerging industries and foresight concepts' (see 'foresight codebook list')",
+        "origin 'guessed' is not one of manual, accepted-suggestion, adjudicated, carried",
+        False,
+    ]
+    quick = Project.open(tmp_path / "quick")
+    try:
+        rows = steps_rows(quick)
+        assert rows == steps_rows(full)
+    finally:
+        quick.close()
+        full.close()
+    assert sorted((r["unit_id"], r["coder"], r["origin"]) for r in rows["coding"]) == [
+        (units[0], "anna", "manual"),
+        (units[0], "anna", "manual"),
+        (units[1], "anna", "accepted-suggestion"),
+        (units[3], "anna", "accepted-suggestion"),
+        (units[3], "ben", "accepted-suggestion"),
+    ]
+    if database_url is None:  # the very values SQLAlchemy writes: moments and JSON as text
+        stored = (
+            "SELECT created_at FROM coding UNION ALL "
+            "SELECT details FROM event WHERE actor IN ('anna', 'ben') ORDER BY 1"
+        )
+        with (
+            contextlib.closing(sqlite3.connect(tmp_path / "full" / "foresight.db")) as a,
+            contextlib.closing(sqlite3.connect(tmp_path / "quick" / "foresight.db")) as b,
+        ):
+            by_full, by_quick = a.execute(stored).fetchall(), b.execute(stored).fetchall()
+        shape = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}")
+        assert [v for (v,) in by_quick if not v.startswith("{")] and all(
+            shape.fullmatch(v) for (v,) in by_quick + by_full if not v.startswith("{")
+        )
+        assert [v for (v,) in by_quick if v.startswith("{")] == [v for (v,) in by_full if v.startswith("{")]
+
+
+def test_a_store_still_to_migrate_is_written_the_full_way(project: Project) -> None:
+    from foresight.store import MIGRATIONS
+
+    if project.engine.url.get_backend_name() != "sqlite":
+        assert SqliteStore.open(project.root) is None
+        return
+    store = SqliteStore.open(project.root)
+    assert store is not None
+    store.close()
+    with project.transaction() as session:
+        session.execute(text("DELETE FROM schema_migration WHERE name = :n"), {"n": MIGRATIONS[-1][0]})
+    assert SqliteStore.open(project.root) is None
+
+
+def test_code_command_answers_the_same_on_either_way(
+    cli, tmp_path: Path, database_url: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """``foresight code`` on a SQLite store (the standard library's) and the full way (forced
+    here on SQLite; PostgreSQL's own): the same lines, errors, exit codes and rows."""
+    full, units, _ = coding_project(tmp_path / "full", database_url)
+    full.close()
+    quick, _, _ = coding_project(tmp_path / "quick")
+    quick.close()
+    commands = [
+        (str(units[0]), "FC.TREND", "Trend", "--coder", "anna"),  # by id, then by name: held
+        (str(units[1]), "EI.BLUE_GROWTH", "--coder", "ben"),  # an open suggestion: accepted
+        (str(units[3]), "FC.DRIVER", "--coder", "anna"),  # in anna and ben's blind batch
+        (str(units[3]), "FC.DRIVER", "--coder", "ben"),
+        (str(units[0]), "FC.TREND", "--remove", "--done", "--coder", "anna"),
+        (str(units[0]), "FC.TREND", "--remove", "--coder", "anna"),
+        ("99999", "FC.TREND", "--coder", "anna"),
+        (str(units[0]), "Nothing like it", "--coder", "anna"),
+        (str(units[2]), "--done", "--coder", "ben"),
+    ]
+
+    def run(root: Path) -> list[tuple[int, str, str]]:
+        said = []
+        for args in commands:
+            result = cli("--project", str(root), "code", *args)
+            said.append((result.code, result.out, result.err))
+        return said
+
+    by_quick = run(tmp_path / "quick")
+    with monkeypatch.context() as patched:
+        patched.setattr(SqliteStore, "open", classmethod(lambda cls, root=None: None))
+        by_full = run(tmp_path / "full")
+    assert by_quick == by_full
+    assert by_quick[0] == (0, f"unit {units[0]}: applied FC.TREND\nunit {units[0]}: already has Trend\n", "")
+    assert by_quick[6] == (1, "", "Error: no unit 99999 in the project (see 'foresight units')\n")
+    assert by_quick[7][0] == 1 and by_quick[7][2] == (
+        "Error: no code 'Nothing like it' in codebook "
+        "'Megatrends, emerging industries and foresight concepts' (see 'foresight codebook list')\n"
+    )
+    quick, full = Project.open(tmp_path / "quick"), Project.open(tmp_path / "full")
+    try:
+        assert steps_rows(quick) == steps_rows(full)
+        assert held(quick, "ben") == {
+            (units[1], "EI.BLUE_GROWTH", "accepted-suggestion"),
+            (units[3], "FC.DRIVER", "accepted-suggestion"),
+        }
+    finally:
+        quick.close()
+        full.close()

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from foresight.agreement.data import ADJUDICATED, check_coders, default_coders
 from foresight.codebook.catalog import find_code
-from foresight.coding.actions import batch_units
+from foresight.coding.listing import batch_units
 from foresight.errors import ForesightError
 from foresight.project import Project
 from foresight.store.schema import Adjudication, Code, Coding, Source, Unit, UnitState, log_event, utcnow

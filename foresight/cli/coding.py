@@ -23,20 +23,24 @@ def code_command(
     """Apply codes to a unit (or remove them), as the coders' screen does."""
     if not codes and not done:
         raise typer.BadParameter("name at least one code, or pass --done", param_hint="CODE")
-    from foresight import coding
+    from foresight.coding import actions
+    from foresight.store.dbapi import SqliteStore
 
-    project = open_project()
-    who = actor(project, coder)
-    for code in codes or []:
-        if remove:
-            changed = coding.remove_code(project, unit_id, code, coder=who)
-            out.print(f"unit {unit_id}: {'removed' if changed else 'had no'} {code}")
-        else:
-            changed = coding.apply_code(project, unit_id, code, coder=who)
-            out.print(f"unit {unit_id}: {'applied' if changed else 'already has'} {code}")
-    if done:
-        coding.mark_done(project, unit_id, coder=who)
-        out.print(f"unit {unit_id}: done")
+    # a SQLite store is written with the standard library, which starts at once; the same
+    # steps run on the full store otherwise (PostgreSQL, a store still to migrate)
+    store = SqliteStore.open(state["project"]) or open_project()
+    with contextlib.closing(store):
+        who = actor(store, coder)
+        for code in codes or []:
+            if remove:
+                changed = actions.remove_code(store, unit_id, code, coder=who)
+                out.print(f"unit {unit_id}: {'removed' if changed else 'had no'} {code}")
+            else:
+                changed = actions.apply_code(store, unit_id, code, coder=who)
+                out.print(f"unit {unit_id}: {'applied' if changed else 'already has'} {code}")
+        if done:
+            actions.mark_done(store, unit_id, coder=who)
+            out.print(f"unit {unit_id}: done")
 
 
 def codings_command(

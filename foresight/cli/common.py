@@ -16,6 +16,7 @@ from foresight.config import PROJECT_ENV
 
 if TYPE_CHECKING:
     from foresight.project import Project
+    from foresight.store.dbapi import Store
 
 
 def _names_in_help() -> None:
@@ -112,5 +113,5 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def actor(project: Project, coder: str | None) -> str:
+def actor(project: Project | Store, coder: str | None) -> str:
     return coder or project.config.default_coder or getpass.getuser()

@@ -14,9 +14,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from foresight.codebook import lookup
+from foresight.codebook.lookup import Book
 from foresight.codebook.model import CodebookSpec, CodeSpec, GroupSpec, Problem, stable_guid, validate
 from foresight.errors import ForesightError
 from foresight.project import Project
+from foresight.store.dbapi import Db
 from foresight.store.schema import Code, Codebook, Coding, log_event
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".qdc": "qdc"}
@@ -70,7 +73,7 @@ def active_codebook(session: Session) -> Codebook | None:
 def require_codebook(session: Session) -> Codebook:
     book = active_codebook(session)
     if book is None:
-        raise ForesightError("the project has no codebook; load one with 'foresight codebook import FILE'")
+        raise ForesightError(lookup.NO_CODEBOOK)
     return book
 
 
@@ -274,20 +277,13 @@ def export_codebook(project: Project, path: str | Path) -> int:
 
 
 def find_code(session: Session, ref: str, *, book: Codebook | None = None, active_only: bool = False) -> Code:
-    """The code of the active codebook whose id is ``ref``, or whose name is (any case)."""
-    book = book or require_codebook(session)
-    query = select(Code).where(Code.codebook_id == book.id)
-    code = session.execute(query.where(Code.code_id == ref)).scalars().first()
-    if code is None:
-        named = list(session.execute(query.where(func.lower(Code.name) == ref.strip().lower())).scalars())
-        if len(named) > 1:  # codebooks from other tools may repeat a name in several branches
-            ids = ", ".join(sorted(c.code_id for c in named))
-            raise ForesightError(f"several codes are named {ref!r} ({ids}): give the id")
-        code = named[0] if named else None
-    if code is None:
-        raise ForesightError(f"no code {ref!r} in codebook {book.name!r} (see 'foresight codebook list')")
-    if active_only and code.status != "active":
-        raise ForesightError(f"code {code.code_id} ({code.name}) is {code.status}; it cannot be used")
+    """The code of the active codebook (or of ``book``) whose id is ``ref``, or whose name is
+    (any case): :func:`foresight.codebook.lookup.find_code`, in the session's transaction."""
+    session.flush()  # (what the session holds, as its own queries would see it)
+    where = Book(book.id, book.name) if book is not None else None  # type: ignore[arg-type]
+    found = lookup.find_code(Db.over(session.connection()), ref, book=where, active_only=active_only)
+    code = session.get(Code, found.id)
+    assert code is not None
     return code
 
 

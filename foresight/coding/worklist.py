@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from foresight.agreement.adjudication import disputed_units
 from foresight.codebook.catalog import active_codebook, tree_order
-from foresight.coding.actions import batch_units, decided_by
+from foresight.coding.listing import batch_units, decided_by
 from foresight.project import Project
 from foresight.store.schema import (
     Batch,

@@ -6,12 +6,15 @@
   messages for a store that cannot be written;
 - ``bulk``: writes of many rows through the database driver, and SQLite's log copied while an
   ingest writes;
+- ``dbapi``: the store through a bare DB-API connection, the layer a coder's steps are written
+  over, and a SQLite store opened with the standard library to write them;
 - ``readonly``: reads of a SQLite store with the standard library, for commands that must start
   at once.
 
 The package's own modules import from these modules; ``from foresight.store import Unit``
 works too, for every name of ``_HOME`` below (in a notebook, say). Each is loaded when first
-asked for, so that ``foresight.store.readonly`` loads no SQLAlchemy.
+asked for, so that ``foresight.store.readonly`` and ``foresight.store.dbapi`` load no
+SQLAlchemy.
 """
 
 from __future__ import annotations

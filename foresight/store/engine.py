@@ -17,17 +17,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 from foresight.errors import ProjectError
+from foresight.store.dbapi import SQLITE_PRAGMAS, cannot_write
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    # the log is copied into the database every 10,000 pages (40 MiB), not every 1,000: a page
-    # written by many transactions in between is copied once
-    cursor.execute("PRAGMA wal_autocheckpoint=10000")
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
     cursor.close()
 
 
@@ -42,32 +38,12 @@ def make_engine(url: str) -> Engine:
     raise ProjectError(f"database_url {url!r}: only sqlite:/// and postgresql+psycopg:// work")
 
 
-# what the database says when it cannot write at all, and what the user reads instead
-CANNOT_WRITE = (
-    ("database or disk is full", "the disk is full"),
-    ("no space left on device", "the disk is full"),
-    ("attempt to write a readonly database", "the store is read-only"),
-    ("readonly database", "the store is read-only"),
-    ("read-only transaction", "the store is read-only"),
-    ("disk i/o error", "the disk cannot be written (I/O error)"),
-)
-
-
 def store_name(engine: Engine) -> str:
     """The store as a user knows it: the SQLite file, or the server and database."""
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database:
         return url.database.removeprefix("file:")
     return url.render_as_string(hide_password=True)
-
-
-def cannot_write(exc: BaseException, where: str) -> ProjectError | None:
-    """A one-line error for a store that cannot be written (a full disk, a read-only folder)."""
-    message = str(getattr(exc, "orig", exc)).lower()
-    for marker, meaning in CANNOT_WRITE:
-        if marker in message:
-            return ProjectError(f"{where}: {meaning}; this step was not saved, nothing saved before is lost")
-    return None
 
 
 @contextmanager
@@ -77,7 +53,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         try:
             yield session
             session.commit()
-        except DBAPIError as exc:
+        except (DBAPIError, engine.dialect.loaded_dbapi.Error) as exc:  # (a step's: foresight.store.dbapi)
             session.rollback()
             problem = cannot_write(exc, store_name(engine))
             if problem is not None:

@@ -15,10 +15,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from foresight.config import DATABASE_NAME, find_project
+from foresight.store.dbapi import LATEST_MIGRATION, open_current, sqlite_path
 
-# The newest of foresight.store.migrations.MIGRATIONS: a store that has it is read as it is.
-LATEST_MIGRATION = "0005_suggestion_decisions"
+__all__ = ["LATEST_MIGRATION", "list_codings", "sqlite_store"]
 
 
 def sqlite_store(root: str | Path | None = None) -> sqlite3.Connection | None:
@@ -26,27 +25,7 @@ def sqlite_store(root: str | Path | None = None) -> sqlite3.Connection | None:
 
     A folder that is not a project raises :class:`~foresight.errors.ProjectError`, as
     ``Project.open`` does."""
-    folder, config = find_project(root)
-    if config.database_url is None:
-        path = folder / DATABASE_NAME
-    elif config.database_url.startswith("sqlite:///") and "?" not in config.database_url:
-        path = Path(config.database_url.removeprefix("sqlite:///"))
-    else:
-        return None
-    if not path.is_file():
-        return None
-    conn = sqlite3.connect(path, timeout=30)
-    try:
-        conn.execute("PRAGMA query_only=ON")
-        current = conn.execute(
-            "SELECT 1 FROM schema_migration WHERE name = ?", (LATEST_MIGRATION,)
-        ).fetchone()
-    except sqlite3.Error:  # not a store of ours, or damaged: the full way says what is wrong
-        current = None
-    if current is None:
-        conn.close()
-        return None
-    return conn
+    return open_current(sqlite_path(root)[0], write=False)
 
 
 def _seconds(stored: str) -> str:

@@ -14,10 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Field, Session, SQLModel
 
 from foresight.store.bulk import insert_one
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+from foresight.store.dbapi import utcnow as utcnow  # (the store's clock, kept in dbapi)
 
 
 def iso(moment: dt.datetime | None) -> str | None:
