@@ -20,6 +20,8 @@ from foresight.workshops.roadmap import print_roadmap, topic_layout, with_lists
 from tests.workshop_data import KETS, PLACING, coded_project
 
 EXPERT = WORKSHOPS / "foresight-expert-workshop.yaml"
+# the expert workshop without its roadmap section, for tests that write their own
+BASE = EXPERT.read_text(encoding="utf-8").split("# How prefilled roadmaps")[0]
 
 
 @pytest.fixture
@@ -32,7 +34,7 @@ def cells(cards: list[Candidate]) -> dict[tuple[str, str, str], tuple[int, int, 
 
 
 def with_rule(tmp_path: Path, rule: str) -> Path:
-    text = EXPERT.read_text(encoding="utf-8") + f"roadmap:\n  domain_rule: {rule}\n"
+    text = BASE + f"roadmap:\n  domain_rule: {rule}\n"
     path = tmp_path / "rule.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -77,9 +79,7 @@ def test_the_domain_rule_of_the_workshop_file(project: Project, placing: list[in
     by_code = load_workshop(with_rule(tmp_path, "code"))
     found = cells(roadmap_candidates(project, by_code, by_code.topic("mobility")))
     assert found[("MT.SMART_CITY", "VR.PRODUCTS", "2018-2020")] == (3, 3, False)  # all in products
-    text = (
-        EXPERT.read_text(encoding="utf-8") + "roadmap:\n  domains: {MT: outcomes, EI.MOBILITY: framework}\n"
-    )
+    text = BASE + "roadmap:\n  domains: {MT: outcomes, EI.MOBILITY: framework}\n"
     (tmp_path / "domains.yaml").write_text(text, encoding="utf-8")
     mapped = load_workshop(tmp_path / "domains.yaml")
     found = cells(roadmap_candidates(project, mapped, mapped.topic("mobility")))
@@ -107,7 +107,7 @@ def test_the_domain_rule_of_the_workshop_file(project: Project, placing: list[in
 def test_bad_roadmap_rules_are_named_with_their_line(
     cli, tmp_path: Path, roadmap: str, line: int, message: str
 ) -> None:  # type: ignore[no-untyped-def]
-    base = EXPERT.read_text(encoding="utf-8")
+    base = BASE
     path = tmp_path / "bad.yaml"
     path.write_text(base + "roadmap:\n" + roadmap + "\n", encoding="utf-8")
     at = len(base.splitlines()) + line
@@ -122,7 +122,7 @@ def test_roadmap_domains_must_name_codes_or_groups_of_the_codebook(  # type: ign
     cli, project: Project, placing: list[int], tmp_path: Path
 ) -> None:
     path = tmp_path / "w.yaml"
-    path.write_text(EXPERT.read_text(encoding="utf-8") + "roadmap:\n  domains: {XX.NOPE: outcomes}\n")
+    path.write_text(BASE + "roadmap:\n  domains: {XX.NOPE: outcomes}\n")
     args = ("-P", str(project.root), "roadmap", "print", str(path), "--prefill")
     result = cli(*args, "--out", str(tmp_path / "x.pdf"))
     assert (result.code, result.err) == (
