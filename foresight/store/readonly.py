@@ -18,7 +18,7 @@ from typing import Any
 from foresight.config import DATABASE_NAME, find_project
 
 # The newest of foresight.store.migrations.MIGRATIONS: a store that has it is read as it is.
-LATEST_MIGRATION = "0005_suggestion_decisions"
+LATEST_MIGRATION = "0006_code_domain"
 
 
 def sqlite_store(root: str | Path | None = None) -> sqlite3.Connection | None:

@@ -173,10 +173,11 @@ def overview_layout(
                 domain=c.domain,
                 slot=c.slot,
                 title=c.label,
-                details=(
+                details=(  # the colour and the edge say the kind when the words do not fit
                     f"{head}{topics} · {e.counts}",
                     f"{head}{topics} · {e.units}u/{e.sources}s",
-                    f"{head}{topics}",
+                    f"{topics} · {e.units}u/{e.sources}s",
+                    topics,
                 ),
                 kind=c.kind,
                 marked=c.origin == "trend",
