@@ -42,6 +42,15 @@ def test_shipped_codebook_is_complete() -> None:
     assert {"FC.TREND", "FC.DRIVER", "FC.WEAK_SIGNAL", "FC.WILD_CARD", "TH.SHORT", "TH.MID", "TH.LONG"} <= ids
     assert len([c for c in spec.codes if c.group == "EI"]) == 10
     assert len([c for c in spec.codes if c.group == "LK"]) >= 5
+    # every code that says what a unit is about has a roadmap domain; the structural codes have none
+    domains = {c.id: c.domain for c in spec.codes}
+    assert {domains[c] for c in ids if c.startswith(("MT.", "EI.", "KET.", "LK.", "CP."))} == {
+        "VR.FRAMEWORK",
+        "VR.TECHNOLOGY",
+        "VR.PRODUCTS",
+        "VR.OUTCOMES",
+    }
+    assert not any(domains[c] for c in ids if c.startswith(("VR.", "FC.", "TH.")))
 
 
 def test_yaml_to_store_to_yaml_gives_the_same_codebook(project: Project, tmp_path: Path) -> None:
@@ -80,6 +89,7 @@ codes:
   - {id: G, name: Gamma, group: MT, definition: "", colour: "#123456"}
   - {id: H, name: Eta, group: MT, definition: d, colour: "blue"}
   - {id: I, name: Iota, group: XX, definition: d, colour: "#123456", defintion: typo}
+  - {id: J, name: Jota, group: MT, definition: d, colour: "#123456", domain: VR.NOWHERE}
 """
 
 
@@ -97,6 +107,7 @@ def test_every_validation_problem_is_listed_with_its_line(cli, tmp_path: Path) -
         "bad.yaml:13: code H: bad colour 'blue' (use #rrggbb)",
         "bad.yaml:14: code I: unknown group 'XX'",
         "bad.yaml:14: code I: unknown field 'defintion'",
+        "bad.yaml:15: code J: domain 'VR.NOWHERE' is no other code of the codebook",
     }
     result = cli("codebook", "validate", str(path))
     assert result.code == 1
@@ -110,7 +121,7 @@ def test_invalid_codebook_is_refused_with_its_first_problem(project: Project, tm
     with pytest.raises(ForesightError) as caught:
         import_codebook(project, path, actor="test")
     assert str(caught.value) == (
-        f"{path}:7: duplicate code id 'A' (first on line 6) (and 6 more problems; "
+        f"{path}:7: duplicate code id 'A' (first on line 6) (and 7 more problems; "
         f"run 'foresight codebook validate {path}')"
     )
     with project.session() as session:

@@ -76,3 +76,21 @@ def test_an_older_store_keeps_each_decision_on_a_suggestion_as_its_decider_s(
     assert unit_view(reopened, unit.id, "anna").suggestions == []  # still rejected for her
     assert [s.code.id for s in unit_view(reopened, unit.id, "ben").suggestions] == ["EI.BLUE_GROWTH"]
     reopened.close()
+
+
+def test_an_older_store_gets_a_roadmap_domain_for_its_codes(project: Project) -> None:
+    from foresight.codebook import import_codebook
+    from foresight.resources import DEFAULT_CODEBOOK
+    from foresight.store import Code
+
+    import_codebook(project, DEFAULT_CODEBOOK, actor="test")
+    with project.engine.begin() as conn:  # the store as 0005_suggestion_decisions left it
+        conn.execute(text("ALTER TABLE code DROP COLUMN domain"))
+        conn.execute(delete(SchemaMigration).where(SchemaMigration.name == "0006_code_domain"))
+    project.close()
+    reopened = Project.open(project.root)
+    with reopened.session() as session:
+        domains = {c.code_id: c.domain for c in session.exec(select(Code))}
+    assert set(domains.values()) == {""}  # codes imported before name no domain
+    assert pending_migrations(reopened.engine) == []
+    reopened.close()

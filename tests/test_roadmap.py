@@ -155,18 +155,31 @@ def test_candidates_from_codings(project: Project) -> None:
     workshop = load_workshop(EXPERT)
     found = roadmap_candidates(project, workshop, workshop.topic("mobility"))
     summary = [
-        (c.evidence.code_id, c.domain, c.slot, c.evidence.units, c.evidence.sources, c.kind) for c in found
+        (c.evidence.code_id, c.domain, c.slot, c.evidence.units, c.evidence.sources, c.kind, c.own)
+        for c in found
     ]
     assert summary == [
-        ("MT.SMART_CITY", "VR.TECHNOLOGY", "2018-2020", 3, 2, "trend"),  # TH.MID twice, TH.LONG once
-        ("MT.BIG_DATA", "VR.TECHNOLOGY", "2016-2017", 1, 1, "driver"),
-        ("MT.CARBON_FOOTPRINT", "VR.OUTCOMES", "beyond 2020", 1, 1, "wild card"),
-        ("MT.SHARING_ECONOMY", "VR.PRODUCTS", "2016-2017", 1, 1, "weak signal"),
-        ("MT.TRADE_POLICY", "VR.FRAMEWORK", "2015", 1, 1, "driver"),  # no horizon: the first slot
+        # the topic's own codes first, in every cell their units fall in
+        ("EI.MOBILITY", "VR.TECHNOLOGY", "2018-2020", 2, 1, "trend", True),
+        ("EI.LOGISTICS", "VR.TECHNOLOGY", "2016-2017", 1, 1, "driver", True),
+        ("EI.LOGISTICS", "VR.FRAMEWORK", "undated", 1, 1, "driver", True),
+        ("EI.MOBILITY", "VR.TECHNOLOGY", "beyond 2020", 1, 1, "", True),
+        ("EI.MOBILITY", "VR.OUTCOMES", "beyond 2020", 1, 1, "wild card", True),
+        ("MT.URBAN_MOBILITY", "VR.PRODUCTS", "2016-2017", 1, 1, "weak signal", True),
+        # then the codes co-coded with them
+        ("MT.SMART_CITY", "VR.TECHNOLOGY", "2018-2020", 2, 1, "trend", False),  # TH.MID twice
+        ("MT.BIG_DATA", "VR.TECHNOLOGY", "2016-2017", 1, 1, "driver", False),
+        ("MT.CARBON_FOOTPRINT", "VR.OUTCOMES", "beyond 2020", 1, 1, "wild card", False),
+        ("MT.SHARING_ECONOMY", "VR.PRODUCTS", "2016-2017", 1, 1, "weak signal", False),
+        ("MT.SMART_CITY", "VR.TECHNOLOGY", "beyond 2020", 1, 1, "", False),  # TH.LONG
+        ("MT.TRADE_POLICY", "VR.FRAMEWORK", "undated", 1, 1, "driver", False),  # no horizon: undated
     ]
-    assert found[0].label == "Smart cities"
+    assert found[0].label == "Mobility industries"
     health = roadmap_candidates(project, workshop, workshop.topic("health"))
-    assert [c.evidence.code_id for c in health] == []  # MT.PERSONALISED_MEDICINE is a health topic code
+    assert [(c.evidence.code_id, c.own) for c in health] == [
+        ("EI.BIOPHARMA", True),
+        ("MT.PERSONALISED_MEDICINE", True),
+    ]
     eco = roadmap_candidates(project, workshop, workshop.topic("eco"))
     assert eco == []
 
@@ -176,12 +189,12 @@ def test_prefilled_pdf_shows_the_cards(cli, project: Project, tmp_path: Path) ->
     out = tmp_path / "prefill.pdf"
     result = cli("-P", str(project.root), "roadmap", "print", str(EXPERT), "--prefill", "--out", str(out))
     assert result.code == 0, result.err
-    assert result.out == f"Wrote {out}\n5 candidate cards from the codings\n"
+    assert result.out == f"Wrote {out}\n12 candidate cards from the codings\n"
     [(_, _, text)] = pdf_pages(out)
     flat = " ".join(text.split())
-    assert "Smart cities" in flat
-    assert "MT.SMART_CITY 3 units · 2 sources" in flat
+    assert "Smart cities 2 units · 1 source" in flat
     assert "Trade agreements and" in flat
+    assert "MT.SMART_CITY" not in flat
 
 
 def test_a_note_follows_the_subtitle_of_topic_and_overview_pages() -> None:
@@ -191,7 +204,7 @@ def test_a_note_follows_the_subtitle_of_topic_and_overview_pages() -> None:
     page = topic_layout(workshop, topic, candidates=cards, note="codings by keyword rules")
     assert page.subtitle.text.endswith("prefilled from the analysis; codings by keyword rules")
     overview = overview_layout(workshop, {topic.id: cards}, note="codings by keyword rules")
-    assert overview.subtitle.text.endswith("; codings by keyword rules")
+    assert overview.subtitle.text.endswith("Berlin · codings by keyword rules")
     assert not topic_layout(workshop, topic, candidates=cards).subtitle.text.endswith("rules")
 
 
@@ -434,17 +447,18 @@ def test_candidates_command_prints_json(cli, project: Project) -> None:  # type:
     result = cli("-P", str(project.root), "roadmap", "candidates", str(EXPERT), "--json")
     assert result.code == 0, result.err
     rows = json.loads(result.out)
-    assert rows[0] == {
+    assert rows[6] == {
         "label": "Smart cities",
         "domain": "VR.TECHNOLOGY",
         "slot": "2018-2020",
         "kind": "trend",
         "code": "MT.SMART_CITY",
-        "units": 3,
-        "sources": 2,
+        "units": 2,
+        "sources": 1,
         "origin": "codings",
+        "topic_code": False,
     }
-    assert len(rows) == 5
+    assert len(rows) == 12
     table = cli("-P", str(project.root), "roadmap", "candidates", str(EXPERT))
     assert table.code == 0
     assert "Candidate cards: Smart mobility and logistics" in table.out

@@ -37,13 +37,13 @@ def growing(project: Project) -> dict[str, list[int]]:
     return dated_project(project)
 
 
-def pair_card(ids: dict[str, list[int]]) -> Candidate:
+def pair_card(ids: dict[str, list[int]], sources: tuple[int, ...] = ()) -> Candidate:
     units = (ids["e1"][0], *(ids[s][0] for s in ("l1", "l2", "l3", "l4")))
     return Candidate(
         label=PAIR_LABEL,
         domain="VR.TECHNOLOGY",
         slot="2018-2020",  # TH.MID on the expert workshop's slots
-        evidence=Evidence("MT.BIG_DATA × EI.LOGISTICS", units=5, sources=5, unit_ids=units),
+        evidence=Evidence("MT.BIG_DATA × EI.LOGISTICS", 5, 5, unit_ids=units, source_ids=sources),
         kind="weak signal",
         origin="trend",
     )
@@ -55,16 +55,26 @@ def test_the_growing_pair_becomes_a_card_with_domain_slot_and_evidence(
     workshop = load_workshop(EXPERT)
     mobility = workshop.topic("mobility")
     found = candidates_from_trends(project, workshop, mobility)
-    assert pair_card(growing) in found
+    assert pair_card(growing, found[1].evidence.source_ids) in found
+    assert len(found[1].evidence.source_ids) == 5
     assert [c.label for c in found] == ["Big data", PAIR_LABEL]  # strong signals first
     assert {c.origin for c in found} == {"trend"}
     # the health topic's own trend stays off the mobility roadmap, and is on the health one
     health = [c.label for c in candidates_from_trends(project, workshop, workshop.topic("health"))]
     assert "Personalised medicine × Biopharmaceuticals" in health
-    # trend cards come first among the prefill candidates, before the codings' cards
+    # trend cards come after the cards of the topic's own codes, before those of the codes co-coded
+    # with them; the flag on Big data joins the codings' card of Big data in its cell
     merged = roadmap_candidates(project, workshop, mobility, extra=found)
-    assert merged[:2] == found
-    assert all(c.origin == "codings" for c in merged[2:])
+    assert [(c.label, c.origin, c.own) for c in merged] == [
+        ("Logistical services", "codings", True),
+        ("Mobility industries", "codings", True),
+        ("Logistical services", "codings", True),
+        ("Big data", "trend", False),
+        (PAIR_LABEL, "trend", False),
+        ("Smart cities", "codings", False),
+        ("Trade agreements and trade barriers", "codings", False),
+    ]
+    assert (merged[3].kind, merged[3].evidence.units) == ("strong signal", 5)
 
 
 def test_the_trend_card_is_marked_and_names_its_class(
@@ -74,18 +84,18 @@ def test_the_trend_card_is_marked_and_names_its_class(
     mobility = workshop.topic("mobility")
     card = card_of(pair_card(growing), 0)
     assert card.marked and card.kind == "weak signal"
-    assert card.details[0] == "weak signal · MT.BIG_DATA × EI.LOGISTICS · 5 units · 5 sources"
+    assert card.details[0] == "weak signal · 5 units · 5 sources"
     candidates = roadmap_candidates(
         project, workshop, mobility, extra=candidates_from_trends(project, workshop, mobility)
     )
-    layout = topic_layout(workshop, mobility, size="A4", candidates=candidates)
+    layout = topic_layout(workshop, mobility, size="A3", candidates=candidates)
     placed = [c for c in layout.cards if c.spec is not None and c.spec.title == PAIR_LABEL]
     assert len(placed) == 1 and placed[0].spec.marked
     assert placed[0].lines[-placed[0].detail_lines].startswith("weak signal")
     assert layout.cells[("VR.TECHNOLOGY", "2018-2020")].contains(placed[0].box)
     boxes = [c.box for c in layout.cards]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
-    assert layout.legend.endswith("orange edge: a trend flag")
+    assert ("a trend flag", "edge:marked") in layout.legend_items()
 
 
 def test_prefill_prints_the_trend_cards_and_no_trends_leaves_them_out(  # type: ignore[no-untyped-def]
@@ -95,9 +105,9 @@ def test_prefill_prints_the_trend_cards_and_no_trends_leaves_them_out(  # type: 
     args = ("-P", str(project.root), "roadmap", "print", str(EXPERT), "--prefill", "--size", "A4")
     result = cli(*args, "--out", str(out))
     assert (result.code, result.err) == (0, "")
-    assert result.out == f"Wrote {out}\n3 candidate cards from the codings, 2 from the trend flags\n"
+    assert result.out == f"Wrote {out}\n5 candidate cards from the codings, 2 from the trend flags\n"
     pdf = pypdfium2.PdfDocument(str(out))
-    text = pdf[0].get_textpage().get_text_range()
+    text = " ".join(page.get_textpage().get_text_range() for page in pdf)  # the poster, the list
     pdf.close()
     assert PAIR_LABEL in text.replace("\r\n", " ").replace("\n", " ")
     assert "weak signal" in text
@@ -106,13 +116,13 @@ def test_prefill_prints_the_trend_cards_and_no_trends_leaves_them_out(  # type: 
     result = cli(*args, "--no-trends", "--out", str(plain))
     assert (result.code, result.out, result.err) == (
         0,
-        f"Wrote {plain}\n3 candidate cards from the codings\n",
+        f"Wrote {plain}\n6 candidate cards from the codings\n",
         "",
     )
 
     listed = cli("-P", str(project.root), "roadmap", "candidates", str(EXPERT), "--json")
     rows = json.loads(listed.out)
-    assert rows[1] == {
+    assert rows[4] == {
         "label": PAIR_LABEL,
         "domain": "VR.TECHNOLOGY",
         "slot": "2018-2020",
@@ -121,9 +131,10 @@ def test_prefill_prints_the_trend_cards_and_no_trends_leaves_them_out(  # type: 
         "units": 5,
         "sources": 5,
         "origin": "trend",
+        "topic_code": False,
     }
     bare = cli("-P", str(project.root), "roadmap", "candidates", str(EXPERT), "--json", "--no-trends")
-    assert [r["origin"] for r in json.loads(bare.out)] == ["codings"] * 3
+    assert [r["origin"] for r in json.loads(bare.out)] == ["codings"] * 6
 
 
 def drivers(path: Path) -> list[list[str]]:
@@ -180,7 +191,7 @@ def test_one_period_gives_a_notice_and_the_codings_cards(  # type: ignore[no-unt
     )
     assert (result.code, result.out, result.err) == (
         0,
-        f"Wrote {out}\n3 candidate cards from the codings\n",
+        f"Wrote {out}\n6 candidate cards from the codings\n",
         NOTICE,
     )
     draft = tmp_path / "one.docx"
@@ -189,7 +200,7 @@ def test_one_period_gives_a_notice_and_the_codings_cards(  # type: ignore[no-unt
     assert all(r[1] not in ("strong signal", "weak signal") for r in drivers(draft))
 
 
-def test_the_overview_keeps_a_trend_flag_apart_from_its_codes_card(
+def test_the_overview_joins_a_trend_flag_and_its_code_s_card_in_a_cell(
     project: Project, growing: dict[str, list[int]]
 ) -> None:
     workshop = load_workshop(EXPERT)
@@ -197,16 +208,21 @@ def test_the_overview_keeps_a_trend_flag_apart_from_its_codes_card(
     for topic in workshop.topics[:2]:
         trend_cards = candidates_from_trends(project, workshop, topic)
         per_topic[topic.id] = roadmap_candidates(project, workshop, topic, extra=trend_cards)
-    layout = overview_layout(workshop, per_topic, size="A4")
-    big_data = [(c.spec.marked, c.spec.kind) for c in layout.cards if c.spec and c.spec.title == "Big data"]
-    assert sorted(big_data) == [(False, ""), (True, "strong signal")]
-    marked = sorted(c.spec.title for c in layout.cards if c.spec and c.spec.marked)
+    layout = overview_layout(workshop, per_topic, size="A3")
+    shown = [c.spec for c in layout.cards if c.spec] + layout.hidden
+    big_data = [(s.marked, s.kind) for s in shown if s.title == "Big data"]
+    assert big_data == [(True, "strong signal")]
+    marked = sorted(s.title for s in shown if s.marked)
+    # the health topic's flags on its own codes are marked on the overview too
     assert marked == [
         "Big data",
         PAIR_LABEL,
+        "Biopharmaceuticals",
+        "Personalised medicine",
         "Personalised medicine × Biopharmaceuticals",
     ]
-    pair = next(c for c in layout.cards if c.spec and c.spec.title == PAIR_LABEL)
-    assert pair.spec.details[0] == "weak signal · MT.BIG_DATA × EI.LOGISTICS · mobility"
-    legend = "Evidence on each card: code · the topics it comes up in; orange edge: a trend flag"
-    assert layout.legend == legend
+    pair = next(s for s in shown if s.title == PAIR_LABEL)
+    assert pair.details[0] == "weak signal · topic 1 · 5 units · 5 sources"
+    assert ("a trend flag", "edge:marked") in layout.legend_items()
+    assert layout.subtitle.text.startswith("Foresight Expert Workshop")
+    assert "Topics: 1 Smart mobility and logistics; 2 Personalised health" in layout.lines[1].text

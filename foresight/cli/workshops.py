@@ -20,6 +20,7 @@ from foresight.workshops.candidates import (
     candidates_from_trends,
     check_topic_codes,
     code_names,
+    default_domains,
     roadmap_candidates,
     trend_report,
 )
@@ -69,6 +70,7 @@ def _trend_cards(
     names = code_names(project)
     for topic in topics:
         check_topic_codes(names, workshop, topic)  # before the trends, so a typo is the first word
+    default_domains(project, workshop)  # the same for the roadmap's domains
     try:
         report = trend_report(project)
     except TrendsUnavailable as exc:

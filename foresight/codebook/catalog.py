@@ -126,6 +126,7 @@ def code_row(book: Codebook, item: CodeSpec, code_id: str, guid: str) -> Code:
         example=item.example,
         keywords=list(item.keywords),
         colour=item.colour,
+        domain=item.domain,
         guid=guid,
     )
 
@@ -255,6 +256,7 @@ def to_spec(session: Session, book: Codebook) -> CodebookSpec:
                 example=c.example,
                 keywords=list(c.keywords),
                 colour=c.colour,
+                domain=c.domain,
                 guid=c.guid,
             )
             for c in codes
@@ -370,6 +372,7 @@ def code_details(project: Project, ref: str) -> dict[str, Any]:
         "example": code.example,
         "keywords": code.keywords,
         "colour": code.colour,
+        "domain": code.domain,
         "guid": code.guid,
         "status": code.status,
         "merged_into": merged.code_id if merged else None,

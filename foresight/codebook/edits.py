@@ -61,6 +61,8 @@ def add_code(project: Project, spec: CodeSpec, *, actor: str) -> str:
         if not COLOUR.match(spec.colour):
             raise ForesightError(f"colour {spec.colour!r} is not #rrggbb")
         parent = find_code(session, spec.parent, book=book, active_only=True) if spec.parent else None
+        if spec.domain:
+            find_code(session, spec.domain, book=book, active_only=True)
         group = parent.group if parent else spec.group
         groups = {g["id"] for g in book.groups}
         if groups and group not in groups:
@@ -77,6 +79,7 @@ def add_code(project: Project, spec: CodeSpec, *, actor: str) -> str:
             example=spec.example,
             keywords=list(spec.keywords),
             colour=spec.colour,
+            domain=spec.domain,
             guid=stable_guid(book.name, spec.id),
         )
         session.add(code)
@@ -184,6 +187,7 @@ def split_code(project: Project, ref: str, names: list[str], *, actor: str) -> S
                 example=code.example,
                 keywords=[],
                 colour=code.colour,
+                domain=code.domain,
                 guid=stable_guid(book.name, new_id),
             )
             session.add(part)

@@ -37,6 +37,7 @@ CODE_FIELDS = (
     "example",
     "keywords",
     "colour",
+    "domain",
 )
 
 
@@ -62,6 +63,7 @@ class CodeSpec:
     example: str = ""
     keywords: list[str] = field(default_factory=list)
     colour: str = "#808080"
+    domain: str = ""  # the Visual Roadmap domain (a code's id) its evidence goes to when a unit names none
     guid: str | None = None
     line: int | None = None
 
@@ -165,6 +167,10 @@ def validate(spec: CodebookSpec, *, complete: bool = True) -> list[Problem]:
     for code in spec.codes:
         if code.parent and code.parent not in ids:
             problems.append(Problem(code.line, f"code {code.id}: unknown parent {code.parent!r}"))
+        if code.domain and (code.domain not in ids or code.domain == code.id):
+            problems.append(
+                Problem(code.line, f"code {code.id}: domain {code.domain!r} is no other code of the codebook")
+            )
     reported: set[str] = set()
     for code in spec.codes:
         seen: list[str] = []

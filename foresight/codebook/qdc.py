@@ -52,6 +52,7 @@ LABELS = (
     ("not_when", "Do not use when"),
     ("example", "Example"),
     ("keywords", "Keywords"),
+    ("domain", "Roadmap domain"),
     ("id", "Id"),
 )
 LABEL_LINE = re.compile(
@@ -221,6 +222,7 @@ def _code_description(code: CodeSpec) -> str:
             ("Do not use when", code.not_when),
             ("Example", code.example),
             ("Keywords", "; ".join(k.strip() for k in code.keywords if k.strip())),
+            ("Roadmap domain", code.domain),
             ("Id", code.id),
         ],
     )
@@ -346,6 +348,7 @@ def spec_from_codebook(root: etree._Element, name: str) -> CodebookSpec:
                 example=node.fields.get("example", ""),
                 keywords=[k for k in keywords if k],
                 colour=node.colour,
+                domain=node.fields.get("domain", ""),
                 guid=node.guid,
                 line=node.el.sourceline,
             )

@@ -109,6 +109,7 @@ def parse_yaml(text: str, path: Path) -> tuple[CodebookSpec, list[Problem]]:
                 example=_text(item.get("example")),
                 keywords=[_text(k) for k in keywords if _text(k)],
                 colour=_text(item.get("colour")) or "#808080",
+                domain=_text(item.get("domain")),
                 line=line,
             )
         )
@@ -142,7 +143,8 @@ def to_yaml(spec: CodebookSpec) -> str:
             {"id": g.id, "name": g.name, "description": g.description, "colour": g.colour}
             for g in spec.groups
         ],
-        "codes": [{k: getattr(c, k) for k in CODE_FIELDS} for c in spec.codes],
+        # a code without a roadmap domain is written without the field
+        "codes": [{k: getattr(c, k) for k in CODE_FIELDS if k != "domain" or c.domain} for c in spec.codes],
     }
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 

@@ -69,12 +69,18 @@ def _suggestion_decisions(conn: Connection) -> None:
         )
 
 
+def _code_domain(conn: Connection) -> None:
+    """A code may name the Visual Roadmap domain its evidence goes to (empty: none)."""
+    conn.exec_driver_sql("ALTER TABLE code ADD COLUMN domain VARCHAR NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", _initial),
     ("0002_suggest_models", _suggest_models),
     ("0003_adjudication", _adjudication),
     ("0004_unit_indexes", _unit_indexes),
     ("0005_suggestion_decisions", _suggestion_decisions),
+    ("0006_code_domain", _code_domain),
 ]
 
 

@@ -111,6 +111,7 @@ class Code(SQLModel, table=True):
     example: str = ""
     keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     colour: str = "#808080"
+    domain: str = ""  # the Visual Roadmap domain (VR.*) a unit coded with it goes to when it names none
     guid: str = ""  # REFI-QDA guid, stable across exports
     status: str = "active"  # active | retired | merged | split
     merged_into_id: int | None = Field(default=None, foreign_key="code.id")

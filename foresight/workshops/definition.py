@@ -20,6 +20,7 @@ from foresight.yamlfile import load_with_lines
 
 SCHEMA_VERSION = 1
 DEFAULT_SLOTS = ("2015", "2016-2017", "2018-2020", "beyond 2020")
+UNDATED = "undated"  # the roadmap lane of evidence whose units carry no time-horizon code
 KINDS = ("internal", "expert", "scenario")
 STAKEHOLDERS = ("industry", "research", "policy", "cluster management", "intermediary", "civil society")
 HORIZON_CODES = ("TH.SHORT", "TH.MID", "TH.LONG")
@@ -33,6 +34,7 @@ TOP_FIELDS = (
     "topics",
     "agenda",
     "uncertainties",
+    "roadmap",
 )
 WORKSHOP_FIELDS = ("name", "kind", "date", "venue", "description", "framing_question", "horizon")
 PARTICIPANT_FIELDS = ("name", "organisation", "stakeholder")
@@ -40,6 +42,37 @@ TOPIC_FIELDS = ("id", "name", "description", "codes")
 AGENDA_FIELDS = ("start", "minutes", "title", "format", "notes")
 GROUP_FIELDS = ("count", "min_size", "max_size")
 UNCERTAINTY_FIELDS = ("name", "poles")
+ROADMAP_FIELDS = ("domain_rule", "domains", "instructions")
+
+DOMAINS: tuple[tuple[str, str], ...] = (
+    ("VR.FRAMEWORK", "Framework conditions"),
+    ("VR.TECHNOLOGY", "Technological developments"),
+    ("VR.PRODUCTS", "Products and services"),
+    ("VR.OUTCOMES", "Outcomes and impacts"),
+)
+DOMAIN_NAMES = dict(DOMAINS)
+DOMAIN_WORDS = {
+    **{code.lower(): code for code in DOMAIN_NAMES},
+    **{name.lower(): code for code, name in DOMAINS},
+    "framework": "VR.FRAMEWORK",
+    "technology": "VR.TECHNOLOGY",
+    "products": "VR.PRODUCTS",
+    "outcomes": "VR.OUTCOMES",
+}
+# How a unit's evidence finds its roadmap row: the unit's own domain codes (VR.*) first and the
+# code's default domain when it has none; the unit's domain codes only; the code's domain only.
+DOMAIN_RULES = ("unit-then-code", "unit", "code")
+POSTER_STEPS = (
+    "Read the cards: each is evidence from the analysis; move, merge or strike them.",
+    "Add what is missing on sticky notes, one development each, in its row and time slot.",
+    "Draw arrows from what drives a development to what it makes possible.",
+    "Mark the three developments that matter most for clusters.",
+)
+
+
+def domain_of_word(value: Any) -> str | None:
+    """The domain (VR.* id) a word names: its id, its name or one word (framework, technology, ...)."""
+    return DOMAIN_WORDS.get(str(value or "").strip().lower())
 
 
 class WorkshopError(ForesightError):
@@ -97,6 +130,15 @@ class Groups:
 
 
 @dataclass(frozen=True)
+class RoadmapRules:
+    """How prefilled roadmaps place evidence, and what the posters tell participants."""
+
+    domain_rule: str = "unit-then-code"  # one of DOMAIN_RULES
+    domains: dict[str, str] = field(default_factory=dict)  # code or group id -> VR.* (over the codebook's)
+    instructions: tuple[str, ...] = POSTER_STEPS
+
+
+@dataclass(frozen=True)
 class Workshop:
     path: Path
     name: str
@@ -113,6 +155,7 @@ class Workshop:
     topics: tuple[Topic, ...] = ()
     agenda: tuple[AgendaBlock, ...] = ()
     uncertainties: tuple[Uncertainty, ...] = ()
+    roadmap: RoadmapRules = RoadmapRules()
 
     def topic(self, topic_id: str | None) -> Topic:
         """The topic with this id or name (the first topic when None)."""
@@ -125,9 +168,9 @@ class Workshop:
         raise WorkshopError(f"{self.path}: no topic {topic_id!r} (topics: {known})")
 
     def slot_of(self, horizon_code: str | None) -> str:
-        """The roadmap slot a unit falls in, from its time-horizon code (None: the first slot, now)."""
+        """The roadmap slot a unit falls in, from its time-horizon code (None: the undated lane)."""
         if horizon_code is None:
-            return self.slots[0]
+            return UNDATED
         return self.horizons[horizon_code]
 
 
@@ -230,6 +273,10 @@ def parse_workshop(text: str, path: Path) -> Workshop:
     slots = tuple(str(s).strip() for s in r.sequence(raw, "slots")) or DEFAULT_SLOTS
     if len(set(slots)) != len(slots) or any(not s for s in slots):
         r.problem(r.line_of("slots"), "slots must be distinct, non-empty names")
+    if UNDATED in slots:
+        r.problem(
+            r.line_of("slots"), f"slots: {UNDATED!r} is the lane of evidence without a time; rename the slot"
+        )
     horizons = default_horizons(slots)
     if raw.get("horizons") is not None:
         given = r.mapping(raw["horizons"], HORIZON_CODES, "horizons", "horizons")
@@ -342,6 +389,10 @@ def parse_workshop(text: str, path: Path) -> Workshop:
             Uncertainty(name=r.text(u, "name", "uncertainty", "uncertainties", i), poles=(poles[0], poles[1]))
         )
 
+    rules = RoadmapRules()
+    if raw.get("roadmap") is not None:
+        rules = _roadmap_rules(r, r.mapping(raw["roadmap"], ROADMAP_FIELDS, "roadmap", "roadmap"))
+
     if r.problems:
         line, message = sorted(r.problems)[0]
         more = f" (and {len(r.problems) - 1} more problems)" if len(r.problems) > 1 else ""
@@ -362,6 +413,38 @@ def parse_workshop(text: str, path: Path) -> Workshop:
         topics=tuple(topics),
         agenda=tuple(agenda),
         uncertainties=tuple(uncertainties),
+        roadmap=rules,
+    )
+
+
+def _roadmap_rules(r: _Reader, raw: dict[str, Any]) -> RoadmapRules:
+    rule = r.text(raw, "domain_rule", "roadmap", "roadmap", required=False) or DOMAIN_RULES[0]
+    if rule not in DOMAIN_RULES:
+        r.problem(
+            r.line_of("roadmap", "domain_rule"),
+            f"roadmap: domain_rule must be one of {', '.join(DOMAIN_RULES)}, not {rule!r}",
+        )
+    domains: dict[str, str] = {}
+    given = raw.get("domains")
+    if given is not None and not isinstance(given, dict):
+        r.problem(r.line_of("roadmap", "domains"), "roadmap: domains must map code or group ids to domains")
+    for key, word in (given if isinstance(given, dict) else {}).items():
+        domain = domain_of_word(word)
+        if domain is None:
+            r.problem(
+                r.line_of("roadmap", "domains", str(key)),
+                f"roadmap: domain {word!r} of {key} is none of framework, technology, products, outcomes",
+            )
+        else:
+            domains[str(key)] = domain
+    steps = raw.get("instructions")
+    if steps is not None and (not isinstance(steps, list) or not all(isinstance(x, str) for x in steps)):
+        r.problem(r.line_of("roadmap", "instructions"), "roadmap: instructions must be a list of texts")
+        steps = None
+    return RoadmapRules(
+        domain_rule=rule,
+        domains=domains,
+        instructions=POSTER_STEPS if steps is None else tuple(x.strip() for x in steps if x.strip()),
     )
 
 

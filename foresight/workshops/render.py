@@ -1,4 +1,9 @@
-"""Drawing roadmap layouts with matplotlib (Agg, no display): PDF pages and PNG images."""
+"""Drawing roadmap layouts with matplotlib (Agg, no display): PDF pages and PNG images.
+
+A page is a poster (:class:`~foresight.workshops.layout.RoadmapLayout`) or a page of the list of
+the cards a poster could not show (:class:`~foresight.workshops.listing.ListLayout`); every page
+is numbered ("Page 2 of 6") in the bottom right corner.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,9 @@ from pathlib import Path
 
 from foresight.errors import ForesightError
 from foresight.workshops.layout import FONT, LINE, Box, RoadmapLayout, text_width
+from foresight.workshops.listing import ListLayout
+
+Page = RoadmapLayout | ListLayout
 
 KIND_COLOURS = {
     "trend": "#fff2b3",
@@ -17,21 +25,33 @@ KIND_COLOURS = {
     "": "#f4f4f4",
 }
 MARK_EDGE = "#d35400"  # the edge of a card from the trend flags
+OWN_EDGE = "#1f3b63"  # the edge of a card of one of the topic's own codes
+UNDATED_FILL = "#ececec"  # the undated lane, and its header in grey rather than blue
 ROW_SHADES = ("#fbfbf8", "#f3f5f9")
 MAX_PNG_PIXELS = 4000  # the long side of a PNG
 
 
-def figure(layout: RoadmapLayout):  # type: ignore[no-untyped-def]
+def _axes(width: float, height: float):  # type: ignore[no-untyped-def]
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
-    fig = Figure(figsize=(layout.width, layout.height))
+    fig = Figure(figsize=(width, height))
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, layout.width)
-    ax.set_ylim(0, layout.height)
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
     ax.set_axis_off()
+    return fig, ax
+
+
+def _page_number(ax, footer: Box, body: float, page: str) -> None:  # type: ignore[no-untyped-def]
+    if page:
+        ax.text(footer.right, footer.y, page, fontsize=body, va="bottom", ha="right", color="#444444")
+
+
+def list_figure(layout: ListLayout, page: str = ""):  # type: ignore[no-untyped-def]
+    """A page of the list of cards a poster could not show."""
+    fig, ax = _axes(layout.width, layout.height)
     ax.text(
         layout.title.box.x,
         layout.title.box.y,
@@ -50,6 +70,55 @@ def figure(layout: RoadmapLayout):  # type: ignore[no-untyped-def]
         ha="left",
         color="#444444",
     )
+    for line in layout.lines:
+        ax.text(
+            line.x,
+            line.y,
+            line.text,
+            fontsize=layout.body,
+            va="top",
+            ha="left",
+            fontweight="bold" if line.heading else "normal",
+            color="#1f3b63" if line.heading else "#111111",
+        )
+    _page_number(ax, layout.footer, layout.body, page)
+    return fig
+
+
+def figure(layout: RoadmapLayout, page: str = ""):  # type: ignore[no-untyped-def]
+    """A poster; ``page`` (e.g. "Page 2 of 6") is set in the bottom right corner."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+
+    fig, ax = _axes(layout.width, layout.height)
+    ax.text(
+        layout.title.box.x,
+        layout.title.box.y,
+        layout.title.text,
+        fontsize=layout.title.fontsize,
+        fontweight="bold",
+        va="bottom",
+        ha="left",
+    )
+    ax.text(
+        layout.subtitle.box.x,
+        layout.subtitle.box.top,
+        layout.subtitle.text,
+        fontsize=layout.subtitle.fontsize,
+        va="top",
+        ha="left",
+        color="#444444",
+    )
+    for label in layout.lines:
+        ax.text(label.box.x, label.box.top, label.text, fontsize=label.fontsize, va="top", ha="left")
+    for label in layout.fields:
+        b = label.box
+        ax.text(b.x, b.y + b.h * 0.3, label.text, fontsize=label.fontsize, fontweight="bold", va="bottom")
+        start = b.x + text_width(label.text, label.fontsize, True) / 72 + 0.1 * layout.scale
+        ax.plot([start, b.right], [b.y + b.h * 0.3] * 2, color="#555555", lw=0.8)
+    if layout.instructions is not None:
+        i = layout.instructions
+        ax.text(i.box.x, i.box.top, i.text, fontsize=i.fontsize, va="top", ha="left", color="#222222")
+    _page_number(ax, layout.footer, layout.body, page)
     for i, label in enumerate(layout.domains):
         b = label.box
         ax.add_patch(
@@ -73,9 +142,21 @@ def figure(layout: RoadmapLayout):  # type: ignore[no-untyped-def]
             wrap=False,
             color="#1f3b63",
         )
-    for label in layout.slots:
+    lanes = list(dict.fromkeys(slot for _, slot in layout.cells))
+    for slot, label in zip(lanes, layout.slots, strict=True):
         b = label.box
-        ax.add_patch(Rectangle((b.x, b.y), b.w, b.h, facecolor="#1f3b63", edgecolor="white", zorder=1))
+        undated = slot == layout.undated
+        ax.add_patch(
+            Rectangle(
+                (b.x, b.y),
+                b.w,
+                b.h,
+                facecolor=UNDATED_FILL if undated else "#1f3b63",
+                edgecolor="white",
+                hatch="//" if undated else None,
+                zorder=1,
+            )
+        )
         ax.text(
             b.x + b.w / 2,
             b.y + b.h / 2,
@@ -84,9 +165,24 @@ def figure(layout: RoadmapLayout):  # type: ignore[no-untyped-def]
             fontweight="bold",
             va="center",
             ha="center",
-            color="white",
+            color="#222222" if undated else "white",
             zorder=2,
         )
+    for (_, slot), cell in layout.cells.items():
+        if slot == layout.undated:
+            ax.add_patch(
+                Rectangle(
+                    (cell.x, cell.y),
+                    cell.w,
+                    cell.h,
+                    facecolor=UNDATED_FILL,
+                    edgecolor="#bbbbbb",
+                    hatch="//",
+                    linewidth=0,
+                    alpha=0.5,
+                    zorder=0.5,
+                )
+            )
     for cell in layout.cells.values():
         ax.add_patch(
             Rectangle(
@@ -99,13 +195,14 @@ def figure(layout: RoadmapLayout):  # type: ignore[no-untyped-def]
                 zorder=1,
             )
         )
-    if layout.legend and layout.cards:
+    if layout.legend or layout.legend_items():
         _legend(ax, layout)
     boxes = {}
     for card in layout.cards:
         b = card.box
         colour = "#ffffff" if card.spec is None else KIND_COLOURS.get(card.spec.kind, KIND_COLOURS[""])
         marked = card.spec is not None and card.spec.marked
+        own = card.spec is not None and card.spec.own
         ax.add_patch(
             FancyBboxPatch(
                 (b.x, b.y),
@@ -113,8 +210,8 @@ def figure(layout: RoadmapLayout):  # type: ignore[no-untyped-def]
                 b.h,
                 boxstyle="square,pad=0",
                 facecolor=colour,
-                edgecolor=MARK_EDGE if marked else "#555555",
-                linewidth=1.8 * min(layout.scale, 1.5) if marked else 0.6,
+                edgecolor=MARK_EDGE if marked else OWN_EDGE if own else "#555555",
+                linewidth=1.8 * min(layout.scale, 1.5) if marked or own else 0.6,
                 zorder=3,
                 linestyle="--" if card.spec is None else "-",
             )
@@ -174,30 +271,36 @@ def _edge(box: Box, toward: Box) -> tuple[float, float]:
 
 
 def _legend(ax, layout: RoadmapLayout) -> None:  # type: ignore[no-untyped-def]
-    """Card colours and how to read the evidence, in the margin below the matrix."""
+    """The colours and edges used on this page and how to read a card, in the band below the matrix."""
     from matplotlib.patches import Rectangle
 
-    size = layout.subtitle.fontsize
+    size = layout.body
     step = size / 72
-    y = layout.grid.y - step * 0.5
-    x = layout.domains[-1].box.x
-    kinds = any(c.spec is not None and c.spec.kind for c in layout.cards)
-    items: list[tuple[str, str | None]] = [
-        (k or "other", colour) for k, colour in KIND_COLOURS.items() if kinds
-    ]
-    items.append((layout.legend, None))
-    for text, colour in items:
-        if colour is not None:
-            ax.add_patch(
-                Rectangle((x, y - step * 0.95), step, step, facecolor=colour, edgecolor="#555555", lw=0.5)
-            )
-            x += step * 1.3
+    y = layout.footer.top - 0.2 * step
+    x = layout.footer.x
+    for text, what in layout.legend_items():
+        style, value = what.split(":", 1)
+        swatch = {"facecolor": "#ffffff", "edgecolor": "#555555", "lw": 0.5}
+        if style == "kind":
+            swatch["facecolor"] = KIND_COLOURS.get(value, KIND_COLOURS[""])
+        elif style == "edge":
+            swatch = {
+                "facecolor": "#ffffff",
+                "edgecolor": MARK_EDGE if value == "marked" else OWN_EDGE,
+                "lw": 2,
+            }
+        else:
+            swatch = {"facecolor": UNDATED_FILL, "edgecolor": "#555555", "lw": 0.5, "hatch": "//"}
+        ax.add_patch(Rectangle((x, y - step * 0.95), step, step, **swatch))
+        x += step * 1.3
         ax.text(x, y, text, fontsize=size, va="top", ha="left", color="#444444")
         x += text_width(text, size) / 72 + step * 1.5
+    if layout.legend:
+        ax.text(x, y, layout.legend, fontsize=size, va="top", ha="left", color="#444444")
 
 
-def render_roadmaps(layouts: Sequence[RoadmapLayout], out: Path) -> list[Path]:
-    """Write the layouts to ``out``: one PDF with a page each, or PNGs (``name-2.png`` for the second)."""
+def render_roadmaps(layouts: Sequence[Page], out: Path) -> list[Path]:
+    """Write the pages to ``out``: one PDF with a page each, or PNGs (``name-2.png`` for the second)."""
     from matplotlib import rc_context
 
     suffix = out.suffix.lower()
@@ -205,17 +308,25 @@ def render_roadmaps(layouts: Sequence[RoadmapLayout], out: Path) -> list[Path]:
         raise ForesightError(f"{out}: a roadmap is written as .pdf or .png")
     out.parent.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    with rc_context({"pdf.fonttype": 42, "font.family": FONT}):
+    total = len(layouts)
+
+    def draw(i: int, layout: Page):  # type: ignore[no-untyped-def]
+        page = f"Page {i + 1} of {total}" if total > 1 else ""
+        if isinstance(layout, ListLayout):
+            return list_figure(layout, page)
+        return figure(layout, page)
+
+    with rc_context({"pdf.fonttype": 42, "font.family": FONT, "hatch.linewidth": 0.5}):
         if suffix == ".pdf":
             from matplotlib.backends.backend_pdf import PdfPages
 
             with PdfPages(out) as pdf:
-                for layout in layouts:
-                    pdf.savefig(figure(layout))
+                for i, layout in enumerate(layouts):
+                    pdf.savefig(draw(i, layout))
             return [out]
         for i, layout in enumerate(layouts):
             path = out if i == 0 else out.with_name(f"{out.stem}-{i + 1}{out.suffix}")
             dpi = min(150.0, MAX_PNG_PIXELS / max(layout.width, layout.height))
-            figure(layout).savefig(path, dpi=dpi)
+            draw(i, layout).savefig(path, dpi=dpi)
             written.append(path)
     return written

@@ -11,28 +11,21 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from foresight.errors import ForesightError
-from foresight.workshops.candidates import DOMAIN_NAMES, DOMAINS, Candidate
-from foresight.workshops.definition import Topic, Workshop, WorkshopError
-from foresight.workshops.layout import CardSpec, RoadmapLayout, layout_roadmap
+from foresight.workshops.candidates import DOMAIN_NAMES, DOMAINS, UNDATED, Candidate
+from foresight.workshops.definition import POSTER_STEPS, Topic, Workshop, WorkshopError, domain_of_word
+from foresight.workshops.layout import UNDATED_LABEL, CardSpec, PosterText, RoadmapLayout, layout_roadmap
+from foresight.workshops.listing import ListLayout, layout_list
 from foresight.workshops.render import render_roadmaps
 from foresight.yamlfile import load_with_lines
 
 OVERVIEW = "overview"
-DOMAIN_WORDS = {
-    **{code.lower(): code for code in DOMAIN_NAMES},
-    **{name.lower(): code for code, name in DOMAINS},
-    "framework": "VR.FRAMEWORK",
-    "technology": "VR.TECHNOLOGY",
-    "products": "VR.PRODUCTS",
-    "outcomes": "VR.OUTCOMES",
-}
 ITEM_FIELDS = ("id", "domain", "slot", "text", "links")
 
 
@@ -51,16 +44,22 @@ class CapturedRoadmap:
     items: tuple[CapturedItem, ...]
 
 
+def _listed(c: Candidate, detail: str) -> str:
+    """How a card reads in the list of cards a poster could not show."""
+    marks = [c.kind] if c.kind else []
+    if c.own:
+        marks.append("a topic code")
+    return f"{c.label}: {detail}" + (f" ({', '.join(marks)})" if marks else "")
+
+
 def card_of(candidate: Candidate, number: int) -> CardSpec:
-    """A candidate as a card; a trend card names its class first in the evidence line and is marked."""
-    details = candidate.evidence.forms()
+    """A candidate as a card: its name, and its units and sources; a trend card names its class first."""
+    e = candidate.evidence
+    details = e.forms()
     trend = candidate.origin == "trend"
     if trend:
-        e = candidate.evidence
         details = (
-            f"{candidate.kind} · {e.short()}",
-            f"{candidate.kind} · {e.code_id}\n{e.counts}",
-            f"{candidate.kind}\n{e.code_id} · {e.units}u/{e.sources}s",
+            f"{candidate.kind} · {e.counts}",
             f"{candidate.kind} · {e.units}u/{e.sources}s",
             candidate.kind,
         )
@@ -72,12 +71,27 @@ def card_of(candidate: Candidate, number: int) -> CardSpec:
         details=details,
         kind=candidate.kind,
         marked=trend,
+        own=candidate.own,
+        listed=_listed(candidate, e.counts),
     )
 
 
 def subtitle(workshop: Workshop, extra: str = "") -> str:
     parts = [workshop.name, workshop.date.isoformat(), workshop.venue, extra]
     return "  ·  ".join(p for p in parts if p)
+
+
+def framing(workshop: Workshop) -> str:
+    """The framing question and the horizon, as the poster states them."""
+    parts = []
+    if workshop.framing_question:
+        parts.append(f"Framing question: {workshop.framing_question}")
+    if workshop.horizon:
+        parts.append(f"Horizon: {workshop.horizon}")
+    return "   ".join(parts)
+
+
+LEGEND = "On each card: a concept, its units and their distinct sources (u/s)"
 
 
 def topic_layout(
@@ -90,73 +104,98 @@ def topic_layout(
 ) -> RoadmapLayout:
     """The roadmap page of one topic: blank, or with ``candidates`` as cards.
 
-    ``note`` is added to the line under the title, e.g. where the codings behind the cards come from.
+    The page states the framing question and horizon, the topic's description, has blank Group
+    and Moderator fields and the participants' instructions (``roadmap: instructions`` in the
+    workshop file; a blank poster leaves out the step about cards). ``note`` is added to the line
+    under the title, e.g. where the codings behind the cards come from.
     """
-    extra = "prefilled from the analysis" if candidates else "Group: ____________________"
+    extra = "prefilled from the analysis" if candidates else ""
+    steps = workshop.roadmap.instructions
+    if not candidates and steps == POSTER_STEPS:
+        steps = steps[1:]
     layout = layout_roadmap(
         f"Visual Roadmap: {topic.name}",
-        subtitle(workshop, f"{extra}; {note}" if note else extra),
+        subtitle(workshop, "; ".join(p for p in (extra, note) if p)),
         DOMAINS,
         workshop.slots,
         [card_of(c, i) for i, c in enumerate(candidates)],
         size=size,
+        text=PosterText(
+            framing=framing(workshop),
+            topic=f"Topic: {topic.description}" if topic.description else "",
+            fields=("Group", "Moderator"),
+            instructions=steps,
+        ),
+        undated=UNDATED,
     )
-    layout.legend = (
-        "Evidence on each card: code · units · sources (u/s); orange edge: a trend flag"
-        if any(c.origin == "trend" for c in candidates)
-        else "Evidence on each card: code · units · sources (u/s)"
-    )
+    layout.legend = LEGEND if candidates else ""
     return layout
-
-
-def _overview_details(c: Candidate, topic_ids: Sequence[str]) -> tuple[str, ...]:
-    """An overview card's detail: code · the topics (a trend card's class first)."""
-    code, topics = c.evidence.code_id, ", ".join(topic_ids)
-    forms = (f"{code} · {topics}", f"{code}\n{topics}", code)
-    if c.origin != "trend":
-        return forms
-    return (*(f"{c.kind} · {f}" for f in forms[:2]), f"{c.kind}\n{code}", f"{c.kind} · {topics}", c.kind)
 
 
 def overview_layout(
     workshop: Workshop, per_topic: dict[str, Sequence[Candidate]], *, size: str = "A3", note: str = ""
 ) -> RoadmapLayout:
-    """All topics on one page: each topic's cards, biggest evidence first, the topic ids in the detail.
+    """All topics on one page: one card per concept and cell, its units and sources counted once
+    over the topics, which the card names by their number (the subtitle numbers them).
 
     ``note`` is added to the line under the title, as for :func:`topic_layout`.
     """
+    numbers = {t.id: n for n, t in enumerate(workshop.topics, start=1)}
     merged: dict[tuple[str, str, str], Candidate] = {}
     topics_of: dict[tuple[str, str, str], list[str]] = {}
     for topic_id, candidates in per_topic.items():
         for c in candidates:
-            key = (c.domain, c.evidence.code_id, c.origin)  # a trend flag stays apart from its code's card
-            topics_of.setdefault(key, []).append(topic_id)
-            if key not in merged or c.evidence.units > merged[key].evidence.units:
-                merged[key] = c
+            key = (c.domain, c.slot, c.concept)
+            topics_of.setdefault(key, [])
+            if topic_id not in topics_of[key]:
+                topics_of[key].append(topic_id)
+            if key not in merged:
+                merged[key] = replace(c, own=False)
+                continue
+            first = merged[key]
+            trend = c.origin == "trend" or first.origin == "trend"
+            merged[key] = replace(
+                first,
+                evidence=first.evidence.merged(c.evidence),
+                kind=(c.kind if c.origin == "trend" else first.kind) or first.kind or c.kind,
+                origin="trend" if trend else first.origin,
+            )
     ordered = sorted(merged.items(), key=lambda kv: (-kv[1].evidence.units, kv[0]))
-    cards = [
-        CardSpec(
-            key=f"o{i}",
-            domain=c.domain,
-            slot=c.slot,
-            title=c.label,
-            details=_overview_details(c, topics_of[key]),
-            kind=c.kind,
-            marked=c.origin == "trend",
+    cards = []
+    for i, (key, c) in enumerate(ordered):
+        e = c.evidence
+        where = "topic" if len(topics_of[key]) == 1 else "topics"
+        topics = f"{where} {', '.join(str(numbers[t]) for t in topics_of[key])}"
+        head = f"{c.kind} · " if c.origin == "trend" else ""
+        cards.append(
+            CardSpec(
+                key=f"o{i}",
+                domain=c.domain,
+                slot=c.slot,
+                title=c.label,
+                details=(  # the colour and the edge say the kind when the words do not fit
+                    f"{head}{topics} · {e.counts}",
+                    f"{head}{topics} · {e.units}u/{e.sources}s",
+                    f"{topics} · {e.units}u/{e.sources}s",
+                    topics,
+                ),
+                kind=c.kind,
+                marked=c.origin == "trend",
+                listed=_listed(c, f"{topics} · {e.counts}"),
+            )
         )
-        for i, (key, c) in enumerate(ordered)
-    ]
+    named = "; ".join(f"{numbers[t.id]} {t.name}" for t in workshop.topics if t.id in per_topic)
     layout = layout_roadmap(
         "Visual Roadmap: overview of all topics",
-        subtitle(workshop, ", ".join(t.name for t in workshop.topics) + (f"; {note}" if note else "")),
+        subtitle(workshop, note),
         DOMAINS,
         workshop.slots,
         cards,
         size=size,
+        text=PosterText(framing=framing(workshop), topic=f"Topics: {named}"),
+        undated=UNDATED,
     )
-    layout.legend = "Evidence on each card: code · the topics it comes up in" + (
-        "; orange edge: a trend flag" if any(c.origin == "trend" for c in merged.values()) else ""
-    )
+    layout.legend = "On each card: a concept, the topics it comes up in, its units and distinct sources (u/s)"
     return layout
 
 
@@ -175,6 +214,11 @@ def captured_layout(workshop: Workshop, captured: CapturedRoadmap, *, size: str 
         size=size,
         fill=1.0,
         title_lines=3,
+        text=PosterText(
+            framing=framing(workshop),
+            topic=f"Topic: {topic.description}" if topic.description else "",
+            fields=("Group", "Moderator"),
+        ),
     )
 
 
@@ -208,13 +252,39 @@ def captured_overview_layout(
     return layout
 
 
+def with_lists(layouts: Sequence[RoadmapLayout]) -> list[RoadmapLayout | ListLayout]:
+    """Each poster followed by the pages listing the cards it could not show, if there are any."""
+    order = {code: i for i, (code, _) in enumerate(DOMAINS)}
+    pages: list[RoadmapLayout | ListLayout] = []
+    for layout in layouts:
+        pages.append(layout)
+        if not layout.hidden:
+            continue
+        lanes = [slot for _, slot in layout.cells]
+        sections: dict[tuple[int, int], tuple[str, list[str]]] = {}
+        for spec in layout.hidden:
+            if (spec.domain, spec.slot) in layout.cells:
+                key = (order.get(spec.domain, len(order)), lanes.index(spec.slot))
+                lane = UNDATED_LABEL.lower() if spec.slot == layout.undated else spec.slot
+                heading = f"{DOMAIN_NAMES.get(spec.domain, spec.domain)} · {lane}"
+            else:
+                key = (len(order) + 1, 0)
+                heading = "No row: neither the units nor the code name a domain"
+            sections.setdefault(key, (heading, []))[1].append(spec.listed or spec.title)
+        pages += layout_list(
+            f"{layout.title.text}: more cards",
+            f"The cards that did not fit on the poster before this page, by row and time slot "
+            f"({len(layout.hidden)} cards)",
+            [sections[k] for k in sorted(sections)],
+            size=layout.size,
+        )
+    return pages
+
+
 def print_roadmap(layouts: Sequence[RoadmapLayout], out: str | Path) -> list[Path]:
-    """Draw the pages into a PDF (one page each) or PNGs; the files written."""
-    return render_roadmaps(layouts, Path(out))
-
-
-def _domain(value: Any) -> str | None:
-    return DOMAIN_WORDS.get(str(value or "").strip().lower())
+    """Draw the posters into a PDF (one page each) or PNGs, each followed by the list of the cards
+    it could not show (:func:`with_lists`); the files written."""
+    return render_roadmaps(with_lists(layouts), Path(out))
 
 
 def read_captured(path: str | Path, workshop: Workshop, topic: str | None = None) -> CapturedRoadmap:
@@ -258,7 +328,7 @@ def read_captured(path: str | Path, workshop: Workshop, topic: str | None = None
         unknown = [k for k in row if k not in ITEM_FIELDS]
         if unknown:
             raise ForesightError(f"{file}:{line}: unknown field {unknown[0]!r}")
-        domain = _domain(row.get("domain"))
+        domain = domain_of_word(row.get("domain"))
         if domain is None:
             raise ForesightError(
                 f"{file}:{line}: domain {row.get('domain')!r} is none of "

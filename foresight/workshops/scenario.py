@@ -17,6 +17,7 @@ from foresight.workshops.candidates import (
     DOMAIN_NAMES,
     Candidate,
     SupportingUnit,
+    by_concept,
     roadmap_candidates,
     supporting_units,
 )
@@ -114,7 +115,9 @@ def scenario_input(
     the framing, e.g. where the codings come from."""
     chosen = workshop.topic(topic)
     spanning = choose_axes(workshop, axes)  # checked before the store is read
-    candidates = roadmap_candidates(project, workshop, chosen, extra=extra)
+    # one row per concept, and not the topic's own codes, which define the topic
+    cards = roadmap_candidates(project, workshop, chosen, extra=extra)
+    candidates = [c for c in by_concept(cards) if not c.own]
     shown = _drivers(candidates) + _signals(candidates, "weak signal") + _signals(candidates, "wild card")
     units = supporting_units(project, (u for c in shown for u in c.evidence.unit_ids))
     return ScenarioInput(project.config.name, workshop, chosen, candidates, spanning, units, cib, note)
