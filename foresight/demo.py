@@ -24,8 +24,9 @@ from foresight.codebook import code_tree, import_codebook
 from foresight.coding import apply_code, list_codings, mark_done
 from foresight.config import CONFIG_NAME, DATABASE_NAME
 from foresight.cooccurrence import Cooccurrence, cooccurrence
-from foresight.cooccurrence.network import Network, draw, network, write_graph
-from foresight.cooccurrence.output import write_csv, write_heatmap
+from foresight.cooccurrence.figures import draw_network, write_heatmap
+from foresight.cooccurrence.network import Network, network, write_graph
+from foresight.cooccurrence.output import write_csv
 from foresight.corpus import list_sources, list_units
 from foresight.errors import ForesightError
 from foresight.ingest import IngestReport, ingest
@@ -48,6 +49,7 @@ BATCH_SIZE = 40
 KEEP_ONE_KEYWORD = 0.6  # the second coder keeps a code found by one keyword with this probability
 SWAP_ONE_KEYWORD = 0.2  # ... and takes a neighbouring code instead with this one
 PAPER = "A3"
+PAIRS_MIN_COUNT = 3  # the co-occurrence table printed and the heatmap: pairs in this many units or more
 EXPERT_WORKSHOP = WORKSHOPS / "foresight-expert-workshop.yaml"
 SCENARIO_WORKSHOP = WORKSHOPS / "scenario-workshop.yaml"
 SCENARIO_CIB = WORKSHOPS / "cib" / "scenario-workshop.yaml"
@@ -117,8 +119,8 @@ class DemoResult:
     seconds: dict[str, float] = field(default_factory=dict)  # step -> seconds it took
 
     def output(self, name: str) -> Path:
-        """The path of the output called ``name``: agreement, cooccurrence, heatmap, trends,
-        network-gexf, network, roadmap or scenario."""
+        """The path of the output called ``name``: agreement, cooccurrence, heatmap-png,
+        heatmap-svg, trends, network-gexf, network-png, network-svg, roadmap or scenario."""
         return next(o.path for o in self.outputs if o.name == name)
 
     def relative(self, name: str) -> Path:
@@ -292,9 +294,17 @@ def _pipeline(project: Project, step: Callable[[int], None], seconds: dict[str, 
     step(6)
     cooc = cooccurrence(project)
     write_csv(cooc, output("cooccurrence", "cooccurrence.csv", "code pairs with n_ab, c, lift, p"))
-    write_heatmap(
-        cooc, output("heatmap", "cooccurrence.png", "heatmap of the c-coefficient"), note=MACHINE_NOTE
-    )
+    for suffix in ("png", "svg"):
+        write_heatmap(
+            cooc,
+            output(
+                f"heatmap-{suffix}",
+                f"cooccurrence.{suffix}",
+                f"heatmap of the c-coefficient ({suffix.upper()})",
+            ),
+            min_count=PAIRS_MIN_COUNT,
+            note=MACHINE_NOTE,
+        )
 
     step(7)
     try:
@@ -309,12 +319,17 @@ def _pipeline(project: Project, step: Callable[[int], None], seconds: dict[str, 
     step(8)
     graph = network(project, seed=1)
     write_graph(graph.graph, output("network-gexf", "network.gexf", "code network for Gephi"))
-    draw(
-        graph.graph,
-        output("network", "network.png", "code network drawn, by community"),
-        seed=1,
-        note=MACHINE_NOTE,
-    )
+    for suffix in ("png", "svg"):
+        draw_network(
+            graph,
+            output(
+                f"network-{suffix}",
+                f"network.{suffix}",
+                f"code network drawn, by community ({suffix.upper()})",
+            ),
+            seed=1,
+            note=MACHINE_NOTE,
+        )
 
     step(9)  # a page per topic of the expert workshop, and an overview of all topics
     expert = load_workshop(EXPERT_WORKSHOP)

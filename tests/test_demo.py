@@ -19,8 +19,8 @@ from PIL import Image
 from foresight import coding
 from foresight.agreement import agreement_report, list_batches
 from foresight.cooccurrence import cooccurrence
-from foresight.cooccurrence.network import draw, network
-from foresight.cooccurrence.output import write_heatmap
+from foresight.cooccurrence.figures import draw_network, write_heatmap
+from foresight.cooccurrence.network import network
 from foresight.demo import MACHINE_NOTE, RULES_CODER, SECOND_CODER, neighbours, second_reading
 from foresight.project import Project
 from foresight.resources import SAMPLE_CORPUS
@@ -32,9 +32,11 @@ OUTPUTS = (
     "agreement.csv",
     "cooccurrence.csv",
     "cooccurrence.png",
+    "cooccurrence.svg",
     "trends.json",
     "network.gexf",
     "network.png",
+    "network.svg",
     "roadmap.pdf",
 )
 
@@ -165,7 +167,7 @@ def test_figures_carry_the_note_in_their_title(demo: Run, tmp_path: Path) -> Non
     project = demo.project()
     try:
         write_heatmap(cooccurrence(project), tmp_path / "c.pdf", note=MACHINE_NOTE)
-        draw(network(project).graph, tmp_path / "n.pdf", note=MACHINE_NOTE)
+        draw_network(network(project), tmp_path / "n.pdf", note=MACHINE_NOTE)
         write_heatmap(cooccurrence(project), tmp_path / "plain.pdf")
     finally:
         project.close()

@@ -19,8 +19,9 @@ from foresight.cli.common import JsonOption, err, open_project, out, print_json,
 from foresight.cli.tables import CsvOption, XlsxOption, check_table_files, write_table_files
 from foresight.cooccurrence import Codings, Cooccurrence, Filters, cooccurrence, supporting_units
 from foresight.cooccurrence.bursts import burst_tables, bursts
-from foresight.cooccurrence.network import draw, igraph_installed, network, write_graph
-from foresight.cooccurrence.output import check_figure_path, write_csv, write_heatmap, write_xlsx
+from foresight.cooccurrence.figures import check_figure_path, draw_network, write_heatmap
+from foresight.cooccurrence.network import igraph_installed, network, write_graph
+from foresight.cooccurrence.output import write_csv, write_xlsx
 from foresight.cooccurrence.selection import CHOOSE_ONE
 from foresight.cooccurrence.slices import cooccurrence_by, slices_json
 from foresight.cooccurrence.trends import TrendSettings, trend_tables, trends
@@ -179,7 +180,8 @@ def cooccurrence_command(
         Path | None, typer.Option("--xlsx", help="Write pairs and matrices to this XLSX.")
     ] = None,
     heatmap: Annotated[
-        Path | None, typer.Option("--heatmap", help="Draw the c matrix (.png or .pdf).")
+        Path | None,
+        typer.Option("--heatmap", help="Draw the c matrix of the table's codes (.png, .svg or .pdf)."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -228,8 +230,8 @@ def cooccurrence_command(
             f"{write_xlsx(result, xlsx, min_count=min_count, all_pairs=all_pairs)} pairs to {xlsx}"
         )
     if heatmap is not None:
-        height, width = write_heatmap(result, heatmap)
-        written.append(f"a {height} x {width} heatmap to {heatmap}")
+        drawn = write_heatmap(result, heatmap, min_count=min_count)
+        written.append(f"a {len(drawn.rows)} x {len(drawn.cols)} heatmap to {heatmap}")
     if as_json:
         print_json(result.as_json(min_count=min_count, all_pairs=all_pairs, stats=stats))
         return
@@ -414,7 +416,9 @@ def network_command(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random steps.")] = 1,
     graphml: Annotated[Path | None, typer.Option("--graphml", help="Write the network as GraphML.")] = None,
     gexf: Annotated[Path | None, typer.Option("--gexf", help="Write the network as GEXF (Gephi).")] = None,
-    draw_to: Annotated[Path | None, typer.Option("--draw", help="Draw the network (.png or .pdf).")] = None,
+    draw_to: Annotated[
+        Path | None, typer.Option("--draw", help="Draw the network (.png, .svg or .pdf).")
+    ] = None,
     csv: CsvOption = None,
     xlsx: XlsxOption = None,
     as_json: JsonOption = False,
@@ -450,7 +454,7 @@ def network_command(
             write_graph(result.graph, path)
             written.append(str(path))
     if draw_to is not None:
-        draw(result.graph, draw_to, seed=seed)
+        draw_network(result, draw_to, seed=seed)
         written.append(str(draw_to))
     written += write_table_files(result.tables(), csv, xlsx)
     if as_json:

@@ -15,6 +15,7 @@ from rich.table import Table
 from foresight.cli.common import err, out
 from foresight.demo import (
     EXPERT_WORKSHOP,
+    PAIRS_MIN_COUNT,
     PAPER,
     RULES_CODER,
     SCENARIO_CIB,
@@ -142,17 +143,21 @@ def show(r: DemoResult, seconds: float) -> None:
 
     _step(5, "Co-occurrence")
     c = r.cooccurrence
-    pairs = c.pairs(min_count=3)
+    pairs = c.pairs(min_count=PAIRS_MIN_COUNT)
     out.print(
         f"{c.units} coded units, {c.codings.label()}; "
-        f"{len(pairs)} pairs in 3 units or more, strongest c first",
+        f"{len(pairs)} pairs in {PAIRS_MIN_COUNT} units or more, strongest c first",
         soft_wrap=True,
     )
     table = _table("code a", "code b", "n_a", "n_b", "n_ab", "c", ids=2)
     for p in pairs[:TOP]:
         table.add_row(p["code_a"], p["code_b"], str(p["n_a"]), str(p["n_b"]), str(p["n_ab"]), f"{p['c']:.3f}")
     out.print(table)
-    _command(f"foresight cooccurrence --csv {r.relative('cooccurrence')} --heatmap {r.relative('heatmap')}")
+    _command(f"foresight cooccurrence --csv {r.relative('cooccurrence')}")
+    _command(
+        f"foresight cooccurrence --min-count {PAIRS_MIN_COUNT} --heatmap {r.relative('heatmap-png')}"
+        "   # and --heatmap FILE.svg"
+    )
 
     _step(6, "Trends")
     if r.trends is None:
@@ -173,7 +178,10 @@ def show(r: DemoResult, seconds: float) -> None:
         out.print(f"{community['id']}. {codes} ({community['units']} units)", markup=False, soft_wrap=True)
     if len(n.communities) > TOP:
         out.print(f"… and {len(n.communities) - TOP} more")
-    _command(f"foresight network --gexf {r.relative('network-gexf')} --draw {r.relative('network')}")
+    _command(
+        f"foresight network --gexf {r.relative('network-gexf')} --draw {r.relative('network-png')}"
+        "   # and --draw FILE.svg"
+    )
 
     _step(8, "Visual Roadmaps and a scenario draft")
     out.print(

@@ -1,16 +1,12 @@
-"""Co-occurrence written to files: the pairs as CSV, pairs and matrices as XLSX, a heatmap."""
+"""Co-occurrence written to files: the pairs as CSV, pairs and matrices as XLSX (figures:
+:mod:`foresight.cooccurrence.figures`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from foresight.cooccurrence.matrix import Cooccurrence
-from foresight.errors import ForesightError
 from foresight.interop.sheets import write_csv_tables, write_xlsx_tables
-
-FIGURE_FORMATS = (".png", ".pdf")
 
 
 def write_csv(result: Cooccurrence, path: Path, *, min_count: int = 1, all_pairs: bool = False) -> int:
@@ -33,39 +29,3 @@ def write_xlsx(result: Cooccurrence, path: Path, *, min_count: int = 1, all_pair
     }
     write_xlsx_tables(sheets, path)
     return len(frame)
-
-
-def check_figure_path(path: Path) -> None:
-    if path.suffix.lower() not in FIGURE_FORMATS:
-        raise ForesightError(f"{path}: a figure is written as .png or .pdf")
-
-
-def write_heatmap(result: Cooccurrence, path: Path, *, note: str = "") -> tuple[int, int]:
-    """The rows x cols matrix of c over the codes that are used, as a PNG or PDF heatmap; returns
-    its shape. ``note`` is a second line of the title (e.g. where the codings come from)."""
-    check_figure_path(path)
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    n = result.n
-    rows = [i for i in result.rows if n[i] > 0]
-    cols = [i for i in result.cols if n[i] > 0]
-    if not rows or not cols:
-        raise ForesightError("nothing to draw: no code in this selection is used")
-    values = result.c()[np.ix_(rows, cols)]
-    if result.rows == result.cols:
-        np.fill_diagonal(values, np.nan)  # a code with itself is always 1: leave it blank
-    width, height = max(4.0, 0.22 * len(cols) + 4.5), max(3.0, 0.22 * len(rows) + 2.0)
-    fig, ax = plt.subplots(figsize=(width, height))
-    image = ax.imshow(values, cmap="viridis", vmin=0, vmax=max(float(np.nanmax(values)), 1e-9), aspect="auto")
-    ax.set_xticks(range(len(cols)), [result.codes[i].id for i in cols], rotation=90, fontsize=7)
-    ax.set_yticks(range(len(rows)), [result.codes[i].id for i in rows], fontsize=7)
-    fig.colorbar(image, ax=ax, label="c (0..1)")
-    title = f"Co-occurrence over {result.units} units ({result.codings.label()})"
-    ax.set_title(f"{title}\n{note}" if note else title, fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return len(rows), len(cols)
