@@ -284,10 +284,10 @@ def test_cli_errors_are_one_line(small: Project, cli, tmp_path: Path) -> None:  
         1,
         "Error: unknown period 'x'; the project's periods are: 2000-2006, 2007-2014\n",
     )
-    result = cli("--project", str(small.root), "cooccurrence", "--heatmap", str(tmp_path / "c.svg"))
+    result = cli("--project", str(small.root), "cooccurrence", "--heatmap", str(tmp_path / "c.jpg"))
     assert (result.code, result.err) == (
         1,
-        f"Error: {tmp_path / 'c.svg'}: a figure is written as .png or .pdf\n",
+        f"Error: {tmp_path / 'c.jpg'}: a figure is written as .png, .svg or .pdf\n",
     )
     result = cli("--project", str(small.root), "cooccurrence", "--all", "--coder", "ana")
     assert (result.code, result.err) == (

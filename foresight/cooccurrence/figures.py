@@ -177,9 +177,9 @@ def heatmap_figure(result: Cooccurrence, *, min_count: int = 1, note: str = "") 
     height = bottom + len(rows) * cell + title
     fig.set_size_inches(width, height)
     ax = fig.add_axes((left / width, bottom / height, len(cols) * cell / width, len(rows) * cell / height))
-    colours = LinearSegmentedColormap.from_list("c", ["#deebf7", "#6baed6", "#08306b"])
-    colours.set_bad("white")
-    colours.set_over("#08306b")
+    colours = LinearSegmentedColormap.from_list("c", ["#deebf7", "#6baed6", "#08306b"]).with_extremes(
+        bad="white", over="#08306b"
+    )
     image = ax.imshow(values, cmap=colours, vmin=0, vmax=top, aspect="auto", interpolation="nearest")
     ax.set_xticks(range(len(cols)), names_c, rotation=90, fontsize=LABEL_PT)
     ax.set_yticks(range(len(rows)), names_r, fontsize=LABEL_PT)
