@@ -63,7 +63,8 @@ def test_without_igraph_auto_falls_back_to_louvain(monkeypatch: pytest.MonkeyPat
     with pytest.raises(ForesightError) as info:
         detect_communities(planted_graph(), "infomap")
     assert str(info.value) == (
-        "Infomap and Spin Glass need igraph: pip install 'foresight[network]' (or use --communities louvain)"
+        "Infomap and Spin Glass need igraph, which cannot be imported here: pip install igraph "
+        "(or use --communities louvain)"
     )
 
 
@@ -199,3 +200,13 @@ def test_the_printed_ties_are_the_same_from_one_run_to_the_next(project: Project
         )
         printed.add(done.stdout)
     assert len(printed) == 1, printed
+
+
+def test_igraph_is_a_dependency_and_its_licence_is_stated() -> None:
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert any(d.startswith("igraph") for d in project["dependencies"])
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "python-igraph (`igraph` on PyPI, GPL-2.0-or-later)" in readme

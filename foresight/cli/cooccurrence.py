@@ -435,7 +435,7 @@ def network_command(
             raise ForesightError(f"{path}: --{kind[1:]} writes a {kind} file")
     if communities == "auto" and not igraph_installed():
         err.print(
-            "igraph is not installed: communities by Louvain; pip install 'foresight[network]' for Infomap",
+            "igraph cannot be imported: communities by Louvain; pip install igraph for Infomap",
             markup=False,
         )
     result = network(

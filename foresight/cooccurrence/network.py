@@ -2,8 +2,9 @@
 
 Communities as the method finds its collaboration spaces (chapter 3.4): Infomap estimates the
 number of communities, Spin Glass (Reichardt & Bornholdt 2006) splits the main component into a
-chosen number, both from igraph (the ``[network]`` extra); Louvain from networkx is the
-dependency-light fallback. Randomness is seeded, so a run can be repeated.
+chosen number, both from igraph (a dependency); Louvain from networkx on request, or where
+igraph cannot be imported. Randomness is seeded, so a run can be repeated. The drawing:
+:mod:`foresight.cooccurrence.figures`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ METHODS = ("auto", "infomap", "spinglass", "louvain")
 SPINGLASS_RUNS = 5
 GRAPH_FORMATS = {".graphml": "graphml", ".gexf": "gexf"}
 IGRAPH_MISSING = (
-    "Infomap and Spin Glass need igraph: pip install 'foresight[network]' (or use --communities louvain)"
+    "Infomap and Spin Glass need igraph, which cannot be imported here: pip install igraph "
+    "(or use --communities louvain)"
 )
 
 
