@@ -1,8 +1,8 @@
 """Figures for reports: the co-occurrence heatmap and the code network, as PNG, SVG or PDF.
 
 Both are sized for print: code names at ``LABEL_PT`` (7 pt) when the figure is printed on A4,
-which it fits whenever the codes allow (the heatmap grows past A4 only for more than about 70
-codes, the size noted in its result). Names, never ids, label the codes. The heatmap shows the
+which the heatmap fits up to about 40 codes; with more it numbers its columns and grows at the
+same label size (``Heatmap.size``, ``Heatmap.a4``). Names, never ids, label the codes. The heatmap shows the
 codes of the pairs that meet the table's minimum count, in the leaves order of a hierarchical
 clustering (average linkage over 1 - c) with lines between its clusters; its colour scale ends
 at the strongest pair seen in two units or more, so that a pair seen once with c = 1 does not
