@@ -893,3 +893,18 @@ def test_panels_side_by_side_are_read_row_by_row_under_their_headings(tmp_path: 
     assert [(u["section"], u["text"]) for u in units] == [
         (heading, joined(lines + lines)) for heading, lines, _, _ in panels
     ]
+
+
+def test_a_numbered_head_in_small_capitals_is_the_section(tmp_path: Path) -> None:
+    """A section's number and title set in small capitals ("VI. DISCUSSION"), whose letters
+    are smaller than the body's: the section of the text under it, not a note or a unit."""
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=8)
+    pdf.text(60, 100, "VI. DISCUSSION")
+    pdf.set_font("Helvetica", size=10)
+    for n, line in enumerate(PROSE):
+        pdf.text(60, 118 + 13 * n, line)
+    pdf.output(str(tmp_path / "caps.pdf"))
+    units = [u for u in units_of(tmp_path / "caps.pdf") if "text" in u]
+    assert [(u["section"], u["text"]) for u in units] == [("VI. DISCUSSION", joined(PROSE))]

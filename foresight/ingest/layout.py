@@ -48,6 +48,8 @@ _DIGITS = re.compile(r"\d+")
 # a line of a table of contents: leader dots (or a long gap) before a page number at its end
 _CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}[\s.]*\d{1,4}\s*$|…+[\s.…]*\d{1,4}\s*$")
 _CAPTION = re.compile(r"^(?:figure|fig\.|table|tableau|abbildung|abb\.|tabelle|chart|exhibit)\s*\d", re.I)
+# a section's number and its title in capitals: "VI. DISCUSSION", "2.3 RESULTS"
+_NUMBERED_CAPS = re.compile(r"^(?:[IVXLC]{1,6}|\d{1,2}(?:\.\d{1,2})*)\.?\s+\w[^\W\d]{2,}")
 _STATEMENT_END = re.compile(r"[.。!！;；,，][\"'”’)\]]*$")  # headings may end in ? or :
 _FORMULA = re.compile(r"[=∑∫√±≤≥∈∀∃→⇒∂∇×]")
 _FIGURES = re.compile(r"^[-+−(]?[\d.,' %]+\)?$")  # a cell of figures: 1,234.5  -3.2%  (12)
@@ -720,6 +722,8 @@ def page_paragraphs(
                 and 2 * count_letters(" ".join(texts)) > chars - sum(t.count(" ") for t in texts)
             ):
                 kind = "heading"
+            elif len(texts) == 1 and _NUMBERED_CAPS.match(texts[0]) and texts[0].upper() == texts[0]:
+                pass  # a numbered head in small capitals ("VI. DISCUSSION"): smaller type, no note
             elif height <= 0.88 * body or _CAPTION.match(texts[0]) or _is_figure_text(texts):
                 kind = "note"
             out.append(Paragraph(texts, kind, height))
