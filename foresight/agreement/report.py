@@ -30,12 +30,17 @@ def _value(x: float) -> float | None:
     return None if x is None or math.isnan(x) else float(x)
 
 
+# alpha is a ratio of sums: one computed to be exactly 2/3 may come out a rounding error below it
+TOLERANCE = 1e-9
+
+
 def verdict(alpha: float | None, thresholds: AgreementSettings) -> str:
+    """Reliable from ``thresholds.reliable`` up, tentative from ``thresholds.tentative`` up."""
     if alpha is None:
         return "undefined"
-    if alpha >= thresholds.reliable:
+    if alpha >= thresholds.reliable - TOLERANCE:
         return "reliable"
-    if alpha >= thresholds.tentative:
+    if alpha >= thresholds.tentative - TOLERANCE:
         return "tentative"
     return "not reliable"
 
