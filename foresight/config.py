@@ -43,6 +43,8 @@ class IngestSettings:
 
 
 TWO_THIRDS = 2 / 3
+# alpha is a ratio of sums: one that is exactly 2/3 may be computed a rounding error below it
+ALPHA_TOLERANCE = 1e-9
 
 
 def exact_threshold(value: float) -> float:
@@ -62,6 +64,16 @@ class AgreementSettings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tentative", exact_threshold(self.tentative))
+
+    def verdict(self, alpha: float | None) -> str:
+        """reliable, tentative, not reliable, or undefined (no alpha)."""
+        if alpha is None:
+            return "undefined"
+        if alpha >= self.reliable - ALPHA_TOLERANCE:
+            return "reliable"
+        if alpha >= self.tentative - ALPHA_TOLERANCE:
+            return "tentative"
+        return "not reliable"
 
 
 @dataclass(frozen=True)
