@@ -46,9 +46,10 @@ import yaml
 
 from foresight.errors import ForesightError
 
-# Scenarios examined one by one up to this many. The enumeration keeps one chunk in memory (a few
-# MB); its time grows with the count: the 22.7 M scenarios of the public CIB_natl_regional sample
-# take about 5 s on a 2-core machine (benchmarks/bench_cib.py), so 10^8 takes well under a minute.
+# Scenarios examined one by one up to this many. The enumeration keeps one chunk in memory (tens
+# of MB); its time grows with the count: on a 2-core machine the 22.7 M scenarios of the public
+# CIB_natl_regional sample take about 4 s, a random matrix of 96 M scenarios 15 s
+# (benchmarks/bench_cib.py --random 100000000).
 MAX_ENUMERATE = 100_000_000
 CHUNK = 1 << 16  # scenarios checked at once: the inner descriptors' combinations, at most this many
 
@@ -171,7 +172,9 @@ def enumerate_consistent(
         split -= 1
     inner = _combinations(counts[split:]) if split < m else np.zeros((1, 0), dtype=np.int64)
     # the inner descriptors' share of every balance: (inner combinations, N), columns contiguous
-    inner_share = np.asfortranarray(matrix.impacts[inner + offsets[split:]].sum(axis=1))
+    inner_share = np.zeros((len(inner), len(matrix.impacts)), order="F")
+    for j in range(m - split):
+        inner_share += matrix.impacts[inner[:, j] + offsets[split + j]]
     rows = np.arange(len(inner))
     found: set[tuple[int, ...]] = set()
     for outer in itertools.product(*(range(n) for n in counts[:split])):
