@@ -126,7 +126,7 @@ def test_two_coders_none_violations_and_confusion(cli, values: Project) -> None:
         "--project", str(values.root), "agreement", "report", "--coders", "anna,ben", "--group", "V"
     ).out
     assert (
-        f"1 times a coder applied two or more V codes to one unit; those values are left out as missing "
+        f"1 time a coder applied two or more V codes to one unit; those values are left out as missing "
         f"(units {units[4]})"
     ) in text
     assert "Confusion table: units, rows anna, columns ben" in text

@@ -215,7 +215,8 @@ def _print_group(g: agreement.GroupAgreement) -> None:
             ", …" if len(g.violation_units) > 10 else ""
         )
         out.print(
-            f"{g.violations} times a coder applied two or more {g.id} codes to one unit; those values are "
+            f"{g.violations} time{'s' if g.violations != 1 else ''} a coder applied two or more {g.id} codes "
+            "to one unit; those values are "
             f"left out as missing (units {shown})",
             markup=False,
             soft_wrap=True,
