@@ -42,12 +42,38 @@ class IngestSettings:
     ocr_languages: str | None = None
 
 
+TWO_THIRDS = 2 / 3
+# alpha is a ratio of sums: one that is exactly 2/3 may be computed a rounding error below it
+ALPHA_TOLERANCE = 1e-9
+
+
+def exact_threshold(value: float) -> float:
+    """Krippendorff's 0.667 is 2/3 (rounded for print): a threshold written 0.667 means 2/3 exactly."""
+    return TWO_THIRDS if round(value, 3) == round(TWO_THIRDS, 3) else value
+
+
 @dataclass(frozen=True)
 class AgreementSettings:
-    """Krippendorff's thresholds: alpha from ``reliable`` up is reliable, from ``tentative`` tentative."""
+    """Krippendorff's thresholds: alpha from ``reliable`` up is reliable, from ``tentative`` tentative.
+
+    ``tentative`` given as 0.667 is taken as 2/3, so a code whose alpha is exactly 2/3 is tentative.
+    """
 
     reliable: float = 0.8
-    tentative: float = 0.667
+    tentative: float = TWO_THIRDS
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tentative", exact_threshold(self.tentative))
+
+    def verdict(self, alpha: float | None) -> str:
+        """reliable, tentative, not reliable, or undefined (no alpha)."""
+        if alpha is None:
+            return "undefined"
+        if alpha >= self.reliable - ALPHA_TOLERANCE:
+            return "reliable"
+        if alpha >= self.tentative - ALPHA_TOLERANCE:
+            return "tentative"
+        return "not reliable"
 
 
 @dataclass(frozen=True)
@@ -112,7 +138,7 @@ near_duplicate_bits = {defaults.near_duplicate_bits}
 
 [agreement]
 # Verdicts on Krippendorff's alpha: from reliable up a code is reliable, from tentative up
-# it supports tentative conclusions only, below that it is not reliable.
+# it supports tentative conclusions only, below that it is not reliable (0.667 is read as 2/3).
 reliable = 0.8
 tentative = 0.667
 

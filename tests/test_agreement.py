@@ -444,3 +444,21 @@ def test_report_and_disagreements_write_their_tables(
             CODE,
             rows[0]["text"],
         ]
+
+
+def test_alpha_of_exactly_two_thirds_is_tentative(cli, book: Project) -> None:  # type: ignore[no-untyped-def]
+    # 18 units: both coders apply FC.TREND to 6, anna alone to 1, ben alone to 2, neither to 9:
+    # n = 36, n_1 = 15, n_0 = 21, o_01 = 3, alpha = 1 - 35 * 3 / (21 * 15) = 2/3 (Krippendorff's 0.667)
+    units = add_source(book, 18)
+    code_units(book, "anna", units, [True] * 7 + [False] * 11)
+    code_units(book, "ben", units, [True] * 6 + [False] + [True] * 2 + [False] * 9)
+    trend = by_code(agreement.agreement_report(book, coders=["anna", "ben"]))[CODE]
+    assert trend.alpha == pytest.approx(2 / 3, abs=1e-12) and trend.verdict == "tentative"
+    result = cli("--project", str(book.root), "agreement", "report", "--coders", "anna,ben", "--codes", "FC")
+    row = next(line.split() for line in result.out.splitlines() if line.split()[:1] == [CODE])
+    assert row == [CODE, "Trend", "7", "8", "83%", "0.667", "0.658", "tentative"]
+    # a threshold written 0.667 is 2/3, in foresight.toml and on the command line alike
+    result = cli(
+        "--project", str(book.root), "agreement", "report", "--coders", "anna,ben", "--tentative", "0.667"
+    )
+    assert [CODE, "tentative"] in ([w[0], w[-1]] for w in map(str.split, result.out.splitlines()) if w)

@@ -23,8 +23,8 @@ from tests import builders
 
 def same_codebook(a: CodebookSpec, b: CodebookSpec) -> None:
     assert (a.name, a.version, a.description) == (b.name, b.version, b.description)
-    assert [(g.id, g.name, g.description, g.colour) for g in a.groups] == [
-        (g.id, g.name, g.description, g.colour) for g in b.groups
+    assert [(g.id, g.name, g.description, g.colour, g.exclusive) for g in a.groups] == [
+        (g.id, g.name, g.description, g.colour, g.exclusive) for g in b.groups
     ]
     assert len(a.codes) == len(b.codes)
     for x, y in zip(a.codes, b.codes, strict=True):
@@ -51,6 +51,9 @@ def test_shipped_codebook_is_complete() -> None:
         "VR.OUTCOMES",
     }
     assert not any(domains[c] for c in ids if c.startswith(("VR.", "FC.", "TH.")))
+    # one time horizon per unit; a unit may sit in several roadmap domains and offer several kinds
+    # of evidence (a driver can be a trend in its own right), so VR and FC are not exclusive
+    assert [g.id for g in spec.groups if g.exclusive] == ["TH"]
 
 
 def test_yaml_to_store_to_yaml_gives_the_same_codebook(project: Project, tmp_path: Path) -> None:
@@ -91,6 +94,13 @@ codes:
   - {id: I, name: Iota, group: XX, definition: d, colour: "#123456", defintion: typo}
   - {id: J, name: Jota, group: MT, definition: d, colour: "#123456", domain: VR.NOWHERE}
 """
+EXCLUSIVE = """schema_version: 1
+codebook: {name: Horizon, version: 1}
+groups:
+  - {id: TH, name: Time horizon, colour: "#112233", exclusive: yes please}
+codes:
+  - {id: A, name: Alpha, group: TH, definition: d}
+"""
 
 
 def test_every_validation_problem_is_listed_with_its_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -109,6 +119,11 @@ def test_every_validation_problem_is_listed_with_its_line(cli, tmp_path: Path) -
         "bad.yaml:14: code I: unknown field 'defintion'",
         "bad.yaml:15: code J: domain 'VR.NOWHERE' is no other code of the codebook",
     }
+    flagged = tmp_path / "flag.yaml"
+    flagged.write_text(EXCLUSIVE)
+    assert [p.render("flag.yaml") for p in read_yaml(flagged)[1]] == [
+        "flag.yaml:4: group TH: exclusive must be true or false, not 'yes please'"
+    ]
     result = cli("codebook", "validate", str(path))
     assert result.code == 1
     assert f"{path}:10: code E: parents form a cycle (E -> F -> E)" in result.out.splitlines()

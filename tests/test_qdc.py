@@ -49,8 +49,8 @@ def assert_same_codes(read: CodebookSpec, original: CodebookSpec) -> None:
         assert got[code.id].same_as(code), (got[code.id], code)
 
 
-def group_fields(group: GroupSpec) -> tuple[str, str, str, str]:
-    return (group.id, group.name, group.description, group.colour)
+def group_fields(group: GroupSpec) -> tuple[str, str, str, str, bool]:
+    return (group.id, group.name, group.description, group.colour, group.exclusive)
 
 
 def error(path: Path) -> str:
@@ -69,7 +69,9 @@ def tricky_spec() -> CodebookSpec:
             GroupSpec(
                 "TECH", "Technology & <tools>", "Fields of technology; 'quoted' and \"double\".", "#1f77b4"
             ),
-            GroupSpec("SOC", "Société", "Social change — ageing, migration, Ünïcödé.", "#ff7f0e"),
+            GroupSpec(
+                "SOC", "Société", "Social change — ageing, migration, Ünïcödé.", "#ff7f0e", exclusive=True
+            ),
         ],
         codes=[
             CodeSpec(

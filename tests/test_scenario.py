@@ -156,8 +156,9 @@ def test_cib_command_lists_the_consistent_scenarios(cli) -> None:  # type: ignor
     result = cli("scenario", "cib", str(CIB))
     assert result.code == 0
     assert result.out.splitlines()[:2] == [
-        "4 consistent scenarios (enumeration of 24)",
-        "1. VC=regional and closed; DC=incremental; PS=retreating; CC=weak (total impact 12)",
+        "4 consistent scenarios (enumeration of all 24 scenarios)",
+        "1. VC=regional and closed; DC=incremental; PS=retreating; CC=weak "
+        "(total impact 12, inconsistency 0)",
     ]
 
 

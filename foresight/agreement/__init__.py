@@ -3,6 +3,7 @@
 - :mod:`~foresight.agreement.stats`: the statistics on a units x coders matrix (NaN = missing);
 - :mod:`~foresight.agreement.batches`: draw a double-coding batch;
 - :mod:`~foresight.agreement.report`: per code and overall reliability from the store;
+- :mod:`~foresight.agreement.group`: an exclusive code group's reliability as one variable;
 - :mod:`~foresight.agreement.adjudication`: disagreements and the agreed coding.
 """
 
@@ -18,6 +19,7 @@ from foresight.agreement.adjudication import (
 )
 from foresight.agreement.batches import STRATA, BatchDraw, assign_batch, list_batches
 from foresight.agreement.data import Decisions, load_decisions
+from foresight.agreement.group import NONE, GroupAgreement, GroupConfusion, group_agreement
 from foresight.agreement.report import AgreementReport, CodeAgreement, agreement_report, compute_report
 from foresight.agreement.stats import (
     cohen_kappa,
@@ -28,12 +30,15 @@ from foresight.agreement.stats import (
 )
 
 __all__ = [
+    "NONE",
     "STRATA",
     "AgreementReport",
     "Agreed",
     "BatchDraw",
     "CodeAgreement",
     "Decisions",
+    "GroupAgreement",
+    "GroupConfusion",
     "UnitCodings",
     "adjudicate",
     "agreement_report",
@@ -45,6 +50,7 @@ __all__ = [
     "disputed_units",
     "fleiss_kappa",
     "fleiss_kappa_from_counts",
+    "group_agreement",
     "krippendorff_alpha",
     "list_batches",
     "list_disagreements",

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from foresight.agreement import stats
 from foresight.agreement.data import Decisions, check_coders, default_coders, load_decisions
+from foresight.agreement.group import GroupAgreement, exclusive_group, group_agreement
 from foresight.config import AgreementSettings
 from foresight.project import Project
 from foresight.store.schema import Adjudication
@@ -31,13 +32,8 @@ def _value(x: float) -> float | None:
 
 
 def verdict(alpha: float | None, thresholds: AgreementSettings) -> str:
-    if alpha is None:
-        return "undefined"
-    if alpha >= thresholds.reliable:
-        return "reliable"
-    if alpha >= thresholds.tentative:
-        return "tentative"
-    return "not reliable"
+    """Reliable from ``thresholds.reliable`` up, tentative from ``thresholds.tentative`` up."""
+    return thresholds.verdict(alpha)
 
 
 @dataclass
@@ -81,6 +77,7 @@ class AgreementReport:
     codes: list[CodeAgreement]
     overall: Overall
     confusion: list[Confusion] = field(default_factory=list)
+    group: GroupAgreement | None = None  # an exclusive group as one variable, when asked for
 
     def as_json(self) -> dict[str, Any]:
         """The documented JSON shape: undefined statistics are null with a note, never NaN."""
@@ -224,23 +221,33 @@ def agreement_report(
     *,
     coders: list[str] | None = None,
     group: str | None = None,
+    exclusive: str | None = None,
     thresholds: AgreementSettings | None = None,
     worst: int = 5,
     confused: int = 10,
 ) -> AgreementReport:
     """Reliability of ``coders`` (default: the newest batch's) per code of the active codebook.
 
-    ``group`` keeps the codes of one code group; ``thresholds`` default to the project's
-    ``[agreement]`` settings.
+    ``group`` keeps the codes of one code group; ``exclusive`` names an exclusive code group whose
+    reliability as one nominal variable the report adds (see :mod:`foresight.agreement.group`);
+    ``thresholds`` default to the project's ``[agreement]`` settings.
     """
+    thresholds = thresholds or project.config.agreement
     with project.session() as session:
         names = check_coders(coders) if coders is not None else default_coders(session)
+        variable = exclusive_group(session, exclusive) if exclusive is not None else None
         decisions = load_decisions(session, names, group)
+        own = None
+        if exclusive is not None:
+            own = decisions if exclusive == group else load_decisions(session, names, exclusive)
         adjudicated = set(session.execute(select(Adjudication.unit_id)).scalars())
-    return compute_report(
+    report = compute_report(
         decisions,
-        thresholds or project.config.agreement,
+        thresholds,
         adjudicated=adjudicated,
         worst=worst,
         confused=confused,
     )
+    if variable is not None and own is not None:
+        report.group = group_agreement(own, variable, thresholds)
+    return report

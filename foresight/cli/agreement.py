@@ -99,6 +99,14 @@ def report_command(
     codes: Annotated[
         str | None, typer.Option("--codes", help="Only the codes of this group (e.g. MT).")
     ] = None,
+    group: Annotated[
+        str | None,
+        typer.Option(
+            "--group",
+            help="An exclusive code group (e.g. TH): its codes as one variable, with alpha, kappas and "
+            "the confusion table; implies --codes GROUP.",
+        ),
+    ] = None,
     reliable: Annotated[
         float | None,
         typer.Option(help="Alpha from which a code is reliable (default 0.8, or \\[agreement] reliable)."),
@@ -122,7 +130,11 @@ def report_command(
     )
     if not thresholds.tentative <= thresholds.reliable:
         raise ForesightError("--tentative must not be above --reliable")
-    report = agreement.agreement_report(project, coders=_coders(coders), group=codes, thresholds=thresholds)
+    if group is not None and codes is not None and codes != group:
+        raise ForesightError(f"--codes {codes} and --group {group} name different groups; give one")
+    report = agreement.agreement_report(
+        project, coders=_coders(coders), group=codes or group, exclusive=group, thresholds=thresholds
+    )
     written = write_table_files({"codes": report.codes_frame()}, csv_file, xlsx)
     if as_json:
         print_json(report.as_json())
@@ -171,7 +183,60 @@ def report_command(
         "(see 'foresight agreement disagreements')",
         markup=False,
     )
+    if report.group is not None:
+        _print_group(report.group)
     wrote(*written)
+
+
+def _count(value: float) -> str:
+    return f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
+
+
+def _print_group(g: agreement.GroupAgreement) -> None:
+    """The exclusive group as one variable: its statistics, violations and confusion table."""
+    out.print()
+    out.print(
+        f"Group {g.id} ({g.name}) as one variable: {', '.join(g.values)}; "
+        f"{g.units} units with values from two or more coders (alpha), "
+        f"{g.complete_units} with a value from every coder (kappas)",
+        markup=False,
+        soft_wrap=True,
+    )
+    kappa = f"Cohen κ {_fmt(g.cohen_kappa)}; " if len(g.coders) == 2 else ""
+    out.print(
+        f"Krippendorff's alpha (nominal) {_fmt(g.alpha)} ({g.verdict}); {kappa}"
+        f"Fleiss κ {_fmt(g.fleiss_kappa)}; agreement {_fmt(g.agreement, percent=True)}"
+        + (f": {g.note}" if g.note else ""),
+        markup=False,
+        soft_wrap=True,
+    )
+    if g.violations:
+        shown = ", ".join(str(u) for u in g.violation_units[:10]) + (
+            ", …" if len(g.violation_units) > 10 else ""
+        )
+        out.print(
+            f"{g.violations} time{'s' if g.violations != 1 else ''} a coder applied two or more {g.id} codes "
+            "to one unit; those values are "
+            f"left out as missing (units {shown})",
+            markup=False,
+            soft_wrap=True,
+        )
+    c = g.confusion
+    if c.rows is not None:
+        out.print(f"Confusion table: units, rows {c.rows}, columns {c.columns}", markup=False)
+    else:
+        out.print(
+            "Confusion table: Krippendorff's coincidences (the pairs of values two coders gave one unit, "
+            "each weighted 1 / (coders on the unit - 1))",
+            markup=False,
+            soft_wrap=True,
+        )
+    # "(none)" is shown when some coder left a finished unit without any of the group's codes
+    shown = [i for i, label in enumerate(c.values) if label != agreement.NONE or any(c.counts[i])]
+    table = Table("", *(c.values[i] for i in shown), box=None)
+    for i in shown:
+        table.add_row(c.values[i], *(_count(c.counts[i][j]) for j in shown))
+    out.print(table)
 
 
 @agreement_app.command("disagreements")

@@ -28,6 +28,7 @@ PLAN: list[tuple[str, str, list[str], list[str]]] = [
     ("qdpx", "bench_qdpx.py", ["--units", "2000", "--runs", "1"], ["--units", "100000"]),
     ("startup", "bench_startup.py", ["--rounds", "3"], []),
     ("import-codings", "bench_import_codings.py", ["--units", "2000", "--codings", "2000"], []),
+    ("cib", "bench_cib.py", ["--runs", "1"], []),
 ]
 
 

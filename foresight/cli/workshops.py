@@ -223,7 +223,8 @@ def scenario_draft(
         typer.Option("--axes", help="The two uncertainties of the 2x2, by position (default 1,2)."),
     ] = None,
     cib_file: Annotated[
-        Path | None, typer.Option("--cib", help="Cross-impact judgements (YAML) to add.")
+        Path | None,
+        typer.Option("--cib", help="Cross-impact judgements (YAML or ScenarioWizard .scw) to add."),
     ] = None,
     template: Annotated[
         Path | None, typer.Option("--template", help="A Word document whose styles the draft takes.")
@@ -250,30 +251,81 @@ def scenario_draft(
 
 @scenario_app.command("cib")
 def scenario_cib(
-    matrix_file: Annotated[Path, typer.Argument(help="Cross-impact judgements (YAML).", show_default=False)],
+    matrix_file: Annotated[
+        Path,
+        typer.Argument(
+            help="Cross-impact judgements (YAML, or a ScenarioWizard .scw file).", show_default=False
+        ),
+    ],
     starts: Annotated[
         int, typer.Option(help="Succession starts when there are too many scenarios to enumerate.")
     ] = 2000,
     seed: Annotated[int, typer.Option(help="Seed of the succession starts.")] = 0,
+    max_inconsistency: Annotated[
+        float,
+        typer.Option(
+            "--max-inconsistency",
+            help="Also list scenarios whose inconsistency is at most this (enumeration only).",
+        ),
+    ] = 0,
     as_json: JsonOption = False,
 ) -> None:
     """List the consistent scenarios of a cross-impact balance matrix, strongest first."""
-    result = cib.consistent_scenarios(cib.load_cib(matrix_file), starts=starts, seed=seed)
+    matrix = cib.load_cib(matrix_file)
+    result = cib.consistent_scenarios(matrix, starts=starts, seed=seed, max_inconsistency=max_inconsistency)
     if as_json:
         print_json(
             {
                 "method": result.method,
                 "examined": result.examined,
+                "scenarios_total": result.total,
+                "complete": result.complete,
+                "max_inconsistency": result.max_inconsistency,
+                "self_impacts_left_out": list(matrix.self_impacts),
                 "scenarios": [
-                    {"variants": s.names, "total_impact": s.total_impact} for s in result.scenarios
+                    {"variants": s.names, "total_impact": s.total_impact, "inconsistency": s.inconsistency}
+                    for s in result.scenarios
                 ],
             }
         )
         return
-    out.print(f"{len(result.scenarios)} consistent scenarios ({result.method} of {result.examined})")
+    if matrix.self_impacts:
+        out.print(
+            f"{matrix_file}: impacts of {', '.join(matrix.self_impacts)} on itself left out "
+            "(a descriptor has no impact on itself)",
+            markup=False,
+            soft_wrap=True,
+        )
+    kind = (
+        "consistent scenarios"
+        if not result.max_inconsistency
+        else (f"scenarios of inconsistency up to {result.max_inconsistency:g}")
+    )
+    if result.complete:
+        out.print(
+            f"{len(result.scenarios)} {kind} (enumeration of all {result.total:,} scenarios)", markup=False
+        )
+    else:
+        out.print(
+            f"{len(result.scenarios)} {kind} (succession from {result.examined:,} starts; "
+            f"{result.total:,} scenarios, too many to enumerate)",
+            markup=False,
+            soft_wrap=True,
+        )
+        out.print(
+            "The list may be incomplete: a consistent scenario no start leads to is missed "
+            "(more --starts find more).",
+            markup=False,
+            soft_wrap=True,
+        )
     for i, s in enumerate(result.scenarios, start=1):
         variants = "; ".join(f"{d}={v}" for d, v in s.names.items())
-        out.print(f"{i}. {variants} (total impact {s.total_impact:g})", soft_wrap=True, highlight=False)
+        out.print(
+            f"{i}. {variants} (total impact {s.total_impact:g}, inconsistency {s.inconsistency:g})",
+            soft_wrap=True,
+            highlight=False,
+            markup=False,
+        )
 
 
 @workshop_app.command("validate")

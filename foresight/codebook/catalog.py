@@ -93,6 +93,7 @@ def store_spec(session: Session, spec: CodebookSpec, *, actor: str, source: str)
                 "name": g.name,
                 "description": g.description,
                 "colour": g.colour,
+                "exclusive": g.exclusive,
                 "guid": g.guid or stable_guid(spec.name, "group", g.id),
             }
             for g in spec.groups
@@ -156,7 +157,14 @@ def merge_spec(session: Session, spec: CodebookSpec, *, actor: str, source: str)
     by_spec: dict[str, Code] = {}
     groups = {g["id"] for g in book.groups}
     new_groups = [
-        {"id": g.id, "name": g.name, "description": g.description, "colour": g.colour, "guid": g.guid}
+        {
+            "id": g.id,
+            "name": g.name,
+            "description": g.description,
+            "colour": g.colour,
+            "exclusive": g.exclusive,
+            "guid": g.guid,
+        }
         for g in spec.groups
         if g.id not in groups and any(c.group == g.id and (c.guid or "") not in known for c in spec.codes)
     ]
@@ -240,6 +248,7 @@ def to_spec(session: Session, book: Codebook) -> CodebookSpec:
                 name=g["name"],
                 description=g.get("description", ""),
                 colour=g.get("colour", "#808080"),
+                exclusive=bool(g.get("exclusive", False)),
                 guid=g.get("guid"),
             )
             for g in book.groups

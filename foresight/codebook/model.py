@@ -47,6 +47,8 @@ class GroupSpec:
     name: str
     description: str = ""
     colour: str = "#808080"
+    # one variable with the group's codes as its values: at most one of them per unit and coder
+    exclusive: bool = False
     guid: str | None = None
     line: int | None = None  # where it stands in the file it was read from
 

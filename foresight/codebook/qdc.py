@@ -7,8 +7,9 @@ codebook onto that tree as follows:
 - every group becomes a top-level ``Code`` with ``isCodable="false"``; its codes sit beneath it,
   each under its parent code; codes without a group sit at the top level;
 - whatever the schema has no field for (when to use a code, when not, an example, keywords, the
-  code's id) is written into the ``Description`` as labelled lines after the definition, so that
-  foresight can read it back and other tools still show it to their users;
+  code's id; a group's id and whether it is exclusive) is written into the ``Description`` as
+  labelled lines after the definition (``One code per unit: yes`` marks an exclusive group), so
+  that foresight can read it back and other tools still show it to their users;
 - a ``Sets`` element lists the codes of each group (one ``Set`` per group), which is how tools
   such as ATLAS.ti and MAXQDA show code groups.
 
@@ -53,8 +54,10 @@ LABELS = (
     ("example", "Example"),
     ("keywords", "Keywords"),
     ("domain", "Roadmap domain"),
+    ("exclusive", "One code per unit"),  # groups only
     ("id", "Id"),
 )
+GROUP_LABELS = ("exclusive", "id")  # the labels foresight writes for a group
 LABEL_LINE = re.compile(
     r"^(" + "|".join(re.escape(label) for _, label in LABELS) + r"):[ \t]*(.*)$", re.IGNORECASE
 )
@@ -170,7 +173,8 @@ def codebook_tree(spec: CodebookSpec, namespace: str, context: str) -> CodebookT
 
     for group in spec.groups:
         el = _code_element(codes_el, group_guid[group.id], group.name, False, group.colour)
-        _description(el, _join(group.description, [("Id", group.id)]))
+        exclusive = [("One code per unit", "yes" if group.exclusive else "")]
+        _description(el, _join(group.description, [*exclusive, ("Id", group.id)]))
         for code in spec.codes:
             if code.group == group.id and not code.parent:
                 add_code(el, code)
@@ -312,10 +316,10 @@ def spec_from_codebook(root: etree._Element, name: str) -> CodebookSpec:
     groups = []
     for node in group_nodes:
         fields = node.fields
-        if any(fields.get(key) for key, _ in LABELS[:-1]):
+        if any(fields.get(key) for key, _ in LABELS if key not in GROUP_LABELS):
             # labels foresight does not write for a group: keep them as they were
             description = "\n".join(
-                line for line in _newlines(node.text).split("\n") if not _is_id_line(line)
+                line for line in _newlines(node.text).split("\n") if not _is_group_line(line)
             ).strip()
         else:
             description = fields.get("definition", "")
@@ -325,6 +329,7 @@ def spec_from_codebook(root: etree._Element, name: str) -> CodebookSpec:
                 name=node.name,
                 description=description,
                 colour=node.colour,
+                exclusive=fields.get("exclusive", "").strip().casefold() in ("yes", "true"),
                 guid=node.guid,
                 line=node.el.sourceline,
             )
@@ -518,9 +523,10 @@ def _parse_description(text: str) -> dict[str, str]:
     return fields
 
 
-def _is_id_line(line: str) -> bool:
+def _is_group_line(line: str) -> bool:
+    """A labelled line foresight writes for a group (its id, whether it is exclusive)."""
     match = LABEL_LINE.match(line)
-    return bool(match) and FIELD_OF_LABEL[match.group(1).casefold()] == "id"
+    return bool(match) and FIELD_OF_LABEL[match.group(1).casefold()] in GROUP_LABELS
 
 
 def _newlines(text: str) -> str:

@@ -12,7 +12,7 @@ from foresight.errors import ForesightError
 from foresight.yamlfile import load_with_lines
 
 SCHEMA_VERSION = 1
-GROUP_FIELDS = ("id", "name", "description", "colour")
+GROUP_FIELDS = ("id", "name", "description", "colour", "exclusive")
 
 
 def _lines(node: yaml.Node | None, key: str) -> list[int]:
@@ -76,12 +76,21 @@ def parse_yaml(text: str, path: Path) -> tuple[CodebookSpec, list[Problem]]:
             problems.append(Problem(line, "a group must be a mapping of id, name, description, colour"))
             continue
         problems += [Problem(line, f"group: unknown field {k!r}") for k in item if k not in GROUP_FIELDS]
+        exclusive = item.get("exclusive", False)
+        if not isinstance(exclusive, bool):
+            problems.append(
+                Problem(
+                    line, f"group {_text(item.get('id'))}: exclusive must be true or false, not {exclusive!r}"
+                )
+            )
+            exclusive = False
         groups.append(
             GroupSpec(
                 id=_text(item.get("id")),
                 name=_text(item.get("name")),
                 description=_text(item.get("description")),
                 colour=_text(item.get("colour")) or "#808080",
+                exclusive=exclusive,
                 line=line,
             )
         )
@@ -139,8 +148,10 @@ def to_yaml(spec: CodebookSpec) -> str:
     data = {
         "schema_version": SCHEMA_VERSION,
         "codebook": {"name": spec.name, "version": spec.version, "description": spec.description},
+        # only an exclusive group is written with the flag
         "groups": [
             {"id": g.id, "name": g.name, "description": g.description, "colour": g.colour}
+            | ({"exclusive": True} if g.exclusive else {})
             for g in spec.groups
         ],
         # a code without a roadmap domain is written without the field

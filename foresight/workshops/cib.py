@@ -6,8 +6,17 @@ descriptor) the impact balance of a variant is the sum of the impacts the scenar
 variants have on it; the scenario is consistent when each descriptor's chosen variant has the
 largest balance of its descriptor's variants (ties allowed).
 
-Small matrices are enumerated in full; big ones are searched by the succession procedure from
-many seeded starts (every descriptor switches to its best-balanced variant until nothing changes).
+Every scenario is examined when there are at most ``MAX_ENUMERATE`` (10^8) of them: a vectorised
+enumeration in chunks, so memory stays small whatever the count. Beyond that the succession
+procedure (every descriptor switches to its best-balanced variant until nothing changes) runs from
+many seeded starts; it finds only scenarios that some start leads to, so its list may be
+incomplete, and the result says so. Each scenario found carries its total impact score (TIS, the
+sum of its chosen variants' balances) and its inconsistency (IC, the largest amount by which a
+descriptor's chosen variant falls short of the best balance of its descriptor; 0: consistent).
+An enumeration can also list the scenarios of inconsistency up to a given value.
+
+Judgements are read from YAML (below) or from a ScenarioWizard ``.scw`` file
+(:mod:`foresight.workshops.scw`).
 
 A judgement file (YAML)::
 
@@ -37,7 +46,12 @@ import yaml
 
 from foresight.errors import ForesightError
 
-MAX_ENUMERATE = 1_000_000
+# Scenarios examined one by one up to this many. The enumeration keeps one chunk in memory (tens
+# of MB); its time grows with the count: on a 2-core machine the 22.7 M scenarios of the public
+# CIB_natl_regional sample take about 4 s, a random matrix of 96 M scenarios 15 s
+# (benchmarks/bench_cib.py --random 100000000).
+MAX_ENUMERATE = 100_000_000
+CHUNK = 1 << 16  # scenarios checked at once: the inner descriptors' combinations, at most this many
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,7 @@ class CIBMatrix:
 
     descriptors: tuple[Descriptor, ...]
     impacts: np.ndarray  # (N, N), N = total number of variants; zero within a descriptor
+    self_impacts: tuple[str, ...] = ()  # descriptors whose impacts on themselves a file held, left out
 
     @property
     def offsets(self) -> list[int]:
@@ -70,7 +85,15 @@ class CIBMatrix:
         ]
 
     def is_consistent(self, scenario: tuple[int, ...]) -> bool:
-        return all(b[v] >= max(b) for b, v in zip(self.balances(scenario), scenario, strict=True))
+        return self.inconsistency(scenario) <= 0
+
+    def inconsistency(self, scenario: tuple[int, ...]) -> float:
+        """IC: the largest shortfall of a chosen variant's balance from its descriptor's best."""
+        return max(max(b) - b[v] for b, v in zip(self.balances(scenario), scenario, strict=True))
+
+    @property
+    def scenario_count(self) -> int:
+        return math.prod(len(d.variants) for d in self.descriptors)
 
     def names(self, scenario: tuple[int, ...]) -> dict[str, str]:
         return {d.id: d.variants[v] for d, v in zip(self.descriptors, scenario, strict=True)}
@@ -81,6 +104,7 @@ class ConsistentScenario:
     variants: tuple[int, ...]  # the chosen variant of each descriptor
     names: dict[str, str]  # descriptor id -> variant
     total_impact: float  # sum of the chosen variants' balances (higher: more strongly supported)
+    inconsistency: float = 0.0  # 0: consistent; else the largest shortfall from a descriptor's best
 
 
 @dataclass(frozen=True)
@@ -88,6 +112,13 @@ class CIBResult:
     scenarios: list[ConsistentScenario]
     method: str  # "enumeration" | "succession"
     examined: int  # scenarios checked (enumeration) or starts run (succession)
+    total: int = 0  # scenarios there are (the product of the descriptors' variant counts)
+    max_inconsistency: float = 0.0  # scenarios listed are those of IC up to this
+
+    @property
+    def complete(self) -> bool:
+        """Whether every scenario was examined; a succession's list may miss some."""
+        return self.method == "enumeration"
 
 
 def make_matrix(
@@ -111,27 +142,58 @@ def _scored(matrix: CIBMatrix, found: set[tuple[int, ...]]) -> list[ConsistentSc
     for scenario in found:
         balances = matrix.balances(scenario)
         total = sum(b[v] for b, v in zip(balances, scenario, strict=True))
-        scored.append(ConsistentScenario(scenario, matrix.names(scenario), total))
-    return sorted(scored, key=lambda s: (-s.total_impact, s.variants))
+        gap = max(max(b) - b[v] for b, v in zip(balances, scenario, strict=True))
+        scored.append(ConsistentScenario(scenario, matrix.names(scenario), total, gap))
+    return sorted(scored, key=lambda s: (s.inconsistency, -s.total_impact, s.variants))
 
 
-def enumerate_consistent(matrix: CIBMatrix, *, chunk: int = 65_536) -> set[tuple[int, ...]]:
-    """Every consistent scenario, checking all of them (vectorised, ``chunk`` at a time)."""
+def _combinations(counts: list[int]) -> np.ndarray:
+    """Every combination of variants of descriptors with ``counts`` variants, in odometer order."""
+    grids = np.indices(counts).reshape(len(counts), -1).T
+    return np.ascontiguousarray(grids, dtype=np.int64)
+
+
+def enumerate_consistent(
+    matrix: CIBMatrix, *, max_inconsistency: float = 0.0, chunk: int = CHUNK
+) -> set[tuple[int, ...]]:
+    """Every scenario of inconsistency up to ``max_inconsistency`` (0: the consistent ones).
+
+    The descriptors split into outer ones, walked one combination at a time, and inner ones whose
+    combinations (at most ``chunk``) are checked together: their share of every balance is
+    computed once, the outer combination's share added per chunk. Descriptors are checked one
+    after the other and each check keeps only the scenarios that pass, so most of a chunk is
+    dropped after a descriptor or two.
+    """
     counts = [len(d.variants) for d in matrix.descriptors]
     offsets = np.array(matrix.offsets)
-    groups = [np.arange(o, o + n) for o, n in zip(offsets, counts, strict=True)]
+    m = len(counts)
+    split = m
+    while split > 0 and math.prod(counts[split - 1 :]) <= chunk:
+        split -= 1
+    inner = _combinations(counts[split:]) if split < m else np.zeros((1, 0), dtype=np.int64)
+    # the inner descriptors' share of every balance: (inner combinations, N), columns contiguous
+    inner_share = np.zeros((len(inner), len(matrix.impacts)), order="F")
+    for j in range(m - split):
+        inner_share += matrix.impacts[inner[:, j] + offsets[split + j]]
+    rows = np.arange(len(inner))
     found: set[tuple[int, ...]] = set()
-    product = itertools.product(*(range(n) for n in counts))
-    while True:
-        block = np.array(list(itertools.islice(product, chunk)), dtype=np.int64)
-        if block.size == 0:
-            return found
-        balances = matrix.impacts[block + offsets].sum(axis=1)  # (chunk, N)
-        ok = np.ones(len(block), dtype=bool)
-        for d, cols in enumerate(groups):
-            chosen = balances[np.arange(len(block)), offsets[d] + block[:, d]]
-            ok &= chosen >= balances[:, cols].max(axis=1)
-        found.update(tuple(int(v) for v in row) for row in block[ok])
+    for outer in itertools.product(*(range(n) for n in counts[:split])):
+        chosen = offsets[:split] + np.array(outer, dtype=np.int64)
+        outer_share = matrix.impacts[chosen].sum(axis=0)
+        alive = rows
+        for d in range(m):
+            cols = slice(offsets[d], offsets[d] + counts[d])
+            balances = inner_share[alive, cols] + outer_share[cols]
+            if d < split:
+                mine = balances[:, outer[d]]
+            else:
+                mine = balances[np.arange(len(alive)), inner[alive, d - split]]
+            alive = alive[mine >= balances.max(axis=1) - max_inconsistency]
+            if len(alive) == 0:
+                break
+        for row in alive.tolist():
+            found.add(tuple(outer) + tuple(int(v) for v in inner[row]))
+    return found
 
 
 def succession(matrix: CIBMatrix, start: tuple[int, ...], *, max_steps: int = 1000) -> tuple[int, ...] | None:
@@ -153,14 +215,30 @@ def succession(matrix: CIBMatrix, start: tuple[int, ...], *, max_steps: int = 10
 
 
 def consistent_scenarios(
-    matrix: CIBMatrix, *, max_enumerate: int = MAX_ENUMERATE, starts: int = 2000, seed: int = 0
+    matrix: CIBMatrix,
+    *,
+    max_enumerate: int = MAX_ENUMERATE,
+    starts: int = 2000,
+    seed: int = 0,
+    max_inconsistency: float = 0.0,
 ) -> CIBResult:
     """The consistent scenarios, strongest first: all of them when there are at most ``max_enumerate``
-    scenarios, else those the succession procedure reaches from ``starts`` random starts."""
-    counts = [len(d.variants) for d in matrix.descriptors]
-    total = math.prod(counts)
+    scenarios, else those the succession procedure reaches from ``starts`` random starts (a list
+    that may be incomplete: see :attr:`CIBResult.complete`).
+
+    ``max_inconsistency`` above 0 also lists the scenarios whose inconsistency is at most that,
+    after the consistent ones; it needs the enumeration (a succession reaches consistent ones only).
+    """
+    total = matrix.scenario_count
     if total <= max_enumerate:
-        return CIBResult(_scored(matrix, enumerate_consistent(matrix)), "enumeration", total)
+        found = enumerate_consistent(matrix, max_inconsistency=max_inconsistency)
+        return CIBResult(_scored(matrix, found), "enumeration", total, total, max_inconsistency)
+    if max_inconsistency > 0:
+        raise ForesightError(
+            f"the matrix has {total:,} scenarios, more than the {max_enumerate:,} examined one by one: "
+            "scenarios of inconsistency above 0 can only be listed from a full enumeration"
+        )
+    counts = [len(d.variants) for d in matrix.descriptors]
     rng = np.random.default_rng(seed)
     found = set()
     for _ in range(starts):
@@ -168,7 +246,7 @@ def consistent_scenarios(
         end = succession(matrix, start)
         if end is not None:
             found.add(end)
-    return CIBResult(_scored(matrix, found), "succession", starts)
+    return CIBResult(_scored(matrix, found), "succession", starts, total)
 
 
 def _problem(path: Path, message: str) -> ForesightError:
@@ -176,8 +254,12 @@ def _problem(path: Path, message: str) -> ForesightError:
 
 
 def load_cib(path: str | Path) -> CIBMatrix:
-    """A judgement matrix from a YAML file (see the module's docstring for the form)."""
+    """A judgement matrix from a YAML file (see the module's docstring) or a ScenarioWizard .scw file."""
     file = Path(path)
+    if file.suffix.lower() == ".scw":
+        from foresight.workshops.scw import read_scw
+
+        return read_scw(file)
     try:
         raw = yaml.safe_load(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
