@@ -349,11 +349,12 @@ def _pipeline(project: Project, step: Callable[[int], None], seconds: dict[str, 
     workshop = load_workshop(SCENARIO_WORKSHOP)
     scenario_cards = _cards(project, workshop, trends)
     chosen = max(workshop.topics, key=lambda t: len(scenario_cards[t.id]))  # the first of equals
-    consistent = cib.consistent_scenarios(cib.load_cib(SCENARIO_CIB)) if SCENARIO_CIB.exists() else None
+    matrix = cib.load_cib(SCENARIO_CIB) if SCENARIO_CIB.exists() else None
     trend_cards = [c for c in scenario_cards[chosen.id] if c.origin == "trend"]
     data = scenario.scenario_input(
-        project, workshop, chosen.id, cib=consistent, extra=trend_cards, note=MACHINE_NOTE
+        project, workshop, chosen.id, cib=matrix, extra=trend_cards, note=MACHINE_NOTE
     )
+    consistent = data.cib
     scenario.draft_scenarios(data, output("scenario", f"scenarios-{chosen.id}.docx", "scenario draft (Word)"))
 
     codings = Counter(c["coder"] for c in list_codings(project))

@@ -237,12 +237,12 @@ def scenario_draft(
     chosen = workshop.topic(topic)
     spanning = _axes(axes)
     scenario.choose_axes(workshop, spanning)  # checked before the store is read
-    result = cib.consistent_scenarios(cib.load_cib(cib_file)) if cib_file else None
+    matrix = cib.load_cib(cib_file) if cib_file else None
     project = open_project()
     try:
         extra = (_trend_cards(project, workshop, [chosen], no_trends) or {}).get(chosen.id, [])
         data = scenario.scenario_input(
-            project, workshop, chosen.id, axes=spanning, cib=result, extra=extra, note=note
+            project, workshop, chosen.id, axes=spanning, cib=matrix, extra=extra, note=note
         )
     finally:
         project.close()

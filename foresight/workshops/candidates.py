@@ -426,6 +426,7 @@ class SupportingUnit:
     source_date: str
     text: str
     codes: tuple[str, ...]
+    page: int | None = None
 
 
 def supporting_units(project: Project, unit_ids: Iterable[int]) -> list[SupportingUnit]:
@@ -440,12 +441,12 @@ def supporting_units(project: Project, unit_ids: Iterable[int]) -> list[Supporti
     with project.session() as session:
         for start in range(0, len(wanted), 500):
             rows = session.execute(
-                select(Unit.id, Unit.text, Source.title, Source.path, Source.date)
+                select(Unit.id, Unit.text, Source.title, Source.path, Source.date, Unit.page)
                 .join(Source, Source.id == Unit.source_id)
                 .where(Unit.id.in_(wanted[start : start + 500]))
                 .order_by(Unit.id)
             ).all()
-            for unit_id, text, title, path, date in rows:
+            for unit_id, text, title, path, date, page in rows:
                 found.append(
                     SupportingUnit(
                         unit_id,
@@ -454,6 +455,7 @@ def supporting_units(project: Project, unit_ids: Iterable[int]) -> list[Supporti
                         date.isoformat() if date else "",
                         text,
                         tuple(sorted(codes.get(unit_id, ()))),
+                        page,
                     )
                 )
     return found

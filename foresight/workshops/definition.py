@@ -41,7 +41,7 @@ PARTICIPANT_FIELDS = ("name", "organisation", "stakeholder")
 TOPIC_FIELDS = ("id", "name", "description", "codes")
 AGENDA_FIELDS = ("start", "minutes", "title", "format", "notes")
 GROUP_FIELDS = ("count", "min_size", "max_size")
-UNCERTAINTY_FIELDS = ("name", "poles")
+UNCERTAINTY_FIELDS = ("name", "poles", "codes")
 ROADMAP_FIELDS = ("domain_rule", "domains", "instructions")
 
 DOMAINS: tuple[tuple[str, str], ...] = (
@@ -105,10 +105,16 @@ class AgendaBlock:
 
 @dataclass(frozen=True)
 class Uncertainty:
-    """A key uncertainty with its two poles; two of them span the scenario 2x2."""
+    """A key uncertainty with its two poles; two of them span the scenario 2x2.
+
+    ``codes`` are, for each pole in order, the codes whose units would show that pole coming
+    about (``codes: {pole: [code ids]}`` in the workshop file): they count the evidence for each
+    pole and draw each scenario's signposts.
+    """
 
     name: str
     poles: tuple[str, str]
+    codes: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
 
 @dataclass(frozen=True)
@@ -385,8 +391,27 @@ def parse_workshop(text: str, path: Path) -> Workshop:
                 r.line_of("uncertainties", i, "poles"), "uncertainty: poles must be a list of two texts"
             )
             poles = ["low", "high"]
+        by_pole = u.get("codes") or {}
+        if not isinstance(by_pole, dict) or not all(
+            isinstance(v, list) and all(isinstance(c, str) for c in v) for v in by_pole.values()
+        ):
+            r.problem(
+                r.line_of("uncertainties", i, "codes"),
+                "uncertainty: codes must map each pole to a list of code ids",
+            )
+            by_pole = {}
+        strays = [str(k) for k in by_pole if k not in poles]
+        if strays:
+            r.problem(
+                r.line_of("uncertainties", i, "codes"),
+                f"uncertainty: codes name {', '.join(map(repr, strays))}, not one of its poles",
+            )
         uncertainties.append(
-            Uncertainty(name=r.text(u, "name", "uncertainty", "uncertainties", i), poles=(poles[0], poles[1]))
+            Uncertainty(
+                name=r.text(u, "name", "uncertainty", "uncertainties", i),
+                poles=(poles[0], poles[1]),
+                codes=(tuple(by_pole.get(poles[0], ())), tuple(by_pole.get(poles[1], ()))),
+            )
         )
 
     rules = RoadmapRules()

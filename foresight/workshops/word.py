@@ -1,9 +1,12 @@
 """Real Word documents with python-docx: built-in styles, numbered tables, a TOC field, page numbers.
 
 :class:`WordDocument` wraps a ``docx.Document`` with the few things every workshop document
-needs: the project's name in the header, "Page N of M" in the footer, a table of contents field
-(Word fills it in on opening; LibreOffice on update), and tables captioned "Table N: ..." with a
-SEQ field so Word numbers them.
+needs: the project's name in the header and as the author in the document's properties (with
+the title and the date it was written), "Page N of M" in the footer, a table of contents field
+(settings.xml asks Word to update fields on opening, which fills in its page numbers;
+LibreOffice shows the headings until Tools > Update), and tables captioned "Table N: ..." with
+a SEQ field so Word numbers them, whose header row repeats on every page and whose columns
+share the text width.
 """
 
 from __future__ import annotations
@@ -14,6 +17,13 @@ from typing import Any
 
 from foresight.errors import ForesightError
 
+# the elements of settings.xml that come after w:updateFields in the schema (ECMA-376 CT_Settings)
+AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+    "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+)  # fmt: skip
 TOC_FIELD = 'TOC \\o "1-2" \\h \\z \\u'  # headings 1-2, as hyperlinks, no page numbers in web view
 
 
@@ -37,6 +47,13 @@ def _instruction(paragraph: Any, instruction: str) -> None:
     text.set(qn("xml:space"), "preserve")
     text.text = f" {instruction} "
     paragraph.add_run()._r.append(text)
+
+
+def _flag(parent: Any, tag: str) -> None:
+    """Append an on/off element such as ``w:tblHeader`` to ``parent``."""
+    from docx.oxml import OxmlElement
+
+    parent.append(OxmlElement(tag))
 
 
 def _field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
@@ -96,6 +113,7 @@ class WordDocument:
         from docx.shared import Mm
 
         self.doc = docx.Document() if template is None else _from_template(Path(template))
+        self._properties(project_name)
         self.tables = 0
         self._toc: Any = None  # the paragraph the contents go in front of
         self._headings: list[tuple[int, str]] = []
@@ -118,15 +136,42 @@ class WordDocument:
         footer.add_run(" of ")
         _field(footer, "NUMPAGES", "1")
 
+    def _properties(self, project_name: str) -> None:
+        """The project as author, written now: not python-docx's defaults (2013, "python-docx")."""
+        import datetime as dt
+
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+        core = self.doc.core_properties
+        core.author = core.last_modified_by = project_name
+        core.created = core.modified = now
+        core.revision = 1
+        core.title = core.subject = core.keywords = core.comments = core.category = ""
+
     def title(self, text: str, subtitle: str = "") -> None:
+        """The document's title, on its first page and in its properties (``subtitle`` as subject)."""
+        self.doc.core_properties.title = text
+        self.doc.core_properties.subject = subtitle
         self.doc.add_paragraph(text, style="Title")
         if subtitle:
             self.doc.add_paragraph(subtitle, style="Subtitle")
 
     def toc(self, heading: str = "Contents") -> None:
         """A table of contents field over headings 1-2, shown filled in until Word updates it."""
+        from docx.oxml.ns import qn
+
         self.doc.add_paragraph(heading, style="TOC Heading")
         self._toc = self.doc.add_paragraph()
+        settings = self.doc.settings.element
+        if settings.find(qn("w:updateFields")) is None:  # Word updates the fields on opening
+            from docx.oxml import OxmlElement
+
+            update = OxmlElement("w:updateFields")
+            update.set(qn("w:val"), "true")
+            later = [child for child in settings if child.tag in {qn(f"w:{n}") for n in AFTER_UPDATE_FIELDS}]
+            if later:  # Word reads settings.xml in the schema's order
+                later[0].addprevious(update)
+            else:
+                settings.append(update)
 
     def _fill_toc(self) -> None:
         from docx.shared import Mm
@@ -169,12 +214,14 @@ class WordDocument:
         *,
         widths: Sequence[float] | None = None,
     ) -> Any:
-        """A captioned table ("Table N: caption", N a SEQ field) with a bold header row.
+        """A captioned table ("Table N: caption", N a SEQ field) with a bold header row that repeats
+        on every page; no row breaks across pages.
 
         ``widths`` are the columns' shares of the text width (equal when not given).
         """
         self.tables += 1
         p = self.doc.add_paragraph(style="Caption")
+        p.paragraph_format.keep_with_next = True  # a caption never ends a page
         p.add_run("Table ")
         _field(p, "SEQ Table \\* ARABIC", str(self.tables))
         p.add_run(f": {caption}")
@@ -187,8 +234,12 @@ class WordDocument:
             cells = table.add_row().cells
             for cell, value in zip(cells, row, strict=True):
                 cell.text = "" if value is None else str(value)
-        if widths:
-            self._widths(table, widths)
+        for i, row in enumerate(table.rows):
+            properties = row._tr.get_or_add_trPr()
+            _flag(properties, "w:cantSplit")
+            if i == 0:
+                _flag(properties, "w:tblHeader")
+        self._widths(table, widths or [1] * len(header))
         self.doc.add_paragraph()
         return table
 
