@@ -91,6 +91,10 @@ class CIBMatrix:
         """IC: the largest shortfall of a chosen variant's balance from its descriptor's best."""
         return max(max(b) - b[v] for b, v in zip(self.balances(scenario), scenario, strict=True))
 
+    def total_impact(self, scenario: tuple[int, ...]) -> float:
+        """The sum of the chosen variants' balances (higher: more strongly supported)."""
+        return float(sum(b[v] for b, v in zip(self.balances(scenario), scenario, strict=True)))
+
     @property
     def scenario_count(self) -> int:
         return math.prod(len(d.variants) for d in self.descriptors)

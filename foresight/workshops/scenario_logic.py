@@ -116,9 +116,7 @@ def axis_descriptors(matrix: CIBMatrix, axes: Sequence[Uncertainty]) -> list[Des
 
 def scores(matrix: CIBMatrix, scenario: tuple[int, ...]) -> tuple[float, float]:
     """(inconsistency, total impact score) of a scenario: 0 inconsistency means consistent."""
-    balances = matrix.balances(scenario)
-    gap = max(max(b) - b[v] for b, v in zip(balances, scenario, strict=True))
-    return float(gap), float(sum(b[v] for b, v in zip(balances, scenario, strict=True)))
+    return float(matrix.inconsistency(scenario)), matrix.total_impact(scenario)
 
 
 def check_stub(
