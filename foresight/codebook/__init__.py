@@ -7,8 +7,7 @@ loads no SQLAlchemy.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from foresight.lazy import attributes
 
 _HOME = {
     **dict.fromkeys(
@@ -28,10 +27,4 @@ _HOME = {
 }
 __all__ = sorted(_HOME)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module 'foresight.codebook' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"foresight.codebook.{_HOME[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = attributes(__name__, _HOME, globals())

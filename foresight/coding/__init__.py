@@ -13,8 +13,7 @@ Each is loaded from its module when first asked for.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from foresight.lazy import attributes
 
 _HOME = {
     **dict.fromkeys(
@@ -47,10 +46,4 @@ _HOME = {
 }
 __all__ = sorted(_HOME)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module 'foresight.coding' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"foresight.coding.{_HOME[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = attributes(__name__, _HOME, globals())

@@ -19,8 +19,7 @@ SQLAlchemy.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from foresight.lazy import attributes
 
 _HOME = {
     **dict.fromkeys(["Checkpoints", "driver_rows", "driver_sql", "insert_one"], "bulk"),
@@ -56,10 +55,4 @@ _HOME = {
 }
 __all__ = sorted(_HOME)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module 'foresight.store' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"foresight.store.{_HOME[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = attributes(__name__, _HOME, globals())

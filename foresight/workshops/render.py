@@ -44,6 +44,22 @@ def _axes(width: float, height: float):  # type: ignore[no-untyped-def]
     return fig, ax
 
 
+def _heading(ax, layout: Page) -> None:  # type: ignore[no-untyped-def]
+    """A page's title, and the subtitle under it."""
+    title, subtitle = layout.title, layout.subtitle
+    x, y = title.box.x, title.box.y
+    ax.text(x, y, title.text, fontsize=title.fontsize, fontweight="bold", va="bottom", ha="left")
+    ax.text(
+        subtitle.box.x,
+        subtitle.box.top,
+        subtitle.text,
+        fontsize=subtitle.fontsize,
+        va="top",
+        ha="left",
+        color="#444444",
+    )
+
+
 def _page_number(ax, footer: Box, body: float, page: str) -> None:  # type: ignore[no-untyped-def]
     if page:
         ax.text(footer.right, footer.y, page, fontsize=body, va="bottom", ha="right", color="#444444")
@@ -52,24 +68,7 @@ def _page_number(ax, footer: Box, body: float, page: str) -> None:  # type: igno
 def list_figure(layout: ListLayout, page: str = ""):  # type: ignore[no-untyped-def]
     """A page of the list of cards a poster could not show."""
     fig, ax = _axes(layout.width, layout.height)
-    ax.text(
-        layout.title.box.x,
-        layout.title.box.y,
-        layout.title.text,
-        fontsize=layout.title.fontsize,
-        fontweight="bold",
-        va="bottom",
-        ha="left",
-    )
-    ax.text(
-        layout.subtitle.box.x,
-        layout.subtitle.box.top,
-        layout.subtitle.text,
-        fontsize=layout.subtitle.fontsize,
-        va="top",
-        ha="left",
-        color="#444444",
-    )
+    _heading(ax, layout)
     for line in layout.lines:
         ax.text(
             line.x,
@@ -90,24 +89,7 @@ def figure(layout: RoadmapLayout, page: str = ""):  # type: ignore[no-untyped-de
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
     fig, ax = _axes(layout.width, layout.height)
-    ax.text(
-        layout.title.box.x,
-        layout.title.box.y,
-        layout.title.text,
-        fontsize=layout.title.fontsize,
-        fontweight="bold",
-        va="bottom",
-        ha="left",
-    )
-    ax.text(
-        layout.subtitle.box.x,
-        layout.subtitle.box.top,
-        layout.subtitle.text,
-        fontsize=layout.subtitle.fontsize,
-        va="top",
-        ha="left",
-        color="#444444",
-    )
+    _heading(ax, layout)
     for label in layout.lines:
         ax.text(label.box.x, label.box.top, label.text, fontsize=label.fontsize, va="top", ha="left")
     for label in layout.fields:
