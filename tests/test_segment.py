@@ -97,6 +97,18 @@ def test_long_paragraph_is_split_at_sentence_boundaries() -> None:
     assert " ".join(chunks) == paragraph
 
 
+def test_a_long_paragraph_is_cut_where_it_stands_and_a_bracket_opens_the_next_sentence() -> None:
+    """A list of references run together: the sentencizer ends a sentence after "[" of
+    "[Online]"; the bracket opens the next sentence, and no space is put inside it."""
+    entry = "D. Cope, Experiments in music intelligence, 1987. [Online]. Available: http://x.org/a."
+    paragraph = "\n".join([entry] * 30)
+    chunks = split_long(paragraph, 400)
+    assert len(chunks) > 1
+    assert all(len(c) <= 400 for c in chunks)
+    assert not any("[ " in c for c in chunks)
+    assert all(c in paragraph for c in chunks)  # cut from the text: its line breaks kept
+
+
 def test_short_debris_is_dropped_and_short_fragments_are_merged() -> None:
     blocks = [
         Block("Figure 2"),

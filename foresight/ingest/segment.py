@@ -299,27 +299,51 @@ def _sentences(text: str) -> Iterator[str]:
         start = end
 
 
+_OPENERS = "([{“‘«„"  # an opening bracket or quote belongs to the sentence after it
+
+
 def split_long(text: str, max_chars: int) -> list[str]:
-    """Split a paragraph longer than ``max_chars`` at sentence boundaries, packing greedily."""
+    """Split a paragraph longer than ``max_chars`` at sentence boundaries, packing greedily; the
+    pieces are cut from the text as it stands, so what stood between two sentences (a space,
+    a line break) stays as it was."""
     if len(text) <= max_chars:
         return [text]
-    pieces: list[str] = []
-    for sentence in _sentences(text):
-        s = sentence.strip()
-        while len(s) > max_chars:  # one sentence longer than a unit: cut at a space
-            cut = s.rfind(" ", 0, max_chars)
-            cut = cut if cut > max_chars // 2 else max_chars
-            pieces.append(s[:cut].strip())
-            s = s[cut:].strip()
-        if s:
-            pieces.append(s)
-    chunks: list[str] = []
-    for piece in pieces:
-        if chunks and len(chunks[-1]) + 1 + len(piece) <= max_chars:
-            chunks[-1] = f"{chunks[-1]} {piece}"
+    spans: list[list[int]] = []
+    pos = 0
+    for sentence in _sentences(text):  # (slices of the text, in order)
+        begin = text.find(sentence, pos)
+        pos = begin + len(sentence)
+        spans.append([begin, pos])
+    for before, after in zip(spans, spans[1:], strict=False):
+        # "… 1987. [" + "Online]. …": the bracket opens the next sentence
+        end = before[1]
+        while end > before[0] and text[end - 1].isspace():
+            end -= 1
+        while end > before[0] + 1 and text[end - 1] in _OPENERS:
+            end -= 1
+            before[1] = after[0] = end
+    pieces: list[tuple[int, int]] = []
+    for begin, end in spans:
+        while begin < end and text[begin].isspace():
+            begin += 1
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        while end - begin > max_chars:  # one sentence longer than a unit: cut at a space
+            cut = text.rfind(" ", begin, begin + max_chars)
+            cut = cut if cut > begin + max_chars // 2 else begin + max_chars
+            pieces.append((begin, cut))
+            begin = cut
+            while begin < end and text[begin].isspace():
+                begin += 1
+        if end > begin:
+            pieces.append((begin, end))
+    chunks: list[tuple[int, int]] = []
+    for begin, end in pieces:
+        if chunks and end - chunks[-1][0] <= max_chars:
+            chunks[-1] = (chunks[-1][0], end)
         else:
-            chunks.append(piece)
-    return chunks
+            chunks.append((begin, end))
+    return [text[begin:end].strip() for begin, end in chunks]
 
 
 @dataclass
