@@ -41,7 +41,8 @@ def without_password(url: str) -> tuple[str, bool]:
     parsed = make_url(url)
     if parsed.password is None:
         return url, False
-    return parsed.set(password=None).render_as_string(hide_password=False), True
+    # (URL is a named tuple; its set() takes None for "unchanged", so _replace leaves it out)
+    return parsed._replace(password=None).render_as_string(hide_password=False), True
 
 
 def make_engine(url: str) -> Engine:
