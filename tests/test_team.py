@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,36 @@ def test_init_refuses_a_url_that_is_not_one_without_showing_it(cli, tmp_path: Pa
         "write it as sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DBNAME\n"
     )
     assert files_under(tmp_path) == []
+
+
+README_URL = "postgresql+psycopg://foresight@dbhost:5432/scan"
+
+
+def test_the_readme_s_team_commands_print_what_it_shows(
+    cli, server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's team block, run on this server: 'init' in the administrator's folder, the
+    rest in a coder's (README_URL stands for the server; figures are compared by their form)."""
+    from tests.test_readme import console_block
+
+    block = console_block(f"foresight init scan --database-url {README_URL}  # once")
+    commands = [line[2:].split("  #")[0] for line in block if line.startswith("$ ")]
+    shown = [line for line in block if not line.startswith("$ ")]
+    assert [c.split()[1] for c in commands] == ["join", "--project", "--project"]
+    shown_url = make_url(server).render_as_string()
+    printed = []
+    admin, coder = tmp_path / "admin", tmp_path / "coder"
+    runs = [(admin, f"init scan --database-url {README_URL}"), *((coder, c[10:]) for c in commands)]
+    for folder, command in runs:
+        folder.mkdir(exist_ok=True)
+        monkeypatch.chdir(folder)
+        done = cli(*command.replace(README_URL, server).split())
+        assert done.code == 0, (command, done.err)
+        output = done.out.replace(shown_url, README_URL).replace(str(folder), "/home/me/foresight")
+        printed += output.splitlines()
+
+    def form(line: str) -> str:
+        return re.sub(r"\d+(\.\d+)?", "<n>", line)
+
+    assert [form(line) for line in printed] == [form(line) for line in shown]
+    assert not (admin / "scan" / "foresight.db").exists() and not (coder / "scan" / "foresight.db").exists()
