@@ -115,8 +115,8 @@ def render_config(name: str, database_url: str | None = None) -> str:
 name = "{name}"
 
 # The store. Unset: foresight.db (SQLite) beside this file. For a team server:
-# database_url = "postgresql+psycopg://USER:PASSWORD@HOST:5432/DBNAME"
-# (the environment variable {DATABASE_ENV} overrides this line)
+# database_url = "postgresql+psycopg://USER@HOST:5432/DBNAME"
+# (its password from PGPASSWORD or ~/.pgpass, never this file; {DATABASE_ENV} overrides this line)
 {database}
 # The coder used when a command is not given --coder.
 # default_coder = "anna"

@@ -160,7 +160,8 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second() -> None:
     assert blocks[1] in ci
 
 
-def test_database_url_from_the_environment_puts_the_store_elsewhere(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_init_records_the_database_url_from_the_environment(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A command run later without the variable uses the same store, never a new private one."""
     elsewhere = tmp_path / "server" / "team.db"
     elsewhere.parent.mkdir()
     monkeypatch.setenv("FORESIGHT_DATABASE_URL", f"sqlite:///{elsewhere}")
@@ -170,7 +171,9 @@ def test_database_url_from_the_environment_puts_the_store_elsewhere(cli, tmp_pat
     )
     assert elsewhere.is_file() and not (tmp_path / "p" / "foresight.db").exists()
     monkeypatch.delenv("FORESIGHT_DATABASE_URL")
-    assert json.loads(cli("--project", str(tmp_path / "p"), "sources", "--json").out) == []
+    assert f'database_url = "sqlite:///{elsewhere}"' in (tmp_path / "p" / "foresight.toml").read_text()
+    assert len(json.loads(cli("--project", str(tmp_path / "p"), "sources", "--json").out)) == 1
+    assert not (tmp_path / "p" / "foresight.db").exists()
 
 
 def test_init_with_a_bad_codebook_makes_nothing_and_can_be_retried(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

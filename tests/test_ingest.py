@@ -12,7 +12,7 @@ import pytest
 
 from foresight import corpus
 from foresight.ingest import IngestOptions, ingest
-from foresight.ingest.survey import read_xlsx
+from foresight.ingest.survey import read_csv, read_xlsx
 from foresight.project import Project
 from tests import builders
 
@@ -191,6 +191,38 @@ def test_survey_sheet_gives_one_unit_per_answer_with_respondent(
     }
     assert [u["attributes"]["respondent"] for u in units] == ["R1", "R1", "R2", "R3"]
     assert_offsets(project)
+
+
+def test_a_survey_unit_s_row_is_its_line_in_the_csv_blank_lines_counted(tmp_path: Path) -> None:
+    lines = [
+        "respondent,What will change by 2030?",
+        "",
+        "R1,Digitalisation of production and the internet of things in machine building.",
+        ",",
+        "",
+        "R2,Circular economy rules for packaging and the materials they will demand of us.",
+    ]
+    sheet = tmp_path / "blank-rows.csv"
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    blocks = read_csv(sheet.read_bytes(), sheet.name)[0].blocks
+    rows = [(b.attributes["respondent"], b.attributes["row"]) for b in blocks]
+    assert rows == [("R1", 3), ("R2", 6)]
+    assert [lines[row - 1].split(",")[0] for _, row in rows] == ["R1", "R2"]
+
+
+def test_a_survey_unit_s_row_is_its_row_in_the_sheet_blank_rows_counted(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["respondent", "What will change by 2030?"])
+    answer = "Digitalisation of production and the internet of things in machine building."
+    sheet["A4"], sheet["B4"] = "R1", answer
+    sheet["A9"], sheet["B9"] = "R2", answer.replace("Digitalisation", "Automation")
+    data = io.BytesIO()
+    book.save(data)
+    blocks = read_xlsx(data.getvalue(), "blank-rows.xlsx")[0].blocks
+    assert [(b.attributes["respondent"], b.attributes["row"]) for b in blocks] == [("R1", 4), ("R2", 9)]
 
 
 def test_a_workbook_that_openpyxl_warns_about_is_read_without_a_warning_on_the_screen(tmp_path: Path) -> None:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import delete, inspect, text
 from sqlmodel import select
 
+from foresight.errors import ProjectError
 from foresight.project import Project
-from foresight.store import MIGRATIONS, SchemaMigration, pending_migrations
+from foresight.store import MIGRATIONS, Event, SchemaMigration, pending_migrations
 
 
 def test_an_older_store_gets_the_tables_it_lacks(project: Project) -> None:
     with project.transaction() as session:
-        session.add(SchemaMigration(name="kept-row-marker"))
+        session.add(Event(actor="test", action="kept-row-marker", entity="store"))
     with project.engine.begin() as conn:  # the store as 0001_initial left it
         conn.execute(text("DROP TABLE learning_queue"))
         conn.execute(text("DROP TABLE suggest_model"))
@@ -26,7 +28,9 @@ def test_an_older_store_gets_the_tables_it_lacks(project: Project) -> None:
     assert pending_migrations(reopened.engine) == []
     with reopened.session() as session:
         names = set(session.exec(select(SchemaMigration.name)))
-    assert names == {name for name, _ in MIGRATIONS} | {"kept-row-marker"}
+        kept = list(session.exec(select(Event.action).where(Event.action == "kept-row-marker")))
+    assert names == {name for name, _ in MIGRATIONS}
+    assert kept == ["kept-row-marker"]
     reopened.close()
 
 
@@ -94,3 +98,14 @@ def test_an_older_store_gets_a_roadmap_domain_for_its_codes(project: Project) ->
     assert set(domains.values()) == {""}  # codes imported before name no domain
     assert pending_migrations(reopened.engine) == []
     reopened.close()
+
+
+def test_a_store_made_by_a_newer_foresight_is_refused(project: Project) -> None:
+    with project.transaction() as session:
+        session.add(SchemaMigration(name="0099_future"))
+    project.close()
+    with pytest.raises(ProjectError) as refused:
+        Project.open(project.root)
+    assert str(refused.value).endswith(
+        ": the store's schema is newer than this foresight (0099_future); upgrade foresight to use it"
+    )

@@ -196,6 +196,8 @@ def left_out(block: Block) -> str | None:
         return "the coders' screen is interactive (its keys are in the table beside it)"
     if block.name.startswith("foresight ingest scans/ --ocr"):
         return ocr_left_out()
+    if "@dbhost:" in "\n".join(block.commands):
+        return "needs the team's PostgreSQL server; tests/test_team.py runs these commands on CI's server"
     if "qc-demo.qdpx" in "\n".join(block.commands) and not QUALCODER.is_file():
         return f"imports QualCoder's own export, {QUALCODER}, not here"
     return None
@@ -277,6 +279,7 @@ def test_the_examples_left_unrun_are_these() -> None:
         "foresight tui --coder anna",
         "foresight ingest scans/ --ocr-languages chi_sim+eng",
         "foresight export qdpx scan.qdpx",
+        "foresight init scan --database-url postgresql+psycopg://foresight@dbhost:5432/scan",
     }, unrun
 
 

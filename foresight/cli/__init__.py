@@ -49,6 +49,20 @@ COMMANDS: tuple[Entry, ...] = (
         "Create a project: foresight.toml and its store (SQLite unless database_url says otherwise).",
     ),
     Entry(
+        "join",
+        "corpus",
+        "join_command",
+        _SET_UP,
+        "Make a project folder that uses a foresight project already on a team server.",
+    ),
+    Entry(
+        "status",
+        "maintenance",
+        "status_command",
+        _SET_UP,
+        "Say which store this project uses, its schema version and what it holds.",
+    ),
+    Entry(
         "codebook",
         "codebook",
         "codebook_app",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -12,19 +14,31 @@ from rich.table import Table
 
 from foresight import corpus
 from foresight.cli.common import JsonOption, err, open_project, out, print_json, progress_bar, state
+from foresight.config import CONFIG_NAME, DATABASE_ENV
 from foresight.errors import ForesightError
 from foresight.ingest import SOURCE_TYPES, FileOutcome, IngestOptions, IngestReport, ingest
 from foresight.project import Project
 from foresight.resources import DEFAULT_CODEBOOK
+from foresight.store.engine import on_server, store_name, without_password
+from foresight.store.status import store_status
 
 
 def init_command(
     directory: Annotated[Path, typer.Argument(help="Folder for the new project.")] = Path("."),
     codebook: Annotated[Path | None, typer.Option(help="Codebook to load (YAML or .qdc).")] = None,
     no_codebook: Annotated[bool, typer.Option("--no-codebook", help="Start with no codebook.")] = False,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help=f"A team server (postgresql+psycopg://USER@HOST:PORT/DBNAME; default: ${DATABASE_ENV}), "
+            "recorded in foresight.toml without its password."
+        ),
+    ] = None,
 ) -> None:
     """Create a project: foresight.toml and its store (SQLite unless database_url says otherwise)."""
     from foresight.codebook import check_codebook, import_codebook
+
+    database_url = database_url or os.environ.get(DATABASE_ENV) or None
 
     file = None if no_codebook else codebook or DEFAULT_CODEBOOK
     if file is DEFAULT_CODEBOOK and not DEFAULT_CODEBOOK.is_file():
@@ -34,12 +48,47 @@ def init_command(
         )
     if file is not None:
         check_codebook(file)  # a bad codebook stops 'init' before anything is made
-    project = Project.init(directory)
+    project = Project.init(directory, database_url=database_url)
     message = f"Created project {project.config.name!r} in {project.root}"
+    if database_url is not None and on_server(database_url):
+        message += f" on {store_name(project.engine)}"
     if file is not None:
         loaded = import_codebook(project, file, actor="init")
         message += f" with codebook {loaded.name!r} ({loaded.codes} codes)"
-    out.print(message)
+    out.print(message, markup=False, highlight=False, soft_wrap=True)
+    _password_note(database_url)
+
+
+def _password_note(database_url: str | None) -> None:
+    """Tell the user where the password goes, when the URL held one (foresight.toml has none)."""
+    if database_url is not None and without_password(database_url)[1]:
+        out.print(
+            f"The password is not kept in {CONFIG_NAME}: give it in PGPASSWORD or ~/.pgpass "
+            f"(or set {DATABASE_ENV} to the whole URL) on each machine",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def join_command(
+    url: Annotated[
+        str, typer.Argument(help="The team server's URL (postgresql+psycopg://USER@HOST:PORT/DBNAME).")
+    ],
+    directory: Annotated[Path, typer.Argument(help="Folder for the project on this machine.")] = Path("."),
+) -> None:
+    """Make a project folder that uses a foresight project already on a team server."""
+    project = Project.join(url, directory)
+    with contextlib.closing(project):
+        status = store_status(project)
+    out.print(
+        f"Joined {status.store} in {project.root}: {status.sources} sources, {status.units} units, "
+        f"{status.codes} codes, {status.codings} codings by {status.coders} coders",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    _password_note(url)
 
 
 class _Bar:

@@ -30,6 +30,33 @@ def restore_command(
     )
 
 
+def status_command(as_json: JsonOption = False) -> None:
+    """Say which store this project uses, its schema version and what it holds."""
+    from foresight.store.status import store_status
+
+    project = open_project()
+    try:
+        status = store_status(project)
+    finally:
+        project.close()
+    if as_json:
+        print_json(status.as_dict())
+        return
+    version = status.schema_version or "none"
+    lines = [
+        f"project: {status.project}",
+        f"store: {status.store} ({'SQLite' if status.kind == 'sqlite' else 'PostgreSQL server'})",
+        f"schema: {version}{'' if status.schema_current else ' (changes pending)'}",
+        f"sources: {status.sources}",
+        f"units: {status.units}",
+        f"codes: {status.codes}",
+        f"codings: {status.codings}",
+        f"coders: {status.coders}",
+    ]
+    for line in lines:
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
 def check_command(as_json: JsonOption = False) -> None:
     """Check the store: damage, orphaned rows, offsets that no longer match, codings on retired codes."""
     from foresight.maintenance import check

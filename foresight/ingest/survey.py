@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import warnings
+from collections.abc import Iterable
 from typing import Any
 
 import openpyxl
@@ -36,8 +37,17 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def blocks_from_rows(rows: list[list[str]], name: str) -> list[Block]:
-    rows = [row for row in rows if any(cell for cell in row)]
+def numbered(rows: Iterable[list[str]]) -> list[tuple[int, list[str]]]:
+    """The non-empty rows, each with its number as a person counts it in the sheet or the file:
+    the first row is 1, and blank rows are counted, not skipped."""
+    return [(number, row) for number, row in enumerate(rows, start=1) if any(row)]
+
+
+def blocks_from_rows(numbered_rows: list[tuple[int, list[str]]], name: str) -> list[Block]:
+    """One block per answer cell; ``numbered_rows``: the non-empty rows with their numbers in
+    the sheet (:func:`numbered`), the first of them the header."""
+    numbers = [number for number, _ in numbered_rows]
+    rows = [row for _, row in numbered_rows]
     if len(rows) < 2:
         raise InputError(name, "a survey sheet needs a header row and at least one answer row")
     if len(rows[0]) * len(rows) > MAX_CELLS:  # every row is padded to the header's width
@@ -55,7 +65,7 @@ def blocks_from_rows(rows: list[list[str]], name: str) -> list[Block]:
         raise InputError(name, "no answer columns (headers ending in '?' or columns of prose)")
     described = [i for i in range(width) if i not in answers]
     blocks = []
-    for number, row in enumerate(body, start=2):
+    for number, row in zip(numbers[1:], body, strict=True):
         respondent = {header[i]: row[i] for i in described if row[i]}
         for col in answers:
             if row[col]:
@@ -71,7 +81,8 @@ def read_csv(data: bytes, name: str) -> list[Document]:
     except csv.Error:
         dialect = csv.excel
     try:
-        rows = [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+        # a record is a row as a spreadsheet shows it (a quoted cell may span lines in the file)
+        rows = numbered([_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect))
     except csv.Error as exc:  # a field over csv's size limit, or a quote the dialect cannot close
         raise InputError(name, f"not a readable CSV file ({exc})") from None
     return [Document(format="csv", blocks=blocks_from_rows(rows, name))]
@@ -92,20 +103,22 @@ def read_xlsx(data: bytes, name: str) -> list[Document]:
     return [Document(format="xlsx", blocks=blocks_from_rows(rows, name), title=title or None)]
 
 
-def _sheet_rows(data: bytes, name: str) -> tuple[list[list[str]], str | None]:
-    """The non-empty rows of the first sheet, and the workbook's title."""
+def _sheet_rows(data: bytes, name: str) -> tuple[list[tuple[int, list[str]]], str | None]:
+    """The non-empty rows of the first sheet with their row numbers, and the workbook's title."""
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         if not book.worksheets:
             raise InputError(name, "the workbook has no sheets")
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # the sheet's own claim (A1:XFD1048576) would pad every row to it
-        rows: list[list[str]] = []
+        rows: list[tuple[int, list[str]]] = []
         width = 0
-        for values in sheet.iter_rows(max_row=EXCEL_ROWS, values_only=True):  # no row past Excel's last
+        # (openpyxl yields an empty row for each row the file leaves out, so numbers are the sheet's)
+        rows_read = sheet.iter_rows(max_row=EXCEL_ROWS, values_only=True)  # no row past Excel's last
+        for number, values in enumerate(rows_read, start=1):
             row = [_cell(c) for c in values]
             if any(row):
-                rows.append(row)
+                rows.append((number, row))
                 width = max(width, len(row))
                 if width * len(rows) > MAX_CELLS:
                     raise _too_many_cells(name)

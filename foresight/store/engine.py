@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, create_engine
 
 from foresight.errors import ProjectError
@@ -27,14 +27,39 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# seconds to wait for a server before saying it cannot be reached
+CONNECT_TIMEOUT = 10
+
+
+def on_server(url: str) -> bool:
+    """Whether ``url`` names a database server (PostgreSQL) rather than a SQLite file."""
+    return url.startswith("postgresql")
+
+
+def without_password(url: str) -> tuple[str, bool]:
+    """``url`` with its password left out, and whether it held one."""
+    parsed = make_url(url)
+    if parsed.password is None:
+        return url, False
+    # (URL is a named tuple; its set() takes None for "unchanged", so _replace leaves it out)
+    return parsed._replace(password=None).render_as_string(hide_password=False), True
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` with the settings the store relies on."""
+    try:
+        make_url(url).port  # noqa: B018 (a port that is not a number fails here, not on connecting)
+    except (ArgumentError, ValueError) as exc:  # the URL itself is not shown: it may hold a password
+        raise ProjectError(
+            f"the database URL is not valid ({exc}); write it as sqlite:///PATH or "
+            "postgresql+psycopg://USER@HOST:PORT/DBNAME"
+        ) from None
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT})
     raise ProjectError(f"database_url {url!r}: only sqlite:/// and postgresql+psycopg:// work")
 
 

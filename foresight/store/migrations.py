@@ -84,16 +84,56 @@ MIGRATIONS: list[tuple[str, Migration]] = [
 ]
 
 
+def applied_migrations(engine: Engine) -> set[str] | None:
+    """The names of the schema changes the store has; None when it holds no foresight schema.
+
+    A store that cannot be opened (no server, not a database) raises a one-line
+    :class:`~foresight.errors.ProjectError` naming it (a server by its host, no password)."""
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table(SchemaMigration.__tablename__):
+                return None
+            return set(conn.execute(select(SchemaMigration.name)).scalars())
+    except DatabaseError as exc:
+        raise _cannot_open(engine, exc) from None
+
+
+def _cannot_open(engine: Engine, exc: DatabaseError) -> ProjectError:
+    reason = " ".join(str(exc.orig).split("\n")[0].split())  # a driver's message may run to lines
+    return ProjectError(f"{engine.url.render_as_string()}: cannot open the store ({reason})")
+
+
+def newer_schema(engine: Engine, done: set[str]) -> ProjectError | None:
+    """The refusal of a store that has schema changes this version of foresight does not know."""
+    unknown = sorted(done - {name for name, _ in MIGRATIONS})
+    if not unknown:
+        return None
+    return ProjectError(
+        f"{engine.url.render_as_string()}: the store's schema is newer than this foresight "
+        f"({', '.join(unknown)}); upgrade foresight to use it"
+    )
+
+
 def pending_migrations(engine: Engine) -> list[str]:
-    with engine.connect() as conn:
-        if not inspect(conn).has_table(SchemaMigration.__tablename__):
-            return [name for name, _ in MIGRATIONS]
-        done = set(conn.execute(select(SchemaMigration.name)).scalars())
+    done = applied_migrations(engine) or set()
     return [name for name, _ in MIGRATIONS if name not in done]
 
 
+def schema_version(engine: Engine) -> str | None:
+    """The newest schema change the store has, in the order of :data:`MIGRATIONS`."""
+    done = applied_migrations(engine) or set()
+    known = [name for name, _ in MIGRATIONS if name in done]
+    return known[-1] if known else None
+
+
 def migrate(engine: Engine) -> list[str]:
-    """Bring the schema up to date; return the names of the migrations applied."""
+    """Bring the schema up to date; return the names of the migrations applied.
+
+    A store made by a newer foresight (schema changes this one does not know) is refused."""
+    done = applied_migrations(engine)
+    problem = newer_schema(engine, done or set())
+    if problem is not None:
+        raise problem
     try:
         with engine.begin() as conn:
             fresh = not inspect(conn).has_table(SchemaMigration.__tablename__)
@@ -111,4 +151,4 @@ def migrate(engine: Engine) -> list[str]:
             applied.append(name)
         return applied
     except DatabaseError as exc:  # no file, no server, or not a database at all
-        raise ProjectError(f"{engine.url.render_as_string()}: cannot open the store ({exc.orig})") from None
+        raise _cannot_open(engine, exc) from None
