@@ -19,6 +19,7 @@ from foresight.cli.common import JsonOption, err, open_project, out, print_json,
 from foresight.cli.tables import CsvOption, XlsxOption, check_table_files, write_table_files
 from foresight.cooccurrence import Codings, Cooccurrence, Filters, cooccurrence, supporting_units
 from foresight.cooccurrence.bursts import burst_tables, bursts
+from foresight.cooccurrence.emergence import EmergenceSettings
 from foresight.cooccurrence.figures import check_figure_path, draw_network, write_heatmap
 from foresight.cooccurrence.network import igraph_installed, network, write_graph
 from foresight.cooccurrence.output import write_csv, write_xlsx
@@ -285,6 +286,12 @@ def trends_command(
     time_weight: Annotated[float, typer.Option("--time-weight", help="Yoon's time weight tw.")] = 0.05,
     min_count: Annotated[int, typer.Option("--min-count", help="Fewest units over the window.")] = 3,
     min_sources: Annotated[int, typer.Option("--min-sources", help="Fewest distinct sources.")] = 2,
+    emergence: Annotated[
+        bool,
+        typer.Option(
+            "--emergence", help="Also Porter et al.'s emergence score (at least 5 periods; 10 as published)."
+        ),
+    ] = False,
     top: Annotated[int, typer.Option("--top", help="Rows of each table printed.")] = 20,
     csv: CsvOption = None,
     xlsx: XlsxOption = None,
@@ -302,6 +309,7 @@ def trends_command(
         growth_threshold=growth_threshold,
         min_count=min_count,
         min_sources=min_sources,
+        emergence=EmergenceSettings() if emergence else None,
     )
     report = trends(open_project(), codings, filters, start=start, end=end, settings=settings)
     written = write_table_files(trend_tables(report), csv, xlsx)
@@ -318,11 +326,15 @@ def trends_command(
     def growth(item: dict) -> str:  # type: ignore[type-arg]
         return "new" if item["novel"] else ("-" if item["growth"] is None else f"{item['growth']:+.2f}")
 
+    # beyond four periods the tables show the first and the last (--json and --csv hold every one)
+    shown = (
+        report["periods"] if len(report["periods"]) <= 4 else [report["periods"][0], report["periods"][-1]]
+    )
     table = Table(
         "class",
         "code a",
         "code b",
-        *[f"c {p}" for p in report["periods"]],
+        *[f"c {p}" for p in shown],
         "Δc",
         "growth",
         "sources",
@@ -335,29 +347,60 @@ def trends_command(
             item["class"],
             item["code_a"],
             item["code_b"],
-            *[f"{item['c'][p]:.3f}" for p in report["periods"]],
+            *[f"{item['c'][p]:.3f}" for p in shown],
             f"{item['c_change']:+.3f}",
             growth(item),
             str(len(item["evidence"]["sources"])),
         )
     out.print(table)
-    codes = Table("class", "code", *[f"n {p}" for p in report["periods"]], "growth", "sources", box=None)
+    codes = Table("class", "code", *[f"n {p}" for p in shown], "growth", "sources", box=None)
     codes.columns[0].no_wrap = codes.columns[1].no_wrap = True
     for item in report["codes"][:top]:
         codes.add_row(
             item["class"],
             item["code"],
-            *[str(item["n"][p]) for p in report["periods"]],
+            *[str(item["n"][p]) for p in shown],
             growth(item),
             str(len(item["evidence"]["sources"])),
         )
     out.print(codes)
+    if emergence:
+        show_emergence(report, top)
     out.print(
         f"{len(report['pairs'])} pairs and {len(report['codes'])} codes on at least {used['min_sources']} "
         "sources; read a pair's units with 'foresight cooccurrence units CODE_A CODE_B'",
         soft_wrap=True,
     )
     wrote(*written)
+
+
+def show_emergence(report: dict[str, Any], top: int) -> None:
+    """The items by emergence score, highest first, with the score's terms."""
+    used = report["settings"]["emergence"]
+    base = f"{used['base'][0]}..{used['base'][-1]}" if used["base"] else "none"
+    out.print(
+        f"Emergence score (Porter et al. 2018) over {used['active'][0]}..{used['active'][-1]}, base {base}; "
+        "score = 2 x active trend + recent trend + slope",
+        soft_wrap=True,
+    )
+    items = [(f"{i['code_a']} {i['code_b']}", i) for i in report["pairs"]]
+    items += [(i["code"], i) for i in report["codes"]]
+    items.sort(key=lambda row: -row[1]["emergence"]["score"])
+    table = Table("item", "score", "active", "recent", "slope", "periods", "base share", "eligible", box=None)
+    table.columns[0].no_wrap = True
+    for label, item in items[:top]:
+        e = item["emergence"]
+        table.add_row(
+            label,
+            f"{e['score']:+.2f}",
+            f"{e['active_trend']:+.2f}",
+            f"{e['recent_trend']:+.2f}",
+            f"{e['slope']:+.2f}",
+            f"{e['active_periods']}/{len(used['active'])}",
+            f"{e['base_share']:.2f}",
+            "yes" if e["eligible"] else "",
+        )
+    out.print(table)
 
 
 @selecting(periods=False)

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from foresight.cooccurrence.emergence import EmergenceSettings, emergence, span
 from foresight.cooccurrence.matrix import c_coefficient
 from foresight.cooccurrence.selection import Codings, Filters, Selection, load
 from foresight.errors import ForesightError
@@ -47,6 +48,8 @@ class TrendSettings:
     growth_threshold: float | None = None
     min_count: int = 3  # fewest units over the window for an item to be ranked
     min_sources: int = 2  # fewest distinct sources over the window for an item to be ranked
+    # Porter et al.'s emergence score beside the flags (None: not computed)
+    emergence: EmergenceSettings | None = None
 
 
 def classify(high: bool, growing: bool) -> str:
@@ -144,6 +147,7 @@ def trends(
     if filters.periods:
         raise ForesightError("trends take their periods from --from and --to, not --period")
     periods = window(project, start, end)
+    scored = span(periods, settings.emergence) if settings.emergence is not None else None
     selection = load(project, codings, filters, meta=True)
     frame = _long_table(selection, periods)
     if frame.empty:
@@ -172,10 +176,16 @@ def trends(
             dov = np.where(docs > 0, tf / np.maximum(docs, 1), 0.0) * weights
             dod = np.where(docs > 0, df / np.maximum(docs, 1), 0.0) * weights
         novel = bool(tf[-1] > 0 and not tf[:-1].any())
+        extra: dict[str, Any] = {}
+        if scored is not None:
+            base, active = scored
+            first = n_periods - len(base) - len(active)
+            extra["emergence"] = emergence(tf[first:], coded[first:], len(base), settings.emergence)
         return {
             "growth": None if novel else growth_rate(dov.tolist()),
             "dod_growth": None if novel else growth_rate(dod.tolist()),
             "novel": novel,
+            **extra,
         }
 
     code_items: list[dict[str, Any]] = []
@@ -235,6 +245,15 @@ def trends(
         "min_count": settings.min_count,
         "min_sources": settings.min_sources,
     }
+    if scored is not None and settings.emergence is not None:
+        used["emergence"] = {
+            "base": scored[0],
+            "active": scored[1],
+            "min_records": settings.emergence.min_records,
+            "min_active_periods": settings.emergence.min_active_periods,
+            "base_share": settings.emergence.base_share,
+            "growth_ratio": settings.emergence.growth_ratio,
+        }
     needed: set[int] = set()
     for item in code_items:
         needed.update(unit_rows[item["_col"]].sources.tolist())
@@ -301,10 +320,12 @@ def trend_tables(report: dict[str, Any]) -> dict[str, pd.DataFrame]:
     periods = report["periods"]
 
     def common(item: dict[str, Any]) -> dict[str, Any]:
+        scored = {f"emergence {k}": v for k, v in item["emergence"].items()} if "emergence" in item else {}
         return {
             "growth": item["growth"],
             "dod_growth": item["dod_growth"],
             "novel": item["novel"],
+            **scored,
             "sources": len(item["evidence"]["sources"]),
             "units": len(item["evidence"]["units"]),
             "read": item["evidence"]["read"],
