@@ -21,6 +21,7 @@ from foresight.cooccurrence import Codings, Cooccurrence, Filters, cooccurrence,
 from foresight.cooccurrence.bursts import burst_tables, bursts
 from foresight.cooccurrence.emergence import EmergenceSettings
 from foresight.cooccurrence.figures import check_figure_path, draw_network, write_heatmap
+from foresight.cooccurrence.matrix import check_measure
 from foresight.cooccurrence.network import igraph_installed, network, write_graph
 from foresight.cooccurrence.output import write_csv, write_xlsx
 from foresight.cooccurrence.selection import CHOOSE_ONE
@@ -128,9 +129,10 @@ def show_table(
     stats: bool,
     top: int,
     slice_label: str | None = None,
+    measure: str = "c",
 ) -> None:
     """The pairs table, under a line saying which codings, filters and slice it counts."""
-    pairs = result.pairs(min_count=min_count, all_pairs=all_pairs, stats=stats)
+    pairs = result.pairs(min_count=min_count, all_pairs=all_pairs, stats=stats, measure=measure)
     where = f"; {result.filters.label()}" if result.filters.label() else ""
     if rows is not None or cols is not None:
         where += f"; {rows or 'all codes'} x {cols or rows or 'all codes'}"
@@ -140,17 +142,21 @@ def show_table(
         f"Co-occurrence over {result.units} coded units ({result.codings.label()}{where})", soft_wrap=True
     )
     columns = ["code a", "code b", "n_a", "n_b", "n_ab", "c"]
+    if measure != "c":
+        columns.append(measure)
     if stats:
-        columns += ["n_ab/n_a", "n_ab/n_b", "lift", "p", ""]
+        columns += ["n_ab/n_a", "n_ab/n_b", "lift", "p one-sided", ""]
     table = Table(*columns, box=None)
     for p in pairs[:top]:
         cells = [p["code_a"], p["code_b"], str(p["n_a"]), str(p["n_b"]), str(p["n_ab"]), f"{p['c']:.3f}"]
+        if measure != "c":
+            cells.append(f"{p[measure]:.4g}" if measure == "association" else f"{p[measure]:.3f}")
         if stats:
             cells += [
                 f"{p['share_a']:.2f}",
                 f"{p['share_b']:.2f}",
                 f"{p['lift']:.2f}",
-                f"{p['p']:.3g}",
+                f"{p['p_one_sided']:.3g}",
                 "unbalanced" if p["unbalanced"] else "",
             ]
         table.add_row(*cells)
@@ -174,7 +180,15 @@ def cooccurrence_command(
     all_pairs: Annotated[
         bool, typer.Option("--all-pairs", help="Every pair, also those never together.")
     ] = False,
-    stats: Annotated[bool, typer.Option("--stats", help="Shares n_ab/n_a, lift and Fisher's p.")] = False,
+    stats: Annotated[
+        bool, typer.Option("--stats", help="Shares n_ab/n_a, lift and Fisher's one-sided p.")
+    ] = False,
+    measure: Annotated[
+        str,
+        typer.Option(
+            "--measure", help="Rank by c | inclusion | association | lift | equivalence (shown beside c)."
+        ),
+    ] = "c",
     top: Annotated[int, typer.Option("--top", help="Rows of the table printed.")] = 30,
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the pairs to this CSV file.")] = None,
     xlsx: Annotated[
@@ -198,6 +212,7 @@ def cooccurrence_command(
                 f"foresight cooccurrence {ctx.invoked_subcommand} ... [OPTIONS]"
             )
         return
+    check_measure(measure)
     if heatmap is not None:
         check_figure_path(heatmap)
     check_table_files(csv, xlsx)
@@ -208,7 +223,11 @@ def cooccurrence_command(
             )
         sliced = cooccurrence_by(open_project(), by, codings, filters, rows=rows, cols=cols)
         if as_json:
-            print_json(slices_json(by, sliced, min_count=min_count, all_pairs=all_pairs, stats=stats))
+            print_json(
+                slices_json(
+                    by, sliced, min_count=min_count, all_pairs=all_pairs, stats=stats, measure=measure
+                )
+            )
             return
         for label, part in sliced:
             show_table(
@@ -220,23 +239,25 @@ def cooccurrence_command(
                 stats=stats,
                 top=top,
                 slice_label=f"{by} {label}",
+                measure=measure,
             )
         return
     result = cooccurrence(open_project(), codings, filters, rows=rows, cols=cols)
     written = []
+    chosen = {"min_count": min_count, "all_pairs": all_pairs, "measure": measure}
     if csv is not None:
-        written.append(f"{write_csv(result, csv, min_count=min_count, all_pairs=all_pairs)} pairs to {csv}")
+        written.append(f"{write_csv(result, csv, **chosen)} pairs to {csv}")
     if xlsx is not None:
-        written.append(
-            f"{write_xlsx(result, xlsx, min_count=min_count, all_pairs=all_pairs)} pairs to {xlsx}"
-        )
+        written.append(f"{write_xlsx(result, xlsx, **chosen)} pairs to {xlsx}")
     if heatmap is not None:
         drawn = write_heatmap(result, heatmap, min_count=min_count)
         written.append(f"a {len(drawn.rows)} x {len(drawn.cols)} heatmap to {heatmap}")
     if as_json:
-        print_json(result.as_json(min_count=min_count, all_pairs=all_pairs, stats=stats))
+        print_json(result.as_json(min_count=min_count, all_pairs=all_pairs, stats=stats, measure=measure))
         return
-    show_table(result, rows, cols, min_count=min_count, all_pairs=all_pairs, stats=stats, top=top)
+    show_table(
+        result, rows, cols, min_count=min_count, all_pairs=all_pairs, stats=stats, top=top, measure=measure
+    )
     wrote(*written)
 
 
