@@ -20,7 +20,7 @@ from foresight.cli.tables import CsvOption, XlsxOption, check_table_files, write
 from foresight.cooccurrence import Codings, Cooccurrence, Filters, cooccurrence, supporting_units
 from foresight.cooccurrence.bursts import burst_tables, bursts
 from foresight.cooccurrence.emergence import EmergenceSettings
-from foresight.cooccurrence.figures import check_figure_path, draw_network, write_heatmap
+from foresight.cooccurrence.figures import check_figure_path, draw_network, draw_strategic, write_heatmap
 from foresight.cooccurrence.matrix import check_measure
 from foresight.cooccurrence.network import igraph_installed, network, write_graph
 from foresight.cooccurrence.output import write_csv, write_xlsx
@@ -483,6 +483,15 @@ def network_command(
     draw_to: Annotated[
         Path | None, typer.Option("--draw", help="Draw the network (.png, .svg or .pdf).")
     ] = None,
+    strategic: Annotated[
+        Path | None,
+        typer.Option(
+            "--strategic", help="Draw Callon's strategic diagram of the communities (.png, .svg or .pdf)."
+        ),
+    ] = None,
+    measure: Annotated[
+        str, typer.Option("--measure", help="The strategic diagram's link strength (default: equivalence).")
+    ] = "equivalence",
     csv: CsvOption = None,
     xlsx: XlsxOption = None,
     as_json: JsonOption = False,
@@ -493,6 +502,11 @@ def network_command(
     """
     if draw_to is not None:
         check_figure_path(draw_to)
+    check_measure(measure)
+    if strategic is not None:
+        check_figure_path(strategic)
+    elif measure != "equivalence":
+        raise ForesightError("--measure weighs the strategic diagram's links: add --strategic FILE")
     check_table_files(csv, xlsx)
     for path, kind in ((graphml, ".graphml"), (gexf, ".gexf")):
         if path is not None and path.suffix.lower() != kind:
@@ -511,6 +525,7 @@ def network_command(
         method=communities,
         k=k,
         seed=seed,
+        strategic=measure if strategic is not None else None,
     )
     written = []
     for path in (graphml, gexf):
@@ -520,6 +535,9 @@ def network_command(
     if draw_to is not None:
         draw_network(result, draw_to, seed=seed)
         written.append(str(draw_to))
+    if strategic is not None:
+        draw_strategic(result, strategic)
+        written.append(str(strategic))
     written += write_table_files(result.tables(), csv, xlsx)
     if as_json:
         print_json(result.as_json())
@@ -541,4 +559,22 @@ def network_command(
     if result.isolated:
         shown = ", ".join(result.isolated[:10]) + (", …" if len(result.isolated) > 10 else "")
         out.print(f"{len(result.isolated)} codes without a tie at this threshold: {shown}", soft_wrap=True)
+    if result.themes is not None:
+        show_themes(result)
     wrote(*written)
+
+
+def show_themes(result: Any) -> None:
+    """The strategic diagram's table: each community's centrality, density and quadrant."""
+    used = result.theme_settings
+    out.print(
+        f"Strategic diagram ({used['measure']}): centrality = 10 x links out, density = 100 x links "
+        f"within / codes; split at the medians {used['centrality_median']:.3f} and "
+        f"{used['density_median']:.3f}",
+        soft_wrap=True,
+    )
+    table = Table("theme", "centrality", "density", "quadrant", "codes", box=None)
+    for theme in result.themes:
+        shown = ", ".join(theme.codes[:3]) + (", …" if len(theme.codes) > 3 else "")
+        table.add_row(str(theme.id), f"{theme.centrality:.3f}", f"{theme.density:.3f}", theme.quadrant, shown)
+    out.print(table)
