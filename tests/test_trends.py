@@ -360,3 +360,23 @@ def test_emergence_needs_five_periods(crafted: Project, cli) -> None:  # type: i
         "Error: the emergence score needs at least 5 periods (4 active ones and a base before them); "
         "the window holds 2 (2000-2006, 2007-2014)\n",
     )
+
+
+def test_trends_by_year_of_the_sources_dates(crafted: Project, cli) -> None:  # type: ignore[no-untyped-def]
+    report = trends(crafted, Codings(coder="ana"), by="year")
+    years = [str(y) for y in range(2005, 2012)]
+    assert report["periods"] == years
+    strong = by_pair(report)[("MT.A", "MT.B")]
+    assert strong["n"] == dict.fromkeys(years, 0) | {"2005": 1, "2010": 4}
+    assert trends(crafted, by="year", start="2010")["periods"] == ["2010", "2011"]
+    result = cli("--project", str(crafted.root), "trends", "--by", "year", "--from", "1999")
+    assert (result.code, result.err) == (
+        1,
+        "Error: unknown period '1999'; the years of the sources' dates are: "
+        "2005, 2006, 2007, 2008, 2009, 2010, 2011\n",
+    )
+    result = cli("--project", str(crafted.root), "trends", "--by", "month")
+    assert (result.code, result.err) == (
+        1,
+        "Error: --by month: trends run over the project's periods or by year\n",
+    )

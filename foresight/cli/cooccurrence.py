@@ -287,6 +287,9 @@ def units_command(
 def trends_command(
     start: Annotated[str | None, typer.Option("--from", help="First period (default: the first).")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last period (default: the last).")] = None,
+    by: Annotated[
+        str, typer.Option("--by", help="period (the project's [[periods]]) | year (of the sources' dates).")
+    ] = "period",
     codings: Codings = ALL_CODINGS,  # these two: the selection options, made by @selecting
     filters: Filters = ALL_UNITS,
     c_threshold: Annotated[
@@ -332,7 +335,7 @@ def trends_command(
         min_sources=min_sources,
         emergence=EmergenceSettings() if emergence else None,
     )
-    report = trends(open_project(), codings, filters, start=start, end=end, settings=settings)
+    report = trends(open_project(), codings, filters, start=start, end=end, settings=settings, by=by)
     written = write_table_files(trend_tables(report), csv, xlsx)
     if as_json:
         print_json(report)
