@@ -150,7 +150,7 @@ def show_table(
     for p in pairs[:top]:
         cells = [p["code_a"], p["code_b"], str(p["n_a"]), str(p["n_b"]), str(p["n_ab"]), f"{p['c']:.3f}"]
         if measure != "c":
-            cells.append(f"{p[measure]:.4g}" if measure == "association" else f"{p[measure]:.3f}")
+            cells.append(f"{p[measure]:.4f}" if measure == "association" else f"{p[measure]:.3f}")
         if stats:
             cells += [
                 f"{p['share_a']:.2f}",

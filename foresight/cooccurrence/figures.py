@@ -497,13 +497,16 @@ def strategic_figure(result: Network, *, note: str = "") -> Figure:
     xs = [t.centrality for t in result.themes]
     ys = [t.density for t in result.themes]
     ax.scatter(xs, ys, s=60, color="#3b6ea8", zorder=3)
+    middle = (min(xs) + max(xs)) / 2
     for theme in result.themes:
         shown = ", ".join(theme.codes[:2]) + (", …" if len(theme.codes) > 2 else "")
+        right = theme.centrality > middle  # labels of the right half run leftwards, inside the axes
         ax.annotate(
             f"{theme.id}. {shown}",
             (theme.centrality, theme.density),
-            xytext=(5, 4),
+            xytext=(-5 if right else 5, 4),
             textcoords="offset points",
+            ha="right" if right else "left",
             fontsize=LABEL_PT,
         )
     cx, cy = settings["centrality_median"], settings["density_median"]
