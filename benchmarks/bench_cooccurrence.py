@@ -7,7 +7,10 @@ codes, written with sqlite3's executemany, then measures:
 - load: reading the counted (unit, code) pairs from the store and building the binary sparse
   unit x code matrix (target: under 5 s, with the matrix product, on this 2-core machine);
 - product: X.T @ X, the code x code counts (target: well under a second);
-- whole: ``foresight.cooccurrence.cooccurrence`` end to end (load, product, N).
+- whole: ``foresight.cooccurrence.cooccurrence`` end to end (load, product, N);
+- measures: the pairs table ranked by each co-word measure (inclusion, association, lift,
+  equivalence) with ``--stats``, and Callon's centrality and density of themes (the codebook's
+  groups as communities), from the counts above.
 
 Usage::
 
@@ -30,6 +33,7 @@ from report import Result, report
 from foresight.codebook import import_codebook
 from foresight.config import DATABASE_NAME
 from foresight.cooccurrence import Codings, cooccurrence, cooccurrence_counts, load
+from foresight.cooccurrence.strategic import themes
 from foresight.project import Project
 from foresight.resources import DEFAULT_CODEBOOK
 
@@ -92,7 +96,7 @@ def main() -> int:
         print(f"built {args.units:,} units and {count:,} codings in {built:.1f} s", file=sys.stderr)
         work = f"{args.units:,} units, {count:,} codings"
 
-        loads, products, wholes = [], [], []
+        loads, products, wholes, measures, strategic = [], [], [], [], []
         for _ in range(max(1, args.runs)):
             started = time.perf_counter()
             selection = load(project, Codings(coder="bench"))
@@ -104,9 +108,21 @@ def main() -> int:
             started = time.perf_counter()
             result = cooccurrence(project, Codings(coder="bench"))
             wholes.append(time.perf_counter() - started)
-        load_s, product_s, whole_s = (statistics.median(t) for t in (loads, products, wholes))
+            started = time.perf_counter()
+            for name in ("inclusion", "association", "lift", "equivalence"):
+                ranked = result.pairs(stats=True, measure=name)
+            measures.append((time.perf_counter() - started) / 4)
+            groups: dict[str, list[str]] = {}
+            for code in result.codes:
+                groups.setdefault(code.group or "", []).append(code.id)
+            started = time.perf_counter()
+            found, _ = themes(result, list(groups.values()))
+            strategic.append(time.perf_counter() - started)
+        load_s, product_s, whole_s, measure_s, strategic_s = (
+            statistics.median(t) for t in (loads, products, wholes, measures, strategic)
+        )
         work += f", median of {len(loads)} runs"
-        assert int(counts.trace()) == count and result.units <= args.units
+        assert int(counts.trace()) == count and result.units <= args.units and ranked and found
         project.close()
     results = [
         Result("load + sparse matrix", work, load_s, "s"),
@@ -129,6 +145,8 @@ def main() -> int:
         Result(
             "cooccurrence() end to end", work, whole_s, "s", f"< {LOAD_TARGET_S:g} s", whole_s < LOAD_TARGET_S
         ),
+        Result("pairs --stats by one measure", f"{len(ranked):,} pairs", measure_s, "s"),
+        Result("strategic diagram's themes", f"{len(found)} themes", strategic_s, "s"),
     ]
     return report(results, "foresight co-occurrence benchmark", as_json=args.json)
 

@@ -157,7 +157,8 @@ def test_shares_lift_fisher_and_the_unbalanced_flag(small: Project) -> None:
     assert ab["expected"] == pytest.approx(3 * 2 / 4)
     assert ab["lift"] == pytest.approx(2 / 1.5, abs=1e-6)
     table = [[2, 1], [0, 1]]  # A&B, A only / B only, neither over 4 units
-    assert ab["p"] == pytest.approx(fisher_exact(table, alternative="greater")[1])
+    assert ab["p_one_sided"] == pytest.approx(fisher_exact(table, alternative="greater")[1])
+    assert ab["p"] == ab["p_one_sided"]  # the JSON keeps the name documented first
     assert ab["unbalanced"] is False
 
 
@@ -252,7 +253,7 @@ def test_cli_table_and_files(small: Project, cli, tmp_path: Path) -> None:  # ty
     ]
     assert (
         csv.read_text(encoding="utf-8-sig").splitlines()[0]  # UTF-8 with a byte order mark, for Excel
-        == "code_a,code_b,name_a,name_b,n_a,n_b,n_ab,c,share_a,share_b,expected,lift,p,unbalanced"
+        == "code_a,code_b,name_a,name_b,n_a,n_b,n_ab,c,share_a,share_b,expected,lift,p_one_sided,unbalanced"
     )
     import openpyxl
 
@@ -342,4 +343,42 @@ def test_options_before_units_are_refused(small: Project, cli) -> None:  # type:
     assert (result.code, result.err) == (
         1,
         "Error: options go after 'units': foresight cooccurrence units ... [OPTIONS]\n",
+    )
+
+
+def test_inclusion_association_lift_and_equivalence_by_hand(small: Project, cli) -> None:  # type: ignore[no-untyped-def]
+    # ana: u1 {A,B}, u2 {A,B,C}, u3 {A}, u4 {C,D}; N = 4, n_A 3, n_B 2, n_C 2, n_D 1
+    result = cooccurrence(small, Codings(coder="ana"))
+    expected = {  # n_ab / min(n_a, n_b), n_ab / (n_a n_b), n_ab N / (n_a n_b), n_ab^2 / (n_a n_b)
+        ("MT.A", "MT.B"): (2 / 2, 2 / 6, 2 * 4 / 6, 4 / 6),
+        ("MT.A", "EI.C"): (1 / 2, 1 / 6, 4 / 6, 1 / 6),
+        ("MT.B", "EI.C"): (1 / 2, 1 / 4, 4 / 4, 1 / 4),
+        ("EI.C", "EI.D"): (1 / 1, 1 / 2, 4 / 2, 1 / 2),
+    }
+    measures = ("inclusion", "association", "lift", "equivalence")
+    for k, name in enumerate(measures):
+        found = {(p["code_a"], p["code_b"]): p[name] for p in result.pairs(measure=name)}
+        assert found == {key: pytest.approx(v[k], abs=1e-6) for key, v in expected.items()}
+    assert [(p["code_a"], p["code_b"]) for p in result.pairs(measure="inclusion")] == [
+        ("MT.A", "MT.B"),  # 1.0 in 2 units before 1.0 in 1
+        ("EI.C", "EI.D"),
+        ("MT.A", "EI.C"),
+        ("MT.B", "EI.C"),
+    ]
+    assert [(p["code_a"], p["code_b"]) for p in result.pairs(measure="association")][0] == ("EI.C", "EI.D")
+    p = ("--project", str(small.root))
+    data = json.loads(cli(*p, "cooccurrence", "--coder", "ana", "--measure", "association", "--json").out)
+    assert data["measure"] == "association = n_ab / (n_a * n_b)"
+    assert data["pairs"][0]["association"] == 0.5
+    shown = cli(*p, "cooccurrence", "--coder", "ana", "--measure", "inclusion").out.splitlines()
+    assert shown[1:3] == [
+        " code a  code b  n_a  n_b  n_ab  c      inclusion ",
+        " MT.A    MT.B    3    2    2     0.667  1.000     ",
+    ]
+    shown = cli(*p, "cooccurrence", "--coder", "ana", "--stats").out.splitlines()
+    assert "  lift  p one-sided  " in shown[1]
+    result = cli(*p, "cooccurrence", "--measure", "cosine")
+    assert (result.code, result.err) == (
+        1,
+        "Error: --measure cosine: choose one of c, inclusion, association, lift, equivalence\n",
     )

@@ -15,6 +15,7 @@ import pytest
 from foresight.cooccurrence import Codings, cooccurrence
 from foresight.cooccurrence import network as net
 from foresight.cooccurrence.network import code_graph, detect_communities
+from foresight.cooccurrence.strategic import BASIC, EMERGING, MOTOR, SPECIALISED, quadrant, themes
 from foresight.errors import ForesightError
 from foresight.project import Project
 from tests.cooc_fixtures import build
@@ -210,3 +211,70 @@ def test_igraph_is_a_dependency_and_its_licence_is_stated() -> None:
     assert any(d.startswith("igraph") for d in project["dependencies"])
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert "python-igraph (`igraph` on PyPI, GPL-2.0-or-later)" in readme
+
+
+# Callon's strategic diagram on a network computed by hand
+UNITS = [["A", "B"], ["A", "B"], ["C", "D"], ["A", "C"], ["C"], ["D"], ["E", "F"], ["B", "E"], ["D", "E"]]
+UNITS += [["A", "D"]]
+THEMES = [["MT.A", "MT.B"], ["MT.C", "MT.D"], ["MT.E", "MT.F"]]
+
+
+@pytest.fixture
+def callon(project: Project) -> Project:
+    codes = {f"MT.{x}": f"Code {x}" for x in "ABCDEF"}
+    build(project, codes, [(f"s{i % 3}", {"ana": [f"MT.{c}" for c in u]}) for i, u in enumerate(UNITS)])
+    return project
+
+
+def test_centrality_and_density_by_hand(callon: Project) -> None:
+    # n: A 4, B 3, C 3, D 4, E 3, F 1; together: AB 2, AC 1, AD 1, BE 1, CD 1, DE 1, EF 1
+    # e = n_ab^2 / (n_a n_b): AB 1/3, AC 1/12, AD 1/16, BE 1/9, CD 1/12, DE 1/12, EF 1/3
+    found, used = themes(cooccurrence(callon), THEMES)
+    # T1 {A,B}: in AB 1/3; out AC + AD + BE = 37/144.  T2 {C,D}: in 1/12; out AC + AD + DE = 33/144
+    # T3 {E,F}: in 1/3; out BE + DE = 28/144
+    assert [t.centrality for t in found] == pytest.approx([370 / 144, 330 / 144, 280 / 144])
+    assert [t.density for t in found] == pytest.approx([100 / 3 / 2, 100 / 12 / 2, 100 / 3 / 2])
+    assert (used["centrality_median"], used["density_median"]) == (round(330 / 144, 6), round(100 / 6, 6))
+    assert [t.quadrant for t in found] == [MOTOR, BASIC, SPECIALISED]
+    # the c-coefficient as the link: AB 2/5; AC 1/6, AD 1/7, BE 1/5 out of T1
+    by_c, used = themes(cooccurrence(callon), THEMES, measure="c")
+    assert (by_c[0].density, by_c[0].centrality) == pytest.approx(
+        (100 * 2 / 5 / 2, 10 * (1 / 6 + 1 / 7 + 1 / 5))
+    )
+    assert used["measure"] == "c = n_ab / (n_a + n_b - n_ab)"
+
+
+def test_the_four_quadrants() -> None:
+    assert [quadrant(c, d) for c in (True, False) for d in (True, False)] == [
+        MOTOR,
+        BASIC,
+        SPECIALISED,
+        EMERGING,
+    ]
+
+
+def test_network_strategic_cli(callon: Project, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = ("--project", str(callon.root))
+    svg = tmp_path / "strategic.svg"
+    result = cli(*p, "network", "--threshold", "0.15", "--min-count", "1", "--strategic", str(svg))
+    assert result.code == 0, result.err
+    assert "Strategic diagram (equivalence = n_ab^2 / (n_a * n_b)): centrality = 10 x links out" in result.out
+    assert " theme  centrality  density  quadrant " in result.out
+    text = svg.read_text(encoding="utf-8")
+    assert "motor themes" in text and "emerging or declining" in text
+    data = json.loads(
+        cli(*p, "network", "--threshold", "0.15", "--min-count", "1", "--strategic", str(svg), "--json").out
+    )
+    communities = [[c["id"] for c in community["codes"]] for community in data["communities"]]
+    found, _ = themes(cooccurrence(callon), communities)
+    assert data["strategic"]["themes"] == [t.as_json() for t in found]
+    result = cli(*p, "network", "--measure", "lift")
+    assert (result.code, result.err) == (
+        1,
+        "Error: --measure weighs the strategic diagram's links: add --strategic FILE\n",
+    )
+    result = cli(*p, "network", "--strategic", str(tmp_path / "s.txt"))
+    assert (result.code, result.err) == (
+        1,
+        f"Error: {tmp_path / 's.txt'}: a figure is written as .png, .svg or .pdf\n",
+    )

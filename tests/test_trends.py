@@ -12,6 +12,7 @@ from scipy.stats import binom
 
 from foresight.cooccurrence import Codings
 from foresight.cooccurrence.bursts import bursts, kleinberg
+from foresight.cooccurrence.emergence import EmergenceSettings, emergence, score_terms, span
 from foresight.cooccurrence.trends import TrendSettings, growth_rate, trends
 from foresight.errors import ForesightError
 from foresight.project import Project
@@ -271,3 +272,111 @@ def test_trends_and_bursts_write_every_row_to_csv_and_xlsx(crafted: Project, cli
     counts = pd.read_csv(tmp_path / "b-codes.csv")
     assert counts["code"].tolist() == [c["code"] for c in bursts_json["codes"]]
     assert counts.iloc[0, 2:].tolist() == bursts_json["codes"][0]["counts"]
+
+
+# Porter, Carley et al. (2018) as METHODS.md gives their test vectors: 10 periods, 3 base, 7 active
+TOTALS = [2, 3, 3, 3, 3, 3, 3, 3, 3, 3]
+RISING = [1, 0, 0, 1, 2, 2, 2, 3, 3, 3]
+FALLING = [2, 3, 2, 2, 2, 1, 1, 1, 0, 1]
+STEADY = [2] * 10
+
+
+def test_the_emergence_vectors_of_methods() -> None:
+    rising = emergence(RISING, TOTALS, 3)
+    assert round(rising["score"], 2) == 6.35
+    root3 = np.sqrt(3)
+    # active trend (periods 1-3 against 5-7), recent trend (6-7 against 4-5), slope 4 -> 7
+    assert rising["active_trend"] == pytest.approx((9 - 5) / (3 * root3), abs=1e-6)
+    assert rising["recent_trend"] == pytest.approx(10 * (6 - 5) / (2 * root3), abs=1e-6)
+    assert rising["slope"] == pytest.approx(10 * (3 - 2) / root3 / 3, abs=1e-6)
+    assert (rising["active_periods"], rising["base_records"], rising["active_records"]) == (7, 1, 16)
+    assert rising["base_share"] == pytest.approx(1 / 8) and rising["eligible"]
+    falling = emergence(FALLING, TOTALS, 3)
+    assert round(falling["score"], 2) == -4.04 and not falling["eligible"]
+    assert emergence(STEADY, TOTALS, 3)["score"] == 0
+    assert score_terms(np.array([5] * 7), np.array([9] * 7))["score"] == 0
+
+
+def test_the_emergence_span_of_a_window() -> None:
+    years = [str(y) for y in range(2011, 2023)]
+    assert span(years, EmergenceSettings()) == (years[2:5], years[5:])
+    assert span(years[:6], EmergenceSettings()) == (years[:1], years[1:6])
+    with pytest.raises(ForesightError) as info:
+        span(years[:4], EmergenceSettings())
+    assert str(info.value) == (
+        "the emergence score needs at least 5 periods (4 active ones and a base before them); "
+        "the window holds 4 (2011, 2012, 2013, 2014)"
+    )
+
+
+@pytest.fixture
+def yearly(project: Project) -> Project:
+    """Ten yearly periods, 2011-2020: MT.A on RISING units, MT.C on FALLING, MT.D on STEADY of
+    TOTALS coded units a year (MT.B on the rest), one source a year."""
+    config = project.root / "foresight.toml"
+    text = config.read_text().split("[[periods]]")[0]
+    text += "".join(
+        f'[[periods]]\nname = "{y}"\nstart = {y}-01-01\nend = {y}-12-31\n\n' for y in range(2011, 2021)
+    )
+    config.write_text(text)
+    reopened = Project.open(project.root)
+    units = []
+    for j, total in enumerate(TOTALS):
+        for k in range(total):
+            codes = [c for c, counts in (("A", RISING), ("C", FALLING), ("D", STEADY)) if k < counts[j]]
+            units.append((f"y{2011 + j}", {"ana": [f"MT.{c}" for c in codes or ["B"]]}))
+    dates = {f"y{2011 + j}": {"date": dt.date(2011 + j, 6, 1)} for j in range(10)}
+    build(reopened, CODES, units, dates)
+    yield reopened
+    reopened.close()
+
+
+def test_emergence_scores_of_codes_and_pairs(yearly: Project, cli) -> None:  # type: ignore[no-untyped-def]
+    report = trends(yearly, settings=TrendSettings(emergence=EmergenceSettings()))
+    assert report["units_per_period"] == dict(zip(report["periods"], TOTALS, strict=True))
+    assert report["settings"]["emergence"]["base"] == ["2011", "2012", "2013"]
+    codes = {i["code"]: i["emergence"] for i in report["codes"]}
+    assert (round(codes["MT.A"]["score"], 2), round(codes["MT.C"]["score"], 2)) == (6.35, -4.04)
+    assert codes["MT.D"]["score"] == 0
+    pair = by_pair(report)[("MT.A", "MT.C")]  # both on min(RISING, FALLING) units
+    both = [min(a, c) for a, c in zip(RISING, FALLING, strict=True)]
+    assert pair["emergence"] == emergence(both, TOTALS, 3)
+    assert "emergence" not in trends(yearly)["codes"][0]
+    result = cli("--project", str(yearly.root), "trends", "--emergence", "--top", "3")
+    assert result.code == 0, result.err
+    assert (
+        "Emergence score (Porter et al. 2018) over 2014..2020, base 2011..2013; "
+        "score = 2 x active trend + recent trend + slope" in result.out
+    )
+    assert " MT.A       +6.35  +0.77   +2.89   +1.92  7/7      0.12        yes " in result.out
+    # ten periods: the flag tables show the first and the last
+    assert " class          code  n 2011  n 2020  growth  sources " in result.out
+
+
+def test_emergence_needs_five_periods(crafted: Project, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("--project", str(crafted.root), "trends", "--emergence")
+    assert (result.code, result.err) == (
+        1,
+        "Error: the emergence score needs at least 5 periods (4 active ones and a base before them); "
+        "the window holds 2 (2000-2006, 2007-2014)\n",
+    )
+
+
+def test_trends_by_year_of_the_sources_dates(crafted: Project, cli) -> None:  # type: ignore[no-untyped-def]
+    report = trends(crafted, Codings(coder="ana"), by="year")
+    years = [str(y) for y in range(2005, 2012)]
+    assert report["periods"] == years
+    strong = by_pair(report)[("MT.A", "MT.B")]
+    assert strong["n"] == dict.fromkeys(years, 0) | {"2005": 1, "2010": 4}
+    assert trends(crafted, by="year", start="2010")["periods"] == ["2010", "2011"]
+    result = cli("--project", str(crafted.root), "trends", "--by", "year", "--from", "1999")
+    assert (result.code, result.err) == (
+        1,
+        "Error: unknown period '1999'; the years of the sources' dates are: "
+        "2005, 2006, 2007, 2008, 2009, 2010, 2011\n",
+    )
+    result = cli("--project", str(crafted.root), "trends", "--by", "month")
+    assert (result.code, result.err) == (
+        1,
+        "Error: --by month: trends run over the project's periods or by year\n",
+    )

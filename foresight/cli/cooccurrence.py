@@ -19,7 +19,9 @@ from foresight.cli.common import JsonOption, err, open_project, out, print_json,
 from foresight.cli.tables import CsvOption, XlsxOption, check_table_files, write_table_files
 from foresight.cooccurrence import Codings, Cooccurrence, Filters, cooccurrence, supporting_units
 from foresight.cooccurrence.bursts import burst_tables, bursts
-from foresight.cooccurrence.figures import check_figure_path, draw_network, write_heatmap
+from foresight.cooccurrence.emergence import EmergenceSettings
+from foresight.cooccurrence.figures import check_figure_path, draw_network, draw_strategic, write_heatmap
+from foresight.cooccurrence.matrix import check_measure
 from foresight.cooccurrence.network import igraph_installed, network, write_graph
 from foresight.cooccurrence.output import write_csv, write_xlsx
 from foresight.cooccurrence.selection import CHOOSE_ONE
@@ -127,9 +129,10 @@ def show_table(
     stats: bool,
     top: int,
     slice_label: str | None = None,
+    measure: str = "c",
 ) -> None:
     """The pairs table, under a line saying which codings, filters and slice it counts."""
-    pairs = result.pairs(min_count=min_count, all_pairs=all_pairs, stats=stats)
+    pairs = result.pairs(min_count=min_count, all_pairs=all_pairs, stats=stats, measure=measure)
     where = f"; {result.filters.label()}" if result.filters.label() else ""
     if rows is not None or cols is not None:
         where += f"; {rows or 'all codes'} x {cols or rows or 'all codes'}"
@@ -139,17 +142,21 @@ def show_table(
         f"Co-occurrence over {result.units} coded units ({result.codings.label()}{where})", soft_wrap=True
     )
     columns = ["code a", "code b", "n_a", "n_b", "n_ab", "c"]
+    if measure != "c":
+        columns.append(measure)
     if stats:
-        columns += ["n_ab/n_a", "n_ab/n_b", "lift", "p", ""]
+        columns += ["n_ab/n_a", "n_ab/n_b", "lift", "p one-sided", ""]
     table = Table(*columns, box=None)
     for p in pairs[:top]:
         cells = [p["code_a"], p["code_b"], str(p["n_a"]), str(p["n_b"]), str(p["n_ab"]), f"{p['c']:.3f}"]
+        if measure != "c":
+            cells.append(f"{p[measure]:.4f}" if measure == "association" else f"{p[measure]:.3f}")
         if stats:
             cells += [
                 f"{p['share_a']:.2f}",
                 f"{p['share_b']:.2f}",
                 f"{p['lift']:.2f}",
-                f"{p['p']:.3g}",
+                f"{p['p_one_sided']:.3g}",
                 "unbalanced" if p["unbalanced"] else "",
             ]
         table.add_row(*cells)
@@ -173,7 +180,15 @@ def cooccurrence_command(
     all_pairs: Annotated[
         bool, typer.Option("--all-pairs", help="Every pair, also those never together.")
     ] = False,
-    stats: Annotated[bool, typer.Option("--stats", help="Shares n_ab/n_a, lift and Fisher's p.")] = False,
+    stats: Annotated[
+        bool, typer.Option("--stats", help="Shares n_ab/n_a, lift and Fisher's one-sided p.")
+    ] = False,
+    measure: Annotated[
+        str,
+        typer.Option(
+            "--measure", help="Rank by c | inclusion | association | lift | equivalence (shown beside c)."
+        ),
+    ] = "c",
     top: Annotated[int, typer.Option("--top", help="Rows of the table printed.")] = 30,
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the pairs to this CSV file.")] = None,
     xlsx: Annotated[
@@ -197,6 +212,7 @@ def cooccurrence_command(
                 f"foresight cooccurrence {ctx.invoked_subcommand} ... [OPTIONS]"
             )
         return
+    check_measure(measure)
     if heatmap is not None:
         check_figure_path(heatmap)
     check_table_files(csv, xlsx)
@@ -207,7 +223,11 @@ def cooccurrence_command(
             )
         sliced = cooccurrence_by(open_project(), by, codings, filters, rows=rows, cols=cols)
         if as_json:
-            print_json(slices_json(by, sliced, min_count=min_count, all_pairs=all_pairs, stats=stats))
+            print_json(
+                slices_json(
+                    by, sliced, min_count=min_count, all_pairs=all_pairs, stats=stats, measure=measure
+                )
+            )
             return
         for label, part in sliced:
             show_table(
@@ -219,23 +239,25 @@ def cooccurrence_command(
                 stats=stats,
                 top=top,
                 slice_label=f"{by} {label}",
+                measure=measure,
             )
         return
     result = cooccurrence(open_project(), codings, filters, rows=rows, cols=cols)
     written = []
+    chosen = {"min_count": min_count, "all_pairs": all_pairs, "measure": measure}
     if csv is not None:
-        written.append(f"{write_csv(result, csv, min_count=min_count, all_pairs=all_pairs)} pairs to {csv}")
+        written.append(f"{write_csv(result, csv, **chosen)} pairs to {csv}")
     if xlsx is not None:
-        written.append(
-            f"{write_xlsx(result, xlsx, min_count=min_count, all_pairs=all_pairs)} pairs to {xlsx}"
-        )
+        written.append(f"{write_xlsx(result, xlsx, **chosen)} pairs to {xlsx}")
     if heatmap is not None:
         drawn = write_heatmap(result, heatmap, min_count=min_count)
         written.append(f"a {len(drawn.rows)} x {len(drawn.cols)} heatmap to {heatmap}")
     if as_json:
-        print_json(result.as_json(min_count=min_count, all_pairs=all_pairs, stats=stats))
+        print_json(result.as_json(min_count=min_count, all_pairs=all_pairs, stats=stats, measure=measure))
         return
-    show_table(result, rows, cols, min_count=min_count, all_pairs=all_pairs, stats=stats, top=top)
+    show_table(
+        result, rows, cols, min_count=min_count, all_pairs=all_pairs, stats=stats, top=top, measure=measure
+    )
     wrote(*written)
 
 
@@ -265,6 +287,9 @@ def units_command(
 def trends_command(
     start: Annotated[str | None, typer.Option("--from", help="First period (default: the first).")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last period (default: the last).")] = None,
+    by: Annotated[
+        str, typer.Option("--by", help="period (the project's [[periods]]) | year (of the sources' dates).")
+    ] = "period",
     codings: Codings = ALL_CODINGS,  # these two: the selection options, made by @selecting
     filters: Filters = ALL_UNITS,
     c_threshold: Annotated[
@@ -285,6 +310,12 @@ def trends_command(
     time_weight: Annotated[float, typer.Option("--time-weight", help="Yoon's time weight tw.")] = 0.05,
     min_count: Annotated[int, typer.Option("--min-count", help="Fewest units over the window.")] = 3,
     min_sources: Annotated[int, typer.Option("--min-sources", help="Fewest distinct sources.")] = 2,
+    emergence: Annotated[
+        bool,
+        typer.Option(
+            "--emergence", help="Also Porter et al.'s emergence score (at least 5 periods; 10 as published)."
+        ),
+    ] = False,
     top: Annotated[int, typer.Option("--top", help="Rows of each table printed.")] = 20,
     csv: CsvOption = None,
     xlsx: XlsxOption = None,
@@ -302,8 +333,9 @@ def trends_command(
         growth_threshold=growth_threshold,
         min_count=min_count,
         min_sources=min_sources,
+        emergence=EmergenceSettings() if emergence else None,
     )
-    report = trends(open_project(), codings, filters, start=start, end=end, settings=settings)
+    report = trends(open_project(), codings, filters, start=start, end=end, settings=settings, by=by)
     written = write_table_files(trend_tables(report), csv, xlsx)
     if as_json:
         print_json(report)
@@ -318,11 +350,15 @@ def trends_command(
     def growth(item: dict) -> str:  # type: ignore[type-arg]
         return "new" if item["novel"] else ("-" if item["growth"] is None else f"{item['growth']:+.2f}")
 
+    # beyond four periods the tables show the first and the last (--json and --csv hold every one)
+    shown = (
+        report["periods"] if len(report["periods"]) <= 4 else [report["periods"][0], report["periods"][-1]]
+    )
     table = Table(
         "class",
         "code a",
         "code b",
-        *[f"c {p}" for p in report["periods"]],
+        *[f"c {p}" for p in shown],
         "Δc",
         "growth",
         "sources",
@@ -335,29 +371,60 @@ def trends_command(
             item["class"],
             item["code_a"],
             item["code_b"],
-            *[f"{item['c'][p]:.3f}" for p in report["periods"]],
+            *[f"{item['c'][p]:.3f}" for p in shown],
             f"{item['c_change']:+.3f}",
             growth(item),
             str(len(item["evidence"]["sources"])),
         )
     out.print(table)
-    codes = Table("class", "code", *[f"n {p}" for p in report["periods"]], "growth", "sources", box=None)
+    codes = Table("class", "code", *[f"n {p}" for p in shown], "growth", "sources", box=None)
     codes.columns[0].no_wrap = codes.columns[1].no_wrap = True
     for item in report["codes"][:top]:
         codes.add_row(
             item["class"],
             item["code"],
-            *[str(item["n"][p]) for p in report["periods"]],
+            *[str(item["n"][p]) for p in shown],
             growth(item),
             str(len(item["evidence"]["sources"])),
         )
     out.print(codes)
+    if emergence:
+        show_emergence(report, top)
     out.print(
         f"{len(report['pairs'])} pairs and {len(report['codes'])} codes on at least {used['min_sources']} "
         "sources; read a pair's units with 'foresight cooccurrence units CODE_A CODE_B'",
         soft_wrap=True,
     )
     wrote(*written)
+
+
+def show_emergence(report: dict[str, Any], top: int) -> None:
+    """The items by emergence score, highest first, with the score's terms."""
+    used = report["settings"]["emergence"]
+    base = f"{used['base'][0]}..{used['base'][-1]}" if used["base"] else "none"
+    out.print(
+        f"Emergence score (Porter et al. 2018) over {used['active'][0]}..{used['active'][-1]}, base {base}; "
+        "score = 2 x active trend + recent trend + slope",
+        soft_wrap=True,
+    )
+    items = [(f"{i['code_a']} {i['code_b']}", i) for i in report["pairs"]]
+    items += [(i["code"], i) for i in report["codes"]]
+    items.sort(key=lambda row: -row[1]["emergence"]["score"])
+    table = Table("item", "score", "active", "recent", "slope", "periods", "base share", "eligible", box=None)
+    table.columns[0].no_wrap = True
+    for label, item in items[:top]:
+        e = item["emergence"]
+        table.add_row(
+            label,
+            f"{e['score']:+.2f}",
+            f"{e['active_trend']:+.2f}",
+            f"{e['recent_trend']:+.2f}",
+            f"{e['slope']:+.2f}",
+            f"{e['active_periods']}/{len(used['active'])}",
+            f"{e['base_share']:.2f}",
+            "yes" if e["eligible"] else "",
+        )
+    out.print(table)
 
 
 @selecting(periods=False)
@@ -419,6 +486,15 @@ def network_command(
     draw_to: Annotated[
         Path | None, typer.Option("--draw", help="Draw the network (.png, .svg or .pdf).")
     ] = None,
+    strategic: Annotated[
+        Path | None,
+        typer.Option(
+            "--strategic", help="Draw Callon's strategic diagram of the communities (.png, .svg or .pdf)."
+        ),
+    ] = None,
+    measure: Annotated[
+        str, typer.Option("--measure", help="The strategic diagram's link strength (default: equivalence).")
+    ] = "equivalence",
     csv: CsvOption = None,
     xlsx: XlsxOption = None,
     as_json: JsonOption = False,
@@ -429,6 +505,11 @@ def network_command(
     """
     if draw_to is not None:
         check_figure_path(draw_to)
+    check_measure(measure)
+    if strategic is not None:
+        check_figure_path(strategic)
+    elif measure != "equivalence":
+        raise ForesightError("--measure weighs the strategic diagram's links: add --strategic FILE")
     check_table_files(csv, xlsx)
     for path, kind in ((graphml, ".graphml"), (gexf, ".gexf")):
         if path is not None and path.suffix.lower() != kind:
@@ -447,6 +528,7 @@ def network_command(
         method=communities,
         k=k,
         seed=seed,
+        strategic=measure if strategic is not None else None,
     )
     written = []
     for path in (graphml, gexf):
@@ -456,6 +538,9 @@ def network_command(
     if draw_to is not None:
         draw_network(result, draw_to, seed=seed)
         written.append(str(draw_to))
+    if strategic is not None:
+        draw_strategic(result, strategic)
+        written.append(str(strategic))
     written += write_table_files(result.tables(), csv, xlsx)
     if as_json:
         print_json(result.as_json())
@@ -477,4 +562,22 @@ def network_command(
     if result.isolated:
         shown = ", ".join(result.isolated[:10]) + (", …" if len(result.isolated) > 10 else "")
         out.print(f"{len(result.isolated)} codes without a tie at this threshold: {shown}", soft_wrap=True)
+    if result.themes is not None:
+        show_themes(result)
     wrote(*written)
+
+
+def show_themes(result: Any) -> None:
+    """The strategic diagram's table: each community's centrality, density and quadrant."""
+    used = result.theme_settings
+    out.print(
+        f"Strategic diagram ({used['measure']}): centrality = 10 x links out, density = 100 x links "
+        f"within / codes; split at the medians {used['centrality_median']:.3f} and "
+        f"{used['density_median']:.3f}",
+        soft_wrap=True,
+    )
+    table = Table("theme", "centrality", "density", "quadrant", "codes", box=None)
+    for theme in result.themes:
+        shown = ", ".join(theme.codes[:3]) + (", …" if len(theme.codes) > 3 else "")
+        table.add_row(str(theme.id), f"{theme.centrality:.3f}", f"{theme.density:.3f}", theme.quadrant, shown)
+    out.print(table)

@@ -483,3 +483,51 @@ def draw_network(result: Network, path: Path, *, seed: int = 1, note: str = "") 
     title (e.g. where the codings come from)."""
     check_figure_path(path)
     save(network_figure(result, seed=seed, note=note), path)
+
+
+def strategic_figure(result: Network, *, note: str = "") -> Figure:
+    """Callon's strategic diagram of the network's themes: centrality across, density up, the
+    axes crossing at the medians, each quadrant named, each theme a point labelled by its number
+    and largest codes (see :mod:`foresight.cooccurrence.strategic`)."""
+    if not result.themes:
+        raise ForesightError("nothing to draw: the network has no community of two codes or more")
+    fig = _new_figure((A4[1], A4[0]))
+    ax = fig.add_axes((0.08, 0.09, 0.88, 0.8))
+    settings = result.theme_settings
+    xs = [t.centrality for t in result.themes]
+    ys = [t.density for t in result.themes]
+    ax.scatter(xs, ys, s=60, color="#3b6ea8", zorder=3)
+    middle = (min(xs) + max(xs)) / 2
+    for theme in result.themes:
+        shown = ", ".join(theme.codes[:2]) + (", …" if len(theme.codes) > 2 else "")
+        right = theme.centrality > middle  # labels of the right half run leftwards, inside the axes
+        ax.annotate(
+            f"{theme.id}. {shown}",
+            (theme.centrality, theme.density),
+            xytext=(-5 if right else 5, 4),
+            textcoords="offset points",
+            ha="right" if right else "left",
+            fontsize=LABEL_PT,
+        )
+    cx, cy = settings["centrality_median"], settings["density_median"]
+    ax.axvline(cx, color="#888888", linewidth=0.8)
+    ax.axhline(cy, color="#888888", linewidth=0.8)
+    for x, y, ha, va, name in (
+        (0.99, 0.99, "right", "top", "motor themes"),
+        (0.01, 0.99, "left", "top", "specialised or isolated"),
+        (0.01, 0.01, "left", "bottom", "emerging or declining"),
+        (0.99, 0.01, "right", "bottom", "basic or transversal"),
+    ):
+        ax.text(x, y, name, transform=ax.transAxes, ha=ha, va=va, fontsize=LABEL_PT + 1, color="#555555")
+    ax.margins(0.15)
+    ax.set_xlabel("centrality: 10 x sum of links to other themes")
+    ax.set_ylabel("density: 100 x sum of internal links / codes")
+    title = f"Strategic diagram ({settings['measure']}; axes at the medians)"
+    fig.text(0.5, 0.97, title + (f"\n{note}" if note else ""), ha="center", va="top", fontsize=LABEL_PT + 2)
+    return fig
+
+
+def draw_strategic(result: Network, path: Path, *, note: str = "") -> None:
+    """The strategic diagram (see :func:`strategic_figure`) as a PNG, SVG or PDF."""
+    check_figure_path(path)
+    save(strategic_figure(result, note=note), path)

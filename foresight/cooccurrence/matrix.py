@@ -3,6 +3,13 @@
 For codes a and b with n_a and n_b units each and n_ab units carrying both,
 c = n_ab / (n_a + n_b - n_ab): 0 when they never meet, 1 when every unit with either has both
 (the Jaccard index over unit sets; ATLAS.ti's c-coefficient). See METHODS.md.
+
+The co-word measures beside it (:data:`MEASURES`), over the N coded units of the selection:
+inclusion n_ab / min(n_a, n_b) (1 when every unit of the rarer code carries the other);
+association strength n_ab / (n_a n_b) (van Eck & Waltman 2009, as METHODS.md states it: the
+observed count over the product of the codes' counts, proportional to observed / expected;
+N times it is the lift); lift n_ab N / (n_a n_b); and Callon's equivalence index
+n_ab^2 / (n_a n_b), the link strength of the strategic diagram.
 """
 
 from __future__ import annotations
@@ -30,6 +37,38 @@ def c_coefficient(n_ab: np.ndarray, n_a: np.ndarray, n_b: np.ndarray) -> np.ndar
     union = n_a + n_b - n_ab
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(union > 0, n_ab / np.where(union > 0, union, 1), 0.0)
+
+
+MEASURES: dict[str, str] = {
+    "c": "c = n_ab / (n_a + n_b - n_ab)",
+    "inclusion": "inclusion = n_ab / min(n_a, n_b)",
+    "association": "association = n_ab / (n_a * n_b)",
+    "lift": "lift = n_ab * N / (n_a * n_b)",
+    "equivalence": "equivalence = n_ab^2 / (n_a * n_b)",
+}
+
+
+def check_measure(name: str) -> str:
+    if name not in MEASURES:
+        raise ForesightError(f"--measure {name}: choose one of {', '.join(MEASURES)}")
+    return name
+
+
+def measure_values(name: str, n_ab: Any, n_a: Any, n_b: Any, units: int) -> np.ndarray:
+    """The measure ``name`` of each pair; 0 where a code is unused."""
+    check_measure(name)
+    n_ab, n_a, n_b = (np.asarray(x, dtype=float) for x in (n_ab, n_a, n_b))
+    if name == "c":
+        return c_coefficient(n_ab, n_a, n_b)
+    below = {
+        "inclusion": np.minimum(n_a, n_b),
+        "association": n_a * n_b,
+        "lift": n_a * n_b / max(units, 1),
+        "equivalence": n_a * n_b,
+    }[name]
+    above = n_ab * n_ab if name == "equivalence" else n_ab
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(below > 0, above / np.where(below > 0, below, 1), 0.0)
 
 
 def cooccurrence_counts(matrix: sp.spmatrix) -> np.ndarray:
@@ -71,14 +110,16 @@ class Cooccurrence:
         return np.array(a_list, dtype=np.int64), np.array(b_list, dtype=np.int64)
 
     def pairs(
-        self, *, min_count: int = 1, all_pairs: bool = False, stats: bool = False
+        self, *, min_count: int = 1, all_pairs: bool = False, stats: bool = False, measure: str = "c"
     ) -> list[dict[str, Any]]:
-        """One entry per pair of codes (rows x cols), strongest c first.
+        """One entry per pair of codes (rows x cols), strongest first by ``measure`` (c by default;
+        another measure is added to the entry under its name).
 
         Pairs with ``n_ab`` below ``min_count`` are left out unless ``all_pairs``. With
-        ``stats``: conditional shares, expected count, lift, one-sided Fisher p, and the
-        5-fold ``unbalanced`` flag.
+        ``stats``: conditional shares, expected count, lift, one-sided Fisher p (``p_one_sided``,
+        and ``p``, its earlier name), and the 5-fold ``unbalanced`` flag.
         """
+        check_measure(measure)
         a, b = self._pair_indices(all_pairs)
         n = self.n
         n_ab = self.counts[a, b] if len(a) else np.zeros(0, dtype=np.int64)
@@ -87,6 +128,7 @@ class Cooccurrence:
             a, b, n_ab = a[keep], b[keep], n_ab[keep]
         n_a, n_b = n[a], n[b]
         c = c_coefficient(n_ab, n_a, n_b)
+        chosen = c if measure == "c" else measure_values(measure, n_ab, n_a, n_b, self.units)
         result: list[tuple[float, int, int, int, dict[str, Any]]] = []
         if stats:
             total = self.units
@@ -111,16 +153,19 @@ class Cooccurrence:
                 "n_ab": int(n_ab[k]),
                 "c": round(float(c[k]), 6),
             }
+            if measure != "c":
+                entry[measure] = round(float(chosen[k]), 9 if measure == "association" else 6)
             if stats:
                 entry.update(
                     share_a=round(float(share_a[k]), 6),
                     share_b=round(float(share_b[k]), 6),
                     expected=round(float(expected[k]), 6),
                     lift=round(float(lift[k]), 6),
-                    p=float(min(max(p[k], 0.0), 1.0)),
+                    p_one_sided=float(min(max(p[k], 0.0), 1.0)),
                     unbalanced=bool(unbalanced[k]),
                 )
-            result.append((-entry["c"], -entry["n_ab"], int(a[k]), int(b[k]), entry))
+                entry["p"] = entry["p_one_sided"]  # the name documented before, kept in the JSON
+            result.append((-float(chosen[k]), -entry["n_ab"], int(a[k]), int(b[k]), entry))
         result.sort(key=lambda row: row[:4])  # ties in codebook order
         return [row[4] for row in result]
 
@@ -129,23 +174,30 @@ class Cooccurrence:
         n = self.n
         return [{"id": self.codes[i].id, "name": self.codes[i].name, "n": int(n[i])} for i in shown]
 
-    def as_json(self, *, min_count: int = 1, all_pairs: bool = False, stats: bool = False) -> dict[str, Any]:
+    def as_json(
+        self, *, min_count: int = 1, all_pairs: bool = False, stats: bool = False, measure: str = "c"
+    ) -> dict[str, Any]:
         """The documented ``foresight cooccurrence --json`` object."""
         filters = self.filters.describe()
         if self.groups != (None, None):
             filters["rows"], filters["cols"] = self.groups
         return {
-            "measure": "c = n_ab / (n_a + n_b - n_ab)",
+            "measure": MEASURES[check_measure(measure)],
             "codings": self.codings.describe(),
             "filters": filters,
             "units": self.units,
             "codes": self.code_list(),
-            "pairs": self.pairs(min_count=min_count, all_pairs=all_pairs, stats=stats),
+            "pairs": self.pairs(min_count=min_count, all_pairs=all_pairs, stats=stats, measure=measure),
         }
 
-    def frame(self, *, min_count: int = 1, all_pairs: bool = False, stats: bool = False) -> pd.DataFrame:
+    def frame(
+        self, *, min_count: int = 1, all_pairs: bool = False, stats: bool = False, measure: str = "c"
+    ) -> pd.DataFrame:
+        """The pairs as rows (the p column once, as ``p_one_sided``)."""
         columns = ["code_a", "code_b", "name_a", "name_b", "n_a", "n_b", "n_ab", "c"]
-        rows = self.pairs(min_count=min_count, all_pairs=all_pairs, stats=stats)
+        rows = self.pairs(min_count=min_count, all_pairs=all_pairs, stats=stats, measure=measure)
+        for row in rows:
+            row.pop("p", None)
         return pd.DataFrame(rows, columns=None if rows else columns)
 
     def matrix_frame(self, value: str = "c") -> pd.DataFrame:

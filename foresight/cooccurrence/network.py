@@ -19,6 +19,7 @@ import numpy as np
 
 from foresight.cooccurrence.matrix import Cooccurrence, from_selection
 from foresight.cooccurrence.selection import Codings, Filters, Selection, load
+from foresight.cooccurrence.strategic import Theme, themes
 from foresight.errors import ForesightError
 from foresight.project import Project
 
@@ -134,8 +135,15 @@ class Network:
     settings: dict[str, Any] = field(default_factory=dict)
     codings: dict[str, Any] = field(default_factory=dict)
     filters: dict[str, Any] = field(default_factory=dict)
+    themes: list[Theme] | None = None  # Callon's strategic diagram, when asked for
+    theme_settings: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
+        strategic = (
+            {}
+            if self.themes is None
+            else {"strategic": {**self.theme_settings, "themes": [t.as_json() for t in self.themes]}}
+        )
         return {
             "codings": self.codings,
             "filters": self.filters,
@@ -145,6 +153,7 @@ class Network:
             "edges": self.graph.number_of_edges(),
             "communities": self.communities,
             "isolated": self.isolated,
+            **strategic,
         }
 
     def tables(self) -> dict[str, Any]:
@@ -210,14 +219,18 @@ def network(
     k: int | None = None,
     seed: int = 1,
     ties: int = 3,
+    strategic: str | None = None,
 ) -> Network:
     """The code network of a selection and its communities of two codes or more; each lists its
     codes, its strongest ties and its units (those carrying at least two of its codes). Codes
-    without a tie above the threshold are listed apart (community 0 in the graph)."""
+    without a tie above the threshold are listed apart (community 0 in the graph). With
+    ``strategic`` (a measure of :data:`~foresight.cooccurrence.matrix.MEASURES`), each community
+    is also a theme of Callon's strategic diagram, its links weighted by that measure."""
     selection = load(project, codings, filters)
     if not len(selection.units):
         raise ForesightError(f"no coded units in this selection ({selection.codings.label()})")
-    graph = code_graph(from_selection(selection), threshold=threshold, min_count=min_count)
+    counted = from_selection(selection)
+    graph = code_graph(counted, threshold=threshold, min_count=min_count)
     used, found = detect_communities(graph, method, k=k, seed=seed)
     isolated = sorted(
         (c for c in graph.nodes if graph.degree(c) == 0), key=lambda c: (-graph.nodes[c]["n"], c)
@@ -229,6 +242,11 @@ def network(
         for code in members:
             graph.nodes[code]["community"] = number
         communities.append({"id": number, **_describe(graph, members, selection, ties)})
+    found_themes, theme_settings = (
+        themes(counted, [[c["id"] for c in t["codes"]] for t in communities], measure=strategic)
+        if strategic is not None
+        else (None, {})
+    )
     return Network(
         graph=graph,
         method=used,
@@ -237,6 +255,8 @@ def network(
         settings={"threshold": threshold, "min_count": min_count, "k": k, "seed": seed},
         codings=selection.codings.describe(),
         filters=selection.filters.describe(),
+        themes=found_themes,
+        theme_settings=theme_settings,
     )
 
 

@@ -69,12 +69,16 @@ def slices_json(
     min_count: int = 1,
     all_pairs: bool = False,
     stats: bool = False,
+    measure: str = "c",
 ) -> dict[str, Any]:
     """``foresight cooccurrence --by ... --json``: the slice's value beside each usual object."""
     return {
         "by": by,
         "slices": [
-            {"slice": label, **result.as_json(min_count=min_count, all_pairs=all_pairs, stats=stats)}
+            {
+                "slice": label,
+                **result.as_json(min_count=min_count, all_pairs=all_pairs, stats=stats, measure=measure),
+            }
             for label, result in results
         ],
     }

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from foresight.cooccurrence.emergence import EmergenceSettings, emergence, span
 from foresight.cooccurrence.matrix import c_coefficient
 from foresight.cooccurrence.selection import Codings, Filters, Selection, load
 from foresight.errors import ForesightError
@@ -47,6 +48,8 @@ class TrendSettings:
     growth_threshold: float | None = None
     min_count: int = 3  # fewest units over the window for an item to be ranked
     min_sources: int = 2  # fewest distinct sources over the window for an item to be ranked
+    # Porter et al.'s emergence score beside the flags (None: not computed)
+    emergence: EmergenceSettings | None = None
 
 
 def classify(high: bool, growing: bool) -> str:
@@ -65,28 +68,47 @@ def time_weights(periods: int, tw: float) -> np.ndarray:
     return np.array([1 - tw * (periods - j) for j in range(1, periods + 1)])
 
 
-def window(project: Project, start: str | None, end: str | None) -> list[str]:
-    """The names of the project's periods from ``start`` to ``end`` (both included), in order."""
-    names = [p.name for p in project.config.periods]
+def window(project: Project, start: str | None, end: str | None, names: list[str] | None = None) -> list[str]:
+    """The names of the periods from ``start`` to ``end`` (both included), in order: the
+    project's periods, or ``names`` (e.g. years) when given."""
+    given = names is not None
+    names = names if names is not None else [p.name for p in project.config.periods]
+    where = "years of the sources' dates" if given else "project's periods"
     for name in (start, end):
         if name is not None and name not in names:
             listed = ", ".join(names) if names else "none (add [[periods]] to foresight.toml)"
-            raise ForesightError(f"unknown period {name!r}; the project's periods are: {listed}")
+            raise ForesightError(f"unknown period {name!r}; the {where} are: {listed}")
     first = names.index(start) if start is not None else 0
     last = names.index(end) if end is not None else len(names) - 1
     chosen = names[first : last + 1]
     if len(chosen) < 2:
         raise ForesightError(
             f"trends compare at least two periods; the window holds {len(chosen)} "
-            f"({', '.join(chosen) or 'none'}); the project's periods are: {', '.join(names) or 'none'}"
+            f"({', '.join(chosen) or 'none'}); the {where} are: {', '.join(names) or 'none'}"
         )
     return chosen
 
 
-def _long_table(selection: Selection, periods: list[str]) -> pd.DataFrame:
+def _years(project: Project, selection: Selection) -> tuple[list[str], dict[int, str | None]]:
+    """Every year from the first to the last of the selection's dated sources, and each unit's
+    year (None for a source without a date)."""
+    wanted = sorted(set(selection.unit_source.values()))
+    dates: dict[int, Any] = {}
+    with project.session() as session:
+        for first in range(0, len(wanted), 500):
+            chunk = wanted[first : first + 500]
+            dates.update(session.execute(select(Source.id, Source.date).where(Source.id.in_(chunk))).all())
+    years = {s: d.year for s, d in dates.items() if d is not None}
+    if not years:
+        raise ForesightError(f"no coded units with a dated source ({selection.codings.label()})")
+    names = [str(y) for y in range(min(years.values()), max(years.values()) + 1)]
+    return names, {u: (str(years[s]) if s in years else None) for u, s in selection.unit_source.items()}
+
+
+def _long_table(selection: Selection, periods: list[str], of_unit: dict[int, str | None]) -> pd.DataFrame:
     frame = pd.DataFrame({"unit": selection.units, "col": selection.cols})
     frame["source"] = frame["unit"].map(selection.unit_source)
-    frame["period"] = frame["unit"].map(selection.unit_period)
+    frame["period"] = frame["unit"].map(of_unit)
     return frame[frame["period"].isin(periods)].reset_index(drop=True)
 
 
@@ -136,16 +158,28 @@ def trends(
     start: str | None = None,
     end: str | None = None,
     settings: TrendSettings | None = None,
+    by: str | None = None,
 ) -> dict[str, Any]:
     """Codes and code pairs ranked by their change over the periods of the window, classed and
-    with their evidence. The result is the documented ``foresight trends --json`` object."""
+    with their evidence. The periods are the project's, or with ``by="year"`` every year of the
+    sources' dates. The result is the documented ``foresight trends --json`` object."""
     settings = settings or TrendSettings()
     filters = filters or Filters()
     if filters.periods:
         raise ForesightError("trends take their periods from --from and --to, not --period")
-    periods = window(project, start, end)
-    selection = load(project, codings, filters, meta=True)
-    frame = _long_table(selection, periods)
+    if by not in (None, "period", "year"):
+        raise ForesightError(f"--by {by}: trends run over the project's periods or by year")
+    if by == "year":
+        selection = load(project, codings, filters, meta=True)
+        names, of_unit = _years(project, selection)
+        periods = window(project, start, end, names)
+    else:
+        periods = window(project, start, end)
+    scored = span(periods, settings.emergence) if settings.emergence is not None else None
+    if by != "year":
+        selection = load(project, codings, filters, meta=True)
+        of_unit = selection.unit_period
+    frame = _long_table(selection, periods, of_unit)
     if frame.empty:
         raise ForesightError(
             f"no coded units in the periods {', '.join(periods)} ({selection.codings.label()})"
@@ -172,10 +206,16 @@ def trends(
             dov = np.where(docs > 0, tf / np.maximum(docs, 1), 0.0) * weights
             dod = np.where(docs > 0, df / np.maximum(docs, 1), 0.0) * weights
         novel = bool(tf[-1] > 0 and not tf[:-1].any())
+        extra: dict[str, Any] = {}
+        if scored is not None:
+            base, active = scored
+            first = n_periods - len(base) - len(active)
+            extra["emergence"] = emergence(tf[first:], coded[first:], len(base), settings.emergence)
         return {
             "growth": None if novel else growth_rate(dov.tolist()),
             "dod_growth": None if novel else growth_rate(dod.tolist()),
             "novel": novel,
+            **extra,
         }
 
     code_items: list[dict[str, Any]] = []
@@ -235,6 +275,15 @@ def trends(
         "min_count": settings.min_count,
         "min_sources": settings.min_sources,
     }
+    if scored is not None and settings.emergence is not None:
+        used["emergence"] = {
+            "base": scored[0],
+            "active": scored[1],
+            "min_records": settings.emergence.min_records,
+            "min_active_periods": settings.emergence.min_active_periods,
+            "base_share": settings.emergence.base_share,
+            "growth_ratio": settings.emergence.growth_ratio,
+        }
     needed: set[int] = set()
     for item in code_items:
         needed.update(unit_rows[item["_col"]].sources.tolist())
@@ -301,10 +350,12 @@ def trend_tables(report: dict[str, Any]) -> dict[str, pd.DataFrame]:
     periods = report["periods"]
 
     def common(item: dict[str, Any]) -> dict[str, Any]:
+        scored = {f"emergence {k}": v for k, v in item["emergence"].items()} if "emergence" in item else {}
         return {
             "growth": item["growth"],
             "dod_growth": item["dod_growth"],
             "novel": item["novel"],
+            **scored,
             "sources": len(item["evidence"]["sources"]),
             "units": len(item["evidence"]["units"]),
             "read": item["evidence"]["read"],
