@@ -11,8 +11,11 @@ from foresight.project import Project
 from foresight.store.schema import Source, Unit, iso
 
 
-def list_sources(project: Project, *, all_versions: bool = False) -> list[dict[str, Any]]:
-    """One record per source (current versions only unless ``all_versions``)."""
+def list_sources(
+    project: Project, *, all_versions: bool = False, language: str | None = None
+) -> list[dict[str, Any]]:
+    """One record per source (current versions only unless ``all_versions``); ``language``
+    keeps the sources in that language (ISO 639-1, "de")."""
     counts = select(Unit.source_id, func.count(Unit.id).label("units")).group_by(Unit.source_id).subquery()
     query = (
         select(Source, func.coalesce(counts.c.units, 0))
@@ -21,6 +24,8 @@ def list_sources(project: Project, *, all_versions: bool = False) -> list[dict[s
     )
     if not all_versions:
         query = query.where(Source.current.is_(True))
+    if language:
+        query = query.where(Source.language == language.lower())
     with project.session() as session:
         rows = session.execute(query).all()
     return [
@@ -54,8 +59,11 @@ def list_units(
     search: str | None = None,
     limit: int | None = None,
     all_versions: bool = False,
+    language: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Units in reading order; ``search`` keeps those whose text contains it (any case)."""
+    """Units in reading order; ``search`` keeps those whose text contains it (any case),
+    ``language`` those in that language (ISO 639-1, "de": the unit's own, see
+    :mod:`foresight.ingest.language`)."""
     query = select(Unit).join(Source, Source.id == Unit.source_id).order_by(Unit.source_id, Unit.ordinal)
     if source_id is not None:
         query = query.where(Unit.source_id == source_id)
@@ -63,6 +71,8 @@ def list_units(
         query = query.where(Source.current.is_(True))
     if search:
         query = query.where(func.lower(Unit.text).contains(search.lower(), autoescape=True))
+    if language:
+        query = query.where(Unit.language == language.lower())
     if limit:
         query = query.limit(limit)
     with project.session() as session:
@@ -78,6 +88,7 @@ def list_units(
             "page": u.page,
             "section": u.section,
             "period": u.period,
+            "language": u.language,
             "duplicate_of": u.duplicate_of,
             "attributes": u.attributes,
         }

@@ -78,6 +78,7 @@ ProjectOption = Annotated[
     typer.Option("--project", "-P", help=f"Project folder (default: ${PROJECT_ENV} or the current folder)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+LangOption = Annotated[str | None, typer.Option("--lang", help="Only this language (ISO 639-1: de, fr).")]
 CoderOption = Annotated[
     str | None,
     typer.Option("--coder", help="Who makes the change (default: default_coder, else your login)."),

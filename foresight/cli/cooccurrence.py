@@ -54,6 +54,10 @@ SourceSel = Annotated[
     list[int] | None, typer.Option("--source", help="Only this source's units (repeatable).")
 ]
 
+LangSel = Annotated[
+    list[str] | None, typer.Option("--lang", help="Only units in this language, e.g. de (repeatable).")
+]
+
 
 def selection(
     coder: str | None,
@@ -64,6 +68,7 @@ def selection(
     source_type: list[str] | None = None,
     actor_type: list[str] | None = None,
     source: list[int] | None = None,
+    lang: list[str] | None = None,
 ) -> tuple[Codings, Filters]:
     if all_ and (coder is not None or adjudicated or consensus is not None):
         raise ForesightError(CHOOSE_ONE)
@@ -73,6 +78,7 @@ def selection(
         source_types=tuple(source_type or ()),
         actor_types=tuple(actor_type or ()),
         sources=tuple(source or ()),
+        languages=tuple(code.lower() for code in lang or ()),
     )
     return codings, filters
 
@@ -89,6 +95,7 @@ _SELECTION: tuple[tuple[str, Any, Any], ...] = (
     ("source_type", SourceTypeSel, None),
     ("actor_type", ActorTypeSel, None),
     ("source", SourceSel, None),
+    ("lang", LangSel, None),
 )
 
 

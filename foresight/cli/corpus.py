@@ -13,7 +13,16 @@ from rich.progress import Progress
 from rich.table import Table
 
 from foresight import corpus
-from foresight.cli.common import JsonOption, err, open_project, out, print_json, progress_bar, state
+from foresight.cli.common import (
+    JsonOption,
+    LangOption,
+    err,
+    open_project,
+    out,
+    print_json,
+    progress_bar,
+    state,
+)
 from foresight.config import CONFIG_NAME, DATABASE_ENV
 from foresight.errors import ForesightError
 from foresight.ingest import SOURCE_TYPES, FileOutcome, IngestOptions, IngestReport, ingest
@@ -127,7 +136,10 @@ def ingest_command(
     date: Annotated[
         str | None, typer.Option(help="Publication date YYYY-MM-DD when a document has none.")
     ] = None,
-    lang: Annotated[str | None, typer.Option(help="Language when a document names none.")] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(help="Language of every document and unit (default: detected in the text)."),
+    ] = None,
     ocr: Annotated[
         bool,
         typer.Option("--ocr", help="Read scanned PDFs (no text layer, or an unreadable one) with Tesseract."),
@@ -185,13 +197,14 @@ def ingest_command(
 def sources_command(
     as_json: JsonOption = False,
     all_versions: Annotated[bool, typer.Option("--all-versions", help="Include older versions.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """List the sources."""
-    rows = corpus.list_sources(open_project(), all_versions=all_versions)
+    rows = corpus.list_sources(open_project(), all_versions=all_versions, language=lang)
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "date", "type", "format", "units", "title", box=None)
+    table = Table("id", "date", "type", "format", "lang", "units", "title", box=None)
     for r in rows:
         version = f" (v{r['version']})" if r["version"] > 1 else ""
         table.add_row(
@@ -199,6 +212,7 @@ def sources_command(
             r["date"] or "?",
             r["source_type"],
             r["format"],
+            r["language"] or "",
             str(r["units"]),
             r["title"] + version,
         )
@@ -210,20 +224,22 @@ def units_command(
     source: Annotated[int | None, typer.Option("--source", help="Only this source's units.")] = None,
     search: Annotated[str | None, typer.Option(help="Only units whose text contains this.")] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+    lang: LangOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """List information units."""
-    rows = corpus.list_units(open_project(), source_id=source, search=search, limit=limit)
+    rows = corpus.list_units(open_project(), source_id=source, search=search, limit=limit, language=lang)
     if as_json:
         print_json(rows)
         return
-    table = Table("id", "source", "#", "page", "section", "text", box=None)
+    table = Table("id", "source", "#", "lang", "page", "section", "text", box=None)
     for r in rows:
         preview = r["text"].replace("\n", " ")
         table.add_row(
             str(r["id"]),
             str(r["source_id"]),
             str(r["ordinal"]),
+            r["language"] or "",
             str(r["page"] or ""),
             (r["section"] or "")[:24],
             preview[:90] + ("…" if len(preview) > 90 else ""),

@@ -73,12 +73,14 @@ class Codings:
 
 @dataclass(frozen=True)
 class Filters:
-    """Which units count: slices by period, source type, actor type and source (empty: no limit)."""
+    """Which units count: slices by period, source type, actor type, source and the unit's
+    language (empty: no limit)."""
 
     periods: tuple[str, ...] = ()
     source_types: tuple[str, ...] = ()
     actor_types: tuple[str, ...] = ()
     sources: tuple[int, ...] = ()
+    languages: tuple[str, ...] = ()  # ISO 639-1: "de", "fr"
 
     def describe(self) -> dict[str, Any]:
         """The ``filters`` entry of the JSON output: only the filters that are set."""
@@ -87,6 +89,7 @@ class Filters:
             "source_type": self.source_types,
             "actor_type": self.actor_types,
             "source": self.sources,
+            "language": self.languages,
         }
         return {key: list(values) for key, values in names.items() if values}
 
@@ -188,6 +191,7 @@ def _eligible_sql(filters: Filters, meta: bool, *, current: bool = True) -> tupl
         ("s.source_type", filters.source_types),
         ("s.actor_type", filters.actor_types),
         ("s.id", filters.sources),
+        ("u.language", filters.languages),
     ):
         if values:
             sql += f" AND {column} IN ({', '.join('?' for _ in values)})"

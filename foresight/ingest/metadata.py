@@ -2,7 +2,9 @@
 
 Each fact comes from the best place that has it: the document's own metadata first, then its
 file name (``2011-05-14_policy_brief.pdf``), then what the ingest was told (``--date``,
-``--source-type``, ``--language``), then the project's defaults. :func:`settle` is pure: it
+``--source-type``), then the project's defaults. The language is the exception: ``--lang``
+overrides, then the language detected in the text (:mod:`foresight.ingest.language`), then
+the document's own tag. :func:`settle` is pure: it
 reads no store and no file, so the writer (:func:`foresight.ingest.pipeline.store_document`)
 only writes what it is given.
 """
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from foresight.config import ProjectConfig
+from foresight.ingest.language import settle_language
 from foresight.ingest.model import Document
 from foresight.ingest.reading import is_url
 
@@ -64,8 +67,15 @@ def title_of(document: Document, location: str) -> str:
     )
 
 
-def settle(document: Document, location: str, options: IngestOptions, config: ProjectConfig) -> SourceFacts:
-    """The facts of a source read from ``location``, each from the best place that has it."""
+def settle(
+    document: Document,
+    location: str,
+    options: IngestOptions,
+    config: ProjectConfig,
+    detected: str | None = None,
+) -> SourceFacts:
+    """The facts of a source read from ``location``, each from the best place that has it;
+    ``detected``: the language found in its text."""
     name_date, name_type = name_hints(location)
     if document.date is not None:
         day, origin = document.date, "metadata"
@@ -84,6 +94,6 @@ def settle(document: Document, location: str, options: IngestOptions, config: Pr
         date_origin=origin,
         source_type=own_type or name_type or options.source_type or by_format,
         actor_type=options.actor_type,
-        language=document.language or options.language or config.default_language,
+        language=settle_language(document.language, detected, options.language, config.default_language),
         period=config.period_of(day),
     )

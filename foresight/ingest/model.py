@@ -47,6 +47,7 @@ class UnitDraft:
     section: str | None
     attributes: dict[str, Any]
     bands: tuple[int, ...] | None = None  # MinHash bands and sketch (foresight.ingest.dedupe)
+    language: str | None = None  # detected in its own text; None: too short or unsure
 
 
 @dataclass
@@ -55,16 +56,17 @@ class Segmented:
 
     text: str
     units: list[UnitDraft]
+    language: str | None = None  # detected in the units' text (foresight.ingest.language)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled (from the process that read the file) without the units' texts, which are
         slices of the text; their fields go as tuples, which pickle faster than objects."""
-        fields = [(u.start, u.end, u.page, u.section, u.attributes, u.bands) for u in self.units]
-        return _segmented, (self.text, fields)
+        fields = [(u.start, u.end, u.page, u.section, u.attributes, u.bands, u.language) for u in self.units]
+        return _segmented, (self.text, fields, self.language)
 
 
-def _segmented(text: str, fields: list[tuple[Any, ...]]) -> Segmented:
-    return Segmented(text, [UnitDraft(text[f[0] : f[1]], *f) for f in fields])
+def _segmented(text: str, fields: list[tuple[Any, ...]], language: str | None = None) -> Segmented:
+    return Segmented(text, [UnitDraft(text[f[0] : f[1]], *f) for f in fields], language)
 
 
 _NOT_A_TITLE = re.compile(

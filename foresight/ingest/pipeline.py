@@ -99,7 +99,8 @@ def _carry_codings(conn: Connection, old_id: int, new_units: dict[str, int]) -> 
     return len(carried), len(rows) - len(carried)
 
 
-_UNIT_COLUMNS = ("source_id", "ordinal", "text", "start", "end", "page", "section", "period", "attributes")
+_UNIT_COLUMNS = ("source_id", "ordinal", "text", "start", "end", "page", "section", "period", "language")
+_UNIT_COLUMNS += ("attributes",)
 _UNIT_COLUMNS += ("band0", "band1", "band2", "band3", "sketch", "duplicate_of")
 
 
@@ -144,7 +145,7 @@ def store_document(
     Core (one statement for all units), not through ORM objects.
     """
     sha = document.sha256 or file_sha256
-    facts = settle(document, location, options, project.config)
+    facts = settle(document, location, options, project.config, cut.language)
     with connection_scope(project.engine) as conn:
         known = _same_or_previous(conn, sha, facts.path, document.locator)
         if any(same for _, _, same in known):
@@ -193,6 +194,7 @@ def store_document(
                 draft.page,
                 draft.section,
                 facts.period,
+                options.language or draft.language or facts.language,
                 json.dumps(draft.attributes) if draft.attributes else "{}",
                 *(draft.bands or no_bands),
                 found.get(ordinal),
@@ -284,10 +286,11 @@ def store_prepared(
 def warm_up() -> None:
     """Load what cutting text needs (word frequencies, spaCy's sentencizer) once: forked workers
     then share it instead of each loading it. Idempotent; ``ingest`` calls it when it forks."""
-    from foresight.ingest import segment
+    from foresight.ingest import language, segment
 
     segment._word_frequencies()
     segment._sentencizer()
+    language._identifier()
 
 
 def _prepared(

@@ -17,6 +17,7 @@ from foresight.config import IngestSettings
 from foresight.errors import InputError
 from foresight.ingest.dedupe import band_values_many
 from foresight.ingest.feed import is_feed, read_feed
+from foresight.ingest.language import source_language, unit_languages
 from foresight.ingest.model import Document, Segmented
 from foresight.ingest.pdf import read_pdf
 from foresight.ingest.segment import segment
@@ -167,8 +168,12 @@ def prepare(
             cut = segment(document.blocks, settings)
             if not cut.units:
                 raise InputError(location, "no text found to cut into units")
-            for unit, bands in zip(cut.units, band_values_many([u.text for u in cut.units]), strict=True):
+            texts = [u.text for u in cut.units]
+            languages = unit_languages(texts)
+            for unit, bands, language in zip(cut.units, band_values_many(texts), languages, strict=True):
                 unit.bands = bands
+                unit.language = language
+            cut.language = source_language(texts, languages, cut.text)
             document.blocks = []
             prepared.documents.append((document, cut))
         return prepared

@@ -338,6 +338,7 @@ class _Importer:
                 source_id=source.id,
                 text=text[row["start"] : row["end"]],
                 period=period,
+                language=source.language,
                 **{f"band{i}": b for i, b in enumerate(values_[: dedupe.BANDS])},
                 sketch=values_[dedupe.BANDS],
             )

@@ -74,6 +74,14 @@ def _code_domain(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE code ADD COLUMN domain VARCHAR NOT NULL DEFAULT ''")
 
 
+def _unit_language(conn: Connection) -> None:
+    """Each unit has a language; those stored before take their source's."""
+    conn.exec_driver_sql("ALTER TABLE unit ADD COLUMN language VARCHAR")
+    conn.exec_driver_sql(
+        "UPDATE unit SET language = (SELECT source.language FROM source WHERE source.id = unit.source_id)"
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", _initial),
     ("0002_suggest_models", _suggest_models),
@@ -81,6 +89,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0004_unit_indexes", _unit_indexes),
     ("0005_suggestion_decisions", _suggestion_decisions),
     ("0006_code_domain", _code_domain),
+    ("0007_unit_language", _unit_language),
 ]
 
 

@@ -72,6 +72,7 @@ class Unit(SQLModel, table=True):
     page: int | None = None
     section: str | None = None
     period: str | None = Field(default=None, index=True)
+    language: str | None = None  # ISO 639-1: detected in its text, else its source's
     attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     # MinHash bands for finding near-duplicates (foresight.ingest.dedupe), looked up in memory
     # by an ingest run (foresight.ingest.nearby), so not indexed
