@@ -34,6 +34,9 @@ LANGUAGES += ("hu", "ro", "bg", "el", "da", "sv", "no", "fi", "et", "lv", "lt", 
 LANGUAGES += ("lb", "ca", "eu", "gl", "tr", "uk", "ru", "zh", "ja", "ko")
 UNIT_MIN_CHARS = 40  # shorter units take their source's language
 UNIT_MIN_CONFIDENCE = 0.9  # py3langid's normalised probability
+# a unit's language is told from its first characters: the model's cost grows with the text's
+# length, and a paragraph's first 300 characters tell its language as well as the rest
+UNIT_SAMPLE_CHARS = 300
 SOURCE_MIN_CONFIDENCE = 0.5  # for a source without a unit in a known language
 SOURCE_SAMPLE_CHARS = 20_000  # a source without a unit long enough: its text's beginning
 _LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
@@ -78,12 +81,32 @@ def normalise(tag: str | None) -> str | None:
     return code if len(code) == 2 else None
 
 
+SAMPLE_UNITS = 12  # units of a document looked at first; all of them only when these disagree
+
+
+def _own(text: str) -> str | None:
+    guess = detect(text[:UNIT_SAMPLE_CHARS])
+    return guess.language if guess and guess.confidence >= UNIT_MIN_CONFIDENCE else None
+
+
 def unit_languages(texts: Sequence[str]) -> list[str | None]:
-    """Each unit's own language: None where the unit is too short or the detection unsure."""
-    found: list[str | None] = []
-    for text in texts:
-        guess = detect(text) if len(text) >= UNIT_MIN_CHARS else None
-        found.append(guess.language if guess and guess.confidence >= UNIT_MIN_CONFIDENCE else None)
+    """Each unit's own language: None where the unit is too short or the detection unsure.
+
+    A sample of the document's units is looked at first (its first three and others spread over
+    it, :data:`SAMPLE_UNITS` in all); when they agree, the document is in one language and the
+    other units take it from their source (None here); when they do not, every unit is
+    looked at. Detection is most of the cost of reading a short unit: a document in one
+    language pays for a dozen."""
+    eligible = [i for i, text in enumerate(texts) if len(text) >= UNIT_MIN_CHARS]
+    step = max(1, (len(eligible) - 3) // max(1, SAMPLE_UNITS - 3))
+    sample = dict.fromkeys(eligible[:3] + eligible[3::step][: SAMPLE_UNITS - 3])
+    found: list[str | None] = [None] * len(texts)
+    for i in sample:
+        found[i] = _own(texts[i])
+    if len({found[i] for i in sample} - {None}) > 1:  # a document in several languages
+        for i in eligible:
+            if i not in sample:
+                found[i] = _own(texts[i])
     return found
 
 
