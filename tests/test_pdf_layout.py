@@ -15,8 +15,9 @@ from fpdf import FPDF
 from foresight import corpus
 from foresight.config import IngestSettings
 from foresight.ingest import ingest
-from foresight.ingest.layout import page_paragraphs, running
+from foresight.ingest.layout import page_paragraphs
 from foresight.ingest.reading import prepare
+from foresight.ingest.running import running
 from foresight.ingest.segment import join_lines
 from foresight.project import Project
 

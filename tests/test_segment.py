@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from foresight.config import IngestSettings
-from foresight.ingest.layout import running
 from foresight.ingest.model import Block
+from foresight.ingest.running import running
 from foresight.ingest.segment import (
     LETTER,
     TERMINAL,

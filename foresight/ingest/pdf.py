@@ -23,12 +23,12 @@ from foresight.ingest.layout import (
     is_vertical,
     mostly_rtl,
     page_paragraphs,
-    running,
 )
 from foresight.ingest.model import Block, Document, is_placeholder_title
 from foresight.ingest.ocr import OcrPage, ocr_blocks, ocr_pages
 from foresight.ingest.pdf_rtl import mirrored_by_pdfium, reading_order
 from foresight.ingest.pdfium_calls import CONTROL, char_box, get_text
+from foresight.ingest.running import running
 from foresight.ingest.segment import count_letters, table_blocks, word_frequency
 from foresight.ingest.textlayer import NO_TEXT_LAYER, text_layer_problem, unreadable_message
 
