@@ -909,3 +909,24 @@ def test_a_numbered_head_in_small_capitals_is_the_section(tmp_path: Path) -> Non
     pdf.output(str(tmp_path / "caps.pdf"))
     units = [u for u in units_of(tmp_path / "caps.pdf") if "text" in u]
     assert [(u["section"], u["text"]) for u in units] == [("VI. DISCUSSION", joined(PROSE))]
+
+
+def test_arabic_line_in_many_type_sizes_is_read(tmp_path: Path) -> None:
+    """A right-to-left line whose words are set in six sizes, none of them a quarter of its
+    glyphs (as in vocalised text set from several fonts): the line is read, in logical order,
+    instead of the document being refused as unreadable."""
+    import matplotlib
+
+    font = Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+    words = ["هذه", "فقرة", "تقرير", "التجمعات", "الصناعية", "الشمالية"]
+    pdf = new_pdf()
+    pdf.add_font("dejavu", fname=str(font))
+    pdf.add_page()
+    x = 500.0
+    for size, word in zip((10, 11, 12, 13, 14, 15), words, strict=True):
+        pdf.set_font("dejavu", size=size)
+        x -= pdf.get_string_width(word)
+        pdf.text(x, 200, word[::-1])  # glyphs placed left to right, in visual order
+        x -= pdf.get_string_width(" ")
+    pdf.output(str(tmp_path / "sizes.pdf"))
+    assert texts(units_of(tmp_path / "sizes.pdf")) == [" ".join(words)]

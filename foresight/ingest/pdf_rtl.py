@@ -201,9 +201,12 @@ def reading_order(
         if not balanced(read):
             read = paired(read)
     # (glyphs of a fallback font have boxes of other heights: the least height a quarter of
-    # the glyphs have is the line's type's, and its glyphs give the line's top and bottom)
+    # the glyphs have is the line's type's, or the commonest when none has as many (a line of
+    # glyphs from many fonts), and its glyphs give the line's top and bottom)
     heights = Counter(round(p[4], 1) for p in glyphs)
-    typical = min(h for h, n in heights.items() if 4 * n >= len(glyphs))
+    typical = min(
+        (h for h, n in heights.items() if 4 * n >= len(glyphs)), default=heights.most_common(1)[0][0]
+    )
     typed = [p for p in glyphs if round(p[4], 1) == typical]
     return (
         " ".join(CONTROL.sub("", read).split()),
