@@ -150,6 +150,38 @@ def test_headings_become_sections_and_offsets_point_into_the_text() -> None:
         assert cut.text[unit.start : unit.end] == unit.text
 
 
+def test_no_heading_is_lost_when_several_come_before_any_text() -> None:
+    """A cover's title, author and date set as headings, a contents heading, a contents entry
+    set in body type and a part's headings four deep: each heading is in the section of the
+    units under it, and headings that end the document with no text under them are a unit."""
+    blocks = [
+        Block("Cluster Report 2031", kind="heading", page=1),
+        Block("Marta Ruiz, 11 May 2031", kind="heading", page=1),
+        Block("Contents", kind="heading", page=1),
+        Block("1 About this report", page=1),  # a contents entry, without dots or page number
+        Block("Part I", kind="heading", page=2),
+        Block("1 About this report", kind="heading", page=2),
+        Block("Members expect blue growth to converge with logistical services soon.", page=2),
+        Block("Part II", kind="heading", page=3),
+        Block("Chapter 4", kind="heading", page=3),
+        Block("4.1 Risks", kind="heading", page=3),
+        Block("4.1.1 Storms", kind="heading", page=3),
+        Block("Storms and a falling fish price could slow the cluster down considerably.", page=3),
+        Block("Annex", kind="heading", page=4),
+        Block("Tables", kind="heading", page=4),
+    ]
+    cut = segment(blocks, SETTINGS)
+    assert [u.section for u in cut.units] == [
+        "Cluster Report 2031 › Marta Ruiz, 11 May 2031 › Contents › 1 About this report › Part I"
+        " › 1 About this report",
+        "Part II › Chapter 4 › 4.1 Risks › 4.1.1 Storms",
+        "Part II › Chapter 4 › 4.1 Risks › 4.1.1 Storms",
+    ]
+    assert cut.units[-1].text == "Annex\nTables"
+    for unit in cut.units:
+        assert cut.text[unit.start : unit.end] == unit.text
+
+
 def test_paragraph_broken_across_a_page_is_joined() -> None:
     blocks = [
         Block("Three years on, the first group reports eleven joint projects and two licence", page=1),

@@ -436,8 +436,9 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
             heading = text.replace("\n", " ")
             if out and isinstance(out[-1], _Heading) and section:
                 # headings one after the other (a chapter's, then its first section's): the
-                # units under them have them all, the last three, as their section
-                section = " › ".join([*section.split(" › ")[-2:], heading])
+                # units under them have them all as their section (of those that units had
+                # before, the last three)
+                section = _deeper(section, heading, out)
             else:
                 section = heading
             out.append(_Heading(heading, section=section))
@@ -467,7 +468,9 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
                 # two short lines in a row are labels (a chart's, a key figure's), not headings:
                 # the first goes with the text that follows
                 pending = f"{pending} {out.pop().text}".strip()
-            section = text
+            # (after headings that no unit has had yet, a path one deeper: none is lost)
+            after_heading = out and isinstance(out[-1], _Heading) and section
+            section = _deeper(section, text, out) if after_heading else text
             out.append(_Heading(text, guessed=True, section=section))
             continue
         if note:  # notes are kept apart from the body text, short ones together
@@ -496,7 +499,28 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
             prev.text = f"{prev.text} {pending}"
         else:
             out.append(_Para(pending, None, section))
+    fresh = _fresh(out)
+    if fresh:  # headings at the end, with no text under them: text of their own, not lost
+        last_page = next((item.page for item in reversed(out) if isinstance(item, _Para)), None)
+        before = out[-fresh - 1].section if len(out) > fresh and isinstance(out[-fresh - 1], _Para) else None
+        texts = [item.text for item in out[-fresh:]]
+        del out[-fresh:]
+        out.append(_Para("\n".join(texts), last_page, before))
     return out
+
+
+def _fresh(out: list[_Para | _Heading]) -> int:
+    """How many headings end ``out``: those that no unit has had as its section yet."""
+    count = 0
+    while count < len(out) and isinstance(out[-count - 1], _Heading):
+        count += 1
+    return count
+
+
+def _deeper(section: str, heading: str, out: list[_Para | _Heading]) -> str:
+    """The section under ``heading`` set right after the headings that end ``out``: the path
+    to it from the last three headings, or from all those that no unit has had yet."""
+    return " › ".join([*section.split(" › ")[-max(2, _fresh(out)) :], heading])
 
 
 def segment(blocks: list[Block], settings: IngestSettings) -> Segmented:
