@@ -930,3 +930,23 @@ def test_arabic_line_in_many_type_sizes_is_read(tmp_path: Path) -> None:
         x -= pdf.get_string_width(" ")
     pdf.output(str(tmp_path / "sizes.pdf"))
     assert texts(units_of(tmp_path / "sizes.pdf")) == [" ".join(words)]
+
+
+def test_emoji_and_math_letters_do_not_shift_the_columns(tmp_path: Path) -> None:
+    """Characters beyond 16 bits (emoji in a blog, math italic letters in a paper) count twice
+    in pdfium and once in its text: the lines after them keep their places, so that two
+    columns drawn row by row still come out column by column."""
+    import matplotlib
+
+    font = Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+    pdf = new_pdf()
+    pdf.add_font("dejavu", fname=str(font))
+    pdf.set_font("dejavu", size=10)
+    pdf.add_page()
+    pdf.text(50, 90, "Weak signals of the week 😀😀😀😀😀😀😀😀😀😀😀😀")
+    for row in range(4):
+        for col, lines in enumerate(COLUMNS[:2]):
+            pdf.text(50 + col * 250, 120 + row * 13, lines[row])
+    pdf.output(str(tmp_path / "emoji.pdf"))
+    got = texts(units_of(tmp_path / "emoji.pdf"))
+    assert got[-2:] == [joined(lines) for lines in COLUMNS[:2]]

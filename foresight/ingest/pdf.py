@@ -161,8 +161,9 @@ _LEFT_OUT = frozenset((0x2, 0x3, 0x93, 0x94, 0x96, 0x97, 0x98, 0xFFFE))
 def _aligned(textpage: int, text: str) -> str:
     """The page's text with a NUL where pdfium has a character that its text leaves out: one
     without Unicode (a glyph of a formula's big bracket, say), or one it maps to a control code
-    (a glyph without Unicode whose code it took, 3 say); so that an offset into the text is the
-    index of its character's box. :func:`_line` takes the NULs (and control codes) out."""
+    (a glyph without Unicode whose code it took, 3 say), and after a character beyond 16 bits,
+    of which pdfium counts two halves; so that an offset into the text is the index of its
+    character's box. :func:`_line` takes the NULs (and control codes) out."""
     count = pdfium_c.FPDFText_CountChars(textpage)
     if count == len(text):
         return text
@@ -170,7 +171,10 @@ def _aligned(textpage: int, text: str) -> str:
     missing = [
         i
         for i in range(count)
-        if (code := unicode(textpage, i)) == 0 or (code in _LEFT_OUT and not hyphen(textpage, i))
+        if (code := unicode(textpage, i)) == 0
+        or (code in _LEFT_OUT and not hyphen(textpage, i))
+        or 0xDC00 <= code <= 0xDFFF  # the second half of a character beyond 16 bits (math italic
+        # 𝑘): pdfium counts the two halves, the text holds the character once
     ]
     if len(text) + len(missing) != count:
         return text
