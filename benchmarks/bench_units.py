@@ -55,6 +55,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -76,8 +77,11 @@ RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
 def words(text: str) -> list[str]:
-    """The words of ``text``, lowercase; a word of right-to-left script as the lesser of itself
-    and its reversal (pdftotext gives the letters of a ligature glyph reversed)."""
+    """The words of ``text``, lowercase, in Unicode's compatibility form (NFKC: pdftotext gives
+    Arabic letters in their presentation forms, "ﻟﻣ", and ligatures as one character, "ﬁ");
+    a word of right-to-left script as the lesser of itself and its reversal (pdftotext gives
+    the letters of a ligature glyph reversed)."""
+    text = unicodedata.normalize("NFKC", text)
     found = [w.lower() for w in WORD.findall(HYPHEN_BREAK.sub(r"\1\2", text))]
     return [min(w, w[::-1]) if RTL.match(w) else w for w in found]
 

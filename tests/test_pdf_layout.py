@@ -950,3 +950,29 @@ def test_emoji_and_math_letters_do_not_shift_the_columns(tmp_path: Path) -> None
     pdf.output(str(tmp_path / "emoji.pdf"))
     got = texts(units_of(tmp_path / "emoji.pdf"))
     assert got[-2:] == [joined(lines) for lines in COLUMNS[:2]]
+
+
+def test_arabic_letters_with_flat_ink_in_a_font_with_a_tall_box_are_kept(tmp_path: Path) -> None:
+    """A medial seen's ink is flat, a fifth of the box of an Arabic font whose ascent and
+    descent are twice its size (as some are): it is a letter, not a kashida's stroke to leave
+    out ("المسابقات" read as "السابقات" lost a letter in every such word)."""
+    import matplotlib
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"))
+    metrics = (("hhea", "ascent", "descent"), ("OS/2", "sTypoAscender", "sTypoDescender"))
+    for table, ascent, descent in metrics:
+        setattr(font[table], ascent, 2 * getattr(font[table], ascent))
+        setattr(font[table], descent, 2 * getattr(font[table], descent))
+    font["OS/2"].usWinAscent *= 2
+    font["OS/2"].usWinDescent *= 2
+    font.save(str(tmp_path / "tall.ttf"))
+    pdf = new_pdf()
+    pdf.add_font("tall", fname=str(tmp_path / "tall.ttf"))
+    pdf.set_font("tall", size=14)
+    pdf.add_page()
+    line = "اﻟﻣﺳﺎﺑﻘﺎت ﻣﺳﺗﻘﺑﻝ اﻟﻣﺳﺎﺑﻘﺎت ﻣﺳﺗﻘﺑﻝ"  # presentation forms, as the glyphs are mapped
+    for row in range(4):
+        pdf.text(200, 200 + 30 * row, line[::-1])  # glyphs placed left to right, in visual order
+    pdf.output(str(tmp_path / "tall.pdf"))
+    assert texts(units_of(tmp_path / "tall.pdf")) == [" ".join(["المسابقات مستقبل"] * 8)]

@@ -16,7 +16,7 @@ from typing import Any
 
 from foresight.ingest.bidi import MIRROR, balanced, levels, logical, paired
 from foresight.ingest.layout import RTL_SCRIPT, Line
-from foresight.ingest.pdfium_calls import CONTROL, char_box, map_error, tight_box
+from foresight.ingest.pdfium_calls import CONTROL, char_box, font_size, map_error, tight_box
 
 # the characters of a presentation form (an Arabic ligature, a Hebrew letter with its point),
 # which pdfium gives in reading order in place of the form
@@ -82,10 +82,14 @@ def _open_gap(left: float, right: float, fillers: list[tuple[float, float]]) -> 
 
 
 def _flat(handle: Any, index: int, rect: Any, tight: list[ctypes.c_double], share: float = 0.2) -> bool:
-    """Whether a character's ink is less tall than ``share`` of its box (``rect``, its loose
-    box): a letter's or a digit's is taller, a kashida's stroke is not (nor a space's)."""
+    """Whether a character's ink is less tall than ``share`` of its type's size, or of its box
+    (``rect``, its loose box) when that is smaller: a letter's or a digit's is taller, a
+    kashida's stroke is not (nor a space's). (Some Arabic fonts have a box twice as tall as
+    their size: there a medial seen's ink is less than a fifth of the box, not of the size.)"""
     tight_box(handle, index, *map(ctypes.byref, tight))
-    return tight[3].value - tight[2].value < share * (rect.top - rect.bottom)
+    scale = rect.top - rect.bottom
+    size = font_size(handle, index)
+    return tight[3].value - tight[2].value < share * (min(scale, size) if size > 0 else scale)
 
 
 def reading_order(
