@@ -976,3 +976,27 @@ def test_arabic_letters_with_flat_ink_in_a_font_with_a_tall_box_are_kept(tmp_pat
         pdf.text(200, 200 + 30 * row, line[::-1])  # glyphs placed left to right, in visual order
     pdf.output(str(tmp_path / "tall.pdf"))
     assert texts(units_of(tmp_path / "tall.pdf")) == [" ".join(["المسابقات مستقبل"] * 8)]
+
+
+def test_ligatures_mapped_to_odd_letters_are_read_as_ligatures(tmp_path: Path) -> None:
+    """Word's Calibri maps its ligature glyphs to letters of other alphabets ("ɵ" for "ti",
+    "Ʃ" for "tt", "ō" for "ft"): inside English words they are read as the ligature that makes
+    a word; a Romanian word keeps its own letter."""
+    import matplotlib
+
+    font = Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+    pdf = new_pdf()
+    pdf.add_font("dejavu", fname=str(font))
+    pdf.set_font("dejavu", size=10)
+    pdf.add_page()
+    drawn = [
+        "The addiɵonal opɵons for wriɵng reports work beƩer aōer the",
+        "first tesɵng round in Brașov, according to the cluster's staff.",
+    ]
+    for row, line in enumerate(drawn):
+        pdf.text(72, 120 + row * 13, line)
+    pdf.output(str(tmp_path / "calibri.pdf"))
+    assert texts(units_of(tmp_path / "calibri.pdf")) == [
+        "The additional options for writing reports work better after the first testing round in"
+        " Brașov, according to the cluster's staff."
+    ]

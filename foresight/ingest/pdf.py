@@ -29,7 +29,7 @@ from foresight.ingest.ocr import OcrPage, ocr_blocks, ocr_pages
 from foresight.ingest.pdf_rtl import mirrored_by_pdfium, reading_order
 from foresight.ingest.pdfium_calls import CONTROL, char_box, get_text
 from foresight.ingest.running import running
-from foresight.ingest.segment import count_letters, table_blocks, word_frequency
+from foresight.ingest.segment import RARE_WORD, count_letters, table_blocks, word_frequency
 from foresight.ingest.textlayer import NO_TEXT_LAYER, text_layer_problem, unreadable_message
 
 PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
@@ -143,6 +143,8 @@ def _lines(textpage: int, text: str) -> list[Line]:
                     box(handle, end, ref)
                 if LINE_END_HYPHEN in stripped:
                     stripped = _unmapped_ligatures(stripped)
+                if not stripped.isascii() and _ODD_LETTER.search(stripped):
+                    stripped = _mismapped_ligatures(stripped)
                 if number < last:
                     stripped += "-"
                 line = _line(stripped, left, top, bottom, rect) if placed is None else (stripped, *placed[1:])
@@ -258,6 +260,29 @@ def _unmapped_ligatures(text: str) -> str:
         return f"{head}{max(known)[1]}{tail}" if known else head + tail
 
     return _MARKED_WORD.sub(choose, text)
+
+
+# a letter of the Latin Extended-B or IPA blocks, or ō, inside an English word: what some
+# programs map a ligature's glyph to (Word's Calibri: "ɵ" for "ti", "ƫ" for "tti", "Ʃ" and
+# "ʃ" for "tt", "ō" for "ft")
+_ODD_LETTER = re.compile(r"([A-Za-z]*)([\u0180-\u02af\u014c\u014d])([A-Za-z]*)")
+_MISMAPPED = ("ti", "tti", "tt", "ft", "fti", "fi", "fl", "ff", "ffi", "ffl", "tf", "st", "th", "ct")
+
+
+def _mismapped_ligatures(text: str) -> str:
+    """Each letter that a ligature's glyph was mapped to by mistake, inside a word that is no
+    English word, as the ligature that makes the likeliest one ("wriɵng": "writing"); a word
+    that none makes, or that is a word as it stands (a Romanian "ţară"), is left as it is."""
+
+    def choose(match: re.Match[str]) -> str:
+        head, odd, tail = match.groups()
+        if not (head or tail) or word_frequency(head + odd + tail) is not None:
+            return match.group(0)
+        scored = [(word_frequency(f"{head}{ligature}{tail}"), ligature) for ligature in _MISMAPPED]
+        known = [(score, ligature) for score, ligature in scored if score is not None and score > RARE_WORD]
+        return f"{head}{max(known)[1]}{tail}" if known else match.group(0)
+
+    return _ODD_LETTER.sub(choose, text)
 
 
 # accents that TeX and other typesetters draw as glyphs of their own above a letter, with the
