@@ -390,3 +390,34 @@ def test_text_encoded_twice_reads_as_written(project: Project, tmp_path: Path) -
         "Cluster policy 2007–2013 in Zürich: the café owners’ view.",
         "Ã is a letter, and so is é: both stay as they are.",
     ]
+
+
+# Web pages: formulas and a wiki's page furniture
+
+
+def test_real_wiki_page_keeps_its_formulas_and_drops_edit_links(project: Project) -> None:
+    """A wiki page writes its formulas as hidden MathML beside an image: the main-text
+    extractor dropped them ("Given a set of  high-dimensional objects , t-SNE"); each is kept
+    as its TeX, and the "[edit]" links beside the headings are no part of the sections."""
+    ingest(project, [real("wikipedia-tsne.html")])
+    found = units(project)
+    assert any(
+        u["text"].startswith(r"Given a set of N high-dimensional objects \mathbf {x} _{1},\dots ,")
+        for u in found
+    )
+    assert not [u for u in found if "objects , t-SNE" in u["text"] or "[edit]" in (u["section"] or "")]
+    assert "Details" in {u["section"] for u in found}
+
+
+def test_formula_in_a_web_page_without_tex_keeps_its_symbols(project: Project, tmp_path: Path) -> None:
+    page = tmp_path / "post.html"
+    page.write_text(
+        "<html><head><title>Cluster growth</title></head><body><article><h1>Cluster growth</h1>"
+        "<p>The cluster's members grew by a rate of <math><mi>r</mi><mo>=</mo><mn>0.04</mn></math>"
+        " a year between 2010 and 2020, faster than the region's other industries did.</p>"
+        "<p>Most of the new firms came from spin-offs of the two universities in the region.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    ingest(project, [page])
+    assert texts(project)[0].startswith("The cluster's members grew by a rate of r = 0.04 a year")

@@ -237,6 +237,7 @@ def looks_like_heading(text: str) -> bool:
         and "\n" not in text
         and not ends_like_a_sentence(text)
         and not text.endswith(",")
+        and "=" not in text  # a formula's line ("p_{ii}=0") is no heading
         and (text[0].isupper() or text[0].isdigit())
         and LETTER.search(text) is not None
     )

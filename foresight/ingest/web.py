@@ -32,8 +32,42 @@ def blocks_from_xml(main: etree._Element) -> list[Block]:
     return blocks
 
 
+_DISPLAYSTYLE = re.compile(r"^\{\\displaystyle\s*(.*)\}$", re.S)
+# wiki pages' "[edit]" links beside each heading: page furniture, not the heading's words
+_FURNITURE = "mw-editsection"
+
+
+def _formulas_kept(html: str) -> str:
+    """The page with each formula (MathML, as wikis and journals write them) as the text of its
+    TeX (``alttext``, "x_{i}") or, without one, its own text, and wikis' "[edit]" links left
+    out: the main-text extractor drops formulas, and a sentence loses its symbols."""
+    if "<math" not in html and _FURNITURE not in html:
+        return html
+    import lxml.html
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return html
+    for element in tree.xpath(f"//*[contains(@class, '{_FURNITURE}')]"):
+        element.drop_tree()
+    for math in tree.xpath("//*[local-name() = 'math']"):
+        alt = math.get("alttext")
+        tex = _DISPLAYSTYLE.sub(r"\1", alt.strip()).strip() if alt else " ".join(math.itertext()).split()
+        text = tex if isinstance(tex, str) else " ".join(tex)
+        # the formula's wrapper (a wiki's holds the MathML, hidden, and a fallback image): the text
+        holder = math
+        while (parent := holder.getparent()) is not None and "mwe-math" in (parent.get("class") or ""):
+            holder = parent
+        tail = holder.tail
+        replacement = lxml.html.Element("span")
+        replacement.text, replacement.tail = text, tail
+        holder.getparent().replace(holder, replacement)
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
 def read_html(data: bytes, name: str, url: str | None = None) -> list[Document]:
-    html = decode(data, name)
+    html = _formulas_kept(decode(data, name))
     xml = trafilatura.extract(
         html,
         url=url,
