@@ -1000,3 +1000,28 @@ def test_ligatures_mapped_to_odd_letters_are_read_as_ligatures(tmp_path: Path) -
         "The additional options for writing reports work better after the first testing round in"
         " Brașov, according to the cluster's staff."
     ]
+
+
+def test_ruled_table_with_wrapped_cells_gives_a_row_a_line(tmp_path: Path) -> None:
+    """A table drawn with its rules whose first column wraps over four lines: each row is one
+    line of the table's unit, each cell's lines joined; read line by line, a member's name was
+    cut into four rows around the other cells."""
+    pdf = new_pdf()
+    pdf.add_page()
+    rows = [("Member", "Kind of firm", "Share", "Employees")] + [
+        (
+            f"Nordvik Marine Engineering and Offshore Services Group {i}",
+            "Limited company",
+            f"{10 + i}.5%",
+            "1,200",
+        )
+        for i in range(6)
+    ]
+    with pdf.table(col_widths=(110, 90, 60, 70), width=330, text_align="LEFT", line_height=12) as table:
+        for row in rows:
+            cells = table.row()
+            for text in row:
+                cells.cell(text)
+    pdf.output(str(tmp_path / "ruled.pdf"))
+    (table_text,) = texts(units_of(tmp_path / "ruled.pdf"))
+    assert table_text.split("\n") == [" | ".join(row) for row in rows]

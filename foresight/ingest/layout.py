@@ -19,7 +19,8 @@ knows nothing of PDF, turns them into paragraphs in reading order:
    first, so that the panels are read row by row.
 4. A table across the page (most of its lines short cells in rows of three or more, with no
    line of running text in its rows) is read as one: its rows across, top to bottom, between
-   the text above and below it. A page with no such table whose lines a gap cuts from top to
+   the text above and below it (:mod:`foresight.ingest.tables`; the rules the file draws bound
+   its rows, when it draws them). A page with no such table whose lines a gap cuts from top to
    bottom, with running text on both sides, is read column by column first, so that a table in
    one column of a paper is found there and the column beside it stays whole.
 5. A block is split into paragraphs at a first-line indent and after a line that ends a
@@ -38,12 +39,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from foresight.ingest.model import Line
 from foresight.ingest.segment import TERMINAL, count_letters
-
-# A visual line: its text, left, right, top and bottom (y grows up the page), and the height of
-# its type (the box of one character of its text font: a stand-in for the font size that also
-# holds where the font size is 1 and a text matrix scales it).
-Line = tuple[str, float, float, float, float, float]
+from foresight.ingest.tables import FORMULA, Rules, is_prose, table_region
 
 # a line of a table of contents: leader dots (or a long gap) before a page number at its end
 _CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}[\s.]*\d{1,4}\s*$|…+[\s.…]*\d{1,4}\s*$")
@@ -51,9 +49,6 @@ _CAPTION = re.compile(r"^(?:figure|fig\.|table|tableau|abbildung|abb\.|tabelle|c
 # a section's number and its title in capitals: "VI. DISCUSSION", "2.3 RESULTS"
 _NUMBERED_CAPS = re.compile(r"^(?:[IVXLC]{1,6}|\d{1,2}(?:\.\d{1,2})*)\.?\s+\w[^\W\d]{2,}")
 _STATEMENT_END = re.compile(r"[.。!！;；,，][\"'”’)\]]*$")  # headings may end in ? or :
-_FORMULA = re.compile(r"[=∑∫√±≤≥∈∀∃→⇒∂∇×]")
-_FIGURES = re.compile(r"^[-+−(]?[\d.,' %]+\)?$")  # a cell of figures: 1,234.5  -3.2%  (12)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 RTL_SCRIPT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
@@ -334,7 +329,7 @@ def _is_cell(block: _Block) -> bool:
         and chars <= 2 * CELL_CHARS
         and text.count(",") >= 2
         and not TERMINAL.search(text)
-        and not _FORMULA.search(text)
+        and not FORMULA.search(text)
     )
 
 
@@ -372,105 +367,6 @@ def _tables(blocks: list[_Block], body: float, rtl: bool = False) -> list[_Block
     return out
 
 
-PROSE_CHARS = 35  # a line of running text in a column holds this many characters at least
-
-
-def _is_prose(line: Line) -> bool:
-    """Whether a line is one of running text: long, of five words or more, a third of them in
-    lowercase (a table's head of capitalised names is not)."""
-    if len(line[0]) < PROSE_CHARS:
-        return False
-    if len(_CJK.findall(line[0])) >= 30:  # Chinese or Japanese text: no spaces, no case
-        return True
-    words = line[0].split()
-    return len(words) >= 5 and 3 * sum(w[:1].islower() for w in words) >= len(words)
-
-
-TABLE_CELL_CHARS = 20  # the cells of a table's row hold this many characters, on average, at most
-# the share of the lines from a table's first dense row to its last that stand in dense rows, at
-# least (a balance sheet's labels without figures and the lines of wrapped labels are the rest;
-# lists side by side, a table of contents, have fewer)
-DENSE_SHARE = 0.45
-
-
-def _table_region(lines: list[Line], rtl: bool = False) -> tuple[list[Line], list[str], list[Line]] | None:
-    """A table that fills a stretch of the page's width (a results sheet, a balance sheet): the
-    lines above it, its rows read across (cells joined by " | ", top to bottom; right to left
-    on a page of right-to-left script, ``rtl``) and the lines below it; None when the page
-    holds no such table.
-
-    The table runs from the first to the last row of three cells or more, short ones
-    (:data:`TABLE_CELL_CHARS` on average: columns of prose have longer lines); there must be
-    five such rows at least, holding :data:`DENSE_SHARE` of the lines between them, and no line
-    of running text (:func:`_is_prose`) among them. Rows of labels just above and below that
-    stand in the table's columns belong to it. The lines of a row share a baseline; the reader
-    has cut lines at the gaps between cells.
-    """
-    if len(lines) < 15:
-        return None
-    rows: list[list[Line]] = []
-    for line in sorted(lines, key=lambda ln: -ln[3]):
-        middle = (line[3] + line[4]) / 2
-        if rows and rows[-1][0][4] <= middle <= rows[-1][0][3]:
-            rows[-1].append(line)
-        else:
-            rows.append([line])
-    # runs of dense rows, broken by a row that holds a line of running text (a column of prose
-    # beside a figure's labels is no table); the table is the run with most dense rows
-    runs: list[list[int]] = [[]]
-    for i, row in enumerate(rows):
-        if any(_is_prose(ln) for ln in row):
-            runs.append([])
-        elif len(row) >= 3 and sum(len(ln[0]) for ln in row) <= TABLE_CELL_CHARS * len(row):
-            runs[-1].append(i)
-    dense = max(runs, key=len)
-    if len(dense) < 5:
-        return None
-    cells = [ln[0] for i in dense for ln in rows[i]]
-    if 5 * sum(_FORMULA.search(c) is not None for c in cells) > len(cells):  # formulas set in pieces
-        return None
-    # rows of labels without figures just above or below (the first items of a balance sheet at
-    # the top of its page) belong to the table when they stand in its columns: a cell's text
-    # starts where others of its column start, to a point (text beside a table is set apart by
-    # the cells' padding); figures end where others of their column end
-    table = [ln for i in dense for ln in rows[i]]
-    pitch = min(rows[a][0][3] - rows[b][0][3] for a, b in zip(dense, dense[1:], strict=False))
-
-    def in_columns(row: list[Line]) -> bool:
-        return all(
-            not _is_prose(ln)
-            and any(
-                abs(ln[5] - t[5]) <= 0.1 * t[5]
-                and (abs(ln[1] - t[1]) <= 1 or (_FIGURES.match(ln[0]) and abs(ln[2] - t[2]) <= 1))
-                for t in table
-            )
-            for ln in row
-        )
-
-    first, last = dense[0], dense[-1]
-    inside = sum(len(rows[i]) for i in dense)
-    if inside < DENSE_SHARE * sum(len(row) for row in rows[first : last + 1]):
-        return None
-    while (
-        first > 0 and rows[first - 1][0][3] - rows[first][0][3] <= 1.5 * pitch and in_columns(rows[first - 1])
-    ):
-        first -= 1
-    while (
-        last + 1 < len(rows)
-        and rows[last][0][3] - rows[last + 1][0][3] <= 1.5 * pitch
-        and in_columns(rows[last + 1])
-    ):
-        last += 1
-
-    def across(line: Line) -> float:
-        return -line[2] if rtl else line[1]
-
-    cells = [" | ".join(ln[0] for ln in sorted(row, key=across)) for row in rows[first : last + 1]]
-    above = {ln for row in rows[:first] for ln in row}
-    below = {ln for row in rows[last + 1 :] for ln in row}
-    return [ln for ln in lines if ln in above], cells, [ln for ln in lines if ln in below]
-
-
 def _prose_columns(lines: list[Line], body: float) -> list[list[Line]]:
     """The page's lines cut at the gaps that run down the whole page with running text on both
     sides (three lines of prose at least: :data:`PROSE_CHARS` characters, five words), left to
@@ -486,8 +382,8 @@ def _prose_columns(lines: list[Line], body: float) -> list[list[Line]]:
     cuts: list[float] = []
     for lo, hi in gaps:
         middle = (lo + hi) / 2
-        left = sum(_is_prose(ln) for ln in lines if ln[2] <= middle and (not cuts or ln[1] >= cuts[-1]))
-        right = sum(_is_prose(ln) for ln in lines if ln[1] >= middle)
+        left = sum(is_prose(ln) for ln in lines if ln[2] <= middle and (not cuts or ln[1] >= cuts[-1]))
+        right = sum(is_prose(ln) for ln in lines if ln[1] >= middle)
         if left >= 3 and right >= 3:
             cuts.append(middle)
     if not cuts:
@@ -557,7 +453,7 @@ def mostly_rtl(text: str) -> bool:
 
 
 def page_paragraphs(
-    lines: list[Line], body: float, box: tuple[float, float] | None = None
+    lines: list[Line], body: float, box: tuple[float, float] | None = None, rules: Rules | None = None
 ) -> list[Paragraph]:
     """A page's lines (running ones already dropped) as paragraphs in reading order.
 
@@ -571,19 +467,19 @@ def page_paragraphs(
     if not lines:
         return []
     rtl = is_rtl(lines)
-    table = _table_region(lines, rtl)
+    table = table_region(lines, rtl, rules)
     if table is not None:  # a table across the page: the text above it, its rows, the text below
         above, rows, below = table
         return [
-            *page_paragraphs(above, body, box),
+            *page_paragraphs(above, body, box, rules),
             Paragraph(rows, "table", body),
-            *page_paragraphs(below, body, box),
+            *page_paragraphs(below, body, box, rules),
         ]
     sides = _prose_columns(lines, body)
     if len(sides) > 1:  # columns of prose: each read on its own (a table may stand in one)
         if rtl:
             sides.reverse()
-        return [para for side in sides for para in page_paragraphs(side, body, box)]
+        return [para for side in sides for para in page_paragraphs(side, body, box, rules)]
     lead = _lead(lines)
     blocks = _order(_blocks(lines, lead), body, rtl)
     out: list[Paragraph] = []

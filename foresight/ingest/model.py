@@ -7,6 +7,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+# A visual line of a page: its text, left, right, top and bottom (y grows up the page), and the
+# height of its type (the box of one character of its text font: a stand-in for the font size
+# that also holds where the font size is 1 and a text matrix scales it).
+Line = tuple[str, float, float, float, float, float]
+
 
 @dataclass
 class Block:

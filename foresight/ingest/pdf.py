@@ -30,6 +30,7 @@ from foresight.ingest.pdf_rtl import mirrored_by_pdfium, reading_order
 from foresight.ingest.pdfium_calls import CONTROL, char_box, get_text
 from foresight.ingest.running import running
 from foresight.ingest.segment import RARE_WORD, count_letters, table_blocks, word_frequency
+from foresight.ingest.tables import Rule, Rules
 from foresight.ingest.textlayer import NO_TEXT_LAYER, text_layer_problem, unreadable_message
 
 PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
@@ -352,6 +353,50 @@ def _vertical_extent(page: Any) -> tuple[float, float]:
 _TYPE_SHARE = 0.6  # the height of tall letters' ink, in heights of a character's box (the font's)
 
 
+def _may_hold_table(lines: list[Line]) -> bool:
+    """Whether a page may hold a table: five baselines with three lines or more (cells)."""
+    if len(lines) < 15:
+        return False
+    rows, count, span = 0, 0, (0.0, 0.0)
+    for line in sorted(lines, key=lambda ln: -ln[3]):
+        if span[0] <= (line[3] + line[4]) / 2 <= span[1]:
+            count += 1
+            rows += count == 3
+        else:
+            count, span = 1, (line[4], line[3])
+    return rows >= 5
+
+
+_THIN = 2.0  # a rule is at most this thick (points)
+
+
+def _rules(page: Any) -> Rules:
+    """The rules the page draws: thin paths across (horizontal) and down (vertical), and the
+    edges of drawn rectangles (a cell's border), each as where it stands and its extent."""
+    horizontal: list[Rule] = []
+    vertical: list[Rule] = []
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    refs = [ctypes.byref(v) for v in (left, bottom, right, top)]
+    get, kind, bounds = (
+        pdfium_c.FPDFPage_GetObject,
+        pdfium_c.FPDFPageObj_GetType,
+        pdfium_c.FPDFPageObj_GetBounds,
+    )
+    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+        obj = get(page, index)
+        if kind(obj) != pdfium_c.FPDF_PAGEOBJ_PATH or not bounds(obj, *refs):
+            continue
+        x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
+        if y1 - y0 <= _THIN and x1 - x0 > 4 * _THIN:
+            horizontal.append(((y0 + y1) / 2, x0, x1))
+        elif x1 - x0 <= _THIN and y1 - y0 > 4 * _THIN:
+            vertical.append(((x0 + x1) / 2, y0, y1))
+        elif x1 - x0 > _THIN and y1 - y0 > _THIN:
+            horizontal += [(y0, x0, x1), (y1, x0, x1)]
+            vertical += [(x0, y0, y1), (x1, y0, y1)]
+    return horizontal, vertical
+
+
 def _loose_height(textpage: int, index: int) -> float:
     """The height of a character's box (from the font's ascent and descent)."""
     rect = pdfium_c.FS_RECTF()
@@ -512,6 +557,7 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
         pages: list[list[Line]] = []
         texts: list[str] = []
         boxes: list[tuple[float, float]] = []  # each page's bottom and top
+        rules: list[Rules | None] = []  # the rules each page draws, where it may hold a table
         letters = 0
         # pages loaded with pdfium's C functions: pypdfium2's page objects cost more than reading
         # short pages' text
@@ -530,6 +576,7 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
                     letters += count_letters(text[:2000])
                 pages.append(_lines(textpage, text))
                 boxes.append(_vertical_extent(page))
+                rules.append(_rules(page) if _may_hold_table(pages[-1]) else None)
             finally:
                 pdfium_c.FPDFText_ClosePage(textpage)
                 pdfium_c.FPDF_ClosePage(page)
@@ -549,9 +596,13 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
     body = body_height(pages)
     dropped = running(pages, body, boxes)
     first_pages: list[list[Paragraph]] = []
-    for number, (page, drop, box) in enumerate(zip(pages, dropped, boxes, strict=True), start=1):
+    if not rules:  # (pages read by OCR draw no rules)
+        rules = [None] * len(pages)
+    for number, (page, drop, box, ruling) in enumerate(
+        zip(pages, dropped, boxes, rules, strict=True), start=1
+    ):
         lines = [line for i, line in enumerate(page) if i not in drop] if drop else page
-        paragraphs = page_paragraphs(lines, body, box)
+        paragraphs = page_paragraphs(lines, body, box, ruling)
         for para in paragraphs:
             if para.kind == "table":
                 blocks += table_blocks(para.lines, page=number)

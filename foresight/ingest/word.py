@@ -219,7 +219,7 @@ class _Body:
             cells = [tc for tc in _children(tr, W_TC) if not _continues_merge(tc)]
             texts = [_cell_text(tc) for tc in cells]
             filled = [(tc, text) for tc, text in zip(cells, texts, strict=True) if text]
-            prose = [_is_prose(tc) for tc, _ in filled]
+            prose = [is_prose(tc) for tc, _ in filled]
             if len(filled) == 1 and prose[0]:  # a box: read as body text, nested tables in place
                 self._table_unit(labels)
                 box = filled[0][0]
@@ -302,7 +302,7 @@ def _nested_tables(tc: _Element) -> list[_Element]:
     return _children(tc, W_TBL)
 
 
-def _is_prose(tc: _Element) -> bool:
+def is_prose(tc: _Element) -> bool:
     """Whether a cell holds prose: a sentence of :data:`PROSE_WORDS` words or more, or a text
     running to :data:`PROSE_WORDS_UNPUNCTUATED` words without one."""
     for text in _cell_paragraphs(tc):
