@@ -197,6 +197,10 @@ ORPHANS = (
         "select c.id from coding c left join unit u on u.id = c.unit_id where u.id is null",
     ),
     (
+        "spans of a missing coding",
+        "select p.id from coding_span p left join coding c on c.id = p.coding_id where c.id is null",
+    ),
+    (
         "codings of a missing code",
         "select c.id from coding c left join code k on k.id = c.code_id where k.id is null",
     ),

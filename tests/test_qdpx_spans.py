@@ -224,3 +224,42 @@ def test_a_real_export_keeps_its_selections_through_a_round_trip(
     second = make_project("second")
     import_qdpx(second, out, actor="lead")
     assert stored_spans(second) == spans
+
+
+def _unit_of(project: Project, words: str) -> int:
+    with project.session() as session:
+        return session.execute(select(Unit.id).where(Unit.text.contains(words))).scalar_one()
+
+
+def test_removing_a_coding_removes_its_spans(make_project: Callable[[str], Project], tmp_path: Path) -> None:
+    from foresight import coding
+
+    project = make_project("p")
+    import_qdpx(project, build_archive(tmp_path / "tool.qdpx"), actor="lead")
+    unit = _unit_of(project, "Regional clusters")
+    before = stored_spans(project)
+    assert coding.remove_code(project, unit, "IOT", coder="anna")
+    gone = [s for s in before if s not in stored_spans(project)]
+    assert [(s[1], s[2], s[5]) for s in gone] == [
+        ("IOT", "anna", "Regional clusters change"),
+        ("IOT", "anna", "Sensor makers now share development teams"),
+    ]
+    assert coding.apply_code(project, unit, "IOT", coder="anna")  # coded again, in foresight:
+    assert stored_spans(project) == [s for s in before if s not in gone]  # the whole unit, no span
+
+
+def test_the_coders_quick_path_removes_a_coding_s_spans(
+    project: Project, tmp_path: Path, cli: Callable[..., object]
+) -> None:
+    if project.engine.dialect.name != "sqlite":
+        pytest.skip("foresight code takes its quick path on SQLite stores only")
+    import_qdpx(project, build_archive(tmp_path / "tool.qdpx"), actor="lead")
+    unit = _unit_of(project, "traceable supply chains")
+    project.close()
+    result = cli("--project", str(project.root), "code", str(unit), "PACK", "--remove", "--coder", "anna")
+    assert result.code == 0, result.err  # type: ignore[attr-defined]
+    assert "removed PACK" in result.out  # type: ignore[attr-defined]
+    reopened = Project.open(project.root)
+    left = [(s[1], s[2], s[5]) for s in stored_spans(reopened) if s[5] == "traceable supply chains"]
+    assert left == [("IOT", "anna", "traceable supply chains")]
+    reopened.close()
