@@ -12,7 +12,7 @@ from foresight.codebook import import_codebook
 from foresight.ingest import ingest
 from foresight.project import Project
 from foresight.resources import DEFAULT_CODEBOOK
-from foresight.store import Coding, CodingSpan, Source, Unit
+from foresight.store import Code, Coding, CodingSpan, Source, Unit
 from foresight.store.spans import add_spans
 
 FIRST = "Sensor makers share teams with machine builders in the cluster."
@@ -80,3 +80,36 @@ def test_a_new_version_moves_spans_whose_text_is_there_and_drops_the_others(
             select(Unit.ordinal).join(Coding, Coding.unit_id == Unit.id).join(Source).where(Source.current)
         ).all()
     assert sorted(current) == [(2,), (4,)]  # the codings of the two unchanged units
+
+
+def test_merging_codes_keeps_what_both_codings_selected(project: Project, tmp_path: Path) -> None:
+    from foresight.codebook.edits import merge_codes
+
+    import_codebook(project, DEFAULT_CODEBOOK, actor="test")
+    path = tmp_path / "cluster.txt"
+    path.write_text(f"{FIRST}\n\n{SECOND}\n\n{THIRD}\n", encoding="utf-8")
+    ingest(project, [path])
+    first, second, _ = (u["id"] for u in corpus.list_units(project))
+    for unit in (first, second):
+        for code in ("FC.TREND", "FC.DRIVER"):
+            coding.apply_code(project, unit, code, coder="anna")
+    with project.session() as session:
+        text = session.execute(select(Source.text)).scalar_one()
+        ids = {(u, c): i for u, c, i in session.execute(select(Coding.unit_id, Coding.code_id, Coding.id))}
+        codes = dict(session.execute(select(Code.code_id, Code.id).where(Code.code_id.like("FC.%"))).all())
+    trend, driver = codes["FC.TREND"], codes["FC.DRIVER"]
+
+    def at(words: str) -> tuple[int, int]:
+        return text.index(words), text.index(words) + len(words)
+
+    with project.engine.begin() as conn:
+        add_spans(
+            conn,
+            [
+                (ids[(first, trend)], *at("Sensor makers")),
+                (ids[(first, driver)], *at("machine builders")),
+                (ids[(second, driver)], *at("supply chains")),  # its trend coding is on the whole unit
+            ],
+        )
+    assert merge_codes(project, "FC.DRIVER", "FC.TREND", actor="lead").dropped == 2
+    assert spans(project) == [(True, 1, "Sensor makers"), (True, 1, "machine builders")]
