@@ -54,7 +54,7 @@ SELECTIONS = [
 ]
 
 
-def build_archive(path: Path) -> Path:
+def build_archive(path: Path, selections: list[tuple[int, int, list[tuple[str, str]]]] = SELECTIONS) -> Path:
     """A project another tool might write: one text source, selections of parts of paragraphs."""
     root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS}, name="spans", origin="a QDA tool")
     users = etree.SubElement(root, f"{{{NS}}}Users")
@@ -71,7 +71,7 @@ def build_archive(path: Path) -> Path:
         name="clusters",
         plainTextPath="internal://clusters.txt",
     )
-    for number, (start, end, codings) in enumerate(SELECTIONS, start=1):
+    for number, (start, end, codings) in enumerate(selections, start=1):
         sel = etree.SubElement(
             source,
             f"{{{NS}}}PlainTextSelection",
