@@ -6,9 +6,9 @@ source with units: the units foresight wrote into ``foresight.json`` when the ar
 else the text's paragraphs. A selection codes every unit it overlaps, so a selection over part of
 a paragraph codes that unit and one spanning several paragraphs codes each; its exact span is
 kept on each of those codings (:class:`~foresight.store.schema.CodingSpan`), unless every
-selection of the coding is its whole unit. Positions are read in
-the convention each file's own selections fit (see :mod:`foresight.interop.positions`); a
-selection that fits no text is reported, never placed.
+selection of the coding is its whole unit. Positions are read in the convention each file's own
+selections fit (see :mod:`foresight.interop.positions`); a selection that fits no text is
+reported, never placed.
 
 Importing again adds nothing twice: sources are matched by guid (or by the guid foresight gives a
 source it exported), codes by guid, codings by unit, code and coder, spans by coding, start and
