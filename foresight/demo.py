@@ -106,6 +106,7 @@ class DemoResult:
     agreement: AgreementReport
     cooccurrence: Cooccurrence
     trends: dict[str, Any] | None  # None when the codings fall in fewer than two periods
+    emergence: dict[str, Any] | None  # trends by year with emergence scores; None: too few years
     network: Network
     roadmap_cards: dict[str, int]  # origin (codings | trend) -> cards on the topics' pages
     roadmap_topics: list[str]
@@ -189,6 +190,18 @@ def second_reading(
                 chosen.append(code)
         codes[unit] = chosen
     return codes
+
+
+def yearly_emergence(project: Project) -> dict[str, Any] | None:
+    """``foresight trends --by year --emergence``: Porter et al.'s score needs five periods or
+    more, and the project's two periods are too few; None when the sources' years are too."""
+    from foresight.cooccurrence.emergence import EmergenceSettings
+    from foresight.cooccurrence.trends import TrendSettings, trends
+
+    try:
+        return trends(project, settings=TrendSettings(emergence=EmergenceSettings()), by="year")
+    except ForesightError:
+        return None
 
 
 def _cards(project: Project, workshop: Workshop, trends: dict[str, Any] | None) -> dict[str, list[Candidate]]:
@@ -311,6 +324,7 @@ def _pipeline(project: Project, step: Callable[[int], None], seconds: dict[str, 
         trends: dict[str, Any] | None = trend_report(project)
     except TrendsUnavailable:
         trends = None
+    emergence = yearly_emergence(project)
     trends_file = output("trends", "trends.json", "trend flags with their evidence (JSON)")
     trends_file.write_text(  # as 'foresight trends --json' prints it
         json.dumps(trends, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
@@ -374,6 +388,7 @@ def _pipeline(project: Project, step: Callable[[int], None], seconds: dict[str, 
         agreement=agreement,
         cooccurrence=cooc,
         trends=trends,
+        emergence=emergence,
         network=graph,
         roadmap_cards=dict(origins),
         roadmap_topics=[t.name for t in expert.topics],

@@ -197,6 +197,10 @@ ORPHANS = (
         "select c.id from coding c left join unit u on u.id = c.unit_id where u.id is null",
     ),
     (
+        "spans of a missing coding",
+        "select p.id from coding_span p left join coding c on c.id = p.coding_id where c.id is null",
+    ),
+    (
         "codings of a missing code",
         "select c.id from coding c left join code k on k.id = c.code_id where k.id is null",
     ),
@@ -239,6 +243,12 @@ OFFSETS = (
     "where u.start < 0 or u.{end} < u.start or substr(s.text, u.start + 1, u.{end} - u.start) <> u.text"
 )
 
+SPAN_OFFSETS = (
+    "select p.id from coding_span p join coding c on c.id = p.coding_id join unit u on u.id = c.unit_id "
+    "join source s on s.id = u.source_id where p.start < 0 or p.{end} <= p.start "
+    "or p.{end} > length(s.text) or p.{end} <= u.start or p.start >= u.{end}"
+)
+
 INACTIVE_CODINGS = (
     "select k.status, count(*) from coding c join code k on k.id = c.code_id "
     "join unit u on u.id = c.unit_id join source s on s.id = u.source_id "
@@ -254,7 +264,8 @@ INACTIVE = {
 
 def check(project: Project, *, examples: int = 5) -> list[Finding]:
     """Everything wrong with the store: damage, orphaned rows, units whose offsets no longer
-    match their source's text, codings on codes coders can no longer use, schema not up to date."""
+    match their source's text, spans outside it or their unit, codings on codes coders can no
+    longer use, schema not up to date."""
     findings: list[Finding] = []
     pending = pending_migrations(project.engine)
     if pending:
@@ -275,16 +286,13 @@ def check(project: Project, *, examples: int = 5) -> list[Finding]:
             ids = [r[0] for r in conn.execute(text(query))]
             if ids:
                 findings.append(Finding("error", problem, len(ids), sorted(ids)[:examples]))
-        bad = [r[0] for r in conn.execute(text(OFFSETS.format(end=end)))]
-        if bad:
-            findings.append(
-                Finding(
-                    "error",
-                    "units whose offsets no longer match their source's text",
-                    len(bad),
-                    sorted(bad)[:examples],
-                )
-            )
+        for query, problem in (
+            (OFFSETS, "units whose offsets no longer match their source's text"),
+            (SPAN_OFFSETS, "spans outside their source's text or their unit"),
+        ):
+            bad = [r[0] for r in conn.execute(text(query.format(end=end)))]
+            if bad:
+                findings.append(Finding("error", problem, len(bad), sorted(bad)[:examples]))
         for status, count in conn.execute(text(INACTIVE_CODINGS)):
             what = {
                 "retired": "retired codes",

@@ -213,6 +213,12 @@ def test_codings_read_straight_from_sqlite_are_the_full_way_s(project: Project, 
     coding.apply_code(project, units[0], "EI.BLUE_GROWTH", coder="anna")
     coding.apply_code(project, units[0], "Trend", coder="anna", origin="accepted-suggestion")
     coding.apply_code(project, units[2], "FC.DRIVER", coder="ben", origin="adjudicated")
+    from foresight.store.spans import add_spans
+
+    with project.engine.begin() as conn:  # two passages of the unit, as a .qdpx import keeps them
+        first = conn.exec_driver_sql("SELECT min(id) FROM coding WHERE coder = 'anna'").scalar_one()
+        add_spans(conn, [(first, 40, 52), (first, 3, 9)])
+    assert coding.list_codings(project, coder="anna")[0]["spans"] == [[3, 9], [40, 52]]
     store = readonly.sqlite_store(project.root)
     if project.engine.url.get_backend_name() != "sqlite":
         assert store is None

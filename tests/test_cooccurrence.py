@@ -319,7 +319,8 @@ def test_one_matrix_per_slice(small: Project, cli) -> None:  # type: ignore[no-u
     result = cli("--project", str(small.root), "cooccurrence", "--by", "colour")
     assert (result.code, result.err) == (
         1,
-        "Error: --by colour: slices are by period, source-type, actor-type, source\n",
+        "Error: --by colour: slices are by period, source-type, actor-type, source; "
+        "--by selection counts selections\n",
     )
 
 

@@ -145,6 +145,33 @@ def test_check_finds_nothing_in_a_sound_project_and_names_what_is_wrong(
     assert (retired.severity, retired.count) == ("warning", 1)
 
 
+def test_check_finds_spans_off_their_text_and_spans_of_a_missing_coding(tmp_path: Path) -> None:
+    from foresight.store.spans import add_spans
+
+    project = Project.init(tmp_path / "p")
+    import_codebook(project, DEFAULT_CODEBOOK, actor="test")
+    ingest(project, [builders.word_document(tmp_path / "blue.docx")])
+    first, second = (u["id"] for u in corpus.list_units(project)[:2])
+    coding.apply_code(project, first, "FC.TREND", coder="anna")
+    coding.apply_code(project, second, "FC.TREND", coder="anna")
+    with project.session() as session:
+        ids = dict(session.execute(select(Coding.unit_id, Coding.id)).all())
+        start, end = corpus.list_units(project)[0]["start"], corpus.list_units(project)[0]["end"]
+    with project.engine.begin() as conn:  # a sound span, one on another unit's text, one past the text
+        add_spans(
+            conn, [(ids[first], start, end - 1), (ids[second], start, start + 4), (ids[first], 0, 10**6)]
+        )
+    assert {f.problem: f.count for f in check(project)} == {
+        "spans outside their source's text or their unit": 2
+    }
+    db = sqlite3.connect(tmp_path / "p" / "foresight.db")  # foreign keys off: no cascade
+    db.execute("delete from coding where id = ?", (ids[second],))
+    db.commit()
+    db.close()
+    findings = {f.problem: (f.severity, f.count) for f in check(project)}
+    assert findings["spans of a missing coding"] == ("error", 1)
+
+
 def test_check_finds_orphaned_rows(tmp_path: Path) -> None:
     project = Project.init(tmp_path / "p")
     import_codebook(project, DEFAULT_CODEBOOK, actor="test")

@@ -109,3 +109,18 @@ def test_a_store_made_by_a_newer_foresight_is_refused(project: Project) -> None:
     assert str(refused.value).endswith(
         ": the store's schema is newer than this foresight (0099_future); upgrade foresight to use it"
     )
+
+
+def test_an_older_store_gets_the_table_of_spans(project: Project) -> None:
+    from foresight.store import CodingSpan
+
+    with project.engine.begin() as conn:  # the store as 0007_unit_language left it
+        conn.execute(text("DROP TABLE coding_span"))
+        conn.execute(delete(SchemaMigration).where(SchemaMigration.name == "0008_coding_spans"))
+    project.close()
+    reopened = Project.open(project.root)
+    assert "coding_span" in inspect(reopened.engine).get_table_names()
+    assert pending_migrations(reopened.engine) == []
+    with reopened.session() as session:
+        assert list(session.exec(select(CodingSpan))) == []
+    reopened.close()

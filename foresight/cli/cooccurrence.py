@@ -19,6 +19,7 @@ from foresight.cli.common import JsonOption, err, open_project, out, print_json,
 from foresight.cli.tables import CsvOption, XlsxOption, check_table_files, write_table_files
 from foresight.cooccurrence import Codings, Cooccurrence, Filters, cooccurrence, supporting_units
 from foresight.cooccurrence.bursts import burst_tables, bursts
+from foresight.cooccurrence.by_selection import cooccurrence_of_selections
 from foresight.cooccurrence.emergence import EmergenceSettings
 from foresight.cooccurrence.figures import check_figure_path, draw_network, draw_strategic, write_heatmap
 from foresight.cooccurrence.matrix import check_measure
@@ -146,7 +147,8 @@ def show_table(
     if slice_label is not None:
         where += f"; {slice_label}"
     out.print(
-        f"Co-occurrence over {result.units} coded units ({result.codings.label()}{where})", soft_wrap=True
+        f"Co-occurrence over {result.units} coded {result.counted} ({result.codings.label()}{where})",
+        soft_wrap=True,
     )
     columns = ["code a", "code b", "n_a", "n_b", "n_ab", "c"]
     if measure != "c":
@@ -181,7 +183,11 @@ def cooccurrence_command(
     rows: Annotated[str | None, typer.Option("--rows", help="Code group down the side (e.g. MT).")] = None,
     cols: Annotated[str | None, typer.Option("--cols", help="Code group across the top (e.g. EI).")] = None,
     by: Annotated[
-        str | None, typer.Option("--by", help="One matrix per period | source-type | actor-type | source.")
+        str | None,
+        typer.Option(
+            "--by",
+            help="One matrix per period | source-type | actor-type | source; selection: count selections.",
+        ),
     ] = None,
     min_count: Annotated[int, typer.Option("--min-count", help="Leave out pairs with fewer units.")] = 1,
     all_pairs: Annotated[
@@ -223,7 +229,7 @@ def cooccurrence_command(
     if heatmap is not None:
         check_figure_path(heatmap)
     check_table_files(csv, xlsx)
-    if by is not None:
+    if by is not None and by != "selection":
         if csv is not None or xlsx is not None or heatmap is not None:
             raise ForesightError(
                 "--by prints every slice; write files for one slice at a time (e.g. --period NAME --csv FILE)"
@@ -249,7 +255,8 @@ def cooccurrence_command(
                 measure=measure,
             )
         return
-    result = cooccurrence(open_project(), codings, filters, rows=rows, cols=cols)
+    count = cooccurrence_of_selections if by == "selection" else cooccurrence
+    result = count(open_project(), codings, filters, rows=rows, cols=cols)
     written = []
     chosen = {"min_count": min_count, "all_pairs": all_pairs, "measure": measure}
     if csv is not None:

@@ -165,6 +165,11 @@ def show(r: DemoResult, seconds: float) -> None:
     else:
         _trends(r.trends)
     _command(f"foresight trends --json > {r.relative('trends')}")
+    if r.emergence is not None:
+        from foresight.cli.cooccurrence import show_emergence
+
+        show_emergence(r.emergence, TOP)
+        _command(f"foresight trends --by year --emergence --top {TOP}")
 
     _step(7, "Code network")
     n = r.network

@@ -83,7 +83,8 @@ def import_qdpx_command(
         f"coders: {', '.join(report.coders) or 'none named'}",
         f"selections: {report.selections}; {report.placed_in_one_unit} in one unit, "
         f"{report.placed_across_units} across several units, {sum(report.not_placed.values())} not placed",
-        f"codings: {report.codings_added} added, {report.codings_known} already here or repeated; "
+        f"codings: {report.codings_added} added, {report.codings_known} already here or repeated, "
+        f"{report.spans_added} exact spans added; "
         f"memos: {report.memos_added} added",
     ]
     lines += [f"  not placed: {count} {why}" for why, count in report.not_placed.most_common()]

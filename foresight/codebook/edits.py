@@ -17,7 +17,8 @@ from foresight.codebook.catalog import codes_of, find_code, require_codebook
 from foresight.codebook.model import CODE_ID, COLOUR, CodeSpec, stable_guid
 from foresight.errors import ForesightError
 from foresight.project import Project
-from foresight.store.schema import Code, Codebook, Coding, log_event
+from foresight.store.schema import Code, Codebook, Coding, CodingSpan, log_event
+from foresight.store.spans import add_spans, spans_of
 
 
 def _record(session: Session, book: Codebook, actor: str, action: str, code: Code, **details: Any) -> None:
@@ -124,7 +125,8 @@ class MergeResult:
 
 
 def merge_codes(project: Project, source: str, target: str, *, actor: str) -> MergeResult:
-    """Move every coding of ``source`` to ``target``; a unit a coder coded with both keeps one."""
+    """Move every coding of ``source`` to ``target``; a unit a coder coded with both keeps one,
+    which selects what both did (their spans, or the whole unit)."""
     with project.transaction() as session:
         book = require_codebook(session)
         a = find_code(session, source, book=book, active_only=True)
@@ -133,11 +135,17 @@ def merge_codes(project: Project, source: str, target: str, *, actor: str) -> Me
             raise ForesightError(f"cannot merge {a.code_id} into itself")
         if b.id in {c.id for c in _descendants(codes_of(session, book), a)}:
             raise ForesightError(f"cannot merge {a.code_id} into {b.code_id}, which is inside it")
-        have = set(session.execute(select(Coding.unit_id, Coding.coder).where(Coding.code_id == b.id)).all())
+        have = {
+            (unit, coder): id_
+            for unit, coder, id_ in session.execute(
+                select(Coding.unit_id, Coding.coder, Coding.id).where(Coding.code_id == b.id)
+            )
+        }
         codings = session.execute(select(Coding).where(Coding.code_id == a.id)).scalars().all()
         twice = [c for c in codings if (c.unit_id, c.coder) in have]
         dropped = [{"unit": c.unit_id, "coder": c.coder, "origin": c.origin} for c in twice]
         if twice:
+            _join_spans(session, [(c.id, have[(c.unit_id, c.coder)]) for c in twice])  # type: ignore[misc]
             session.execute(delete(Coding).where(Coding.id.in_([c.id for c in twice])))
         moved = session.execute(update(Coding).where(Coding.code_id == a.id).values(code_id=b.id)).rowcount
         session.execute(update(Code).where(Code.parent_id == a.id).values(parent_id=b.id))
@@ -145,6 +153,17 @@ def merge_codes(project: Project, source: str, target: str, *, actor: str) -> Me
         session.add(a)
         _record(session, book, actor, "merge", a, into=b.code_id, moved=moved, dropped=dropped)
     return MergeResult(moved=moved, dropped=len(dropped))
+
+
+def _join_spans(session: Session, pairs: list[tuple[int, int]]) -> None:
+    """The kept coding of each pair (dropped, kept) selects what both did: every span of both, or
+    the whole unit (no span) when either coded it whole."""
+    conn = session.connection()
+    spans = spans_of(conn, [coding for pair in pairs for coding in pair])
+    whole = [kept for dropped, kept in pairs if dropped not in spans or kept not in spans]
+    if whole:
+        session.execute(delete(CodingSpan).where(CodingSpan.coding_id.in_(whole)))  # type: ignore[attr-defined]
+    add_spans(conn, [(kept, a, b) for dropped, kept in pairs if kept not in whole for a, b in spans[dropped]])
 
 
 @dataclass

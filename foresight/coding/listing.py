@@ -24,6 +24,7 @@ from foresight.store.schema import (
     Unit,
     UnitState,
 )
+from foresight.store.spans import spans_of
 
 
 def decided_by(coder: str) -> Select[tuple[int]]:
@@ -52,7 +53,8 @@ def last_coded(project: Project, *, coder: str) -> dt.datetime | None:
 def list_codings(
     project: Project, *, coder: str | None = None, code: str | None = None
 ) -> list[dict[str, Any]]:
-    """Codings with their code and coder, oldest first."""
+    """Codings with their code and coder, oldest first, each with its exact spans ([start, end]
+    in its source's text, in text order; none: it codes its whole unit)."""
     query = select(Coding, Code.code_id, Code.name).join(Code, Code.id == Coding.code_id).order_by(Coding.id)
     with project.session() as session:
         if coder:
@@ -60,6 +62,7 @@ def list_codings(
         if code:
             query = query.where(Coding.code_id == find_code(session, code).id)
         rows = session.execute(query).all()
+        spans = spans_of(session.connection(), [c.id for c, _, _ in rows])
     return [
         {
             "unit_id": c.unit_id,
@@ -68,6 +71,7 @@ def list_codings(
             "coder": c.coder,
             "origin": c.origin,
             "created_at": c.created_at.isoformat(timespec="seconds"),
+            "spans": [list(span) for span in sorted(spans.get(c.id, ()))],
         }
         for c, code_id, name in rows
     ]

@@ -89,6 +89,7 @@ class Cooccurrence:
     rows: list[int]
     cols: list[int]
     groups: tuple[str | None, str | None] = (None, None)
+    counted: str = "units"  # what n_a, n_ab and N count: units, or selections (by_selection)
 
     @property
     def n(self) -> np.ndarray:
@@ -185,7 +186,8 @@ class Cooccurrence:
             "measure": MEASURES[check_measure(measure)],
             "codings": self.codings.describe(),
             "filters": filters,
-            "units": self.units,
+            **({"counted": self.counted} if self.counted != "units" else {}),
+            self.counted: self.units,
             "codes": self.code_list(),
             "pairs": self.pairs(min_count=min_count, all_pairs=all_pairs, stats=stats, measure=measure),
         }
@@ -229,18 +231,36 @@ def from_selection(selection: Selection, *, rows: str | None = None, cols: str |
         else np.zeros((len(selection.codes), len(selection.codes)), dtype=np.int64)
     )
     units = int(np.count_nonzero(np.diff(matrix.indptr))) if matrix.shape[0] else 0
-    row_cols = _group_columns(selection, rows)
-    col_cols = _group_columns(selection, cols if cols is not None else rows)
+    return from_counts(selection, counts, units, rows=rows, cols=cols)
+
+
+def from_counts(
+    selection: Selection,
+    counts: np.ndarray,
+    n: int,
+    *,
+    rows: str | None = None,
+    cols: str | None = None,
+    counted: str = "units",
+) -> Cooccurrence:
+    """The result of code x code ``counts`` over ``n`` coded units (or what ``counted`` names) of
+    a selection's codes; ``rows``/``cols`` name code groups for a rectangular matrix."""
     return Cooccurrence(
         codes=selection.codes,
         counts=counts,
-        units=units,
+        units=n,
         codings=selection.codings,
         filters=selection.filters,
-        rows=row_cols,
-        cols=col_cols,
+        rows=_group_columns(selection, rows),
+        cols=_group_columns(selection, cols if cols is not None else rows),
         groups=(rows, cols) if (rows, cols) != (None, None) else (None, None),
+        counted=counted,
     )
+
+
+def nothing_coded(codings: Codings, filters: Filters, what: str = "units") -> ForesightError:
+    where = f"; {filters.label()}" if filters.label() else ""
+    return ForesightError(f"no coded {what} in this selection ({codings.label()}{where})")
 
 
 def cooccurrence(
@@ -254,8 +274,7 @@ def cooccurrence(
     """Co-occurrence of the project's codes under ``codings`` on the units ``filters`` selects."""
     selection = load(project, codings, filters)
     if not len(selection.units):
-        where = f"; {selection.filters.label()}" if selection.filters.label() else ""
-        raise ForesightError(f"no coded units in this selection ({selection.codings.label()}{where})")
+        raise nothing_coded(selection.codings, selection.filters)
     return from_selection(selection, rows=rows, cols=cols)
 
 

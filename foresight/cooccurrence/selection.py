@@ -199,6 +199,34 @@ def _eligible_sql(filters: Filters, meta: bool, *, current: bool = True) -> tupl
     return sql, params
 
 
+def codebook_codes(project: Project, filters: Filters) -> tuple[list[CodeInfo], set[int]]:
+    """The active codebook's codes, in its order, and the row ids of those no longer in use
+    (retired, merged, split); an unknown period or source in ``filters`` is refused."""
+    _check_periods(project, filters.periods)
+    with project.session() as session:
+        book = require_codebook(session)
+        rows = session.execute(
+            select(Code.id, Code.code_id, Code.name, Code.group, Code.status)
+            .where(Code.codebook_id == book.id)
+            .order_by(Code.id)
+        ).all()
+    for source_id in filters.sources:
+        if not _fetch(project, "SELECT id FROM source WHERE id = ?", [source_id]):
+            raise ForesightError(f"no source {source_id} (see 'foresight sources')")
+    return [CodeInfo(r[0], r[1], r[2], r[3]) for r in rows], {r[0] for r in rows if r[4] != "active"}
+
+
+def whose(codings: Codings, alias: str = "") -> tuple[str, list[Any]]:
+    """The WHERE clause (with a leading space, or '') on ``coding`` (named ``alias``) that keeps
+    whose codings count."""
+    column = f"{alias}." if alias else ""
+    if codings.coder is not None:
+        return f" WHERE {column}coder = ?", [codings.coder]
+    if codings.adjudicated:
+        return f" WHERE {column}origin = ?", ["adjudicated"]
+    return "", []
+
+
 def load(
     project: Project,
     codings: Codings | None = None,
@@ -212,25 +240,8 @@ def load(
     """
     codings = codings or Codings()
     filters = filters or Filters()
-    _check_periods(project, filters.periods)
-    with project.session() as session:
-        book = require_codebook(session)
-        rows = session.execute(
-            select(Code.id, Code.code_id, Code.name, Code.group, Code.status)
-            .where(Code.codebook_id == book.id)
-            .order_by(Code.id)
-        ).all()
-    codes = [CodeInfo(r[0], r[1], r[2], r[3]) for r in rows]
-    retired = {r[0] for r in rows if r[4] != "active"}
-    for source_id in filters.sources:
-        if not _fetch(project, "SELECT id FROM source WHERE id = ?", [source_id]):
-            raise ForesightError(f"no source {source_id} (see 'foresight sources')")
-
-    where, params = "", []
-    if codings.coder is not None:
-        where, params = " WHERE coder = ?", [codings.coder]
-    elif codings.adjudicated:
-        where, params = " WHERE origin = ?", ["adjudicated"]
+    codes, retired = codebook_codes(project, filters)
+    where, params = whose(codings)
     pairs = _coding_pairs(project, where, params)
 
     excluded = np.zeros(0, dtype=np.int64)

@@ -30,7 +30,8 @@ def cooccurrence_by(
     """One co-occurrence result per value of ``by`` (periods in the project's order, other
     values sorted; units without a value last), from a single read of the store."""
     if by not in SLICES:
-        raise ForesightError(f"--by {by}: slices are by {', '.join(SLICES)}")
+        slices = ", ".join(SLICES)
+        raise ForesightError(f"--by {by}: slices are by {slices}; --by selection counts selections")
     selection = load(project, codings, filters, meta=True)
     if not len(selection.units):
         raise ForesightError(f"no coded units in this selection ({selection.codings.label()})")

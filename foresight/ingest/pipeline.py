@@ -38,6 +38,7 @@ from foresight.project import Project
 from foresight.store.bulk import Checkpoints, driver_rows, driver_sql, insert_one
 from foresight.store.engine import connection_scope
 from foresight.store.schema import Coding, Source, Unit, log_event, utcnow
+from foresight.store.spans import add_spans, move_span, spans_of
 
 PARALLEL_FROM = 8  # files; fewer are read by one worker process (in this one without a time cap)
 
@@ -82,21 +83,66 @@ class Progress(Protocol):
     def done(self, outcome: FileOutcome) -> None: ...
 
 
-def _carry_codings(conn: Connection, old_id: int, new_units: dict[str, int]) -> tuple[int, int]:
-    """Copy codings of unchanged units to the new version; count those left on the old one."""
+@dataclass(frozen=True)
+class Carried:
+    codings: int  # carried to the new version
+    left: int  # on units whose text changed: they stay on the old version
+    spans_dropped: int  # of carried codings, whose text is no longer found in their unit
+
+
+def _carry_codings(
+    conn: Connection, old_id: int, new_units: dict[str, tuple[int, int, int]], new_text: str
+) -> Carried:
+    """Copy codings of unchanged units to the new version; count those left on the old one.
+
+    A carried coding's spans move with it when their text is still there (where its unit moved to,
+    else the nearest place in the unit where the same text is); a span whose text is not found
+    is dropped, and the coding codes the whole unit if it has no span left."""
     rows = conn.execute(
-        select(Coding.unit_id, Coding.code_id, Coding.coder, Coding.origin, Coding.created_at, Unit.text)
+        select(
+            Coding.unit_id,
+            Coding.code_id,
+            Coding.coder,
+            Coding.origin,
+            Coding.created_at,
+            Unit.text,
+            Coding.id,
+        )
         .join(Unit, Unit.id == Coding.unit_id)
         .where(Unit.source_id == old_id)
     ).all()
     carried = [  # as the coder made it: same origin, same time
-        {"unit_id": new_units[text], "code_id": code, "coder": coder, "origin": origin, "created_at": at}
-        for _, code, coder, origin, at, text in rows
+        {"unit_id": new_units[text][0], "code_id": code, "coder": coder, "origin": origin, "created_at": at}
+        for _, code, coder, origin, at, text, _ in rows
         if text in new_units
     ]
-    if carried:
-        conn.execute(insert(Coding), carried)
-    return len(carried), len(rows) - len(carried)
+    if not carried:
+        return Carried(0, len(rows), 0)
+    conn.execute(insert(Coding), carried)
+    spans = spans_of(conn, [row[6] for row in rows if row[5] in new_units])
+    dropped = 0
+    if spans:
+        new_ids = {
+            (unit, code, coder): id_
+            for unit, code, coder, id_ in conn.execute(
+                select(Coding.unit_id, Coding.code_id, Coding.coder, Coding.id).where(
+                    Coding.unit_id.in_(sorted({c["unit_id"] for c in carried}))
+                )
+            )
+        }
+        old_text = conn.execute(select(Source.text).where(Source.id == old_id)).scalar_one()
+        old_start = dict(conn.execute(select(Unit.id, Unit.start).where(Unit.source_id == old_id)).all())
+        moved = []
+        for unit, code, coder, _, _, text, old_coding in rows:
+            new_unit, start, end = new_units.get(text, (0, 0, 0))
+            for a, b in spans.get(old_coding, ()):
+                place = move_span(old_text, new_text, a, b, start - old_start[unit], (start, end))
+                if place.kept:
+                    moved.append((new_ids[(new_unit, code, coder)], place.start, place.end))
+                else:
+                    dropped += 1
+        add_spans(conn, moved)
+    return Carried(len(carried), len(rows) - len(carried), dropped)
 
 
 _UNIT_COLUMNS = ("source_id", "ordinal", "text", "start", "end", "page", "section", "period", "language")
@@ -213,7 +259,7 @@ def store_document(
         details: dict[str, object] = {"path": facts.path, "sha256": sha, "units": len(rows)}
         if previous_id is not None:
             new_units = {
-                row[2]: unit_id
+                row[2]: (unit_id, row[3], row[4])
                 for row, unit_id in zip(
                     rows,
                     conn.execute(
@@ -222,11 +268,14 @@ def store_document(
                     strict=True,
                 )
             }
-            carried, left = _carry_codings(conn, previous_id, new_units)
+            carry = _carry_codings(conn, previous_id, new_units, cut.text)
             message += f"; version {version} of source #{previous_id}"
-            if carried or left:
-                message += f", {carried} codings carried over, {left} stay on the old version"
-            details.update(previous=previous_id, carried=carried, left=left)
+            if carry.codings or carry.left:
+                message += f", {carry.codings} codings carried over, {carry.left} stay on the old version"
+            if carry.spans_dropped:
+                message += f", {carry.spans_dropped} spans dropped (their text is gone; the unit stays coded)"
+            details.update(previous=previous_id, carried=carry.codings, left=carry.left)
+            details.update(spans_dropped=carry.spans_dropped)
         log_event(conn, "ingest", "new version" if previous_id else "ingest", "source", source_id, **details)
     status = "updated" if previous_id is not None else "ingested"
     return FileOutcome(location, status, message, sources=1, units=len(rows))

@@ -27,6 +27,7 @@ class ImportReport:
     codings_added: int = 0
     codings_known: int = 0
     codings_skipped: Counter[str] = field(default_factory=Counter)  # why -> codings
+    spans_added: int = 0  # exact spans of selections kept on the codings
     memos_added: int = 0
     conventions: dict[str, str] = field(default_factory=dict)  # source -> how its positions count
 
@@ -56,6 +57,7 @@ class ImportReport:
                 "added": self.codings_added,
                 "known": self.codings_known,
                 "skipped": dict(self.codings_skipped),
+                "spans_added": self.spans_added,
             },
             "memos_added": self.memos_added,
             "conventions": self.conventions,

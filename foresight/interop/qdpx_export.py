@@ -9,9 +9,9 @@ source's stored plain text as UTF-8 under ``sources/``:
   groups as ``Sets``;
 - ``Variables``: source type, actor type, date, period, language, author, format and location,
   with each source's values;
-- ``Sources``: a ``TextSource`` per current source, with a ``PlainTextSelection`` over each unit
-  that carries a coding or a memo (start and end are the unit's offsets, in code points), one
-  ``Coding`` per coder and code;
+- ``Sources``: a ``TextSource`` per current source, with a ``PlainTextSelection`` over each span
+  a coding carries and over each unit with a coding without spans or a memo (start and end are
+  offsets into the source's text, in code points), one ``Coding`` per coder and code;
 - ``Notes``: memos, referenced from the unit's selection or from the code.
 
 guids are derived from what they name (a source's content, a unit's span, a coder's name), so the
@@ -55,7 +55,7 @@ from foresight.interop.qdpx_format import (
     user_guid,
 )
 from foresight.project import Project
-from foresight.store.schema import Code, Coding, Memo, Source, Unit, UnitState, iso
+from foresight.store.schema import Code, Coding, CodingSpan, Memo, Source, Unit, UnitState, iso
 
 
 @dataclass
@@ -195,12 +195,29 @@ def _write(
     codings = _Lockstep(
         session.execute(
             select(
-                Unit.source_id, Coding.unit_id, Coding.code_id, Coding.coder, Coding.origin, Coding.created_at
+                Unit.source_id,
+                Coding.unit_id,
+                Coding.code_id,
+                Coding.coder,
+                Coding.origin,
+                Coding.created_at,
+                Coding.id,
             )
             .join(Unit, Unit.id == Coding.unit_id)
             .join(Source, Source.id == Unit.source_id)
             .where(current, Coding.code_id.in_(list(codes)) if codes else false())
             .order_by(Unit.source_id, Coding.unit_id),
+            execution_options=stream,
+        )
+    )
+    spans = _Lockstep(
+        session.execute(
+            select(Unit.source_id, CodingSpan.coding_id, CodingSpan.start, CodingSpan.end)
+            .join(Coding, Coding.id == CodingSpan.coding_id)
+            .join(Unit, Unit.id == Coding.unit_id)
+            .join(Source, Source.id == Unit.source_id)
+            .where(current)
+            .order_by(Unit.source_id, CodingSpan.start, CodingSpan.end),
             execution_options=stream,
         )
     )
@@ -275,6 +292,7 @@ def _write(
                             source,
                             units.take(source_id),
                             codings.take(source_id),
+                            spans.take(source_id),
                             done.take(source_id),
                             code_guid,
                             unit_memos,
@@ -314,10 +332,37 @@ def _write(
     report.codings_left_out = all_codings - report.codings
 
 
+def _selections(
+    units: list[Any], codings: list[Any], spans: list[Any], unit_memos: dict[int, list[Memo]]
+) -> dict[tuple[int, int], tuple[int, dict[tuple[str, int], Any], list[Memo]]]:
+    """A source's selections in text order: (start, end) -> the ordinal of the unit it is named
+    after, the codings it holds by (coder, code), and the memos on it. A coding selects each of
+    its spans, one without spans its whole unit; a unit's memos hang on its whole-unit selection.
+    A span several codings carry (a selection across units, or of several codes) is written once."""
+    of_unit = {u.id: u for u in units}
+    spans_of: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for row in spans:
+        spans_of[row.coding_id].append((row.start, row.end))
+    found: dict[tuple[int, int], tuple[int, dict[tuple[str, int], Any], list[Memo]]] = {}
+
+    def at(span: tuple[int, int], unit: Any) -> tuple[int, dict[tuple[str, int], Any], list[Memo]]:
+        return found.setdefault(span, (unit.ordinal, {}, []))
+
+    for row in codings:
+        unit = of_unit[row.unit_id]
+        for span in spans_of.get(row.id) or [(unit.start, unit.end)]:
+            at(span, unit)[1].setdefault((row.coder, row.code_id), row)
+    for unit in units:
+        for memo in unit_memos.get(unit.id, ()):
+            at((unit.start, unit.end), unit)[2].append(memo)
+    return dict(sorted(found.items()))
+
+
 def _source(
     source: Source,
     units: list[Any],
     codings: list[Any],
+    spans: list[Any],
     done: list[Any],
     code_guid: dict[int, str],
     unit_memos: dict[int, list[Memo]],
@@ -340,38 +385,31 @@ def _source(
         {"guid": guid, "name": _text(source.title or name), "plainTextPath": f"internal://{name}"},
         nsmap={None: NS},
     )
-    by_unit: dict[int, list[Any]] = defaultdict(list)
-    for row in codings:
-        by_unit[row.unit_id].append(row)
-    for unit in units:
-        unit_codings = by_unit.get(unit.id, [])
-        memos = unit_memos.get(unit.id, [])
-        if not unit_codings and not memos:
-            continue
-        sel = selection_guid(guid, unit.start, unit.end)
+    for (start, end), (ordinal, held, memos) in _selections(units, codings, spans, unit_memos).items():
+        sel = selection_guid(guid, start, end)
         selection = _el(
             source_el,
             "PlainTextSelection",
             guid=sel,
-            name=f"unit {unit.ordinal}",
-            startPosition=str(unit.start),
-            endPosition=str(unit.end),
+            name=f"unit {ordinal}",
+            startPosition=str(start),
+            endPosition=str(end),
         )
         report.selections += 1
-        for row in sorted(unit_codings, key=lambda r: (r.coder, code_guid[r.code_id])):
-            cguid = coding_guid(sel, code_guid[row.code_id], row.coder)
-            coding_el = _el(selection, "Coding", guid=cguid, creatingUser=user_guid(row.coder))
+        for (coder, code), row in sorted(held.items(), key=lambda item: (item[0][0], code_guid[item[0][1]])):
+            cguid = coding_guid(sel, code_guid[code], coder)
+            coding_el = _el(selection, "Coding", guid=cguid, creatingUser=user_guid(coder))
             when = _when(row.created_at)
             if when:
                 coding_el.set("creationDateTime", when)
-            _el(coding_el, "CodeRef", targetGUID=code_guid[row.code_id])
+            _el(coding_el, "CodeRef", targetGUID=code_guid[code])
             if row.origin != "manual":  # what the importer assumes: only the others are listed
                 origins[cguid] = row.origin
-            report.codings += 1
         for memo in memos:
             note = stable_guid("memo", "unit", sel, memo.coder)
-            notes.append((note, memo, f"Memo by {memo.coder} on unit {unit.ordinal}"))
+            notes.append((note, memo, f"Memo by {memo.coder} on unit {ordinal}"))
             _el(selection, "NoteRef", targetGUID=note)
+    report.codings += len(codings)
     ordinal = {u.id: u.ordinal for u in units}
     for row in done:
         done_marks.setdefault(guid, {}).setdefault(row.coder, []).append(ordinal[row.unit_id])

@@ -4,13 +4,15 @@ What comes in: the coders (``Users``), the codebook, the text sources (and the t
 sources where the archive carries it), the codings and the memos (``Notes``). A source becomes a
 source with units: the units foresight wrote into ``foresight.json`` when the archive is its own,
 else the text's paragraphs. A selection codes every unit it overlaps, so a selection over part of
-a paragraph codes that unit and one spanning several paragraphs codes each. Positions are read in
-the convention each file's own selections fit (see :mod:`foresight.interop.positions`); a
-selection that fits no text is reported, never placed.
+a paragraph codes that unit and one spanning several paragraphs codes each; its exact span is
+kept on each of those codings (:class:`~foresight.store.schema.CodingSpan`), unless every
+selection of the coding is its whole unit. Positions are read in the convention each file's own
+selections fit (see :mod:`foresight.interop.positions`); a selection that fits no text is
+reported, never placed.
 
 Importing again adds nothing twice: sources are matched by guid (or by the guid foresight gives a
-source it exported), codes by guid, codings by unit, code and coder. The whole import is one
-transaction: a failure or a kill leaves the project as it was.
+source it exported), codes by guid, codings by unit, code and coder, spans by coding, start and
+end. The whole import is one transaction: a failure or a kill leaves the project as it was.
 
 ``project.qde`` is read as it unpacks, one source at a time (see
 :meth:`~foresight.interop.archive.Archive.project_parts`), so memory follows the largest source,
@@ -66,8 +68,11 @@ from foresight.interop.refi import (
 )
 from foresight.project import Project
 from foresight.store.schema import Coding, Memo, Source, Unit, UnitState, log_event, utcnow
+from foresight.store.spans import add_spans, spans_of
 
 DEFAULT_CODER = "imported"
+# a coding wanted on a unit: unit, code, coder, origin, when, and the selection's span
+_Wanted = tuple[int, int, str, str, dt.datetime | None, tuple[int, int]]
 NEEDED_BY_SOURCES = ("Users", "CodeBook", "Variables")
 
 
@@ -388,7 +393,7 @@ class _Importer:
             self.report.conventions[name] = fitted.convention.describe()
         origins = self.sidecar.get("origins", {}) if self.sidecar else {}
         starts = [u[1] for u in units]
-        wanted: list[tuple[int, int, str, str, dt.datetime | None]] = []
+        wanted: list[_Wanted] = []
         for selection, placement in zip(selections, fitted.placements, strict=True):
             self.report.selections += 1
             if placement.problem is not None:
@@ -408,34 +413,32 @@ class _Importer:
                     self.report.codings_skipped["on a code the archive does not define"] += 1
                     continue
                 origin = origins.get(cguid or "", "manual")
-                for unit_id in covered:
-                    wanted.append((unit_id, code, self.coder(user, selection.user), origin, when))
+                coder = self.coder(user, selection.user)
+                span = (placement.start, placement.end)
+                wanted.extend((unit_id, code, coder, origin, when, span) for unit_id in covered)
             for note in selection.notes:
                 self.unit_memos.extend((unit_id, note) for unit_id in covered)
-        self._add_codings(session, wanted)
+        self._add_codings(session, wanted, {u[0]: (u[1], u[2]) for u in units})
 
     def _add_codings(
-        self, session: Session, wanted: list[tuple[int, int, str, str, dt.datetime | None]]
+        self, session: Session, wanted: list[_Wanted], extent: dict[int, tuple[int, int]]
     ) -> None:
+        """The codings wanted that the project lacks, and the span of each selection on its
+        coding: on every coding this import adds, unless each of its selections is its whole unit
+        (``extent``), and on a known one that has spans already (one without codes its whole
+        unit, which holds any span)."""
         if not wanted:
             return
         unit_ids = sorted({w[0] for w in wanted})
-        have: set[tuple[int, int, str]] = set()
-        for chunk in range(0, len(unit_ids), 5000):
-            have.update(
-                session.execute(
-                    select(Coding.unit_id, Coding.code_id, Coding.coder).where(
-                        Coding.unit_id.in_(unit_ids[chunk : chunk + 5000])
-                    )
-                ).all()
-            )
-        rows = []
-        for unit_id, code, coder, origin, when in wanted:
+        have = self._coding_ids(session, unit_ids)
+        spanned = set(spans_of(session.connection(), list(have.values())))
+        rows, added = [], set()
+        for unit_id, code, coder, origin, when, _ in wanted:
             key = (unit_id, code, coder)
-            if key in have:
+            if key in have or key in added:
                 self.report.codings_known += 1
                 continue
-            have.add(key)
+            added.add(key)
             rows.append(
                 {
                     "unit_id": unit_id,
@@ -448,6 +451,27 @@ class _Importer:
         if rows:
             session.connection().execute(insert(Coding.__table__), rows)  # type: ignore[attr-defined]
             self.report.codings_added += len(rows)
+            have = self._coding_ids(session, unit_ids)
+        partial = {(w[0], w[1], w[2]) for w in wanted if w[5] != extent[w[0]]}
+        spans = [
+            (have[key], *w[5])
+            for w in wanted
+            if ((key := (w[0], w[1], w[2])) in added and key in partial) or have[key] in spanned
+        ]
+        self.report.spans_added += add_spans(session.connection(), spans)
+
+    @staticmethod
+    def _coding_ids(session: Session, unit_ids: list[int]) -> dict[tuple[int, int, str], int]:
+        """The codings on these units: (unit, code, coder) -> coding id."""
+        found = {}
+        for chunk in range(0, len(unit_ids), 5000):
+            rows = session.execute(
+                select(Coding.unit_id, Coding.code_id, Coding.coder, Coding.id).where(
+                    Coding.unit_id.in_(unit_ids[chunk : chunk + 5000])
+                )
+            )
+            found.update({(unit, code, coder): id_ for unit, code, coder, id_ in rows})
+        return found
 
     def _add_memos(self, session: Session, kind: str, targets: list[tuple[int, str]]) -> None:
         for target, note in targets:

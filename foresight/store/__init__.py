@@ -36,6 +36,7 @@ _HOME = {
             "Codebook",
             "CoderAction",
             "Coding",
+            "CodingSpan",
             "Event",
             "LearningQueue",
             "Memo",

@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 from foresight.errors import ProjectError
 from foresight.store.schema import (
     Adjudication,
+    CodingSpan,
     LearningQueue,
     SchemaMigration,
     Suggestion,
@@ -82,6 +83,11 @@ def _unit_language(conn: Connection) -> None:
     )
 
 
+def _coding_spans(conn: Connection) -> None:
+    """Codings may carry the exact spans they stand on; those stored before code whole units."""
+    CodingSpan.__table__.create(conn)  # type: ignore[attr-defined]
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", _initial),
     ("0002_suggest_models", _suggest_models),
@@ -90,6 +96,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0005_suggestion_decisions", _suggestion_decisions),
     ("0006_code_domain", _code_domain),
     ("0007_unit_language", _unit_language),
+    ("0008_coding_spans", _coding_spans),
 ]
 
 

@@ -37,13 +37,21 @@ def _seconds(stored: str) -> str:
 def list_codings(conn: sqlite3.Connection, *, coder: str | None = None) -> list[dict[str, Any]]:
     """:func:`foresight.coding.list_codings` (without its code filter), read from SQLite."""
     query = (
-        "SELECT coding.unit_id, code.code_id, code.name, coding.coder, coding.origin, coding.created_at "
-        "FROM coding JOIN code ON code.id = coding.code_id"
+        "SELECT coding.unit_id, code.code_id, code.name, coding.coder, coding.origin, coding.created_at, "
+        "coding.id FROM coding JOIN code ON code.id = coding.code_id"
     )
     rows = conn.execute(
         query + (" WHERE coding.coder = ? ORDER BY coding.id" if coder else " ORDER BY coding.id"),
         (coder,) if coder else (),
-    )
+    ).fetchall()
+    spans: dict[int, list[list[int]]] = {}
+    for coding, start, end in conn.execute(
+        'SELECT coding_id, start, "end" FROM coding_span'
+        + (" WHERE coding_id IN (SELECT id FROM coding WHERE coder = ?)" if coder else "")
+        + ' ORDER BY coding_id, start, "end"',
+        (coder,) if coder else (),
+    ):
+        spans.setdefault(coding, []).append([start, end])
     return [
         {
             "unit_id": unit_id,
@@ -52,6 +60,7 @@ def list_codings(conn: sqlite3.Connection, *, coder: str | None = None) -> list[
             "coder": who,
             "origin": origin,
             "created_at": _seconds(created_at),
+            "spans": spans.get(coding, []),
         }
-        for unit_id, code_id, name, who, origin, created_at in rows
+        for unit_id, code_id, name, who, origin, created_at, coding in rows
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint
 from sqlalchemy.engine import Connection
 from sqlmodel import Field, Session, SQLModel
 
@@ -130,6 +130,24 @@ class Coding(SQLModel, table=True):
     coder: str = Field(index=True)
     origin: str = "manual"  # manual | accepted-suggestion | adjudicated | carried
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class CodingSpan(SQLModel, table=True):
+    """The exact text a coding stands on: ``source.text[start:end]``, offsets into the text of
+    the coded unit's source (the text units are cut from). A coding with no span codes its whole
+    unit; one with spans codes just them (several when the coder selected several passages of
+    the unit, as another QDA tool's selections come in). A span may run past its unit: a
+    selection across two units is a span on each unit's coding. Deleting the coding deletes its
+    spans (the database's cascade: SQLite's foreign keys are on in every connection)."""
+
+    __tablename__ = "coding_span"
+    __table_args__ = (UniqueConstraint("coding_id", "start", "end"),)
+    id: int | None = Field(default=None, primary_key=True)
+    coding_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("coding.id", ondelete="CASCADE"), nullable=False)
+    )  # indexed first in (coding_id, start, end)
+    start: int
+    end: int
 
 
 class UnitState(SQLModel, table=True):
