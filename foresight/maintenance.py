@@ -234,6 +234,19 @@ ORPHANS = (
     ),
 )
 
+# (problem, query returning the ids of the sources concerned): what two ingests writing at once
+# without the store's write lock would leave
+SOURCES = (
+    (
+        "files with more than one current version",
+        "select min(id) from source where current group by path, locator having count(*) > 1",
+    ),
+    (
+        "sources whose units are not numbered 1, 2, 3, ...",
+        "select source_id from unit group by source_id having min(ordinal) <> 1 or max(ordinal) <> count(*)",
+    ),
+)
+
 OFFSETS = (
     "select u.id from unit u join source s on s.id = u.source_id "
     "where u.start < 0 or u.{end} < u.start or substr(s.text, u.start + 1, u.{end} - u.start) <> u.text"
@@ -271,7 +284,7 @@ def check(project: Project, *, examples: int = 5) -> list[Finding]:
                 findings.append(
                     Finding("error", "the database file is damaged", len(status), status[:examples])
                 )
-        for problem, query in ORPHANS:
+        for problem, query in ORPHANS + SOURCES:
             ids = [r[0] for r in conn.execute(text(query))]
             if ids:
                 findings.append(Finding("error", problem, len(ids), sorted(ids)[:examples]))
