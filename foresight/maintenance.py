@@ -299,12 +299,7 @@ def check(project: Project, *, examples: int = 5) -> list[Finding]:
                 )
             )
         for status, count in conn.execute(text(INACTIVE_CODINGS)):
-            what = {
-                "retired": "retired codes",
-                "merged": "merged codes",
-                "split": "split codes (see 'foresight codebook waiting')",
-            }
             findings.append(
-                Finding("warning", f"codings on {what.get(status, status + ' codes')}", int(count))
+                Finding("warning", f"codings on {INACTIVE.get(status, status + ' codes')}", int(count))
             )
     return findings
