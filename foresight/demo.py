@@ -10,6 +10,7 @@ makes is machine-made: the coders' names say so, and so do the posters, the draf
 from __future__ import annotations
 
 import json
+import os
 import random
 import time
 from collections import Counter
@@ -22,7 +23,7 @@ from foresight import suggest
 from foresight.agreement import AgreementReport, BatchDraw, agreement_report, assign_batch
 from foresight.codebook import code_tree, import_codebook
 from foresight.coding import apply_code, list_codings, mark_done
-from foresight.config import CONFIG_NAME, DATABASE_NAME
+from foresight.config import CONFIG_NAME, DATABASE_ENV, DATABASE_NAME, render_config
 from foresight.cooccurrence import Cooccurrence, cooccurrence
 from foresight.cooccurrence.figures import draw_network, write_heatmap
 from foresight.cooccurrence.network import Network, network, write_graph
@@ -32,6 +33,7 @@ from foresight.errors import ForesightError
 from foresight.ingest import IngestReport, ingest
 from foresight.project import Project
 from foresight.resources import DEFAULT_CODEBOOK, SAMPLE_CORPUS, WORKSHOPS
+from foresight.store.engine import without_password
 from foresight.workshops import Workshop, cib, load_workshop, roadmap, scenario
 from foresight.workshops.candidates import (
     Candidate,
@@ -221,7 +223,8 @@ def run_demo(folder: str | Path, *, progress: StepProgress | None = None) -> Dem
     """Build a project in ``folder`` (new or empty) from the sample corpus and run the whole pipeline.
 
     The store is ``folder/foresight.db``, or the empty database ``FORESIGHT_DATABASE_URL`` names
-    (one that holds sources already is refused). The outputs go into ``folder/outputs``.
+    (one that holds sources already is refused), recorded in ``folder/foresight.toml`` without
+    its password, as ``init`` records it. The outputs go into ``folder/outputs``.
     ``progress(done, total, step)`` is called as each step of :data:`STEPS` starts, and once more
     at the end.
     """
@@ -250,6 +253,10 @@ def run_demo(folder: str | Path, *, progress: StepProgress | None = None) -> Dem
                 f"{project.database_url.split('@')[-1]}: the database already holds sources; "
                 "the demo builds a new project: point FORESIGHT_DATABASE_URL at an empty database or unset it"
             )
+        url = os.environ.get(DATABASE_ENV)
+        if url:  # the demo project then opens on that database without the variable
+            recorded, _ = without_password(url)
+            (root / CONFIG_NAME).write_text(render_config(project.config.name, recorded), encoding="utf-8")
         return _pipeline(project, step, seconds)
     finally:
         project.close()

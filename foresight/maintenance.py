@@ -238,6 +238,19 @@ ORPHANS = (
     ),
 )
 
+# (problem, query returning the ids of the sources concerned): what two ingests writing at once
+# without the store's write lock would leave
+SOURCES = (
+    (
+        "files with more than one current version",
+        "select min(id) from source where current group by path, locator having count(*) > 1",
+    ),
+    (
+        "sources whose units are not numbered 1, 2, 3, ...",
+        "select source_id from unit group by source_id having min(ordinal) <> 1 or max(ordinal) <> count(*)",
+    ),
+)
+
 OFFSETS = (
     "select u.id from unit u join source s on s.id = u.source_id "
     "where u.start < 0 or u.{end} < u.start or substr(s.text, u.start + 1, u.{end} - u.start) <> u.text"
@@ -282,7 +295,7 @@ def check(project: Project, *, examples: int = 5) -> list[Finding]:
                 findings.append(
                     Finding("error", "the database file is damaged", len(status), status[:examples])
                 )
-        for problem, query in ORPHANS:
+        for problem, query in ORPHANS + SOURCES:
             ids = [r[0] for r in conn.execute(text(query))]
             if ids:
                 findings.append(Finding("error", problem, len(ids), sorted(ids)[:examples]))
@@ -294,12 +307,7 @@ def check(project: Project, *, examples: int = 5) -> list[Finding]:
             if bad:
                 findings.append(Finding("error", problem, len(bad), sorted(bad)[:examples]))
         for status, count in conn.execute(text(INACTIVE_CODINGS)):
-            what = {
-                "retired": "retired codes",
-                "merged": "merged codes",
-                "split": "split codes (see 'foresight codebook waiting')",
-            }
             findings.append(
-                Finding("warning", f"codings on {what.get(status, status + ' codes')}", int(count))
+                Finding("warning", f"codings on {INACTIVE.get(status, status + ' codes')}", int(count))
             )
     return findings

@@ -186,6 +186,27 @@ def test_check_finds_orphaned_rows(tmp_path: Path) -> None:
     assert findings["codings of a missing unit"] == ("error", 1)
 
 
+def test_check_finds_a_file_stored_twice_and_units_missing_from_a_source(
+    project: Project, tmp_path: Path
+) -> None:
+    """What two ingests writing at once without the store's write lock would leave behind."""
+    ingest(project, [builders.word_document(tmp_path / "blue.docx"), builders.web_page(tmp_path / "a.html")])
+    first, second = sorted(s["id"] for s in corpus.list_sources(project))
+    columns = "title, path, locator, sha256, file_sha256, format, source_type, date_origin, ingested_at"
+    columns += ", text, version, current"
+    with project.transaction() as session:
+        session.execute(
+            text(f"insert into source ({columns}) select {columns} from source where id = :s"), {"s": first}
+        )
+        middle = corpus.list_units(project, source_id=second)[1]["id"]
+        session.execute(text("delete from unit where id = :u"), {"u": middle})
+    findings = {f.problem: (f.severity, f.count, f.examples) for f in check(project)}
+    assert findings == {
+        "files with more than one current version": ("error", 1, [first]),
+        "sources whose units are not numbered 1, 2, 3, ...": ("error", 1, [second]),
+    }
+
+
 def test_backup_restore_and_check_from_the_command_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert cli("init", str(tmp_path / "p")).code == 0
     root = str(tmp_path / "p")

@@ -209,3 +209,34 @@ def test_the_readme_s_team_commands_print_what_it_shows(
 
     assert [form(line) for line in printed] == [form(line) for line in shown]
     assert not (admin / "scan" / "foresight.db").exists() and not (coder / "scan" / "foresight.db").exists()
+
+
+def test_status_counts_the_codes_of_the_active_codebook_only(
+    cli, database_url: str | None, tmp_path: Path
+) -> None:
+    """A codebook imported over the shipped one: its codes are the project's; the shipped one's
+    stay in the store (a coding may point at them) but are not counted."""
+    folder = tmp_path / "scan"
+    made = cli("init", str(folder), *(["--database-url", database_url] if database_url else []))
+    assert made.code == 0, made.err
+    builders.hard_wrapped_text(tmp_path / "report.txt")
+    assert cli("-P", str(folder), "ingest", str(tmp_path / "report.txt")).code == 0
+    assert cli("-P", str(folder), "code", "1", "MT.IOT", "--coder", "anna").code == 0
+    before = json.loads(cli("-P", str(folder), "status", "--json").out)
+    assert (before["codes"], before["codings"]) == (102, 1)
+    (tmp_path / "mine.yaml").write_text(
+        "schema_version: 1\n"
+        "codebook: {name: Mobility scan}\n"
+        "groups:\n"
+        "  - {id: MOB, name: Mobility}\n"
+        "codes:\n"
+        "  - {id: MOB.ELECTRIC, name: Electric vehicles, group: MOB, definition: Battery cars.}\n"
+        "  - {id: MOB.SHARED, name: Shared mobility, group: MOB, definition: Car and bike sharing.}\n"
+        "  - {id: MOB.RAIL, name: Rail, group: MOB, definition: Trains and trams.}\n"
+    )
+    loaded = cli("-P", str(folder), "codebook", "import", str(tmp_path / "mine.yaml"))
+    assert loaded.out.startswith("Loaded codebook 'Mobility scan': 3 codes"), loaded.err
+    after = json.loads(cli("-P", str(folder), "status", "--json").out)
+    assert (after["codes"], after["codings"], after["coders"]) == (3, 1, 1)
+    shown = cli("-P", str(folder), "status").out
+    assert "\ncodes: 3\n" in shown

@@ -7,6 +7,12 @@ one transaction: a failure or a kill leaves nothing half-ingested. Re-ingesting 
 does nothing; a changed file becomes a new version of its source, and codings of units whose text
 did not change are carried to the new version (the old version and all its codings stay in the
 store).
+
+Several ingests may run at once on one store (the machines of a team on one server): each
+source's transaction holds the store's write lock (:func:`~foresight.store.bulk.write_alone`)
+from its first statement, so whether the file is already stored, which version it becomes and
+which stored units its units repeat are decided on everything the others committed, and ids
+and ordinals follow one another without gaps. Reading and cutting files stay parallel.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from foresight.ingest.ocr import ocr_languages
 from foresight.ingest.pool import read_in_workers
 from foresight.ingest.reading import Prepared, discover, prepare
 from foresight.project import Project
-from foresight.store.bulk import Checkpoints, driver_rows, driver_sql, insert_one
+from foresight.store.bulk import Checkpoints, driver_rows, driver_sql, insert_one, write_alone
 from foresight.store.engine import connection_scope
 from foresight.store.schema import Coding, Source, Unit, log_event, utcnow
 from foresight.store.spans import add_spans, move_span, spans_of
@@ -187,12 +193,16 @@ def store_document(
     """Write one source and its units in one transaction; skip it if it is already there.
 
     Its facts (title, date, type, language, period) are settled first, by
-    :func:`~foresight.ingest.metadata.settle`; the rows go in through the driver and SQLAlchemy
-    Core (one statement for all units), not through ORM objects.
+    :func:`~foresight.ingest.metadata.settle`, and the units repeating others of the same source
+    found; the rest is decided under the store's write lock, taken as the transaction begins.
+    The rows go in through the driver and SQLAlchemy Core (one statement for all units), not
+    through ORM objects.
     """
     sha = document.sha256 or file_sha256
     facts = settle(document, location, options, project.config, cut.language)
+    repeats = dedupe.repeats_within([d.text for d in cut.units], [d.bands for d in cut.units])
     with connection_scope(project.engine) as conn:
+        write_alone(conn)
         known = _same_or_previous(conn, sha, facts.path, document.locator)
         if any(same for _, _, same in known):
             return FileOutcome(location, "skipped", "unchanged")
@@ -251,8 +261,7 @@ def store_document(
         message = f"{len(rows)} units"
         if found:
             message += f", {len(found)} near-duplicates of units elsewhere"
-        inner = dedupe.repeats_within([d.text for d in cut.units], [d.bands for d in cut.units])
-        inner = {i: j for i, j in inner.items() if i + 1 not in found}
+        inner = {i: j for i, j in repeats.items() if i + 1 not in found}
         if inner:
             _mark_repeats(conn, source_id, inner)
             message += f", {len(inner)} repeating units of the same source"

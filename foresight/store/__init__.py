@@ -4,8 +4,8 @@
 - ``migrations``: named schema changes, run when an older store is opened;
 - ``engine``: engines and sessions with the settings the store relies on, and one-line
   messages for a store that cannot be written;
-- ``bulk``: writes of many rows through the database driver, and SQLite's log copied while an
-  ingest writes;
+- ``bulk``: writes of many rows through the database driver, SQLite's log copied while an
+  ingest writes, and the lock that lets one ingest write at a time;
 - ``dbapi``: the store through a bare DB-API connection, the layer a coder's steps are written
   over, and a SQLite store opened with the standard library to write them;
 - ``readonly``: reads of a SQLite store with the standard library, for commands that must start
@@ -22,7 +22,7 @@ from __future__ import annotations
 from foresight.lazy import attributes
 
 _HOME = {
-    **dict.fromkeys(["Checkpoints", "driver_rows", "driver_sql", "insert_one"], "bulk"),
+    **dict.fromkeys(["Checkpoints", "driver_rows", "driver_sql", "insert_one", "write_alone"], "bulk"),
     **dict.fromkeys(
         ["cannot_write", "connection_scope", "make_engine", "session_scope", "store_name"], "engine"
     ),

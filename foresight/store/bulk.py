@@ -1,5 +1,5 @@
-"""Writes of many rows: statements run by the database driver itself, and SQLite's log copied
-by a thread of its own while an ingest writes.
+"""Writes of many rows: statements run by the database driver itself, SQLite's log copied by a
+thread of its own while an ingest writes, and the lock that lets one ingest write at a time.
 
 For the rows an ingest writes once for every source, SQLAlchemy's handling of a statement
 costs several times the database's work; these functions hand the statement to the driver.
@@ -88,6 +88,27 @@ class Checkpoints:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+# the key of the PostgreSQL advisory lock an ingest's writes take ("fsig"), the second key being
+# the hash of the project's schema: projects in other schemas of the database are not held up
+WRITE_LOCK = 0x66736967
+
+
+def write_alone(conn: Connection) -> None:
+    """Make the transaction just begun on ``conn`` the one writing sources and units until it
+    ends, among those that call this (every ingest): another waits for it, and what it reads
+    afterwards includes all that the others committed.
+
+    On PostgreSQL a transaction-scoped advisory lock, released by the commit or the rollback;
+    on SQLite ``BEGIN IMMEDIATE``, the store's write lock (it must come before any other
+    statement of the transaction). Reading files and cutting them into units go on in parallel
+    meanwhile: only the writes of one source at a time wait for each other.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        driver_rows(conn, f"SELECT pg_advisory_xact_lock({WRITE_LOCK}, hashtext(current_schema()))", ())
 
 
 def driver_sql(sql: str, dialect: Dialect) -> str:
