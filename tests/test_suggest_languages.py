@@ -125,3 +125,32 @@ def test_multilingual_embeddings_carry_english_codings_to_other_languages() -> N
     found = model.predict([TEXTS[i] for i in test], languages=["de"] * len(test))
     y = MultiLabelBinarizer().fit(LABELS)
     assert f1_score(y.transform([LABELS[i] for i in test]), y.transform(found), average="micro") > 0.8
+
+
+class Counting:
+    """A stand-in for multilingual-e5-small: a text's vector from its letters, and a count of the
+    texts it was asked to embed."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def query(self, texts: list[str]) -> np.ndarray:
+        self.asked += texts
+        return np.array([[len(t), t.count("e"), 1.0] for t in texts])
+
+
+def test_cross_validation_embeds_each_unit_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from foresight.suggest import embeddings
+
+    model = Counting()
+    monkeypatch.setattr(embeddings, "_multilingual_model", lambda: model)
+    monkeypatch.setattr(embeddings, "_kept", {})
+    embedder = embeddings.MultilingualEmbedder(weight=2.0).fit(TEXTS[:10])
+    first = embedder.transform(TEXTS[:10])
+    again = embedder.transform(TEXTS[5:15])  # five seen, five new
+    assert sorted(model.asked) == sorted(TEXTS[:15])
+    assert np.array_equal(first[5:], again[:5])
+    assert np.array_equal(again[5:], 2.0 * model.query(TEXTS[10:15]))
+    monkeypatch.setattr(embeddings, "KEPT", 12)
+    embedder.transform(TEXTS[15:20])  # the oldest go: at most 12 kept
+    assert list(embeddings._kept) == TEXTS[8:20]

@@ -90,9 +90,16 @@ def _multilingual_model() -> Any:
     return E5()
 
 
+KEPT = 50_000  # texts whose multilingual vectors are kept in memory (1.5 kB each)
+_kept: dict[str, np.ndarray] = {}
+
+
 class MultilingualEmbedder(TransformerMixin, BaseEstimator):
     """Texts in any language -> L2-normalised 384-dimensional multilingual-e5-small embeddings,
-    scaled by ``weight``. Stateless like :class:`SentenceEmbedder`."""
+    scaled by ``weight``. Stateless like :class:`SentenceEmbedder`.
+
+    The process keeps the vectors of the last ``KEPT`` texts: cross-validation embeds each unit
+    once, not once per fold (0.6 s or more a unit on two cores)."""
 
     def __init__(self, weight: float = 1.0) -> None:
         self.weight = weight
@@ -103,5 +110,12 @@ class MultilingualEmbedder(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, texts: list[str]) -> np.ndarray:
-        vectors = _multilingual_model().query(list(texts))
-        return np.asarray(vectors, dtype=np.float64).reshape(len(texts), -1) * self.weight
+        if not texts:
+            return np.zeros((0, 384))
+        new = [t for t in dict.fromkeys(texts) if t not in _kept]
+        if new:
+            vectors = np.asarray(_multilingual_model().query(new), dtype=np.float64).reshape(len(new), -1)
+            while _kept and len(_kept) + len(new) > KEPT:
+                del _kept[next(iter(_kept))]  # the oldest first
+            _kept.update(zip(new, vectors, strict=True))
+        return np.stack([_kept[t] for t in texts]) * self.weight
