@@ -21,6 +21,7 @@ PLAN: list[tuple[str, str, list[str], list[str]]] = [
     ("ingest", "bench_ingest.py", ["--docs", "16"], ["--docs", "1000"]),
     ("tui", "bench_tui.py", ["--units", "2000", "--presses", "3"], ["--units", "100000"]),
     ("suggest", "bench_suggest.py", ["--units", "2000"], ["--units", "100000"]),
+    ("suggest-languages", "bench_suggest_languages.py", ["--no-embeddings"], []),
     ("agreement", "bench_agreement.py", ["--units", "5000", "--runs", "1"], ["--units", "100000"]),
     ("cooccurrence", "bench_cooccurrence.py", ["--units", "50000", "--codings", "150000", "--runs", "1"], []),
     ("trends", "bench_trends.py", ["--units", "20000", "--runs", "1"], []),

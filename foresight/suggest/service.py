@@ -48,6 +48,7 @@ class LabelledSet:
     unit_ids: list[int]
     texts: list[str]
     labels: list[set[str]]
+    languages: list[str | None] = field(default_factory=list)  # each unit's, as detected at ingest
 
 
 def _codes(session: Session) -> dict[str, Code]:
@@ -79,8 +80,13 @@ def training_set(project: Project, *, origins: tuple[str, ...] = HUMAN) -> Label
     with project.session() as session:
         labels = _labels(session, origins)
         ids = sorted(labels)
-        texts = dict(session.execute(select(Unit.id, Unit.text).where(Unit.id.in_(ids))).all()) if ids else {}
-    return LabelledSet(ids, [texts[i] for i in ids], [labels[i] for i in ids])
+        rows = (
+            session.execute(select(Unit.id, Unit.text, Unit.language).where(Unit.id.in_(ids))).all()
+            if ids
+            else []
+        )
+    found = {i: (text, language) for i, text, language in rows}
+    return LabelledSet(ids, [found[i][0] for i in ids], [labels[i] for i in ids], [found[i][1] for i in ids])
 
 
 def keywords_of(project: Project) -> dict[str, list[str]]:
@@ -114,10 +120,20 @@ class ModelInfo:
 RULES_ONLY = ModelInfo("rules", None, 0, [], [])
 
 
-def train(project: Project, *, actor: str, min_positive: int = 5, embeddings: bool = False) -> ModelInfo:
+def train(
+    project: Project,
+    *,
+    actor: str,
+    min_positive: int = 5,
+    embeddings: bool = False,
+    multilingual: bool = False,
+) -> ModelInfo:
     """Train the classifier on every human coding; codes with too few examples stay with the rules.
 
-    ``embeddings`` adds sentence-embedding features (the ``[embeddings]`` extra) to the TF-IDF ones.
+    ``embeddings`` adds sentence-embedding features (the ``[embeddings]`` extra) to the TF-IDF ones;
+    ``multilingual`` scores the units not in English on multilingual sentence embeddings (the
+    ``[embeddings-multilingual]`` extra). See :mod:`foresight.suggest.classifier` for which
+    features each language gets.
     """
     data = training_set(project)
     if not data.unit_ids or not any(data.labels):
@@ -125,9 +141,9 @@ def train(project: Project, *, actor: str, min_positive: int = 5, embeddings: bo
             "no human codings to learn from yet: code some units first ('foresight tui'); "
             "rule suggestions work without training ('foresight suggest run')"
         )
-    model = CodeClassifier(min_positive=min_positive, embeddings=embeddings)
+    model = CodeClassifier(min_positive=min_positive, embeddings=embeddings, multilingual=multilingual)
     try:
-        model.fit(data.texts, data.labels)
+        model.fit(data.texts, data.labels, data.languages)
     except ValueError as exc:
         raise ForesightError(f"cannot train yet: {exc}") from None
     # every code the classifier did not learn (too few coded units, or none) stays with the rules
@@ -190,10 +206,12 @@ def score_texts(
     keywords: dict[str, list[str]],
     model: CodeClassifier | None,
     *,
+    languages: list[str | None] | None = None,
     chunk: int = 5000,
     progress: Progress | None = None,
 ) -> list[dict[str, tuple[float, str]]]:
-    """Per text, code -> (score, source), a chunk at a time so that progress moves.
+    """Per text, code -> (score, source), a chunk at a time so that progress moves. ``languages``
+    (each text's) picks the classifier's features for each language.
 
     One process: spreading the work over worker processes was measured slower on two cores
     (each worker loads spaCy's lemma tables and receives the model)."""
@@ -202,7 +220,8 @@ def score_texts(
     out: list[dict[str, tuple[float, str]]] = []
     for start in range(0, len(texts), chunk):
         part = texts[start : start + chunk]
-        proba = model.predict_proba(part) if model is not None else None
+        langs = languages[start : start + chunk] if languages is not None else None
+        proba = model.predict_proba(part, langs) if model is not None else None
         out += combine(rules.scores(part), proba, learned)
         if progress:
             progress(len(out), len(texts))
@@ -233,7 +252,7 @@ def run(
     with project.session() as session:
         codes = _codes(session)
         query = (
-            select(Unit.id, Unit.text)
+            select(Unit.id, Unit.text, Unit.language)
             .join(Source, Source.id == Unit.source_id)
             .where(Source.current.is_(True))
         )
@@ -248,10 +267,12 @@ def run(
                 .where(SuggestionDecision.status == "rejected")
             ).all()
         )
-    scored = score_texts([t for _, t in units], keywords, model, progress=progress)
+    scored = score_texts(
+        [t for _, t, _ in units], keywords, model, languages=[x for _, _, x in units], progress=progress
+    )
     result = RunResult(info)
     rows = []
-    for (unit_id, _), found in zip(units, scored, strict=True):
+    for (unit_id, _, _), found in zip(units, scored, strict=True):
         for code_id, (score, source) in sorted(found.items()):
             code = codes.get(code_id)
             if code is None or score < threshold:
@@ -313,9 +334,9 @@ def next_units(project: Project, *, n: int = 50, diversity: float = 0.5) -> list
     with project.session() as session:
         finished = set(_labels(session, HUMAN))  # no texts needed, only which units
         units = [
-            (i, t)
-            for i, t in session.execute(
-                select(Unit.id, Unit.text)
+            (i, t, x)
+            for i, t, x in session.execute(
+                select(Unit.id, Unit.text, Unit.language)
                 .join(Source, Source.id == Unit.source_id)
                 .where(Source.current.is_(True))
                 .order_by(Unit.id)
@@ -324,8 +345,8 @@ def next_units(project: Project, *, n: int = 50, diversity: float = 0.5) -> list
         ]
     if not units:
         return []
-    texts = [t for _, t in units]
-    proba = model.predict_proba(texts)
+    texts = [t for _, t, _ in units]
+    proba = model.predict_proba(texts, [x for _, _, x in units])
     uncertainty = (1.0 - np.abs(2.0 * proba - 1.0)).max(axis=1)  # 1 where some code is at 0.5
     pool = np.argsort(-uncertainty)[: max(n * 10, 200)]
     features = model.transform_features([texts[i] for i in pool])

@@ -61,12 +61,16 @@ class CodingApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "foresight"
 
-    def __init__(self, project: Project, coder: str) -> None:
+    def __init__(self, project: Project, coder: str, *, language: str | None = None) -> None:
+        """``language`` restricts the work list to units of that language (ISO 639-1), in place of
+        the saved filter's language."""
         super().__init__()
         self.project = project
         self.coder = coder
         self.keys = keymap(project.config.tui_keys)
         self.filters, self.start_unit, self.recent = load_state(project, coder)
+        if language is not None:
+            self.filters = replace(self.filters, language=language.lower() or None)
         self.position = self.start_unit  # the unit last shown, kept in the saved state
         self.remembered: tuple[object, ...] | None = None
         self.view: UnitView | None = None
@@ -422,7 +426,7 @@ class CodingApp(App[None]):
         self.push_screen(AdjudicateScreen(unit, {c.id: c.name for c in self.codes}), keep)
 
     def action_filter(self) -> None:
-        types, periods = filter_choices(self.project)
+        types, periods, languages = filter_choices(self.project)
 
         def apply(filters: Filters | None) -> None:
             if filters is not None:
@@ -430,7 +434,7 @@ class CodingApp(App[None]):
                 self.remember()  # a kill keeps the filter
                 self.load(filters, self.row.id if self.row else None)
 
-        self.push_screen(FilterScreen(self.filters, types, periods), apply)
+        self.push_screen(FilterScreen(self.filters, types, periods, languages), apply)
 
     def action_order(self) -> None:
         """Follow the learning queue (the units active learning picked), or the reading order."""
@@ -487,8 +491,8 @@ def saved_at(when: dt.datetime | None) -> str:
     return when.strftime("%H:%M:%S" if when.date() == today else "%Y-%m-%d %H:%M")
 
 
-def run(project: Project, coder: str) -> None:
-    CodingApp(project, coder).run()
+def run(project: Project, coder: str, *, language: str | None = None) -> None:
+    CodingApp(project, coder, language=language).run()
 
 
 __all__ = ["CodingApp", "run", "shown"]

@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
@@ -82,34 +82,49 @@ class FilterScreen(ModalScreen[Filters | None]):
 
     BINDINGS = [Binding("escape", "cancel", "cancel"), Binding("ctrl+s", "apply", "apply")]
 
-    def __init__(self, current: Filters, source_types: list[str], periods: list[str]) -> None:
+    def __init__(
+        self, current: Filters, source_types: list[str], periods: list[str], languages: list[str]
+    ) -> None:
         super().__init__()
         self.current = current
         self.source_types = source_types
         self.periods = periods
+        self.languages = languages
 
     def compose(self) -> ComposeResult:
         f = self.current
-        with Vertical(id="filter"):
+        with VerticalScroll(id="filter", can_focus=False):  # two fields a row: all of it fits 80x24
             yield Label("Filter units   (Enter apply · Esc cancel)")
             yield Input(f.search or "", placeholder="text contains …", id="search")
-            yield Input(str(f.source_id or ""), placeholder="source id", id="source_id", type="integer")
-            yield Select(
-                [(t, t) for t in self.source_types],
-                value=f.source_type or Select.NULL,
-                prompt="any source type",
-                id="source_type",
-            )
-            yield Select(
-                [(p, p) for p in self.periods],
-                value=f.period or Select.NULL,
-                prompt="any period",
-                id="period",
-            )
-            yield Input(f.code or "", placeholder="code id (units I coded with it)", id="code")
-            yield Select(
-                [(s, s) for s in STATUSES], value=f.status or Select.NULL, prompt="any status", id="status"
-            )
+            with Horizontal():
+                yield Input(str(f.source_id or ""), placeholder="source id", id="source_id", type="integer")
+                yield Select(
+                    [(t, t) for t in self.source_types],
+                    value=f.source_type or Select.NULL,
+                    prompt="any source type",
+                    id="source_type",
+                )
+            with Horizontal():
+                yield Select(
+                    [(p, p) for p in self.periods],
+                    value=f.period or Select.NULL,
+                    prompt="any period",
+                    id="period",
+                )
+                yield Select(
+                    [(x, x) for x in self.languages],
+                    value=f.language or Select.NULL,
+                    prompt="any language",
+                    id="language",
+                )
+            with Horizontal():
+                yield Input(f.code or "", placeholder="code id (units I coded with it)", id="code")
+                yield Select(
+                    [(s, s) for s in STATUSES],
+                    value=f.status or Select.NULL,
+                    prompt="any status",
+                    id="status",
+                )
             yield Select(
                 [("reading order", "reading"), ("learning queue ('foresight suggest next')", "learning")],
                 value=f.order,
@@ -134,6 +149,7 @@ class FilterScreen(ModalScreen[Filters | None]):
                 source_id=int(source) if source else None,
                 source_type=self._value("source_type"),
                 period=self._value("period"),
+                language=self._value("language"),
                 code=self._value("code"),
                 status=self._value("status"),
                 search=self._value("search"),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import update
 from sqlmodel import select
 
 from foresight import coding, corpus
 from foresight.project import Project
-from foresight.store import Code, LearningQueue, Memo, Suggestion, UnitState
+from foresight.store import Code, LearningQueue, Memo, Suggestion, Unit, UnitState
 from foresight.tui.app import CodingApp
 from foresight.tui.keys import ACTIONS
 from foresight.tui.widgets import UnitList
@@ -407,7 +408,7 @@ async def test_status_filter_through_the_filter_screen(desk: Project) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press("f")
-        await pilot.press(*["tab"] * 5)  # search, source id, source type, period, code: then status
+        await pilot.press(*["tab"] * 6)  # search, source id, source type, period, language, code: then status
         assert app.screen.focused.id == "status"
         await pilot.press("enter", "down", "down", "enter")  # any status, uncoded, coded
         await pilot.press("ctrl+s")
@@ -417,3 +418,42 @@ async def test_status_filter_through_the_filter_screen(desk: Project) -> None:
         assert "status=coded" in str(app.query_one("#status").render())
     again = CodingApp(desk, "anna")
     assert again.filters.status == "coded"  # saved when it changed
+
+
+def german(project: Project) -> list[int]:
+    """The web page's units, said to be in German (as ingest detects it in German text)."""
+    units = corpus.list_units(project)
+    units = [u for u in units if u["source_id"] != units[0]["source_id"]]
+    with project.transaction() as session:
+        session.execute(update(Unit).where(Unit.id.in_([u["id"] for u in units])).values(language="de"))
+    return [u["id"] for u in units]
+
+
+async def test_language_filter_through_the_filter_screen(desk: Project) -> None:
+    de = german(desk)
+    app = CodingApp(desk, "anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f")
+        await pilot.press(*["tab"] * 4)  # search, source id, source type, period: then language
+        assert app.screen.focused.id == "language"
+        await pilot.press("enter", "down", "down", "enter")  # any language, de, en
+        await pilot.press("ctrl+s")
+        await ready(app, pilot)
+        assert app.filters.language == "en"
+        shown = [r.id for r in app.query_one(UnitList).rows]
+        assert shown and not set(shown) & set(de)
+        assert "language=en" in str(app.query_one("#status").render())
+    again = CodingApp(desk, "anna")
+    assert again.filters.language == "en"  # saved when it changed
+
+
+async def test_a_language_given_at_start_restricts_the_work_list(desk: Project) -> None:
+    de = german(desk)
+    app = CodingApp(desk, "anna", language="DE")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert [r.id for r in app.query_one(UnitList).rows] == de
+        assert app.row.id == de[0]
+        await pilot.press("n")
+        assert app.row.id == de[1]

@@ -55,3 +55,16 @@ def test_help_screen(snap_compare, desk: Project) -> None:  # type: ignore[no-un
         await pilot.press("question_mark")
 
     assert snap_compare(CodingApp(desk, "anna"), terminal_size=(100, 30), run_before=help_open)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_filter_screen_at_80x24(snap_compare, desk: Project) -> None:  # type: ignore[no-untyped-def]
+    """Every field of the filter in sight, the language among them, in a small terminal."""
+
+    async def filter_open(pilot) -> None:  # type: ignore[no-untyped-def]
+        await loaded(pilot)
+        await pilot.press("f")
+
+    assert snap_compare(
+        CodingApp(desk, "anna", language="en"), terminal_size=(80, 24), run_before=filter_open
+    )
