@@ -553,12 +553,12 @@ def test_real_paper_reads_lines_after_a_formula_with_glyphs_that_have_no_unicode
 
 
 def test_a_ligature_pdfium_cannot_map_is_read_as_the_likeliest_word() -> None:
-    from foresight.ingest.pdf import _unmapped_ligatures
+    from foresight.ingest.ligatures import unmapped_ligatures
 
-    assert _unmapped_ligatures("several practical di\ufffeculties for e\ufffecient tools") == (
+    assert unmapped_ligatures("several practical di\ufffeculties for e\ufffecient tools") == (
         "several practical difficulties for efficient tools"
     )
-    assert _unmapped_ligatures("a \ufffe b") == "a  b"
+    assert unmapped_ligatures("a \ufffe b") == "a  b"
 
 
 @pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared/realdocs is not beside the checkout")
@@ -1025,3 +1025,34 @@ def test_ruled_table_with_wrapped_cells_gives_a_row_a_line(tmp_path: Path) -> No
     pdf.output(str(tmp_path / "ruled.pdf"))
     (table_text,) = texts(units_of(tmp_path / "ruled.pdf"))
     assert table_text.split("\n") == [" | ".join(row) for row in rows]
+
+
+def test_slide_deck_gives_a_unit_a_frame_under_its_title(tmp_path: Path) -> None:
+    """Slides (4:3, large type) with a footline on each: a slide's text is one unit under its
+    title; a frame shown bullet by bullet over three slides is one unit, the complete one; the
+    footline is dropped, and nothing of one slide joins the next."""
+    pdf = FPDF(unit="pt", format=(540, 720))  # (height, width): landscape
+    pdf.set_auto_page_break(False)
+    frames = [
+        ("Why clusters matter", ["Shared testing facilities", "A common pool of skilled staff", "Faster"]),
+        ("What members expect", ["Wind farms need service vessels.", "Fish farms move offshore."]),
+    ]
+    slides = [("Cluster Days 2031", ["Nordvik marine cluster", "Annual members' meeting"])]
+    slides += [(title, items[:n]) for title, items in frames for n in range(1, len(items) + 1)]
+    for number, (title, items) in enumerate(slides, start=1):
+        pdf.add_page(orientation="L")
+        pdf.set_font("Helvetica", "B", size=30)
+        pdf.text(50, 80, title)
+        pdf.set_font("Helvetica", size=20)
+        for row, item in enumerate(items):
+            pdf.text(70, 160 + row * 40, f"- {item}" if number > 1 else item)
+        pdf.set_font("Helvetica", size=9)
+        pdf.text(50, 520, f"Nordvik marine cluster - Cluster Days 2031        {number} / {len(slides)}")
+    pdf.output(str(tmp_path / "deck.pdf"))
+    units = [u for u in units_of(tmp_path / "deck.pdf") if "text" in u]
+    assert [(u["section"], u["text"]) for u in units] == [
+        ("Cluster Days 2031", "Nordvik marine cluster Annual members' meeting"),
+        ("Why clusters matter", "- Shared testing facilities\n- A common pool of skilled staff\n- Faster"),
+        ("What members expect", "- Wind farms need service vessels.\n- Fish farms move offshore."),
+    ]
+    assert [u["page"] for u in units] == [1, 4, 6]

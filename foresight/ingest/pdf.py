@@ -24,13 +24,22 @@ from foresight.ingest.layout import (
     mostly_rtl,
     page_paragraphs,
 )
+from foresight.ingest.ligatures import ODD_LETTER, mismapped_ligatures, unmapped_ligatures
 from foresight.ingest.model import Block, Document, is_placeholder_title
 from foresight.ingest.ocr import OcrPage, ocr_blocks, ocr_pages
+from foresight.ingest.pdf_pages import (
+    DECK_RUNNING_SHARE,
+    built_up,
+    is_deck,
+    may_hold_table,
+    page_rules,
+    slide_blocks,
+)
 from foresight.ingest.pdf_rtl import mirrored_by_pdfium, reading_order
 from foresight.ingest.pdfium_calls import CONTROL, char_box, get_text
-from foresight.ingest.running import running
-from foresight.ingest.segment import RARE_WORD, count_letters, table_blocks, word_frequency
-from foresight.ingest.tables import Rule, Rules
+from foresight.ingest.running import RUNNING_SHARE, running
+from foresight.ingest.segment import count_letters, table_blocks
+from foresight.ingest.tables import Rules
 from foresight.ingest.textlayer import NO_TEXT_LAYER, text_layer_problem, unreadable_message
 
 PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
@@ -143,9 +152,9 @@ def _lines(textpage: int, text: str) -> list[Line]:
                     stripped = _accents_placed(handle, ref, rect, stripped, first)
                     box(handle, end, ref)
                 if LINE_END_HYPHEN in stripped:
-                    stripped = _unmapped_ligatures(stripped)
-                if not stripped.isascii() and _ODD_LETTER.search(stripped):
-                    stripped = _mismapped_ligatures(stripped)
+                    stripped = unmapped_ligatures(stripped)
+                if not stripped.isascii() and ODD_LETTER.search(stripped):
+                    stripped = mismapped_ligatures(stripped)
                 if number < last:
                     stripped += "-"
                 line = _line(stripped, left, top, bottom, rect) if placed is None else (stripped, *placed[1:])
@@ -244,48 +253,6 @@ def _hyphen_parts(handle: Any, ref: Any, rect: Any, raw: str, start: int) -> lis
     return parts
 
 
-_LIGATURES = ("fi", "fl", "ff", "ffi", "ffl", "ft", "st")
-_MARKED_WORD = re.compile(r"(\w*)\ufffe(\w*)")
-
-
-def _unmapped_ligatures(text: str) -> str:
-    """Each glyph pdfium could not map inside a word (U+FFFE) as the ligature that makes the
-    likeliest English word ("di" + "culties": "difficulties"), else as nothing."""
-
-    def choose(match: re.Match[str]) -> str:
-        head, tail = match.group(1), match.group(2)
-        if not (head or tail):
-            return ""
-        scored = [(word_frequency(f"{head}{ligature}{tail}"), ligature) for ligature in _LIGATURES]
-        known = [(score, ligature) for score, ligature in scored if score is not None]
-        return f"{head}{max(known)[1]}{tail}" if known else head + tail
-
-    return _MARKED_WORD.sub(choose, text)
-
-
-# a letter of the Latin Extended-B or IPA blocks, or ō, inside an English word: what some
-# programs map a ligature's glyph to (Word's Calibri: "ɵ" for "ti", "ƫ" for "tti", "Ʃ" and
-# "ʃ" for "tt", "ō" for "ft")
-_ODD_LETTER = re.compile(r"([A-Za-z]*)([\u0180-\u02af\u014c\u014d])([A-Za-z]*)")
-_MISMAPPED = ("ti", "tti", "tt", "ft", "fti", "fi", "fl", "ff", "ffi", "ffl", "tf", "st", "th", "ct")
-
-
-def _mismapped_ligatures(text: str) -> str:
-    """Each letter that a ligature's glyph was mapped to by mistake, inside a word that is no
-    English word, as the ligature that makes the likeliest one ("wriɵng": "writing"); a word
-    that none makes, or that is a word as it stands (a Romanian "ţară"), is left as it is."""
-
-    def choose(match: re.Match[str]) -> str:
-        head, odd, tail = match.groups()
-        if not (head or tail) or word_frequency(head + odd + tail) is not None:
-            return match.group(0)
-        scored = [(word_frequency(f"{head}{ligature}{tail}"), ligature) for ligature in _MISMAPPED]
-        known = [(score, ligature) for score, ligature in scored if score is not None and score > RARE_WORD]
-        return f"{head}{max(known)[1]}{tail}" if known else match.group(0)
-
-    return _ODD_LETTER.sub(choose, text)
-
-
 # accents that TeX and other typesetters draw as glyphs of their own above a letter, with the
 # combining marks they stand for
 _ACCENTS = {
@@ -351,50 +318,6 @@ def _vertical_extent(page: Any) -> tuple[float, float]:
 
 
 _TYPE_SHARE = 0.6  # the height of tall letters' ink, in heights of a character's box (the font's)
-
-
-def _may_hold_table(lines: list[Line]) -> bool:
-    """Whether a page may hold a table: five baselines with three lines or more (cells)."""
-    if len(lines) < 15:
-        return False
-    rows, count, span = 0, 0, (0.0, 0.0)
-    for line in sorted(lines, key=lambda ln: -ln[3]):
-        if span[0] <= (line[3] + line[4]) / 2 <= span[1]:
-            count += 1
-            rows += count == 3
-        else:
-            count, span = 1, (line[4], line[3])
-    return rows >= 5
-
-
-_THIN = 2.0  # a rule is at most this thick (points)
-
-
-def _rules(page: Any) -> Rules:
-    """The rules the page draws: thin paths across (horizontal) and down (vertical), and the
-    edges of drawn rectangles (a cell's border), each as where it stands and its extent."""
-    horizontal: list[Rule] = []
-    vertical: list[Rule] = []
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    refs = [ctypes.byref(v) for v in (left, bottom, right, top)]
-    get, kind, bounds = (
-        pdfium_c.FPDFPage_GetObject,
-        pdfium_c.FPDFPageObj_GetType,
-        pdfium_c.FPDFPageObj_GetBounds,
-    )
-    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-        obj = get(page, index)
-        if kind(obj) != pdfium_c.FPDF_PAGEOBJ_PATH or not bounds(obj, *refs):
-            continue
-        x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
-        if y1 - y0 <= _THIN and x1 - x0 > 4 * _THIN:
-            horizontal.append(((y0 + y1) / 2, x0, x1))
-        elif x1 - x0 <= _THIN and y1 - y0 > 4 * _THIN:
-            vertical.append(((x0 + x1) / 2, y0, y1))
-        elif x1 - x0 > _THIN and y1 - y0 > _THIN:
-            horizontal += [(y0, x0, x1), (y1, x0, x1)]
-            vertical += [(x0, y0, y1), (x1, y0, y1)]
-    return horizontal, vertical
 
 
 def _loose_height(textpage: int, index: int) -> float:
@@ -558,6 +481,7 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
         texts: list[str] = []
         boxes: list[tuple[float, float]] = []  # each page's bottom and top
         rules: list[Rules | None] = []  # the rules each page draws, where it may hold a table
+        sizes: list[tuple[float, float]] = []  # each page's width and height
         letters = 0
         # pages loaded with pdfium's C functions: pypdfium2's page objects cost more than reading
         # short pages' text
@@ -576,7 +500,8 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
                     letters += count_letters(text[:2000])
                 pages.append(_lines(textpage, text))
                 boxes.append(_vertical_extent(page))
-                rules.append(_rules(page) if _may_hold_table(pages[-1]) else None)
+                rules.append(page_rules(page) if may_hold_table(pages[-1]) else None)
+                sizes.append((pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)))
             finally:
                 pdfium_c.FPDFText_ClosePage(textpage)
                 pdfium_c.FPDF_ClosePage(page)
@@ -594,7 +519,10 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
         blocks = ocr_blocks(scanned, running(pages, body_height(pages), boxes))
         pages, boxes = [], []
     body = body_height(pages)
-    dropped = running(pages, body, boxes)
+    deck = scanned is None and is_deck(sizes, pages, body)
+    dropped = running(
+        pages, body, boxes, share=DECK_RUNNING_SHARE if deck else RUNNING_SHARE, large_kept=deck
+    )
     first_pages: list[list[Paragraph]] = []
     if not rules:  # (pages read by OCR draw no rules)
         rules = [None] * len(pages)
@@ -603,7 +531,9 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
     ):
         lines = [line for i, line in enumerate(page) if i not in drop] if drop else page
         paragraphs = page_paragraphs(lines, body, box, ruling)
-        for para in paragraphs:
+        if deck:
+            blocks += slide_blocks(paragraphs, number)
+        for para in [] if deck else paragraphs:
             if para.kind == "table":
                 blocks += table_blocks(para.lines, page=number)
             else:
@@ -613,7 +543,7 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
     return [
         Document(
             format="pdf",
-            blocks=blocks,
+            blocks=built_up(blocks) if deck else blocks,
             title=pdf_title(
                 meta.get("Title") or "", first_pages, [ln[0] for page in pages[:2] for ln in page]
             ),

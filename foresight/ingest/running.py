@@ -24,7 +24,12 @@ RUNNING_SHARE = 0.25
 
 
 def running(
-    pages: list[list[Line]], body: float, boxes: list[tuple[float, float]], edge: int = 1
+    pages: list[list[Line]],
+    body: float,
+    boxes: list[tuple[float, float]],
+    edge: int = 1,
+    share: float = RUNNING_SHARE,
+    large_kept: bool = False,
 ) -> list[set[int]]:
     """Which lines of each page are running heads, footers, page numbers or margin stamps.
 
@@ -32,13 +37,14 @@ def running(
     ``edge`` and bottom ``edge`` lines (by their place on the page, not by the order the file
     gives them in) and any other line in the top or bottom eighth of the page, up to 200
     characters long. One is running when the same text, digits aside, is looked at on at
-    least a quarter of the pages, or of the even or of the odd pages (heads that alternate
+    least ``share`` of the pages (a quarter), or of the even or of the odd pages (heads that alternate
     sides; two pages at least), unless it stands in the top half of the first page in type larger
     than the body text's (``body``): a paper's title, which its running heads repeat. Page numbers at the
     edges (not a figure in a table's row there), text set on its side (a margin stamp) and edge
     lines that begin or end with the page's own number (:func:`_numbered_edges`) are running
     too, and so is an edge line on the same baseline as a page number there. A page drawn twice
-    counts once.
+    counts once. With ``large_kept`` (a slide deck) no line in type larger than the body
+    text's is running: a frame's title repeats over the slides that build the frame up.
     """
     keyed: list[dict[int, str]] = []
     extremes: list[set[int]] = []
@@ -64,7 +70,7 @@ def running(
         seen: Counter[str] = Counter()
         for keys in group:
             seen.update(set(keys.values()))
-        need = max(2, math.ceil(RUNNING_SHARE * len(group)))
+        need = max(2, math.ceil(share * len(group)))
         running_keys |= {k for k, n in seen.items() if n >= need and k}
     numbered = _numbered_edges(pages, keyed)
     out = []
@@ -72,7 +78,10 @@ def running(
         drop = {
             i
             for i, k in keys.items()
-            if (k in running_keys and (page[i][5] < 1.2 * body or not _title_place(page, i, number)))
+            if (
+                k in running_keys
+                and (page[i][5] < 1.2 * body or not (large_kept or _title_place(page, i, number)))
+            )
             or (i in extremes[number] and PAGE_NUMBER.match(page[i][0]) and not _in_row(page, i))
         }
         # a head that shares its baseline with the page's number ("97    5.4. Erste und zweite

@@ -374,7 +374,8 @@ def _clean(block: Block, vocabulary: Set[str]) -> str:
     lines = [squeeze(ln).strip() for ln in block.text.replace(SOFT_HYPHEN, "").splitlines()]
     return (
         "\n".join(ln for ln in lines if ln)
-        if block.kind in ("list_item", "table")  # an item's lines, a table's rows
+        if block.kind
+        in ("list_item", "table", "slide")  # an item's lines, a table's rows, a slide's paragraphs
         else " ".join(ln for ln in lines if ln)
     )
 
