@@ -67,6 +67,11 @@ def knows(language: str) -> bool:
     )
 
 
+def unknown_language(language: object) -> str:
+    """What to say of a language code :func:`knows` refuses."""
+    return f"unknown language {language!r} (use an ISO 639-1 code spaCy knows: de, fr ...)"
+
+
 def spacy_code(language: str | None) -> str:
     """The spaCy language to read a text in ``language`` with (see the module's docstring)."""
     if not language:
