@@ -3,7 +3,7 @@
 Splitting follows the text, not the line breaks: wrapped lines are joined, words hyphenated at a
 line end are rejoined, running headers and footers are dropped, figure debris is dropped, short
 fragments are merged, over-long paragraphs are split at sentence boundaries (spaCy's sentencizer
-on a blank English pipeline: no model download), and a bullet list stays with the sentence that
+on a blank pipeline, :mod:`foresight.nlp`: no model download), and a bullet list stays with the sentence that
 introduces it.
 """
 
@@ -12,17 +12,16 @@ from __future__ import annotations
 import marshal
 import os
 import re
-from collections.abc import Iterator, Set
+from collections.abc import Set
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from foresight.config import IngestSettings
+from foresight.ingest.language import paragraph_language
 from foresight.ingest.model import Block, Segmented, UnitDraft
-
-if TYPE_CHECKING:
-    from spacy.language import Language
+from foresight.nlp import sentences
 
 # bullets, also those of symbol fonts (Symbol and Wingdings glyphs in the private use area)
 BULLET = re.compile(
@@ -274,44 +273,20 @@ def table_blocks(rows: list[str], *, page: int | None = None, section: str | Non
     return blocks
 
 
-@cache
-def _sentencizer() -> Language:
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
-
-
-SENTENCIZER_CHARS = 200_000  # spaCy refuses a text over 1,000,000 characters (nlp.max_length)
-
-
-def _sentences(text: str) -> Iterator[str]:
-    """The sentences of ``text``; a very long text is cut at spaces into windows first."""
-    start = 0
-    while start < len(text):
-        end = min(start + SENTENCIZER_CHARS, len(text))
-        if end < len(text):
-            space = text.rfind(" ", start + SENTENCIZER_CHARS // 2, end)
-            end = space if space > 0 else end
-        window = text[start:end]
-        for sent in _sentencizer()(window).sents:  # sliced: a span's text is built token by token
-            yield window[sent.start_char : sent.end_char]
-        start = end
-
-
 _OPENERS = "([{“‘«„"  # an opening bracket or quote belongs to the sentence after it
 
 
-def split_long(text: str, max_chars: int) -> list[str]:
+def split_long(text: str, max_chars: int, language: str | None = None) -> list[str]:
     """Split a paragraph longer than ``max_chars`` at sentence boundaries, packing greedily; the
     pieces are cut from the text as it stands, so what stood between two sentences (a space,
-    a line break) stays as it was."""
+    a line break) stays as it was. Sentences end by the rules of ``language`` (ISO 639-1; the
+    paragraph's detected language when None, else English): "z. B." ends none in German."""
     if len(text) <= max_chars:
         return [text]
     spans: list[list[int]] = []
     pos = 0
-    for sentence in _sentences(text):  # (slices of the text, in order)
+    language = language or paragraph_language(text)
+    for sentence in sentences(text, language):  # (slices of the text, in order)
         begin = text.find(sentence, pos)
         pos = begin + len(sentence)
         spans.append([begin, pos])
@@ -526,7 +501,8 @@ def _deeper(section: str, heading: str, out: list[_Para | _Heading]) -> str:
 
 
 def segment(blocks: list[Block], settings: IngestSettings) -> Segmented:
-    """Cut a document's blocks into units; the returned text is what their offsets index."""
+    """Cut a document's blocks into units; the returned text is what their offsets index. A long
+    paragraph is cut into sentences in its own language (detected in its first characters)."""
     parts: list[str] = []
     units: list[UnitDraft] = []
     offset = 0

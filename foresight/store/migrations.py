@@ -88,6 +88,11 @@ def _coding_spans(conn: Connection) -> None:
     CodingSpan.__table__.create(conn)  # type: ignore[attr-defined]
 
 
+def _code_keywords_lang(conn: Connection) -> None:
+    """A code may have keywords in other languages than English (none before)."""
+    conn.exec_driver_sql("ALTER TABLE code ADD COLUMN keywords_lang JSON NOT NULL DEFAULT '{}'")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", _initial),
     ("0002_suggest_models", _suggest_models),
@@ -97,6 +102,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0006_code_domain", _code_domain),
     ("0007_unit_language", _unit_language),
     ("0008_coding_spans", _coding_spans),
+    ("0009_code_keywords_lang", _code_keywords_lang),
 ]
 
 

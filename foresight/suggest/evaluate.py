@@ -35,19 +35,19 @@ def cross_validate(
     labels: list[set[str]],
     rules: KeywordRules,
     *,
+    languages: list[str | None] | None = None,
     folds: int = 5,
     threshold: float = 0.5,
     seed: int = 0,
     min_positive: int = 5,
     embeddings: bool = False,
     multilingual: bool = False,
-    languages: list[str | None] | None = None,
 ) -> Predictions:
     """Out-of-fold predictions of each method for every unit (``languages``: each unit's)."""
     if len(texts) < folds * 2:
         raise ForesightError(f"only {len(texts)} coded units: too few for {folds}-fold cross-validation")
     by_method: dict[str, list[set[str]]] = {m: [set() for _ in texts] for m in METHODS}
-    rule_scores = rules.scores(texts)
+    rule_scores = rules.scores(texts, languages)
     for train, test in KFold(n_splits=folds, shuffle=True, random_state=seed).split(texts):
         model: CodeClassifier | None = CodeClassifier(
             min_positive=min_positive, embeddings=embeddings, multilingual=multilingual
