@@ -67,6 +67,7 @@ from foresight.interop.refi import (
     variable_values,
 )
 from foresight.project import Project
+from foresight.store.bulk import write_alone
 from foresight.store.schema import Coding, Memo, Source, Unit, UnitState, log_event, utcnow
 from foresight.store.spans import add_spans, spans_of
 
@@ -125,6 +126,9 @@ class _Importer:
         self.name = (root.get("name") or "").strip() or self.name
         self.creator = guid_of(root.get("creatingUserGUID"))
         with self.project.transaction() as session:
+            # (sources and units written one import or ingest at a time: an ingest running
+            # meanwhile sees all of this project's units when it looks for near-duplicates)
+            write_alone(session.connection())
             self.by_guid = {
                 source_guid(s).lower(): s.id
                 for s in session.execute(
