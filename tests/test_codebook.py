@@ -11,7 +11,7 @@ from sqlmodel import select
 from foresight import corpus
 from foresight.codebook import code_details, code_tree, edits, export_codebook, import_codebook
 from foresight.codebook.catalog import read_codebook_file, require_codebook, to_spec
-from foresight.codebook.model import CodebookSpec, validate
+from foresight.codebook.model import CodebookSpec, CodeSpec, validate
 from foresight.codebook.yamlio import read_yaml
 from foresight.errors import ForesightError
 from foresight.ingest import ingest
@@ -289,3 +289,98 @@ def test_codebook_commands(cli, coded: Project) -> None:  # type: ignore[no-unty
     assert result.code == 0 and "2 codings wait for recoding" in result.out
     result = cli(*p, "codebook", "show", "NOPE")
     assert result.code == 1 and result.err.strip().startswith("Error: no code 'NOPE' in codebook")
+
+
+LANGUAGES = """schema_version: 1
+codebook: {name: Lang, version: 1}
+codes:
+  - id: SC
+    name: Supply chains
+    definition: d
+    keywords:
+      en: [supply chain]
+      de: [Lieferkette, Halbleiter]
+      fr: [chaîne d'approvisionnement]
+  - id: PLAIN
+    name: Plain
+    definition: d
+    keywords: [ageing, older people]
+  - id: GERMAN
+    name: German only
+    definition: d
+    keywords: {de: [Alterung]}
+"""
+
+
+def test_keywords_per_language_are_read_written_and_stored(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "lang.yaml"
+    path.write_text(LANGUAGES)
+    spec, problems = read_yaml(path)
+    assert problems == []
+    assert [c.keywords_by_language() for c in spec.codes] == [
+        {"en": ["supply chain"], "de": ["Lieferkette", "Halbleiter"], "fr": ["chaîne d'approvisionnement"]},
+        {"en": ["ageing", "older people"]},
+        {"de": ["Alterung"]},
+    ]
+    # a code with German keywords only is not a code without keywords
+    assert [p.message for p in validate(spec) if "keywords" in p.message] == []
+    assert [p.message for p in validate(CodebookSpec("x", codes=[CodeSpec("A", "A", definition="d")]))] == [
+        "code A: missing example",
+        "code A: missing not_when",
+        "code A: missing use_when",
+        "code A: no keywords",
+    ]
+    import_codebook(project, path, actor="test")
+    assert code_details(project, "SC")["keywords_lang"] == {
+        "de": ["Lieferkette", "Halbleiter"],
+        "fr": ["chaîne d'approvisionnement"],
+    }
+    export_codebook(project, tmp_path / "out.yaml")
+    written = (tmp_path / "out.yaml").read_text(encoding="utf-8")
+    # English only stays a plain list; other languages make a mapping
+    assert "keywords:\n  - ageing\n  - older people\n" in written
+    assert "keywords:\n    en:\n    - supply chain\n    de:\n    - Lieferkette\n" in written
+    again, problems = read_yaml(tmp_path / "out.yaml")
+    assert problems == []
+    same_codebook(spec, again)
+
+
+BAD_KEYWORDS = """schema_version: 1
+codebook: {name: Bad, version: 1}
+codes:
+  - id: A
+    name: Alpha
+    definition: d
+    keywords:
+      en: [one]
+      zz: [two]
+      de: Lieferkette
+      fr: [chaîne, "", Chaîne]
+  - id: B
+    name: Beta
+    definition: d
+    keywords: seven
+  - id: C
+    name: Gamma
+    definition: d
+    keywords: [x, {y: z}, x]
+"""
+
+
+def test_bad_keywords_are_listed_with_their_lines(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD_KEYWORDS)
+    spec, problems = read_yaml(path)
+    assert [p.render("bad.yaml") for p in problems] == [
+        "bad.yaml:9: code A: keywords: unknown language 'zz' (use an ISO 639-1 code spaCy knows: de, fr ...)",
+        "bad.yaml:10: code A: keywords in de must be a list",
+        "bad.yaml:11: code A: keywords in fr: an empty keyword",
+        "bad.yaml:11: code A: keywords in fr: duplicate keyword 'Chaîne'",
+        "bad.yaml:15: code B: keywords must be a list, or a mapping of language to list (de: [...])",
+        "bad.yaml:19: code C: keywords: a keyword must be a word or phrase, not a dict",
+        "bad.yaml:19: code C: keywords: duplicate keyword 'x'",
+    ]
+    assert spec.code("A").keywords_by_language() == {"en": ["one"], "fr": ["chaîne"]}
+    result = cli("codebook", "validate", str(path))
+    assert result.code == 1
+    assert f"{path}:10: code A: keywords in de must be a list" in result.out.splitlines()

@@ -11,7 +11,14 @@ import pytest
 import yaml
 from lxml import etree
 
-from foresight.codebook.model import CodebookSpec, CodeSpec, GroupSpec, stable_guid, validate
+from foresight.codebook.model import (
+    CodebookSpec,
+    CodeSpec,
+    GroupSpec,
+    split_languages,
+    stable_guid,
+    validate,
+)
 from foresight.codebook.qdc import _parser, read_qdc, write_qdc
 from foresight.errors import ForesightError
 from foresight.resources import DEFAULT_CODEBOOK
@@ -83,6 +90,10 @@ def tricky_spec() -> CodebookSpec:
                 not_when="Plain automation goes to TECH.AUTO.",
                 example="« L'IA arrive » said the mayor <loudly>.",
                 keywords=["ai", "machine learning", "neural net & deep learning", "künstliche Intelligenz"],
+                keywords_lang={
+                    "fr": ["apprentissage automatique", "IA"],
+                    "de": ["KI", "maschinelles Lernen"],
+                },
                 colour="#2ca02c",
             ),
             CodeSpec(
@@ -171,6 +182,8 @@ def test_round_trip_keeps_codes_groups_and_guids(tmp_path: Path) -> None:
         "Do not use when: Plain automation goes to TECH.AUTO.\n"
         "Example: « L'IA arrive » said the mayor <loudly>.\n"
         "Keywords: ai; machine learning; neural net & deep learning; künstliche Intelligenz\n"
+        "Keywords (de): KI; maschinelles Lernen\n"
+        "Keywords (fr): apprentissage automatique; IA\n"
         "Id: TECH.AI"
     )
     sets = root.findall(f"{{{NS}}}Sets/{{{NS}}}Set")
@@ -216,8 +229,19 @@ def load_yaml_codebook(path: Path) -> CodebookSpec:
         version=raw["codebook"]["version"],
         description=raw["codebook"]["description"],
         groups=[GroupSpec(**g) for g in raw["groups"]],
-        codes=[CodeSpec(**c) for c in raw["codes"]],
+        codes=[
+            CodeSpec(**{k: v for k, v in c.items() if k != "keywords"}, **by_language(c.get("keywords", [])))
+            for c in raw["codes"]
+        ],
     )
+
+
+def by_language(keywords: list[str] | dict[str, list[str]]) -> dict[str, object]:
+    """A code's keywords in a YAML file (a list in English, or languages -> lists) as fields."""
+    if isinstance(keywords, list):
+        return {"keywords": keywords}
+    english, other = split_languages(keywords)
+    return {"keywords": english, "keywords_lang": other}
 
 
 def test_shipped_megatrends_codebook_round_trips(tmp_path: Path) -> None:

@@ -10,8 +10,6 @@ from foresight.ingest.running import running
 from foresight.ingest.segment import (
     LETTER,
     TERMINAL,
-    _sentences,
-    _sentencizer,
     count_letters,
     ends_like_a_sentence,
     join_lines,
@@ -185,27 +183,6 @@ def test_chart_axis_numbers_are_dropped_from_a_caption() -> None:
     assert join_lines(["0 25 50 75 100", "Figure 1: Share of experts rating a megatrend as relevant"]) == (
         "Figure 1: Share of experts rating a megatrend as relevant"
     )
-
-
-def test_sentences_are_the_texts_of_spacys_sentence_spans() -> None:
-    rng = random.Random(3)
-    words = [
-        "Cluster",
-        "policy",
-        "changes.",
-        "Why?",
-        "(See",
-        "page",
-        "4.)",
-        '"Yes!"',
-        "e.g.",
-        "...",
-        "  ",
-        "\n",
-    ]
-    texts = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 80))) for _ in range(300)]
-    for text in texts:
-        assert list(_sentences(text)) == [span.text for span in _sentencizer()(text).sents]
 
 
 def test_letters_are_counted_as_the_regular_expression_counts_them() -> None:

@@ -94,6 +94,8 @@ def show_command(code: CodeArg, as_json: JsonOption = False) -> None:
             out.print(Text(f"{label}: ", style="bold") + Text(str(info[key])))
     if info["keywords"]:
         out.print(Text("keywords: ", style="bold") + Text("; ".join(info["keywords"])))
+    for lang, words in info["keywords_lang"].items():
+        out.print(Text(f"keywords ({lang}): ", style="bold") + Text("; ".join(words)))
     if info["merged_into"]:
         out.print(f"merged into: {info['merged_into']}")
     if info["split_into"]:

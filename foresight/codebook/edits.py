@@ -78,6 +78,7 @@ def add_code(project: Project, spec: CodeSpec, *, actor: str) -> str:
             not_when=spec.not_when,
             example=spec.example,
             keywords=list(spec.keywords),
+            keywords_lang={lang: list(words) for lang, words in spec.keywords_lang.items()},
             colour=spec.colour,
             domain=spec.domain,
             guid=stable_guid(book.name, spec.id),

@@ -63,16 +63,33 @@ class CodeSpec:
     use_when: str = ""
     not_when: str = ""
     example: str = ""
-    keywords: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)  # in English (a plain list in a codebook file)
     colour: str = "#808080"
     domain: str = ""  # the Visual Roadmap domain (a code's id) its evidence goes to when a unit names none
     guid: str | None = None
     line: int | None = None
+    # keywords in other languages: ISO 639-1 code ("de", "fr") -> keywords, never "en"
+    keywords_lang: dict[str, list[str]] = field(default_factory=dict)
 
     def same_as(self, other: CodeSpec) -> bool:
         """Equal in everything a user wrote (not in where it was read from)."""
-        keys = CODE_FIELDS
+        keys = (*CODE_FIELDS, "keywords_lang")
         return all(getattr(self, k) == getattr(other, k) for k in keys)
+
+    def keywords_by_language(self) -> dict[str, list[str]]:
+        """Language -> keywords, English first, for the languages that have any."""
+        return by_language(self.keywords, self.keywords_lang)
+
+
+def by_language(english: list[str], other: dict[str, list[str]]) -> dict[str, list[str]]:
+    """English keywords and those of other languages as one mapping, English first, none empty."""
+    return {lang: list(words) for lang, words in {"en": english, **other}.items() if words}
+
+
+def split_languages(keywords: dict[str, list[str]]) -> tuple[list[str], dict[str, list[str]]]:
+    """The reverse of :func:`by_language`: the English keywords, and the other languages'."""
+    other = {lang: list(words) for lang, words in sorted(keywords.items()) if lang != "en" and words}
+    return list(keywords.get("en", [])), other
 
 
 @dataclass
@@ -160,7 +177,7 @@ def validate(spec: CodebookSpec, *, complete: bool = True) -> list[Problem]:
             for key in REQUIRED_TEXT[1:]:
                 if not getattr(code, key).strip():
                     problems.append(Problem(code.line, f"{where}: missing {key}", "gap"))
-            if not code.keywords:
+            if not code.keywords_by_language():
                 problems.append(Problem(code.line, f"{where}: no keywords", "gap"))
             if spec.groups and not code.group:
                 problems.append(Problem(code.line, f"{where}: missing group", "gap"))

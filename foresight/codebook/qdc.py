@@ -8,7 +8,8 @@ codebook onto that tree as follows:
   each under its parent code; codes without a group sit at the top level;
 - whatever the schema has no field for (when to use a code, when not, an example, keywords, the
   code's id; a group's id and whether it is exclusive) is written into the ``Description`` as
-  labelled lines after the definition (``One code per unit: yes`` marks an exclusive group), so
+  labelled lines after the definition (``One code per unit: yes`` marks an exclusive group;
+  ``Keywords (de): Lieferkette; Halbleiter`` holds the keywords of a language other than English), so
   that foresight can read it back and other tools still show it to their users;
 - a ``Sets`` element lists the codes of each group (one ``Set`` per group), which is how tools
   such as ATLAS.ti and MAXQDA show code groups.
@@ -58,8 +59,11 @@ LABELS = (
     ("id", "Id"),
 )
 GROUP_LABELS = ("exclusive", "id")  # the labels foresight writes for a group
+# keywords in a language other than English: "Keywords (de): Lieferkette; Halbleiter"
+KEYWORDS_IN = r"Keywords[ \t]*\([A-Za-z]{2}\)"
 LABEL_LINE = re.compile(
-    r"^(" + "|".join(re.escape(label) for _, label in LABELS) + r"):[ \t]*(.*)$", re.IGNORECASE
+    r"^(" + "|".join([KEYWORDS_IN, *(re.escape(label) for _, label in LABELS)]) + r"):[ \t]*(.*)$",
+    re.IGNORECASE,
 )
 FIELD_OF_LABEL = {label.casefold(): key for key, label in LABELS}
 INDENT = "  "  # continuation lines of a multi-line labelled value
@@ -225,11 +229,31 @@ def _code_description(code: CodeSpec) -> str:
             ("Use when", code.use_when),
             ("Do not use when", code.not_when),
             ("Example", code.example),
-            ("Keywords", "; ".join(k.strip() for k in code.keywords if k.strip())),
+            ("Keywords", _keyword_line(code.keywords)),
+            *(
+                (f"Keywords ({lang})", _keyword_line(words))
+                for lang, words in sorted(code.keywords_lang.items())
+            ),
             ("Roadmap domain", code.domain),
             ("Id", code.id),
         ],
     )
+
+
+def _keyword_line(words: list[str]) -> str:
+    return "; ".join(k.strip() for k in words if k.strip())
+
+
+def _keyword_list(value: str) -> list[str]:
+    return [k for k in (k.strip() for k in value.replace("\n", ";").split(";")) if k]
+
+
+def _field_of(label: str) -> str:
+    """The field a description's label fills: ``keywords:de`` for "Keywords (de)"."""
+    label = label.casefold()
+    if label.startswith("keywords") and label.endswith(")"):
+        return "keywords:" + label[-3:-1]
+    return FIELD_OF_LABEL[label]
 
 
 def _join(text: str, labelled: list[tuple[str, str]]) -> str:
@@ -340,7 +364,11 @@ def spec_from_codebook(root: etree._Element, name: str) -> CodebookSpec:
         assert top is not None
         in_group = is_group(top)
         parent = node.parent if node.parent is not None and not is_group(node.parent) else None
-        keywords = [k.strip() for k in node.fields.get("keywords", "").replace("\n", ";").split(";")]
+        keywords_lang = {
+            key.removeprefix("keywords:"): _keyword_list(value)
+            for key, value in sorted(node.fields.items())
+            if key.startswith("keywords:") and _keyword_list(value)
+        }
         codes.append(
             CodeSpec(
                 id=node.id,
@@ -351,7 +379,8 @@ def spec_from_codebook(root: etree._Element, name: str) -> CodebookSpec:
                 use_when=node.fields.get("use_when", ""),
                 not_when=node.fields.get("not_when", ""),
                 example=node.fields.get("example", ""),
-                keywords=[k for k in keywords if k],
+                keywords=_keyword_list(node.fields.get("keywords", "")),
+                keywords_lang=keywords_lang,
                 colour=node.colour,
                 domain=node.fields.get("domain", ""),
                 guid=node.guid,
@@ -511,7 +540,7 @@ def _parse_description(text: str) -> dict[str, str]:
     for line in lines[start:]:
         match = LABEL_LINE.match(line)
         if match:
-            key = FIELD_OF_LABEL[match.group(1).casefold()]
+            key = _field_of(match.group(1))
             current = values.setdefault(key, [])
             if current:  # the same label twice: keep both values
                 current.append("")
@@ -526,7 +555,7 @@ def _parse_description(text: str) -> dict[str, str]:
 def _is_group_line(line: str) -> bool:
     """A labelled line foresight writes for a group (its id, whether it is exclusive)."""
     match = LABEL_LINE.match(line)
-    return bool(match) and FIELD_OF_LABEL[match.group(1).casefold()] in GROUP_LABELS
+    return bool(match) and _field_of(match.group(1)) in GROUP_LABELS
 
 
 def _newlines(text: str) -> str:

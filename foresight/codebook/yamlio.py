@@ -7,31 +7,103 @@ from typing import Any
 
 import yaml
 
-from foresight.codebook.model import CODE_FIELDS, CodebookSpec, CodeSpec, GroupSpec, Problem
+from foresight.codebook.model import (
+    CODE_FIELDS,
+    CodebookSpec,
+    CodeSpec,
+    GroupSpec,
+    Problem,
+    split_languages,
+)
 from foresight.errors import ForesightError
+from foresight.nlp import knows
 from foresight.yamlfile import load_with_lines
 
 SCHEMA_VERSION = 1
 GROUP_FIELDS = ("id", "name", "description", "colour", "exclusive")
 
 
-def _lines(node: yaml.Node | None, key: str) -> list[int]:
-    """The 1-based line of each item of the sequence under ``key`` in the root mapping."""
-    if not isinstance(node, yaml.MappingNode):
-        return []
-    for k, v in node.value:
-        if isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(v, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in v.value]
-    return []
-
-
-def _line(node: yaml.Node | None, key: str) -> int:
-    """The 1-based line of the value under ``key`` in the root mapping (1 when there is none)."""
+def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The node of the value under ``key`` in the mapping ``node``."""
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             if isinstance(k, yaml.ScalarNode) and k.value == key:
-                return v.start_mark.line + 1
-    return 1
+                return v
+    return None
+
+
+def _items(node: yaml.Node | None, key: str) -> list[yaml.Node]:
+    """The item nodes of the sequence under ``key`` in the mapping ``node``."""
+    value = _child(node, key)
+    return list(value.value) if isinstance(value, yaml.SequenceNode) else []
+
+
+def _lines(node: yaml.Node | None, key: str) -> list[int]:
+    """The 1-based line of each item of the sequence under ``key`` in the root mapping."""
+    return [item.start_mark.line + 1 for item in _items(node, key)]
+
+
+def _line(node: yaml.Node | None, key: str, default: int = 1) -> int:
+    """The 1-based line of the value under ``key`` in the mapping ``node`` (``default`` when
+    there is none)."""
+    value = _child(node, key)
+    return value.start_mark.line + 1 if value is not None else default
+
+
+def _keyword_list(
+    words: list[Any], node: yaml.Node | None, line: int, where: str, problems: list[Problem]
+) -> list[str]:
+    """The keywords of one language; empty, duplicate (whatever their case) or non-text ones are
+    problems."""
+    lines = [n.start_mark.line + 1 for n in node.value] if isinstance(node, yaml.SequenceNode) else []
+    kept: dict[str, str] = {}
+    for i, word in enumerate(words):
+        at = lines[i] if i < len(lines) else line
+        if isinstance(word, dict | list):
+            problems.append(
+                Problem(at, f"{where}: a keyword must be a word or phrase, not a {type(word).__name__}")
+            )
+        elif not _text(word):
+            problems.append(Problem(at, f"{where}: an empty keyword"))
+        elif _text(word).casefold() in kept:
+            problems.append(Problem(at, f"{where}: duplicate keyword {_text(word)!r}"))
+        else:
+            kept[_text(word).casefold()] = _text(word)
+    return list(kept.values())
+
+
+def _keywords(
+    value: Any, node: yaml.Node | None, line: int, code_id: Any, problems: list[Problem]
+) -> tuple[list[str], dict[str, list[str]]]:
+    """A code's English keywords and those of other languages, from a list (English) or a
+    mapping of ISO 639-1 language code to list."""
+    where = f"code {code_id}: keywords"
+    if value is None:
+        return [], {}
+    key_node = _child(node, "keywords")
+    line = key_node.start_mark.line + 1 if key_node is not None else line
+    if isinstance(value, list):
+        return _keyword_list(value, key_node, line, where, problems), {}
+    if not isinstance(value, dict):
+        problems.append(
+            Problem(line, f"{where} must be a list, or a mapping of language to list (de: [...])")
+        )
+        return [], {}
+    by_lang: dict[str, list[str]] = {}
+    for lang, words in value.items():
+        lang = "no" if lang is False else lang  # YAML 1.1 reads a bare no (Norwegian) as false
+        at = _line(key_node, str(lang), line)
+        if not isinstance(lang, str) or not knows(lang):
+            problems.append(
+                Problem(
+                    at, f"{where}: unknown language {lang!r} (use an ISO 639-1 code spaCy knows: de, fr ...)"
+                )
+            )
+        elif not isinstance(words, list):
+            problems.append(Problem(at, f"{where} in {lang} must be a list"))
+        else:
+            by_lang[lang] = _keyword_list(words, _child(key_node, lang), at, f"{where} in {lang}", problems)
+    return split_languages(by_lang)
 
 
 def _list(raw: dict[str, Any], key: str, root: yaml.Node | None, problems: list[Problem]) -> list[Any]:
@@ -95,17 +167,16 @@ def parse_yaml(text: str, path: Path) -> tuple[CodebookSpec, list[Problem]]:
             )
         )
     codes = []
-    for item, line in zip(_list(raw, "codes", root, problems), _lines(root, "codes"), strict=False):
+    code_nodes = _items(root, "codes")
+    for item, node in zip(_list(raw, "codes", root, problems), code_nodes, strict=False):
+        line = node.start_mark.line + 1
         if not isinstance(item, dict):
             problems.append(Problem(line, "a code must be a mapping of id, name, group, definition, ..."))
             continue
         problems += [
             Problem(line, f"code {item.get('id')}: unknown field {k!r}") for k in item if k not in CODE_FIELDS
         ]
-        keywords = item.get("keywords") or []
-        if not isinstance(keywords, list):
-            problems.append(Problem(line, f"code {item.get('id')}: keywords must be a list"))
-            keywords = []
+        keywords, keywords_lang = _keywords(item.get("keywords"), node, line, item.get("id"), problems)
         codes.append(
             CodeSpec(
                 id=_text(item.get("id")),
@@ -116,7 +187,8 @@ def parse_yaml(text: str, path: Path) -> tuple[CodebookSpec, list[Problem]]:
                 use_when=_text(item.get("use_when")),
                 not_when=_text(item.get("not_when")),
                 example=_text(item.get("example")),
-                keywords=[_text(k) for k in keywords if _text(k)],
+                keywords=keywords,
+                keywords_lang=keywords_lang,
                 colour=_text(item.get("colour")) or "#808080",
                 domain=_text(item.get("domain")),
                 line=line,
@@ -155,9 +227,16 @@ def to_yaml(spec: CodebookSpec) -> str:
             for g in spec.groups
         ],
         # a code without a roadmap domain is written without the field
-        "codes": [{k: getattr(c, k) for k in CODE_FIELDS if k != "domain" or c.domain} for c in spec.codes],
+        "codes": [{k: _field(c, k) for k in CODE_FIELDS if k != "domain" or c.domain} for c in spec.codes],
     }
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _field(code: CodeSpec, key: str) -> Any:
+    """What a codebook file holds for ``key``: keywords in English only are a plain list."""
+    if key == "keywords" and code.keywords_lang:
+        return code.keywords_by_language()
+    return getattr(code, key)
 
 
 def write_yaml(spec: CodebookSpec, path: Path) -> None:

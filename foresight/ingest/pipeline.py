@@ -286,10 +286,11 @@ def store_prepared(
 def warm_up() -> None:
     """Load what cutting text needs (word frequencies, spaCy's sentencizer) once: forked workers
     then share it instead of each loading it. Idempotent; ``ingest`` calls it when it forks."""
+    from foresight import nlp
     from foresight.ingest import language, segment
 
     segment._word_frequencies()
-    segment._sentencizer()
+    nlp.sentencizer()  # English; the pipelines of other languages load when first needed
     language._identifier()
 
 

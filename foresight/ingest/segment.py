@@ -3,7 +3,7 @@
 Splitting follows the text, not the line breaks: wrapped lines are joined, words hyphenated at a
 line end are rejoined, running headers and footers are dropped, figure debris is dropped, short
 fragments are merged, over-long paragraphs are split at sentence boundaries (spaCy's sentencizer
-on a blank English pipeline: no model download), and a bullet list stays with the sentence that
+on a blank pipeline, :mod:`foresight.nlp`: no model download), and a bullet list stays with the sentence that
 introduces it.
 """
 
@@ -12,17 +12,15 @@ from __future__ import annotations
 import marshal
 import os
 import re
-from collections.abc import Iterator, Set
+from collections.abc import Set
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from foresight.config import IngestSettings
 from foresight.ingest.model import Block, Segmented, UnitDraft
-
-if TYPE_CHECKING:
-    from spacy.language import Language
+from foresight.nlp import sentences
 
 # bullets, also those of symbol fonts (Symbol and Wingdings glyphs in the private use area)
 BULLET = re.compile(
@@ -287,32 +285,6 @@ def table_blocks(rows: list[str], *, page: int | None = None, section: str | Non
     return blocks
 
 
-@cache
-def _sentencizer() -> Language:
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
-
-
-SENTENCIZER_CHARS = 200_000  # spaCy refuses a text over 1,000,000 characters (nlp.max_length)
-
-
-def _sentences(text: str) -> Iterator[str]:
-    """The sentences of ``text``; a very long text is cut at spaces into windows first."""
-    start = 0
-    while start < len(text):
-        end = min(start + SENTENCIZER_CHARS, len(text))
-        if end < len(text):
-            space = text.rfind(" ", start + SENTENCIZER_CHARS // 2, end)
-            end = space if space > 0 else end
-        window = text[start:end]
-        for sent in _sentencizer()(window).sents:  # sliced: a span's text is built token by token
-            yield window[sent.start_char : sent.end_char]
-        start = end
-
-
 _OPENERS = "([{“‘«„"  # an opening bracket or quote belongs to the sentence after it
 
 
@@ -324,7 +296,7 @@ def split_long(text: str, max_chars: int) -> list[str]:
         return [text]
     spans: list[list[int]] = []
     pos = 0
-    for sentence in _sentences(text):  # (slices of the text, in order)
+    for sentence in sentences(text):  # (slices of the text, in order)
         begin = text.find(sentence, pos)
         pos = begin + len(sentence)
         spans.append([begin, pos])

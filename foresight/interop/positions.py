@@ -16,13 +16,10 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from spacy.language import Language
+from foresight.nlp import sentencizer
 
 BOM = "\ufeff"
 
@@ -183,15 +180,6 @@ BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n\s*")
 BULLET_LINE = re.compile(r"\n(?=[ \t]*(?:[•●▪◦‣⁃*–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])[ \t]+)")
 
 
-@cache
-def _sentencizer() -> Language:
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
-
-
 def unwrap(text: str) -> str:
     """Single line breaks inside paragraphs become spaces (a bullet keeps its line).
 
@@ -232,7 +220,7 @@ def paragraph_spans(text: str, max_chars: int) -> list[tuple[int, int]]:
 def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
     if end - start <= max_chars:
         return [(start, end)]
-    doc = _sentencizer()(text[start:end])
+    doc = sentencizer()(text[start:end])
     sentences = [(start + s.start_char, start + s.end_char) for s in doc.sents if s.text.strip()]
     out: list[tuple[int, int]] = []
     for a, b in sentences:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 # The newest of foresight.store.migrations.MIGRATIONS: a store that has it is used as it is.
-LATEST_MIGRATION = "0007_unit_language"
+LATEST_MIGRATION = "0008_code_keywords_lang"
 
 # The settings every connection to a SQLite store has (foresight.store.engine sets them too).
 SQLITE_PRAGMAS = (

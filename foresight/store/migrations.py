@@ -82,6 +82,11 @@ def _unit_language(conn: Connection) -> None:
     )
 
 
+def _code_keywords_lang(conn: Connection) -> None:
+    """A code may have keywords in other languages than English (none before)."""
+    conn.exec_driver_sql("ALTER TABLE code ADD COLUMN keywords_lang JSON NOT NULL DEFAULT '{}'")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", _initial),
     ("0002_suggest_models", _suggest_models),
@@ -90,6 +95,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0005_suggestion_decisions", _suggestion_decisions),
     ("0006_code_domain", _code_domain),
     ("0007_unit_language", _unit_language),
+    ("0008_code_keywords_lang", _code_keywords_lang),
 ]
 
 

@@ -110,7 +110,9 @@ class Code(SQLModel, table=True):
     use_when: str = ""
     not_when: str = ""
     example: str = ""
-    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON))  # in English
+    # in other languages: ISO 639-1 code -> keywords (foresight.codebook.model.CodeSpec)
+    keywords_lang: dict[str, list[str]] = Field(default_factory=dict, sa_column=Column(JSON))
     colour: str = "#808080"
     domain: str = ""  # the Visual Roadmap domain (VR.*) a unit coded with it goes to when it names none
     guid: str = ""  # REFI-QDA guid, stable across exports

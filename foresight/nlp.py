@@ -1,0 +1,118 @@
+"""spaCy's blank pipelines in a text's language: word lemmas and sentences, no model download.
+
+A language is an ISO 639-1 code ("de", "fr"), as units carry it (:mod:`foresight.ingest.language`)
+and codebooks name it. spaCy's blank pipeline of that language brings its tokenizer and the
+abbreviations it knows ("z. B.", "Dr.", "M.", "Mme"): a sentence does not end at them. Lemmas come
+from the lookup tables of spacy-lookups-data (a word -> lemma table per language, where one exists:
+de, fr, it, es, nl, pt, sv and a score of others; none for Polish, whose tables need a part of
+speech). A language spaCy does not know falls back to its multi-language pipeline ("xx"); a text
+without a language is taken as English; a language without a lookup table is matched on its
+lower-cased words.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.lookups import Table
+
+DEFAULT = "en"  # the language of a text whose language is not known
+# codes a detector gives where spaCy has another: Norwegian is Bokmål in spaCy
+SPACY_CODE = {"no": "nb"}
+# abbreviations a blank pipeline's tokenizer lacks, written as one token so no sentence ends there
+EXTRA_ABBREVIATIONS = {
+    "de": ("bzw.", "vgl.", "ggf.", "inkl.", "zzgl.", "Abb.", "Tab.", "Kap.", "Nr.", "S."),
+    "fr": ("ex.", "cf.", "env.", "p.", "pp.", "vol.", "art.", "chap.", "fig.", "n°."),
+    "en": ("cf.", "approx.", "vs.", "Fig.", "No.", "Vol.", "pp."),
+}
+SENTENCE_WINDOW = 200_000  # spaCy refuses a text over 1,000,000 characters (nlp.max_length)
+
+
+@cache
+def _spacy_dir() -> Path | None:
+    spec = importlib.util.find_spec("spacy")  # found, not imported: a codebook check stays quick
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@cache
+def knows(language: str) -> bool:
+    """spaCy has a pipeline for this ISO 639-1 code (two lower-case letters)."""
+    code = SPACY_CODE.get(language, language)
+    root = _spacy_dir()
+    return (
+        len(language) == 2
+        and language.isascii()
+        and language.isalpha()
+        and language.islower()
+        and root is not None
+        and (root / "lang" / code / "__init__.py").is_file()
+    )
+
+
+def spacy_code(language: str | None) -> str:
+    """The spaCy language to read a text in ``language`` with (see the module's docstring)."""
+    if not language:
+        return DEFAULT
+    return SPACY_CODE.get(language, language) if knows(language) else "xx"
+
+
+def _pipeline(language: str | None) -> Language:
+    import spacy
+    from spacy.symbols import ORTH
+
+    code = spacy_code(language)
+    nlp = spacy.blank(code)
+    for word in EXTRA_ABBREVIATIONS.get(code, ()):
+        nlp.tokenizer.add_special_case(word, [{ORTH: word}])
+    return nlp
+
+
+@cache
+def blank(language: str | None) -> Language:
+    """The blank pipeline for ``language``, with its few extra abbreviations; one per process."""
+    return _pipeline(language)
+
+
+@cache
+def lemma_table(language: str | None) -> Table | None:
+    """spacy-lookups-data's word -> lemma table for ``language``; None when it has none (or an
+    empty one). ``table.get(word, word)`` is a word's lemma."""
+    from spacy.lookups import load_lookups
+
+    lookups = load_lookups(spacy_code(language), ["lemma_lookup"], strict=False)
+    if not lookups.has_table("lemma_lookup"):
+        return None
+    table = lookups.get_table("lemma_lookup")
+    return table if len(table) else None
+
+
+@cache
+def sentencizer(language: str | None = None) -> Language:
+    """The blank pipeline for ``language`` with spaCy's rule-based sentencizer; one per process."""
+    nlp = _pipeline(language)  # a pipeline of its own: the lemma pipelines stay bare
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def sentences(text: str, language: str | None = None) -> Iterator[str]:
+    """The sentences of ``text`` (slices of it, in order), split by the rules of ``language``;
+    a very long text is cut at spaces into windows first."""
+    nlp = sentencizer(language)
+    start = 0
+    while start < len(text):
+        end = min(start + SENTENCE_WINDOW, len(text))
+        if end < len(text):
+            space = text.rfind(" ", start + SENTENCE_WINDOW // 2, end)
+            end = space if space > 0 else end
+        window = text[start:end]
+        for sent in nlp(window).sents:  # sliced: a span's text is built token by token
+            yield window[sent.start_char : sent.end_char]
+        start = end
