@@ -31,6 +31,9 @@ EXTRA_ABBREVIATIONS = {
     "fr": ("ex.", "cf.", "env.", "p.", "pp.", "vol.", "art.", "chap.", "fig.", "n°."),
     "en": ("cf.", "approx.", "vs.", "Fig.", "No.", "Vol.", "pp."),
 }
+# languages that write compounds as one word: an unknown word is lemmatised by its last part
+COMPOUNDING = frozenset({"de", "nl", "sv", "da", "nb"})
+MIN_PART = 4  # the shortest final part of a compound looked up (and the shortest first part - 1)
 SENTENCE_WINDOW = 200_000  # spaCy refuses a text over 1,000,000 characters (nlp.max_length)
 
 
@@ -64,21 +67,12 @@ def spacy_code(language: str | None) -> str:
     return SPACY_CODE.get(language, language) if knows(language) else "xx"
 
 
-def _pipeline(language: str | None) -> Language:
-    import spacy
-    from spacy.symbols import ORTH
-
-    code = spacy_code(language)
-    nlp = spacy.blank(code)
-    for word in EXTRA_ABBREVIATIONS.get(code, ()):
-        nlp.tokenizer.add_special_case(word, [{ORTH: word}])
-    return nlp
-
-
 @cache
 def blank(language: str | None) -> Language:
-    """The blank pipeline for ``language``, with its few extra abbreviations; one per process."""
-    return _pipeline(language)
+    """The blank pipeline for ``language``; one per process."""
+    import spacy
+
+    return spacy.blank(spacy_code(language))
 
 
 @cache
@@ -94,10 +88,46 @@ def lemma_table(language: str | None) -> Table | None:
     return table if len(table) else None
 
 
+def lemma(table: Table | None, word: str, *, compounds: bool = False) -> str:
+    """The lower-cased lookup lemma of ``word``: that of its lower-case form, else capitalised
+    (German nouns: "staaten" -> "staat", as "Staaten" -> "Staat"); else, in a language that
+    writes compounds as one word (``compounds``), the word with its longest final part that has
+    a lemma lemmatised ("lieferketten" -> "lieferkette", as "Ketten" -> "Kette"); else the
+    lower-cased word."""
+    lower = word.lower()
+    if table is None:
+        return lower
+    for form in (lower, lower.capitalize()):
+        found = table.get(form)
+        if found is not None:
+            return _first(found).lower()
+    if compounds:
+        for i in range(MIN_PART - 1, len(lower) - MIN_PART + 1):
+            tail = lower[i:]
+            for form in (tail, tail.capitalize()):
+                found = table.get(form)
+                if found is not None:
+                    return lower[:i] + _first(found).lower()
+    return lower
+
+
+def _first(found: str | list[str]) -> str:
+    """Some tables (French) give a list of lemmas: the first is the commonest."""
+    return found if isinstance(found, str) else found[0] if found else ""
+
+
 @cache
 def sentencizer(language: str | None = None) -> Language:
     """The blank pipeline for ``language`` with spaCy's rule-based sentencizer; one per process."""
-    nlp = _pipeline(language)  # a pipeline of its own: the lemma pipelines stay bare
+    import spacy
+    from spacy.symbols import ORTH
+
+    code = spacy_code(language)
+    nlp = spacy.blank(code)
+    # (not in the pipelines that match keywords: a special case holding a full stop makes spaCy
+    # check every text for it, a third slower; only sentence ends need them)
+    for word in EXTRA_ABBREVIATIONS.get(code, ()):
+        nlp.tokenizer.add_special_case(word, [{ORTH: word}])
     nlp.add_pipe("sentencizer")
     return nlp
 

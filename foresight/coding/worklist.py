@@ -167,14 +167,18 @@ class SuggestionView:
     reason: str = ""  # why it was made: the code's keywords found in the text, or the classifier
 
 
+ENDINGS = "(?:e?s|e?n|e|er|x)?"  # plural and case endings of English, German and French words
+
+
 def suggestion_reason(source: str, keywords: list[str] | None, text: str) -> str:
     """Why a suggestion was made, for the coder: the code's keywords that occur in the text
-    (as words, a plural too), the classifier, or both."""
+    (as words, a plural or another common ending too: "Lieferketten" for "Lieferkette"), the
+    classifier, or both."""
     lowered = text.lower()
     found = [
         word
         for word in dict.fromkeys(keywords or [])
-        if word.strip() and re.search(rf"\b{re.escape(word.lower().strip())}(?:e?s)?\b", lowered)
+        if word.strip() and re.search(rf"\b{re.escape(word.lower().strip())}{ENDINGS}\b", lowered)
     ]
     said = f"keywords: {', '.join(found[:4])}" if found else "keywords"
     if source == "classifier":
@@ -220,6 +224,7 @@ def unit_view(project: Project, unit_id: int, coder: str) -> UnitView:
                 Unit.ordinal,
                 Unit.duplicate_of,
                 Unit.source_id,
+                Unit.language,
                 Source.title,
                 Source.source_type,
                 Source.date,
@@ -263,6 +268,7 @@ def unit_view(project: Project, unit_id: int, coder: str) -> UnitView:
                 Code.name,
                 Code.colour,
                 Code.keywords,
+                Code.keywords_lang,
             )
             .join(Code, Code.id == Suggestion.code_id)
             .where(
@@ -292,9 +298,14 @@ def unit_view(project: Project, unit_id: int, coder: str) -> UnitView:
         blind=blind,
         suggestions=[
             SuggestionView(
-                sid, CodeChip(cid, name, colour), score, source, suggestion_reason(source, keywords, text)
+                sid,
+                CodeChip(cid, name, colour),
+                score,
+                source,
+                # the unit's language's keywords and the English ones, as the rules match them
+                suggestion_reason(source, [*(keywords or []), *(others or {}).get(found.language, [])], text),
             )
-            for sid, row_code, score, source, cid, name, colour, keywords in suggestions
+            for sid, row_code, score, source, cid, name, colour, keywords, others in suggestions
             if row_code not in rejected_or_mine
         ],
         memo=memo or "",

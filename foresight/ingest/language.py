@@ -84,9 +84,13 @@ def normalise(tag: str | None) -> str | None:
 SAMPLE_UNITS = 12  # units of a document looked at first; all of them only when these disagree
 
 
-def _own(text: str) -> str | None:
+def paragraph_language(text: str) -> str | None:
+    """The language of a paragraph, told from its first characters; None when unsure."""
     guess = detect(text[:UNIT_SAMPLE_CHARS])
     return guess.language if guess and guess.confidence >= UNIT_MIN_CONFIDENCE else None
+
+
+_own = paragraph_language
 
 
 def unit_languages(texts: Sequence[str]) -> list[str | None]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from foresight.config import IngestSettings
+from foresight.ingest.language import paragraph_language
 from foresight.ingest.model import Block, Segmented, UnitDraft
 from foresight.nlp import sentences
 
@@ -288,15 +289,17 @@ def table_blocks(rows: list[str], *, page: int | None = None, section: str | Non
 _OPENERS = "([{“‘«„"  # an opening bracket or quote belongs to the sentence after it
 
 
-def split_long(text: str, max_chars: int) -> list[str]:
+def split_long(text: str, max_chars: int, language: str | None = None) -> list[str]:
     """Split a paragraph longer than ``max_chars`` at sentence boundaries, packing greedily; the
     pieces are cut from the text as it stands, so what stood between two sentences (a space,
-    a line break) stays as it was."""
+    a line break) stays as it was. Sentences end by the rules of ``language`` (ISO 639-1; the
+    paragraph's detected language when None, else English): "z. B." ends none in German."""
     if len(text) <= max_chars:
         return [text]
     spans: list[list[int]] = []
     pos = 0
-    for sentence in sentences(text):  # (slices of the text, in order)
+    language = language or paragraph_language(text)
+    for sentence in sentences(text, language):  # (slices of the text, in order)
         begin = text.find(sentence, pos)
         pos = begin + len(sentence)
         spans.append([begin, pos])
@@ -490,7 +493,8 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
 
 
 def segment(blocks: list[Block], settings: IngestSettings) -> Segmented:
-    """Cut a document's blocks into units; the returned text is what their offsets index."""
+    """Cut a document's blocks into units; the returned text is what their offsets index. A long
+    paragraph is cut into sentences in its own language (detected in its first characters)."""
     parts: list[str] = []
     units: list[UnitDraft] = []
     offset = 0

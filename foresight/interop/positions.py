@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from foresight.ingest.language import paragraph_language
 from foresight.nlp import sentencizer
 
 BOM = "\ufeff"
@@ -220,7 +221,7 @@ def paragraph_spans(text: str, max_chars: int) -> list[tuple[int, int]]:
 def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
     if end - start <= max_chars:
         return [(start, end)]
-    doc = sentencizer()(text[start:end])
+    doc = sentencizer(paragraph_language(text[start:end]))(text[start:end])  # in its own language
     sentences = [(start + s.start_char, start + s.end_char) for s in doc.sents if s.text.strip()]
     out: list[tuple[int, int]] = []
     for a, b in sentences:

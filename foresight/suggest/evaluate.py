@@ -35,6 +35,7 @@ def cross_validate(
     labels: list[set[str]],
     rules: KeywordRules,
     *,
+    languages: list[str | None] | None = None,
     folds: int = 5,
     threshold: float = 0.5,
     seed: int = 0,
@@ -45,7 +46,7 @@ def cross_validate(
     if len(texts) < folds * 2:
         raise ForesightError(f"only {len(texts)} coded units: too few for {folds}-fold cross-validation")
     by_method: dict[str, list[set[str]]] = {m: [set() for _ in texts] for m in METHODS}
-    rule_scores = rules.scores(texts)
+    rule_scores = rules.scores(texts, languages)
     for train, test in KFold(n_splits=folds, shuffle=True, random_state=seed).split(texts):
         model: CodeClassifier | None = CodeClassifier(min_positive=min_positive, embeddings=embeddings)
         try:
@@ -115,6 +116,7 @@ def evaluate(
             data.texts,
             data.labels,
             keyword_rules(project),
+            languages=data.languages,
             folds=folds,
             threshold=threshold,
             seed=seed,

@@ -1,31 +1,33 @@
-"""Rule suggestions: the codebook's keywords and phrases found in a unit's text.
+"""Rule suggestions: the codebook's keywords and phrases found in a unit's text, in its language.
 
-spaCy's PhraseMatcher on lemmas of the lower-cased text (a blank English pipeline with the
-lookup lemmatizer from spacy-lookups-data: no model download), so "connected devices" matches
-the keyword "connected device". Work on day one, with no coded units.
+spaCy's PhraseMatcher on lemmas of the lower-cased text (a blank pipeline of the text's language
+with the lookup lemmas of spacy-lookups-data, :mod:`foresight.nlp`: no model download), so
+"connected devices" matches the keyword "connected device", "Lieferketten" the keyword
+"Lieferkette" and "chaînes d'approvisionnement" the keyword "chaîne d'approvisionnement".
+Work on day one, with no coded units.
+
+A unit is matched with the keywords of its own language and with the English ones, each read
+in its own language: European reports use English terms ("Smart Grid", "start-up") among their
+own words, so an English keyword also counts in a German paragraph, lemmatised as English. A
+unit without a language is read as English; one in a language spaCy does not know gets the
+English keywords only. A code's score counts the distinct keywords found, in any language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import cache
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from foresight.nlp import COMPOUNDING, DEFAULT, blank, lemma, lemma_table, spacy_code
+
 if TYPE_CHECKING:
-    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
     from spacy.tokens import Doc
 
-
-@cache
-def lemmatizer() -> Language:
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
-    return nlp
+# a code's keywords, as a codebook gives them: a list (English) or language -> list
+Keywords = Mapping[str, Sequence[str] | Mapping[str, Sequence[str]]]
 
 
 def rule_score(hits: int) -> float:
@@ -33,50 +35,100 @@ def rule_score(hits: int) -> float:
     return 1.0 - 0.5**hits
 
 
-class KeywordRules:
-    """Codes whose keywords occur in a text, with a score that grows with distinct keywords found."""
+def per_language(words: Sequence[str] | Mapping[str, Sequence[str]]) -> Mapping[str, Sequence[str]]:
+    """A code's keywords as language -> keywords (a list is English)."""
+    return {DEFAULT: words} if isinstance(words, Sequence) else words
 
-    def __init__(self, keywords: dict[str, list[str]]) -> None:
+
+def by_language(keywords: Keywords) -> dict[str, dict[str, list[str]]]:
+    """spaCy language -> code -> keywords, from code -> keywords (a list is English)."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for code, words in keywords.items():
+        for language, some in per_language(words).items():
+            kept = [w for w in some if w.strip()]
+            if kept:
+                out.setdefault(spacy_code(language), {}).setdefault(code, []).extend(kept)
+    return out
+
+
+class LemmaMatcher:
+    """The keywords of one language, found in texts read in that language."""
+
+    def __init__(self, language: str, keywords: dict[str, list[str]]) -> None:
         from spacy.attrs import LEMMA, ORTH
         from spacy.matcher import PhraseMatcher
 
         self._orth, self._lemma = ORTH, LEMMA
-        self.nlp = lemmatizer()
-        table = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-        self._table = table
+        self.nlp = blank(language)
+        self._table = lemma_table(language)
+        self._compounds = language in COMPOUNDING
         self._lemmas: dict[int, int] = {}  # word -> its lemma (string hashes), filled as words come
-        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
-        self.codes = sorted(c for c, words in keywords.items() if words)
-        for code in self.codes:
-            self.matcher.add(code, [self.doc(w) for w in keywords[code] if w.strip()])
+        self.matcher: PhraseMatcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        for code in sorted(keywords):
+            self.matcher.add(code, [self.doc(w) for w in keywords[code]])
 
     def doc(self, text: str) -> Doc:
-        """The lower-cased text, tokenised, each token with its lookup lemma.
+        """The lower-cased text, tokenised, each token with its lookup lemma (:func:`foresight.nlp.lemma`).
 
-        The same lemmas as spaCy's lookup lemmatizer gives, set from a cache of the words seen
-        so far: three times faster on a big project, whose words repeat.
+        The lemmas are set from a cache of the words seen so far: three times faster than
+        spaCy's lookup lemmatizer on a big project, whose words repeat.
         """
-        doc = self.nlp.make_doc(text.lower())
+        doc = self.nlp.make_doc(text.lower())  # (fewer words to look up than as written)
         strings = self.nlp.vocab.strings
+        table, compounds = self._table, self._compounds
         lemmas = []
         for orth in doc.to_array(self._orth).tolist():
-            lemma = self._lemmas.get(orth)
-            if lemma is None:
-                word = strings[orth]
-                lemma = self._lemmas[orth] = strings.add(self._table.get(word, word))
-            lemmas.append(lemma)
+            found = self._lemmas.get(orth)
+            if found is None:
+                found = self._lemmas[orth] = strings.add(lemma(table, strings[orth], compounds=compounds))
+            lemmas.append(found)
         if lemmas:
             doc.from_array([self._lemma], np.array(lemmas, dtype="uint64").reshape(-1, 1))
         return doc
 
-    def scores(self, texts: Iterable[str]) -> list[dict[str, float]]:
-        """For each text, code -> rule score for the codes whose keywords occur in it."""
-        out: list[dict[str, float]] = []
+    def found(self, text: str, into: dict[str, set[str]]) -> None:
+        """Add to ``into`` (code -> keyword lemmas) the keywords found in ``text``."""
+        doc = self.doc(text)
         strings = self.nlp.vocab.strings
-        for text in texts:
-            doc = self.doc(text)
+        for match_id, start, end in self.matcher(doc):
+            into.setdefault(strings[match_id], set()).add(doc[start:end].lemma_)
+
+
+class KeywordRules:
+    """Codes whose keywords occur in a text, with a score that grows with distinct keywords found.
+
+    ``keywords``: code -> its keywords, a list (English) or a mapping of ISO 639-1 language to
+    list. A language's pipeline and lemma table load when a text in it first comes.
+    """
+
+    def __init__(self, keywords: Keywords) -> None:
+        self._keywords = by_language(keywords)
+        self.codes = sorted({code for codes in self._keywords.values() for code in codes})
+        self._matchers: dict[str, LemmaMatcher] = {}
+
+    def matcher(self, language: str | None) -> LemmaMatcher | None:
+        """The matcher of ``language``'s keywords (None when it has none)."""
+        code = spacy_code(language)
+        if code not in self._keywords:
+            return None
+        if code not in self._matchers:
+            self._matchers[code] = LemmaMatcher(code, self._keywords[code])
+        return self._matchers[code]
+
+    def scores(
+        self, texts: Iterable[str], languages: Iterable[str | None] | None = None
+    ) -> list[dict[str, float]]:
+        """For each text, code -> rule score for the codes whose keywords occur in it; each text
+        in its language (``languages``, in step with ``texts``; English when not given)."""
+        out: list[dict[str, float]] = []
+        texts = list(texts)
+        langs = [spacy_code(lang) for lang in languages] if languages is not None else [DEFAULT] * len(texts)
+        english = self.matcher(DEFAULT)
+        for text, language in zip(texts, langs, strict=True):
             found: dict[str, set[str]] = {}
-            for match_id, start, end in self.matcher(doc):
-                found.setdefault(strings[match_id], set()).add(doc[start:end].lemma_)
+            own = self.matcher(language)
+            for matcher in (own, english) if language != DEFAULT else (english,):
+                if matcher is not None:
+                    matcher.found(text, found)
             out.append({code: rule_score(len(words)) for code, words in found.items()})
         return out

@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
 from foresight.codebook.catalog import active_codebook
+from foresight.codebook.model import by_language
 from foresight.errors import ForesightError
 from foresight.project import Project
 from foresight.store.schema import (
@@ -36,7 +37,7 @@ from foresight.store.schema import (
     utcnow,
 )
 from foresight.suggest.classifier import CodeClassifier
-from foresight.suggest.rules import KeywordRules
+from foresight.suggest.rules import KeywordRules, Keywords, per_language
 
 HUMAN = ("manual", "adjudicated", "accepted-suggestion", "carried")
 MANUAL = ("manual", "adjudicated", "carried")  # what coders applied themselves
@@ -48,6 +49,7 @@ class LabelledSet:
     unit_ids: list[int]
     texts: list[str]
     labels: list[set[str]]
+    languages: list[str | None] = field(default_factory=list)  # each unit's, in step with texts
 
 
 def _codes(session: Session) -> dict[str, Code]:
@@ -79,14 +81,17 @@ def training_set(project: Project, *, origins: tuple[str, ...] = HUMAN) -> Label
     with project.session() as session:
         labels = _labels(session, origins)
         ids = sorted(labels)
-        texts = dict(session.execute(select(Unit.id, Unit.text).where(Unit.id.in_(ids))).all()) if ids else {}
-    return LabelledSet(ids, [texts[i] for i in ids], [labels[i] for i in ids])
+        rows = (
+            session.execute(select(Unit.id, Unit.text, Unit.language).where(Unit.id.in_(ids))) if ids else []
+        )
+        found = {unit_id: (text, language) for unit_id, text, language in rows}
+    return LabelledSet(ids, [found[i][0] for i in ids], [labels[i] for i in ids], [found[i][1] for i in ids])
 
 
-def keywords_of(project: Project) -> dict[str, list[str]]:
-    """Each active code's keywords."""
+def keywords_of(project: Project) -> dict[str, dict[str, list[str]]]:
+    """Each active code's keywords: language -> keywords (a code without any has none)."""
     with project.session() as session:
-        return {code: list(c.keywords) for code, c in _codes(session).items()}
+        return {code: by_language(c.keywords, c.keywords_lang or {}) for code, c in _codes(session).items()}
 
 
 def keyword_rules(project: Project) -> KeywordRules:
@@ -180,30 +185,43 @@ def combine(
 
 
 @cache
-def _rules(keywords: tuple[tuple[str, tuple[str, ...]], ...]) -> KeywordRules:
+def _rules(keywords: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]) -> KeywordRules:
     """The matcher for these keywords, built once per process and kept."""
-    return KeywordRules({code: list(words) for code, words in keywords})
+    return KeywordRules({code: {lang: list(words) for lang, words in langs} for code, langs in keywords})
+
+
+def rules_for(keywords: Keywords) -> KeywordRules:
+    """The matcher for code -> keywords (a list in English, or language -> list), kept per process."""
+    return _rules(
+        tuple(
+            (code, tuple((lang, tuple(some)) for lang, some in sorted(per_language(words).items())))
+            for code, words in sorted(keywords.items())
+        )
+    )
 
 
 def score_texts(
     texts: list[str],
-    keywords: dict[str, list[str]],
+    keywords: Keywords,
     model: CodeClassifier | None,
     *,
+    languages: list[str | None] | None = None,
     chunk: int = 5000,
     progress: Progress | None = None,
 ) -> list[dict[str, tuple[float, str]]]:
-    """Per text, code -> (score, source), a chunk at a time so that progress moves.
+    """Per text, code -> (score, source), a chunk at a time so that progress moves. Each text is
+    matched with the keywords of its language (``languages``, in step; English when not given).
 
     One process: spreading the work over worker processes was measured slower on two cores
     (each worker loads spaCy's lemma tables and receives the model)."""
-    rules = _rules(tuple((code, tuple(words)) for code, words in sorted(keywords.items())))
+    rules = rules_for(keywords)
     learned = list(model.codes_) if model is not None else []
     out: list[dict[str, tuple[float, str]]] = []
     for start in range(0, len(texts), chunk):
         part = texts[start : start + chunk]
         proba = model.predict_proba(part) if model is not None else None
-        out += combine(rules.scores(part), proba, learned)
+        langs = languages[start : start + chunk] if languages is not None else None
+        out += combine(rules.scores(part, langs), proba, learned)
         if progress:
             progress(len(out), len(texts))
     return out
@@ -233,7 +251,7 @@ def run(
     with project.session() as session:
         codes = _codes(session)
         query = (
-            select(Unit.id, Unit.text)
+            select(Unit.id, Unit.text, Unit.language)
             .join(Source, Source.id == Unit.source_id)
             .where(Source.current.is_(True))
         )
@@ -248,10 +266,12 @@ def run(
                 .where(SuggestionDecision.status == "rejected")
             ).all()
         )
-    scored = score_texts([t for _, t in units], keywords, model, progress=progress)
+    scored = score_texts(
+        [t for _, t, _ in units], keywords, model, languages=[lang for _, _, lang in units], progress=progress
+    )
     result = RunResult(info)
     rows = []
-    for (unit_id, _), found in zip(units, scored, strict=True):
+    for (unit_id, _, _), found in zip(units, scored, strict=True):
         for code_id, (score, source) in sorted(found.items()):
             code = codes.get(code_id)
             if code is None or score < threshold:

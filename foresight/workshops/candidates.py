@@ -427,6 +427,7 @@ class SupportingUnit:
     text: str
     codes: tuple[str, ...]
     page: int | None = None
+    language: str | None = None  # ISO 639-1, detected at ingest
 
 
 def supporting_units(project: Project, unit_ids: Iterable[int]) -> list[SupportingUnit]:
@@ -441,12 +442,12 @@ def supporting_units(project: Project, unit_ids: Iterable[int]) -> list[Supporti
     with project.session() as session:
         for start in range(0, len(wanted), 500):
             rows = session.execute(
-                select(Unit.id, Unit.text, Source.title, Source.path, Source.date, Unit.page)
+                select(Unit.id, Unit.text, Source.title, Source.path, Source.date, Unit.page, Unit.language)
                 .join(Source, Source.id == Unit.source_id)
                 .where(Unit.id.in_(wanted[start : start + 500]))
                 .order_by(Unit.id)
             ).all()
-            for unit_id, text, title, path, date, page in rows:
+            for unit_id, text, title, path, date, page, language in rows:
                 found.append(
                     SupportingUnit(
                         unit_id,
@@ -456,6 +457,7 @@ def supporting_units(project: Project, unit_ids: Iterable[int]) -> list[Supporti
                         text,
                         tuple(sorted(codes.get(unit_id, ()))),
                         page,
+                        language,
                     )
                 )
     return found

@@ -7,19 +7,18 @@ first); :func:`coding_provenance` counts the codings behind a set of units by ho
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from foresight.nlp import sentences
 from foresight.project import Project
 from foresight.store.schema import Code, Coding, SuggestionDecision
 from foresight.workshops.candidates import SupportingUnit
 
 QUOTE = 200  # characters of a quote at most: two lines and a half of A4 text
-SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘(\[]?[A-Z0-9])")
 PEOPLE = ("manual", "adjudicated", "carried")  # origins of codings a coder applied themselves
 
 
@@ -42,11 +41,15 @@ class Quote:
         return f"{', '.join(parts)} (unit {self.unit_id})"
 
 
-def short_quote(text: str, keywords: Iterable[str] = (), limit: int = QUOTE) -> str:
-    """The sentence of ``text`` naming most ``keywords`` (the first on a tie), cut at a word to ``limit``."""
-    sentences = [s.strip() for s in SENTENCE.split(" ".join(text.split())) if s.strip()] or [""]
+def short_quote(
+    text: str, keywords: Iterable[str] = (), limit: int = QUOTE, language: str | None = None
+) -> str:
+    """The sentence of ``text`` naming most ``keywords`` (the first on a tie), cut at a word to
+    ``limit``. Sentences end by the rules of ``language`` (English when None): "z. B." or
+    "M. Dupont" ends none."""
+    parts = [s.strip() for s in sentences(" ".join(text.split()), language) if s.strip()] or [""]
     words = [k.lower() for k in keywords if k.strip()]
-    best = max(sentences, key=lambda s: (sum(k in s.lower() for k in words), -sentences.index(s)))
+    best = max(parts, key=lambda s: (sum(k in s.lower() for k in words), -parts.index(s)))
     if len(best) <= limit:
         return best
     cut = best[: limit - 1]
@@ -57,15 +60,25 @@ def short_quote(text: str, keywords: Iterable[str] = (), limit: int = QUOTE) -> 
 
 
 def code_keywords(project: Project) -> dict[str, tuple[str, ...]]:
-    """Code id -> its name and keywords (the newest codebook winning), to find a quote's sentence."""
+    """Code id -> its name and keywords in every language (the newest codebook winning), to find
+    a quote's sentence."""
     with project.session() as session:
-        rows = session.execute(select(Code.code_id, Code.name, Code.keywords).order_by(Code.id)).all()
-    return {code: (name, *(keywords or ())) for code, name, keywords in rows}
+        rows = session.execute(
+            select(Code.code_id, Code.name, Code.keywords, Code.keywords_lang).order_by(Code.id)
+        ).all()
+    return {
+        code: (name, *(keywords or ()), *(w for words in (others or {}).values() for w in words))
+        for code, name, keywords, others in rows
+    }
 
 
 def quote_of(unit: SupportingUnit, keywords: Iterable[str]) -> Quote:
     return Quote(
-        unit.unit_id, short_quote(unit.text, keywords), unit.source_title, unit.source_date, unit.page
+        unit.unit_id,
+        short_quote(unit.text, keywords, language=unit.language),
+        unit.source_title,
+        unit.source_date,
+        unit.page,
     )
 
 
