@@ -15,6 +15,7 @@ from foresight.codebook.model import CodebookSpec, CodeSpec, validate
 from foresight.codebook.yamlio import read_yaml
 from foresight.errors import ForesightError
 from foresight.ingest import ingest
+from foresight.interop.tables import codes_chunks
 from foresight.project import Project
 from foresight.resources import DEFAULT_CODEBOOK
 from foresight.store import Code, Coding, Event
@@ -335,6 +336,12 @@ def test_keywords_per_language_are_read_written_and_stored(project: Project, tmp
         "de": ["Lieferkette", "Halbleiter"],
         "fr": ["chaîne d'approvisionnement"],
     }
+    (codes,) = codes_chunks(project)
+    assert dict(zip(codes["code_id"], codes["keywords_lang"], strict=True)) == {
+        "SC": '{"de": ["Lieferkette", "Halbleiter"], "fr": ["chaîne d\'approvisionnement"]}',
+        "PLAIN": "",
+        "GERMAN": '{"de": ["Alterung"]}',
+    }
     export_codebook(project, tmp_path / "out.yaml")
     written = (tmp_path / "out.yaml").read_text(encoding="utf-8")
     # English only stays a plain list; other languages make a mapping
@@ -384,3 +391,43 @@ def test_bad_keywords_are_listed_with_their_lines(cli, tmp_path: Path) -> None: 
     result = cli("codebook", "validate", str(path))
     assert result.code == 1
     assert f"{path}:10: code A: keywords in de must be a list" in result.out.splitlines()
+
+
+def test_a_code_is_added_with_keywords_in_other_languages(cli, coded: Project) -> None:  # type: ignore[no-untyped-def]
+    p = ("--project", str(coded.root))
+    add = (
+        *p,
+        "codebook",
+        "add",
+        "MT.SUPPLY",
+        "Supply chains",
+        "--definition",
+        "Supply chains.",
+        "--group",
+        "MT",
+    )
+    result = cli(
+        *add, "--keyword", "supply chain", "--keyword-in", "de:Lieferkette", "--keyword-in", "fr: chaîne"
+    )
+    assert result.code == 0, result.err
+    assert code_details(coded, "MT.SUPPLY")["keywords_lang"] == {"de": ["Lieferkette"], "fr": ["chaîne"]}
+    shown = cli(*p, "codebook", "show", "MT.SUPPLY").out.splitlines()
+    assert "keywords: supply chain" in shown and "keywords (de): Lieferkette" in shown
+    for given, message in (
+        ("Lieferkette", "--keyword-in takes LANG:KEYWORD (de:Lieferkette), not 'Lieferkette'"),
+        ("zz:Lieferkette", "unknown language 'zz' (use an ISO 639-1 code spaCy knows: de, fr ...)"),
+    ):
+        result = cli(
+            *p,
+            "codebook",
+            "add",
+            "MT.OTHER",
+            "Other",
+            "--definition",
+            "d",
+            "--group",
+            "MT",
+            "--keyword-in",
+            given,
+        )
+        assert (result.code, result.err.strip()) == (1, f"Error: {message}")

@@ -19,6 +19,7 @@ from foresight.codebook import (
     import_codebook,
     read_codebook_file,
 )
+from foresight.errors import ForesightError
 
 codebook_app = typer.Typer(
     help="The codebook: import, export, list, show, validate and edit codes.", no_args_is_help=True
@@ -132,7 +133,13 @@ def add_command(
     use_when: Annotated[str, typer.Option(help="When to apply it.")] = "",
     not_when: Annotated[str, typer.Option(help="When not to (and what to use instead).")] = "",
     example: Annotated[str, typer.Option(help="One example sentence.")] = "",
-    keyword: Annotated[list[str] | None, typer.Option(help="A keyword or phrase (repeat).")] = None,
+    keyword: Annotated[
+        list[str] | None, typer.Option(help="A keyword or phrase in English (repeat).")
+    ] = None,
+    keyword_in: Annotated[
+        list[str] | None,
+        typer.Option(help="A keyword in another language, LANG:KEYWORD, e.g. de:Lieferkette (repeat)."),
+    ] = None,
     colour: Annotated[str, typer.Option(help="#rrggbb")] = "#808080",
     coder: CoderOption = None,
 ) -> None:
@@ -148,10 +155,22 @@ def add_command(
         not_when=not_when,
         example=example,
         keywords=keyword or [],
+        keywords_lang=_keywords_in(keyword_in or []),
         colour=colour,
     )
     edits.add_code(project, spec, actor=actor(project, coder))
     out.print(f"Added {code_id} {name!r}")
+
+
+def _keywords_in(given: list[str]) -> dict[str, list[str]]:
+    """``["de:Lieferkette", "fr:chaîne"]`` as ``{"de": ["Lieferkette"], "fr": ["chaîne"]}``."""
+    out: dict[str, list[str]] = {}
+    for item in given:
+        lang, sep, word = item.partition(":")
+        if not sep or not lang.strip() or not word.strip():
+            raise ForesightError(f"--keyword-in takes LANG:KEYWORD (de:Lieferkette), not {item!r}")
+        out.setdefault(lang.strip(), []).append(word.strip())
+    return out
 
 
 @codebook_app.command("rename")

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from foresight.codebook.catalog import codes_of, find_code, require_codebook
 from foresight.codebook.model import CODE_ID, COLOUR, CodeSpec, stable_guid
 from foresight.errors import ForesightError
+from foresight.nlp import knows, unknown_language
 from foresight.project import Project
 from foresight.store.schema import Code, Codebook, Coding, log_event
 
@@ -60,6 +61,9 @@ def add_code(project: Project, spec: CodeSpec, *, actor: str) -> str:
             raise ForesightError(f"code {spec.id} needs a definition")
         if not COLOUR.match(spec.colour):
             raise ForesightError(f"colour {spec.colour!r} is not #rrggbb")
+        for lang in spec.keywords_lang:
+            if not knows(lang):
+                raise ForesightError(unknown_language(lang))
         parent = find_code(session, spec.parent, book=book, active_only=True) if spec.parent else None
         if spec.domain:
             find_code(session, spec.domain, book=book, active_only=True)

@@ -16,7 +16,7 @@ from foresight.codebook.model import (
     split_languages,
 )
 from foresight.errors import ForesightError
-from foresight.nlp import knows
+from foresight.nlp import knows, unknown_language
 from foresight.yamlfile import load_with_lines
 
 SCHEMA_VERSION = 1
@@ -94,11 +94,7 @@ def _keywords(
         lang = "no" if lang is False else lang  # YAML 1.1 reads a bare no (Norwegian) as false
         at = _line(key_node, str(lang), line)
         if not isinstance(lang, str) or not knows(lang):
-            problems.append(
-                Problem(
-                    at, f"{where}: unknown language {lang!r} (use an ISO 639-1 code spaCy knows: de, fr ...)"
-                )
-            )
+            problems.append(Problem(at, f"{where}: {unknown_language(lang)}"))
         elif not isinstance(words, list):
             problems.append(Problem(at, f"{where} in {lang} must be a list"))
         else:

@@ -76,6 +76,7 @@ CODES = {
     "not_when": "object",
     "example": "object",
     "keywords": "object",
+    "keywords_lang": "object",  # the keywords of other languages than English, as JSON
     "colour": "object",
     "codings": "Int64",
     "units": "Int64",
@@ -251,6 +252,7 @@ def codes_chunks(project: Project, *, all_versions: bool = False, **_: Any) -> I
             code.not_when,
             code.example,
             "; ".join(code.keywords),
+            json.dumps(code.keywords_lang, ensure_ascii=False) if code.keywords_lang else "",
             code.colour,
             *counts.get(code.id, (0, 0)),
         ]
