@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from foresight.agreement import agreement_report, list_batches
 from foresight.cooccurrence import cooccurrence
 from foresight.cooccurrence.figures import draw_network, write_heatmap
 from foresight.cooccurrence.network import network
+from foresight.corpus import list_sources, list_units
 from foresight.demo import MACHINE_NOTE, RULES_CODER, SECOND_CODER, neighbours, second_reading
 from foresight.project import Project
 from foresight.resources import SAMPLE_CORPUS
@@ -28,6 +30,22 @@ from foresight.workshops.scenario import SECTIONS, STUB_SECTIONS
 from tests.conftest import Result
 
 A3_POINTS = (420 / 25.4 * 72, 297 / 25.4 * 72)  # landscape
+# paragraphs of the sample's German and French documents (by their first words) and codes whose
+# keywords in that language they use, most of them inflected ("vorausschauenden Wartung",
+# "sous-traitants", "matières recyclées")
+OWN_LANGUAGE = {
+    "de": {
+        "Auf der Linie sind jede Spindel": {"MT.IOT_INDUSTRIAL", "MT.DATA_SERVICES", "MT.VIRTUAL_TESTING"},
+        "Die größte Sorge der Unternehmen": {"MT.WORKFORCE_AGEING", "MT.ICT_SPECIALISTS"}
+        | {"MT.DIGITAL_SKILLS"},
+        "Die Verpackungsverordnung und die geplante": {"MT.RECYCLING", "MT.CIRCULAR_ECONOMY", "VR.FRAMEWORK"},
+    },
+    "fr": {
+        "La plupart des entreprises": {"LK.SUPPLIER_USER", "EI.MOBILITY", "KET.ADV_MANUFACTURING"},
+        "Le vieillissement des effectifs": {"MT.WORKFORCE_AGEING", "MT.LIFELONG_LEARNING"},
+        "R : D'abord à cause des prix.": {"MT.CIRCULAR_ECONOMY", "MT.RESOURCE_SCARCITY", "MT.RECYCLING"},
+    },
+}
 OUTPUTS = (
     "agreement.csv",
     "cooccurrence.csv",
@@ -97,6 +115,37 @@ def test_the_whole_sample_corpus_is_ingested(demo: Run, cli) -> None:  # type: i
     assert {"pdf", "docx", "html", "txt", "feed", "xlsx"} <= {s["format"] for s in sources}
     assert all(s["date"] and "2000-01-01" <= s["date"] <= "2014-12-31" for s in sources)
     assert sum(s["units"] for s in sources) > 200
+
+
+def test_german_and_french_units_are_coded_with_the_keywords_of_their_language(demo: Run) -> None:
+    project = demo.project()
+    try:
+        codes: dict[int, set[str]] = defaultdict(set)
+        for c in coding.list_codings(project, coder=RULES_CODER):
+            codes[c["unit_id"]].add(c["code_id"])
+        for language, paragraphs in OWN_LANGUAGE.items():
+            units = list_units(project, language=language)
+            assert len({u["source_id"] for u in units}) == 2
+            for start, expected in paragraphs.items():
+                [unit] = [u for u in units if u["text"].startswith(start)]
+                assert expected <= codes[unit["id"]], (language, start, codes[unit["id"]])
+            long = [u for u in units if len(u["text"]) > 300]
+            assert sum(len(codes[u["id"]]) >= 3 for u in long) >= 0.8 * len(long)
+    finally:
+        project.close()
+
+
+def test_german_and_french_sources_are_evidence_of_trend_flags(demo: Run) -> None:
+    report = json.loads((demo.outputs / "trends.json").read_text(encoding="utf-8"))
+    project = demo.project()
+    try:
+        language = {s["id"]: s["language"] for s in list_sources(project)}
+    finally:
+        project.close()
+    items = [*report["pairs"], *report["codes"]]
+    flagged = [i for i in items if i["class"] in ("strong signal", "weak signal")]
+    cited = {language[s["id"]] for item in flagged for s in item["evidence"]["sources"]}
+    assert {"de", "fr"} <= cited
 
 
 def test_both_machine_coders_have_accepted_suggestions(demo: Run) -> None:

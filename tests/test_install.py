@@ -53,7 +53,7 @@ def test_a_wheel_in_a_fresh_environment_runs_the_demo_and_inits_with_the_codeboo
     where = run(python, "-c", "import foresight.resources as r; print(r.DATA)", cwd=elsewhere, env=env).stdout
     assert where.strip() == str(site / "foresight" / "data")  # the wheel's, not the checkout's
     demo = run(venv / "bin" / "foresight", "demo", tmp_path / "demo", cwd=elsewhere, env=env)
-    assert "29 sources" in demo.stdout and "Done in" in demo.stdout
+    assert "33 sources" in demo.stdout and "Done in" in demo.stdout
     assert (tmp_path / "demo" / "outputs" / "roadmap.pdf").stat().st_size > 10_000
     assert (tmp_path / "demo" / "outputs" / "scenarios-eco.docx").is_file()
     init = run(venv / "bin" / "foresight", "init", tmp_path / "scan", cwd=elsewhere, env=env)

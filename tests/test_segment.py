@@ -193,6 +193,24 @@ def test_paragraph_broken_across_a_page_is_joined() -> None:
     assert cut.units[0].page == 1
 
 
+def test_a_german_paragraph_broken_before_a_capitalised_noun_is_joined() -> None:
+    blocks = [
+        Block(
+            "Zwei Unternehmen des Clusters haben Verfahren entwickelt, mit denen sie aus gebrauchten "
+            "Folien ein hochwertiges",
+            page=1,
+        ),
+        Block("Rezyklat gewinnen, das sie an Folienhersteller verkaufen.", page=2),
+        Block("Ein neuer Absatz beginnt auf derselben Seite.", page=2),
+    ]
+    cut = segment(blocks, SETTINGS)
+    assert [u.text for u in cut.units] == [
+        "Zwei Unternehmen des Clusters haben Verfahren entwickelt, mit denen sie aus gebrauchten Folien "
+        "ein hochwertiges Rezyklat gewinnen, das sie an Folienhersteller verkaufen.",
+        "Ein neuer Absatz beginnt auf derselben Seite.",
+    ]
+
+
 def test_chart_axis_numbers_are_dropped_from_a_caption() -> None:
     assert join_lines(["0 25 50 75 100", "Figure 1: Share of experts rating a megatrend as relevant"]) == (
         "Figure 1: Share of experts rating a megatrend as relevant"

@@ -242,6 +242,20 @@ def looks_like_heading(text: str) -> bool:
     )
 
 
+def _goes_on_over_a_page(body: _Para, page: int | None, text: str) -> bool:
+    """Whether ``text``, first on a new page, goes on with ``body``, which broke off at the end of
+    the page before on a lower-case word and no punctuation: in German the next word may well be a
+    capitalised noun ("ein hochwertiges" / "Rezyklat gewinnen lässt")."""
+    return (
+        page is not None
+        and body.page is not None
+        and page > body.page
+        and body.text[-1:].isalpha()
+        and body.text.rsplit(None, 1)[-1][:1].islower()  # (no such case in scripts without one)
+        and text[:1].isupper()
+    )
+
+
 def is_debris(text: str) -> bool:
     """Figure and table captions without text, lone numbers, stray symbols."""
     return not TWO_LETTERS.search(text) or bool(CAPTION.match(text)) or bool(PAGE_NUMBER.match(text))
@@ -436,7 +450,11 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
                 out.append(_Para(item, block.page, section))
             continue
         body = running_para() if not note else prev
-        if body is not None and starts_lower and not SENTENCE_END.search(body.text):
+        if (
+            body is not None
+            and (starts_lower or _goes_on_over_a_page(body, block.page, text))
+            and not SENTENCE_END.search(body.text)
+        ):
             head, sep, last = body.text.rpartition("\n")  # (the last item of a list goes on)
             body.text = head + sep + join_lines([last, text], vocabulary)
             continue
