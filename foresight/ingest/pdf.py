@@ -517,15 +517,13 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
     if scanned is not None:  # Tesseract's paragraphs, less the running lines found in its lines
         pages, boxes = [p.lines for p in scanned], [p.box for p in scanned]
         blocks = ocr_blocks(scanned, running(pages, body_height(pages), boxes))
-        pages, boxes = [], []
+        pages, boxes, rules = [], [], []
     body = body_height(pages)
     deck = scanned is None and is_deck(sizes, pages, body)
     dropped = running(
         pages, body, boxes, share=DECK_RUNNING_SHARE if deck else RUNNING_SHARE, large_kept=deck
     )
     first_pages: list[list[Paragraph]] = []
-    if not rules:  # (pages read by OCR draw no rules)
-        rules = [None] * len(pages)
     for number, (page, drop, box, ruling) in enumerate(
         zip(pages, dropped, boxes, rules, strict=True), start=1
     ):
