@@ -90,9 +90,6 @@ def paragraph_language(text: str) -> str | None:
     return guess.language if guess and guess.confidence >= UNIT_MIN_CONFIDENCE else None
 
 
-_own = paragraph_language
-
-
 def unit_languages(texts: Sequence[str]) -> list[str | None]:
     """Each unit's own language: None where the unit is too short or the detection unsure.
 
@@ -106,11 +103,11 @@ def unit_languages(texts: Sequence[str]) -> list[str | None]:
     sample = dict.fromkeys(eligible[:3] + eligible[3::step][: SAMPLE_UNITS - 3])
     found: list[str | None] = [None] * len(texts)
     for i in sample:
-        found[i] = _own(texts[i])
+        found[i] = paragraph_language(texts[i])
     if len({found[i] for i in sample} - {None}) > 1:  # a document in several languages
         for i in eligible:
             if i not in sample:
-                found[i] = _own(texts[i])
+                found[i] = paragraph_language(texts[i])
     return found
 
 

@@ -531,11 +531,12 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
         paragraphs = page_paragraphs(lines, body, box, ruling)
         if deck:
             blocks += slide_blocks(paragraphs, number)
-        for para in [] if deck else paragraphs:
-            if para.kind == "table":
-                blocks += table_blocks(para.lines, page=number)
-            else:
-                blocks.append(Block("\n".join(para.lines), kind=para.kind, page=number, wrapped=True))
+        else:
+            for para in paragraphs:
+                if para.kind == "table":
+                    blocks += table_blocks(para.lines, page=number)
+                else:
+                    blocks.append(Block("\n".join(para.lines), kind=para.kind, page=number, wrapped=True))
         if number <= 2:
             first_pages.append(paragraphs)
     return [

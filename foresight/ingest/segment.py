@@ -361,12 +361,9 @@ def _clean(block: Block, vocabulary: Set[str]) -> str:
         text = squeeze(block.text.replace(SOFT_HYPHEN, "-"))
         return _join_cleaned([line.strip() for line in text.splitlines()], vocabulary)
     lines = [squeeze(ln).strip() for ln in block.text.replace(SOFT_HYPHEN, "").splitlines()]
-    return (
-        "\n".join(ln for ln in lines if ln)
-        if block.kind
-        in ("list_item", "table", "slide")  # an item's lines, a table's rows, a slide's paragraphs
-        else " ".join(ln for ln in lines if ln)
-    )
+    # an item's lines, a table's rows and a slide's paragraphs stay lines; others are joined
+    joiner = "\n" if block.kind in ("list_item", "table", "slide") else " "
+    return joiner.join(ln for ln in lines if ln)
 
 
 def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _Heading]:
