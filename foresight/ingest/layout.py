@@ -37,11 +37,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from foresight.ingest.model import Line
 from foresight.ingest.segment import TERMINAL, count_letters
-from foresight.ingest.tables import FORMULA, Rules, is_prose, table_region
+from foresight.ingest.tables import FORMULA, Rules, apart, edge_columns, is_prose, table_region, visual_rows
 
 # a line of a table of contents: leader dots (or a long gap) before a page number at its end
 _CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}[\s.]*\d{1,4}\s*$|…+[\s.…]*\d{1,4}\s*$")
@@ -394,6 +395,25 @@ def _prose_columns(lines: list[Line], body: float) -> list[list[Line]]:
     return [g for g in groups if g]
 
 
+def _grid_column(
+    lines: list[Line], body: float, box: tuple[float, float] | None, rules: Rules | None
+) -> list[Paragraph]:
+    """One of the columns set a space apart: read as a page of its own when it holds running
+    text; else as the grid of a fixed-width report (a results bulletin), its rows read across
+    and cut into parts (a contest, an item) where a row is left empty."""
+    if 2 * sum(is_prose(ln) for ln in lines) > len(lines):
+        return page_paragraphs(lines, body, box, rules)
+    rows = visual_rows(lines)
+    pitches = sorted(a[0][4] - b[0][3] for a, b in zip(rows, rows[1:], strict=False))
+    usual = pitches[len(pitches) // 4] if pitches else 0.0
+    texts: list[str] = []
+    for i, row in enumerate(rows):
+        if i and rows[i - 1][0][4] - row[0][3] > usual + 0.5 * body:
+            texts.append("")  # (an empty row between: the next part)
+        texts.append(" | ".join(ln[0] for ln in sorted(row, key=lambda ln: ln[1])))
+    return [Paragraph(texts, "table", body)]
+
+
 def _text(block: _Block) -> str:
     return " ".join(ln[0] for ln in block.lines).strip()
 
@@ -453,9 +473,16 @@ def mostly_rtl(text: str) -> bool:
 
 
 def page_paragraphs(
-    lines: list[Line], body: float, box: tuple[float, float] | None = None, rules: Rules | None = None
+    lines: list[Line],
+    body: float,
+    box: tuple[float, float] | None = None,
+    rules: Rules | None = None,
+    edges: Sequence[float] = (),
 ) -> list[Paragraph]:
     """A page's lines (running ones already dropped) as paragraphs in reading order.
+
+    ``edges``: the left edges of columns set no more than a space apart (found where the reader
+    cut lines at them): the page is read in those columns, not as one table across it.
 
     With the page's bottom and top (``box``), lines outside the page are dropped. Other lines
     are all kept: a line at the page's edge that no other page repeats may be a table's head,
@@ -467,6 +494,15 @@ def page_paragraphs(
     if not lines:
         return []
     rtl = is_rtl(lines)
+    # three columns or more set a space apart (a fixed-width report's; two may be a glossary's
+    # symbols and their meanings, which the columns beside them are read with)
+    if len(edges) >= 2 and (split := edge_columns(lines, edges)) and apart(split[1], body):
+        above, columns, below = split
+        return [
+            *page_paragraphs(above, body, box, rules),
+            *(para for column in columns for para in _grid_column(column, body, box, rules)),
+            *page_paragraphs(below, body, box, rules),
+        ]
     table = table_region(lines, rtl, rules)
     if table is not None:  # a table across the page: the text above it, its rows, the text below
         above, rows, below = table

@@ -15,6 +15,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foresight.errors import InputError
+from foresight.ingest.gutters import gutter_cuts
 from foresight.ingest.layout import (
     RTL_SCRIPT,
     Line,
@@ -69,10 +70,11 @@ def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
         raise InputError(name, f"not a readable PDF ({exc})") from None
 
 
-def _lines(textpage: int, text: str) -> list[Line]:
+def _lines(textpage: int, text: str) -> tuple[list[Line], list[float]]:
     """The page's visual lines (:data:`foresight.ingest.layout.Line`); a line pdfium joined at
     an end-of-line hyphen is split again, and one holding right-to-left script is put in
-    reading order (:func:`foresight.ingest.pdf_rtl.reading_order`).
+    reading order (:func:`foresight.ingest.pdf_rtl.reading_order`); and the left edges of
+    columns set a space apart, where lines were cut (:mod:`foresight.ingest.gutters`).
 
     A line's left, top and bottom come from its first character's box and its right from its
     last one's (two boxes a line, not one a character: a character's box costs a call into
@@ -81,7 +83,6 @@ def _lines(textpage: int, text: str) -> list[Line]:
     """
     lines: list[Line] = []
     add = lines.append
-    pos = 0
     text = _aligned(textpage, text)
     cuts = _gap_starts(textpage)
     # pdfium's C functions called directly, with one reused rectangle: a page has many lines
@@ -114,55 +115,74 @@ def _lines(textpage: int, text: str) -> list[Line]:
         flags = mirrored[line_start][at - line_start : at - line_start + len(piece)]
         return reading_order(handle, ref, rect, piece, at, rtl_page(piece), flags, brackets)
 
-    for raw in text.split("\r\n"):
-        start, pos = pos, pos + len(raw) + 2
-        line_start = start
-        parts = _hyphen_parts(handle, ref, rect, raw, start) if LINE_END_HYPHEN in raw else (raw,)
-        last = len(parts) - 1
-        for number, part in enumerate(parts):
-            stripped = part.strip()
-            if stripped.strip(" \x00"):
-                first = start + part.index(stripped[0])
-                end = first + len(stripped) - 1
-                if not box(handle, first, ref):
-                    raise pdfium.PdfiumError("Failed to get charbox.")
-                left, top, bottom = rect.left, rect.top, rect.bottom
-                if end != first:
-                    box(handle, end, ref)
-                offsets = []  # text of two columns (or table cells) on one line: cut at the gaps
-                if cuts and (at := bisect.bisect_right(cuts, first)) < len(cuts) and cuts[at] <= end:
-                    offsets = [c - first for c in cuts[at:] if c <= end]
-                if len(_NUMBER.findall(stripped)) >= 2:  # a table's row, maybe: its gaps, one by one
-                    offsets = sorted({*offsets, *_wide_spaces(handle, ref, rect, stripped, first)})
-                if offsets:
-                    pieces = _cut(stripped, offsets)
-                    for offset, piece in pieces[:-1]:
-                        add(_piece(handle, ref, rect, piece, first + offset, in_order))
-                    offset, stripped = pieces[-1]
-                    first += offset
-                    box(handle, first, ref)
+    firsts: list[int] = []  # each line's first character
+    edges: list[float] = []  # the left edges of columns set a space apart
+    for attempt in range(2):
+        pos = 0
+        for raw in text.split("\r\n"):
+            start, pos = pos, pos + len(raw) + 2
+            line_start = start
+            parts = _hyphen_parts(handle, ref, rect, raw, start) if LINE_END_HYPHEN in raw else (raw,)
+            last = len(parts) - 1
+            for number, part in enumerate(parts):
+                stripped = part.strip()
+                if stripped.strip(" \x00"):
+                    first = start + part.index(stripped[0])
+                    end = first + len(stripped) - 1
+                    if not box(handle, first, ref):
+                        raise pdfium.PdfiumError("Failed to get charbox.")
                     left, top, bottom = rect.left, rect.top, rect.bottom
-                    box(handle, end, ref)
-                placed = None  # a line of right-to-left script, with the box of its glyphs
-                if not stripped.isascii() and RTL_SCRIPT.search(stripped):
-                    placed = in_order(stripped, first)
-                    stripped = placed[0] if placed else stripped
-                    box(handle, end, ref)
-                elif _SPACING_ACCENT.search(stripped):
-                    stripped = _accents_placed(handle, ref, rect, stripped, first)
-                    box(handle, end, ref)
-                if LINE_END_HYPHEN in stripped:
-                    stripped = unmapped_ligatures(stripped)
-                if not stripped.isascii() and ODD_LETTER.search(stripped):
-                    stripped = mismapped_ligatures(stripped)
-                if number < last:
-                    stripped += "-"
-                line = _line(stripped, left, top, bottom, rect) if placed is None else (stripped, *placed[1:])
-                if is_vertical(line):  # or a line whose first character pdfium placed a line up
-                    line = _widened(handle, ref, rect, line, (first + end) // 2)
-                add(line)
-            start += len(part) + 1
-    return lines
+                    if end != first:
+                        box(handle, end, ref)
+                    offsets = []  # text of two columns (or table cells) on one line: cut at the gaps
+                    if cuts and (at := bisect.bisect_right(cuts, first)) < len(cuts) and cuts[at] <= end:
+                        offsets = [c - first for c in cuts[at:] if c <= end]
+                    if len(_NUMBER.findall(stripped)) >= 2:  # a table's row, maybe: its gaps, one by one
+                        offsets = sorted({*offsets, *_wide_spaces(handle, ref, rect, stripped, first)})
+                    if offsets:
+                        pieces = _cut(stripped, offsets)
+                        for offset, piece in pieces[:-1]:
+                            add(_piece(handle, ref, rect, piece, first + offset, in_order))
+                            firsts.append(first + offset)
+                        offset, stripped = pieces[-1]
+                        first += offset
+                        box(handle, first, ref)
+                        left, top, bottom = rect.left, rect.top, rect.bottom
+                        box(handle, end, ref)
+                    placed = None  # a line of right-to-left script, with the box of its glyphs
+                    if not stripped.isascii() and RTL_SCRIPT.search(stripped):
+                        placed = in_order(stripped, first)
+                        stripped = placed[0] if placed else stripped
+                        box(handle, end, ref)
+                    elif _SPACING_ACCENT.search(stripped):
+                        stripped = _accents_placed(handle, ref, rect, stripped, first)
+                        box(handle, end, ref)
+                    if LINE_END_HYPHEN in stripped:
+                        stripped = unmapped_ligatures(stripped)
+                    if not stripped.isascii() and ODD_LETTER.search(stripped):
+                        stripped = mismapped_ligatures(stripped)
+                    if number < last:
+                        stripped += "-"
+                    line = (
+                        _line(stripped, left, top, bottom, rect)
+                        if placed is None
+                        else (stripped, *placed[1:])
+                    )
+                    if is_vertical(line):  # or a line whose first character pdfium placed a line up
+                        line = _widened(handle, ref, rect, line, (first + end) // 2)
+                    add(line)
+                    firsts.append(first)
+                start += len(part) + 1
+        # columns one space apart, which no gap showed: cut where they start, once
+        if attempt:
+            break
+        extra, edges = gutter_cuts(textpage, handle, text, lines, firsts)
+        if not extra:
+            break
+        cuts = sorted({*cuts, *extra})
+        lines.clear()
+        firsts.clear()
+    return lines, edges
 
 
 # codes that pdfium's text leaves out (as it does a character without Unicode), unless the
@@ -481,6 +501,7 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
         texts: list[str] = []
         boxes: list[tuple[float, float]] = []  # each page's bottom and top
         rules: list[Rules | None] = []  # the rules each page draws, where it may hold a table
+        edges: list[list[float]] = []  # the edges of each page's columns set a space apart
         sizes: list[tuple[float, float]] = []  # each page's width and height
         letters = 0
         # pages loaded with pdfium's C functions: pypdfium2's page objects cost more than reading
@@ -498,7 +519,8 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
                 texts.append(text)
                 if letters < 20:
                     letters += count_letters(text[:2000])
-                pages.append(_lines(textpage, text))
+                pages.append((found := _lines(textpage, text))[0])
+                edges.append(found[1])
                 boxes.append(_vertical_extent(page))
                 rules.append(page_rules(page) if may_hold_table(pages[-1]) else None)
                 sizes.append((pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)))
@@ -517,18 +539,18 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
     if scanned is not None:  # Tesseract's paragraphs, less the running lines found in its lines
         pages, boxes = [p.lines for p in scanned], [p.box for p in scanned]
         blocks = ocr_blocks(scanned, running(pages, body_height(pages), boxes))
-        pages, boxes, rules = [], [], []
+        pages, boxes, rules, edges = [], [], [], []
     body = body_height(pages)
     deck = scanned is None and is_deck(sizes, pages, body)
     dropped = running(
         pages, body, boxes, share=DECK_RUNNING_SHARE if deck else RUNNING_SHARE, large_kept=deck
     )
     first_pages: list[list[Paragraph]] = []
-    for number, (page, drop, box, ruling) in enumerate(
-        zip(pages, dropped, boxes, rules, strict=True), start=1
+    for number, (page, drop, box, ruling, columns) in enumerate(
+        zip(pages, dropped, boxes, rules, edges, strict=True), start=1
     ):
         lines = [line for i, line in enumerate(page) if i not in drop] if drop else page
-        paragraphs = page_paragraphs(lines, body, box, ruling)
+        paragraphs = page_paragraphs(lines, body, box, ruling, columns)
         if deck:
             blocks += slide_blocks(paragraphs, number)
         else:

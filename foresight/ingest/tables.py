@@ -38,7 +38,7 @@ def _merged(values: Sequence[float]) -> list[float]:
     return out
 
 
-def _visual_rows(lines: list[Line]) -> list[list[Line]]:
+def visual_rows(lines: list[Line]) -> list[list[Line]]:
     """Lines that share a baseline, top to bottom, each row's highest line first: a line whose
     middle is within the box of the row's first line is in its row."""
     rows: list[list[Line]] = []
@@ -80,7 +80,7 @@ def ruled_rows(
     out: list[str] = []
     wrapped = False
     for _, band in sorted(bands.items()):
-        visual = [sorted(row, key=lambda ln: ln[1]) for row in _visual_rows(band)]
+        visual = [sorted(row, key=lambda ln: ln[1]) for row in visual_rows(band)]
         full = [row for row in visual if len(row) >= 3]
         if len(visual) == 1 or len(full) > 1:  # one line, or full rows under one rule: as they stand
             out += [" | ".join(ln[0] for ln in (reversed(row) if rtl else row)) for row in visual]
@@ -159,7 +159,7 @@ def table_region(
     """
     if len(lines) < 15:
         return None
-    rows = _visual_rows(lines)
+    rows = visual_rows(lines)
     # runs of dense rows, broken by a row that holds a line of running text (a column of prose
     # beside a figure's labels is no table); the table is the run with most dense rows
     runs: list[list[int]] = [[]]
@@ -223,3 +223,59 @@ def table_region(
     above = {ln for row in rows[:first] for ln in row}
     below = {ln for row in rows[last + 1 :] for ln in row}
     return [ln for ln in lines if ln in above], cells, [ln for ln in lines if ln in below]
+
+
+def edge_columns(
+    lines: list[Line], edges: Sequence[float]
+) -> tuple[list[Line], list[list[Line]], list[Line]] | None:
+    """The lines above the columns whose left ``edges`` are given, each column's lines (left to
+    right) and the lines below them (None: no line starts at an edge). The columns run from the
+    highest line that starts at one of the edges down to the lowest, and on up and down over
+    the rows with no line across an edge."""
+
+    def reach(line: Line) -> float:
+        return max(1.0, 0.15 * line[5])
+
+    def across(row: list[Line]) -> bool:
+        return any(ln[1] < edge - reach(ln) and ln[2] > edge + reach(ln) for ln in row for edge in edges)
+
+    rows = visual_rows(lines)
+    starting = [
+        i for i, row in enumerate(rows) if any(abs(ln[1] - edge) <= reach(ln) for ln in row for edge in edges)
+    ]
+    if not starting:
+        return None
+    first, last = starting[0], starting[-1]
+    while first > 0 and not across(rows[first - 1]):
+        first -= 1
+    while last + 1 < len(rows) and not across(rows[last + 1]):
+        last += 1
+    columns: list[list[Line]] = [[] for _ in range(len(edges) + 1)]
+    for row in rows[first : last + 1]:
+        for line in row:
+            columns[sum(line[1] >= edge - reach(line) for edge in edges)].append(line)
+    above = [ln for row in rows[:first] for ln in row]
+    below = [ln for row in rows[last + 1 :] for ln in row]
+    return above, [c for c in columns if c], below
+
+
+def breaks_of(lines: list[Line], body: float) -> set[int]:
+    """Where a column's rows are broken by an empty row: the tops (whole points) of the rows
+    after such a gap."""
+    rows = visual_rows(lines)
+    pitches = sorted(a[0][4] - b[0][3] for a, b in zip(rows, rows[1:], strict=False))
+    usual = pitches[len(pitches) // 4] if pitches else 0.0
+    return {
+        round(b[0][3]) for a, b in zip(rows, rows[1:], strict=False) if a[0][4] - b[0][3] > usual + 0.5 * body
+    }
+
+
+def apart(columns: list[list[Line]], body: float) -> bool:
+    """Whether columns are read each on its own (a bulletin's columns of items, each item's
+    rows apart from the next's at its own heights), not as one table's (whose empty rows, if
+    any, run across all its columns): three breaks or more, half of all, are not in every
+    column."""
+    breaks = [breaks_of(column, body) for column in columns]
+    every = set.intersection(*breaks) if breaks else set()
+    seen = set.union(*breaks) if breaks else set()
+    return len(seen - every) >= max(3, len(seen) / 2)

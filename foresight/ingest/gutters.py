@@ -1,0 +1,134 @@
+"""Columns whose gutter is no wider than a space: where pdfium's lines run across them.
+
+pdfium joins the text of two columns that share a baseline into one line. Where the gap
+between them is wide, the line is cut at the gap (:func:`foresight.ingest.pdf._gap_starts`);
+a results bulletin or a report printed in a fixed-width font sets its columns one space apart,
+so its rows run on across the page ("NO 142 NO 105 NO 216") and its columns mix.
+
+Such a column still shows: several lines or words start at one position (its left edge), and
+every line that runs across that position, from the first to the last that starts there, has
+a word starting exactly there. A paragraph's indent is no such position: the lines below it
+run across it within their words.
+
+A page is searched in two steps, so that an ordinary page costs little: first the positions
+where lines start (a column that some lines reach alone, after a wide gap); only when one of
+those is a column's edge, the positions where words start too (the columns that no line
+reaches alone).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from collections import Counter
+from typing import Any
+
+import pypdfium2.raw as pdfium_c
+
+from foresight.ingest.model import Line
+from foresight.ingest.pdfium_calls import char_box
+
+STARTS = 4  # lines or words starting at a position for it to be a column's edge, at least
+CROSSING = 4  # lines running across it with a word starting there, for a cut, at least
+WITHIN_SHARE = 0.1  # the share of the lines across it that may run on within a word, at most
+_WORD = re.compile(r" (?=\S)")
+# what starts an item, not a column: a bullet, an item's or a section's number ("3)", "1.1.",
+# "2.3.1"), a letter ("a)")
+_LABEL = re.compile(
+    r"^(?:[^\w\s]{1,2}|\(?(?:\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+|[a-zA-Z][.)]|[ivxIVX]{1,4}[.)]))$"
+)
+
+Start = tuple[float, int]  # where a word starts: its left, and its offset in the page's text
+
+
+def _edges(positions: list[float]) -> list[int]:
+    """Positions (whole points) where ``STARTS`` lines or words or more start, within a point."""
+    counts = Counter(round(x) for x in positions)
+    return [
+        x
+        for x in counts
+        if counts[x] >= max(counts[x - 1], counts[x + 1])
+        and counts[x] + counts[x - 1] + counts[x + 1] >= STARTS
+    ]
+
+
+def _column_cuts(
+    x: float, text: str, lines: list[Line], firsts: list[int], starts: list[list[Start]]
+) -> list[int]:
+    """The offsets of the words starting at ``x`` in the lines that run across it, when that is
+    a column's edge (see the module's docstring); else none. A word after an item's label (a
+    bullet, "1.1.", "a)") starts the item's text, not a column (a list's hanging indent)."""
+    near = [max(1.0, 0.15 * ln[5]) for ln in lines]
+    at = [
+        next((offset for left, offset in words if abs(left - x) <= reach), None)
+        for words, reach in zip(starts, near, strict=True)
+    ]
+    starting = [
+        ln
+        for ln, offset, reach in zip(lines, at, near, strict=True)
+        if offset is not None or abs(ln[1] - x) <= reach
+    ]
+    if len(starting) < STARTS:
+        return []
+    top, bottom = max(ln[3] for ln in starting), min(ln[4] for ln in starting)
+    found: list[int] = []
+    within = 0
+    for line, first, offset in zip(lines, firsts, at, strict=True):
+        _, x0, x1, line_top, line_bottom, _ = line
+        if x0 < x - 1.0 and x1 > x + 1.0 and bottom <= (line_top + line_bottom) / 2 <= top:
+            if offset is None:
+                within += 1
+            elif _LABEL.match(text[first:offset].strip()):
+                return []
+            else:
+                found.append(offset)
+    if len(found) < CROSSING or within > WITHIN_SHARE * (len(found) + within):
+        return []
+    # the words on either side differ from row to row: no phrase repeated ("STATE MEASURE 1",
+    # "STATE MEASURE 2" in a fixed-width font)
+    after = {text[i : text.find(" ", i) if " " in text[i : i + 64] else i + 64] for i in found}
+    before = {text[max(text.rfind(" ", 0, i - 1), text.rfind("\n", 0, i - 1)) + 1 : i - 1] for i in found}
+    if min(len(after), len(before)) < min(3, len(found)):
+        return []
+    return found
+
+
+def gutter_cuts(
+    textpage: Any, handle: Any, text: str, lines: list[Line], firsts: list[int]
+) -> tuple[list[int], list[float]]:
+    """The offsets into the page's ``text`` where a column starts inside one of ``lines``
+    (whose first characters are at ``firsts``), sorted: to cut those lines at, as at a gap; and
+    those columns' left edges, for the page's layout to find its columns by though their
+    gutters are narrow."""
+    if len(lines) < 3 * STARTS:
+        return [], []
+    rect = pdfium_c.FS_RECTF()
+    ref = ctypes.byref(rect)
+    # first step: at the positions where lines start, the word under each line across them
+    edges = _edges([ln[1] for ln in lines])
+    probe: list[list[Start]] = []
+    for line in lines:
+        height, middle = line[5], (line[3] + line[4]) / 2
+        words = []
+        for x in edges:
+            if line[1] < x - 1.0 and line[2] > x + 1.0:
+                index = pdfium_c.FPDFText_GetCharIndexAtPos(
+                    textpage, x + 0.2 * height, middle, 0.2 * height, 0.2 * height
+                )
+                if 0 < index < len(text) and text[index - 1] == " " and char_box(handle, index, ref):
+                    words.append((rect.left, index))
+        probe.append(words)
+    if not any(_column_cuts(x, text, lines, firsts, probe) for x in edges):
+        return [], []
+    # second step: every word's start
+    starts: list[list[Start]] = []
+    for line, first in zip(lines, firsts, strict=True):
+        words = []
+        if text[first : first + len(line[0])] == line[0]:  # (not a line put in another order)
+            for match in _WORD.finditer(line[0]):
+                if char_box(handle, first + match.end(), ref):
+                    words.append((rect.left, first + match.end()))
+        starts.append(words)
+    positions = [ln[1] for ln in lines] + [left for words in starts for left, _ in words]
+    cuts = {x: _column_cuts(x, text, lines, firsts, starts) for x in _edges(positions)}
+    return sorted({c for found in cuts.values() for c in found}), sorted(float(x) for x in cuts if cuts[x])
