@@ -249,3 +249,25 @@ def test_a_short_lead_in_stays_before_the_list_it_introduces() -> None:
     assert units.index(lead) < units.index(
         "The board will discuss both findings at its spring meeting with the members."
     )
+
+
+def test_text_set_large_before_a_heading_is_a_unit_under_the_section_before_it() -> None:
+    """A long line in heading type right before a heading (a lead-in, a callout) is no title:
+    it is a unit of the section it stands in, not of a section named after itself."""
+    callout = (
+        "Instalments without interest, discounted instalments and gift cards bought with the"
+        " card do not count towards the monthly spending that sets the rate"
+    )
+    blocks = [
+        Block("Excluded from the monthly spending", kind="heading"),
+        Block("Taxes, public charges, tuition and transport fares paid with the card are left out."),
+        Block(callout, kind="heading"),
+        Block("Other terms", kind="heading"),
+        Block("Points are earned when the sale is booked and expire after five years."),
+    ]
+    cut = segment(blocks, SETTINGS)
+    assert [(u.section, u.text) for u in cut.units] == [
+        ("Excluded from the monthly spending", blocks[1].text),
+        ("Excluded from the monthly spending", callout),
+        ("Other terms", blocks[4].text),
+    ]

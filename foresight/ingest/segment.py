@@ -420,6 +420,8 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
                 # a long "heading" right before another is text set large (a lead-in, a
                 # callout), not a title: it is a unit of its own
                 lead = out.pop()
+                # (under what stood before it: it is not its own section)
+                section = out[-1].section if out else None
                 out.append(_Para(lead.text, block.page, section))
             heading = text.replace("\n", " ")
             if out and isinstance(out[-1], _Heading) and section:
