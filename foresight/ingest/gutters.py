@@ -93,6 +93,36 @@ def _column_cuts(
     return found
 
 
+def _may_be_edge(textpage: Any, handle: Any, rect: Any, text: str, lines: list[Line], x: float) -> bool:
+    """Whether the lines that run across ``x`` (a position where lines start), from the first
+    to the last that starts there, have a word starting at ``x`` often enough for it to be a
+    column's edge: pdfium asked for the character at ``x`` in each, until too many run on
+    within a word there (a paragraph's indent) for it to be one."""
+    near = [ln for ln in lines if abs(ln[1] - x) <= max(1.0, 0.15 * ln[5])]
+    top, bottom = max(ln[3] for ln in near), min(ln[4] for ln in near)
+    across = [
+        ln for ln in lines if ln[1] < x - 1.0 and ln[2] > x + 1.0 and bottom <= (ln[3] + ln[4]) / 2 <= top
+    ]
+    found = within = 0
+    ref = ctypes.byref(rect)
+    for k, (_, _, _, line_top, line_bottom, height) in enumerate(across):
+        index = pdfium_c.FPDFText_GetCharIndexAtPos(
+            textpage, x + 0.2 * height, (line_top + line_bottom) / 2, 0.2 * height, 0.2 * height
+        )
+        if (
+            0 < index < len(text)
+            and text[index - 1] == " "
+            and char_box(handle, index, ref)
+            and abs(rect.left - x) <= max(1.0, 0.15 * height)
+        ):
+            found += 1
+        else:
+            within += 1
+        if within > WITHIN_SHARE * (found + within + len(across) - k - 1):
+            return False  # (too many within a word, whatever the lines left give)
+    return found >= CROSSING
+
+
 def gutter_cuts(
     textpage: Any, handle: Any, text: str, lines: list[Line], firsts: list[int]
 ) -> tuple[list[int], list[float]]:
@@ -104,21 +134,8 @@ def gutter_cuts(
         return [], []
     rect = pdfium_c.FS_RECTF()
     ref = ctypes.byref(rect)
-    # first step: at the positions where lines start, the word under each line across them
-    edges = _edges([ln[1] for ln in lines])
-    probe: list[list[Start]] = []
-    for line in lines:
-        height, middle = line[5], (line[3] + line[4]) / 2
-        words = []
-        for x in edges:
-            if line[1] < x - 1.0 and line[2] > x + 1.0:
-                index = pdfium_c.FPDFText_GetCharIndexAtPos(
-                    textpage, x + 0.2 * height, middle, 0.2 * height, 0.2 * height
-                )
-                if 0 < index < len(text) and text[index - 1] == " " and char_box(handle, index, ref):
-                    words.append((rect.left, index))
-        probe.append(words)
-    if not any(_column_cuts(x, text, lines, firsts, probe) for x in edges):
+    # first step: the positions where lines start
+    if not any(_may_be_edge(textpage, handle, rect, text, lines, x) for x in _edges([ln[1] for ln in lines])):
         return [], []
     # second step: every word's start
     starts: list[list[Start]] = []
