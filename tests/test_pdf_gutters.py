@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fpdf import FPDF
 
 from foresight.config import IngestSettings
 from foresight.ingest.layout import page_paragraphs
@@ -102,6 +103,35 @@ def test_a_table_whose_columns_are_one_space_apart_is_still_read_across() -> Non
     # (one item a column: the empty row after it is the same in every column)
     rows = [row for p in page_paragraphs(lines, 6.4, None, None, edges) for row in p.lines]
     assert rows == [" | ".join(book) for book in books]
+
+
+def test_a_fixed_width_report_is_read_column_by_column_item_by_item(tmp_path: Path) -> None:
+    """Three columns in Courier, each column's row drawn as one string: a contest's votes end one
+    space before the next column starts, so pdfium joins each row across the page."""
+
+    def cell(row: str | tuple[str, int]) -> str:
+        return row if isinstance(row, str) else f"{row[0]:<{WIDTH - 6}}{row[1]:>5}"
+
+    columns = [[cell(row) for item in items for row in [*item, ""]] for items in ITEMS]
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.set_auto_page_break(False)
+    pdf.add_page(orientation="L")
+    pdf.set_font("Courier", size=8)
+    pdf.text(30, 40, "PRECINCT BULLETIN        GENERAL ELECTION 11/04/14")
+    width = WIDTH * pdf.get_string_width(" ")
+    for c, column in enumerate(columns):
+        for number, row in enumerate(column):
+            if row:
+                pdf.text(30 + c * width, 70 + 10 * number, row)
+    pdf.text(30, 90 + 10 * max(len(c) for c in columns), "END OF PRECINCT 0050003A        PRINTED 12/03/14")
+    pdf.output(str(tmp_path / "report.pdf"))
+    got = [_words(text) for text in _units(tmp_path / "report.pdf")]
+    want = [
+        _words(" ".join(row if isinstance(row, str) else f"{row[0]} {row[1]}" for row in item))
+        for items in ITEMS
+        for item in items
+    ]
+    assert got[: len(want)] == want
 
 
 @pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared/realdocs is not beside the checkout")

@@ -57,7 +57,8 @@ def _column_cuts(
 ) -> list[int]:
     """The offsets of the words starting at ``x`` in the lines that run across it, when that is
     a column's edge (see the module's docstring); else none. A word after an item's label (a
-    bullet, "1.1.", "a)") starts the item's text, not a column (a list's hanging indent)."""
+    bullet, "1.1.", "a)"; a number that starts its row) starts the item's text, not a column (a
+    list's hanging indent, a listing's line numbers)."""
     near = [max(1.0, 0.15 * ln[5]) for ln in lines]
     at = [
         next((offset for left, offset in words if abs(left - x) <= reach), None)
@@ -78,7 +79,9 @@ def _column_cuts(
         if x0 < x - 1.0 and x1 > x + 1.0 and bottom <= (line_top + line_bottom) / 2 <= top:
             if offset is None:
                 within += 1
-            elif _LABEL.match(text[first:offset].strip()):
+            elif _LABEL.match(label := text[first:offset].strip()) or (
+                label.isdigit() and not any(ln[2] <= x0 and _same_row(ln, line) for ln in lines)
+            ):  # (a number that starts its row: a listing's line number)
                 return []
             else:
                 found.append(offset)
@@ -88,9 +91,13 @@ def _column_cuts(
     # "STATE MEASURE 2" in a fixed-width font)
     after = {text[i : text.find(" ", i) if " " in text[i : i + 64] else i + 64] for i in found}
     before = {text[max(text.rfind(" ", 0, i - 1), text.rfind("\n", 0, i - 1)) + 1 : i - 1] for i in found}
-    if min(len(after), len(before)) < min(3, len(found)):
+    if min(len(after), len(before)) < 2:
         return []
     return found
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    return a[4] <= (b[3] + b[4]) / 2 <= a[3]
 
 
 def _may_be_edge(textpage: Any, handle: Any, rect: Any, text: str, lines: list[Line], x: float) -> bool:
@@ -148,4 +155,44 @@ def gutter_cuts(
         starts.append(words)
     positions = [ln[1] for ln in lines] + [left for words in starts for left, _ in words]
     cuts = {x: _column_cuts(x, text, lines, firsts, starts) for x in _edges(positions)}
-    return sorted({c for found in cuts.values() for c in found}), sorted(float(x) for x in cuts if cuts[x])
+    cut = sorted({c for found in cuts.values() for c in found})
+    if not cut:
+        return [], []
+    # the page's other columns, whose gutters are wide: for the layout to read them apart too
+    edges = [float(x) for x in sorted(cuts) if cuts[x] or _clean_edge(x, lines)]
+    return cut, edges
+
+
+def _clean_edge(x: float, lines: list[Line], narrow: float | None = None) -> bool:
+    """Whether ``x`` is the left edge of a column that lines start at after a gap: several lines
+    start there, with several different first words (not a column of "yes" and "no"), no line
+    runs across it beside them, and a column stands to its left (``narrow``: less than that far
+    from it). A column of figures is no such column: it belongs to the table of its words."""
+    starting = [ln for ln in lines if abs(ln[1] - x) <= max(1.0, 0.15 * ln[5])]
+    if len(starting) < STARTS:
+        return False
+    top, bottom = max(ln[3] for ln in starting), min(ln[4] for ln in starting)
+    beside = [ln for ln in lines if bottom <= (ln[3] + ln[4]) / 2 <= top]
+    left = [ln[2] for ln in beside if ln[2] < x]
+    heads = [ln[0].split(" ")[0] for ln in starting]
+    words = {w for w in heads if any(c.isalpha() for c in w)}
+    return (
+        len(words) >= 3
+        and 2 * sum(any(c.isalpha() for c in w) for w in heads) > len(heads)
+        and len(left) >= STARTS
+        and (narrow is None or x - max(left) < narrow)
+        and not any(ln[1] < x - 1.0 and ln[2] > x + 1.0 for ln in beside)
+    )
+
+
+GUTTER = 0.8  # a gutter at least this many type heights wide the layout finds by itself
+
+
+def column_edges(lines: list[Line], body: float, cut: list[float]) -> list[float]:
+    """The left edges of the page's columns set closer than a gutter the layout finds by itself
+    (:data:`GUTTER`): those where lines were cut (``cut``), and those where lines drawn apart
+    start (a fixed-width report's columns drawn one by one)."""
+    if len(lines) < 3 * STARTS:
+        return cut
+    narrow = [float(x) for x in _edges([ln[1] for ln in lines]) if _clean_edge(x, lines, GUTTER * body)]
+    return sorted({*cut, *narrow})

@@ -86,14 +86,15 @@ def is_vertical(line: Line) -> bool:
     return len(text) >= 4 and top - bottom > 2 * (x1 - x0)
 
 
-def _rejoined(lines: list[Line]) -> list[Line]:
+def _rejoined(lines: list[Line], edges: Sequence[float] = ()) -> list[Line]:
     """Lines the file gives in pieces put back together: a piece that follows the one before on
     its line (a superscript, a subscript, a formula's part, a word in another font) joins it,
     with a space when a gap stands between them; after it, or before it when the two are
-    mostly right-to-left script (read from the right)."""
+    mostly right-to-left script (read from the right). A piece that starts at a column's left
+    edge (``edges``) starts a column's line."""
     out: list[Line] = []
     for line in lines:
-        if out:
+        if out and not any(abs(line[1] - edge) <= max(1.0, 0.15 * line[5]) for edge in edges):
             text, x0, x1, top, bottom, height = out[-1]
             size = max(height, line[5])
             overlap = min(top, line[3]) - max(bottom, line[4])
@@ -488,7 +489,7 @@ def page_paragraphs(
     are all kept: a line at the page's edge that no other page repeats may be a table's head,
     a list's last entry or a one-page document's head, and :func:`running` tells the heads
     and footers that repeat."""
-    lines = _labels_joined(_rejoined([ln for ln in lines if not _is_contents_entry(ln[0])]))
+    lines = _labels_joined(_rejoined([ln for ln in lines if not _is_contents_entry(ln[0])], edges))
     if box is not None:  # text drawn outside the page is not seen
         lines = [ln for ln in lines if ln[3] > box[0] and ln[4] < box[1]]
     if not lines:

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foresight.errors import InputError
-from foresight.ingest.gutters import gutter_cuts
+from foresight.ingest.gutters import column_edges, gutter_cuts
 from foresight.ingest.layout import (
     RTL_SCRIPT,
     Line,
@@ -550,7 +550,7 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
         zip(pages, dropped, boxes, rules, edges, strict=True), start=1
     ):
         lines = [line for i, line in enumerate(page) if i not in drop] if drop else page
-        paragraphs = page_paragraphs(lines, body, box, ruling, columns)
+        paragraphs = page_paragraphs(lines, body, box, ruling, column_edges(lines, body, columns))
         if deck:
             blocks += slide_blocks(paragraphs, number)
         else:
