@@ -271,3 +271,29 @@ def test_text_set_large_before_a_heading_is_a_unit_under_the_section_before_it()
         ("Excluded from the monthly spending", callout),
         ("Other terms", blocks[4].text),
     ]
+
+
+def test_a_paragraph_runs_on_past_its_display_formula_and_an_abbreviation() -> None:
+    """Text after a display formula that goes on in lowercase is the same paragraph, the formula
+    in its place; "d. h." or "e.g." at the end of the text before ends no sentence. A footnote
+    holding a formula stays a unit of its own."""
+    blocks = [
+        Block("Sei An die Menge der n-Simplizes in K, d. h.", page=3),
+        Block("An(K) := { σ ∈ K | dim(σ) = n } für n = 0, . . . , d", kind="note", page=3),
+        Block("und Cn(K) der R-Vektorraum mit Basis An(K).", page=3),
+        Block("We optimise the loss of each passage as the negative log likelihood, e.g.", page=4),
+        Block(
+            "2 The index type: HNSW on the CPU, with neighbours per node = 512 and depth = 128.",
+            kind="note",
+            page=4,
+        ),
+        Block("the likelihood of the positive passage against all the negative ones.", page=4),
+    ]
+    cut = segment(blocks, SETTINGS)
+    assert [u.text for u in cut.units] == [
+        "Sei An die Menge der n-Simplizes in K, d. h. An(K) := { σ ∈ K | dim(σ) = n } für n = 0, . . . ,"
+        " d und Cn(K) der R-Vektorraum mit Basis An(K).",
+        "We optimise the loss of each passage as the negative log likelihood, e.g. the likelihood of the"
+        " positive passage against all the negative ones.",
+        blocks[4].text,
+    ]

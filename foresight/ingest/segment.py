@@ -29,6 +29,28 @@ BULLET = re.compile(
 )
 TERMINAL = re.compile(r"[.!?:;…。！？：；][\"'”’)\]」』]*$")
 SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]」』]*$")
+# abbreviations that something always follows ("d. h." a formula, "e.g." an example): no
+# sentence ends at them
+LEADING_ABBREVIATION = re.compile(
+    r"(?<!\w)(?:d\.\s?h|z\.\s?B|u\.\s?a|i\.\s?e|e\.\s?g|bzw|vgl|ggf|cf|vs|resp|viz|p\.\s?ex|c\.-à-d)\.$"
+)
+_MATH = re.compile(r"[=∑∫√±≤≥∈∉⊆⊂∀∃→⇒⇔∂∇×∪∩≠≈∼]")
+_WORDY = re.compile(r"[^\W\d_]{3,}")
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends a sentence: with a full stop (or a question or exclamation mark),
+    not with an abbreviation that something always follows ("d. h.", "z. B.", "e.g.")."""
+    return SENTENCE_END.search(text) is not None and LEADING_ABBREVIATION.search(text) is None
+
+
+def _is_formula(text: str) -> bool:
+    """A display formula, not a footnote or a caption that holds one: a relation or an operator
+    among four words or fewer, or no word at all."""
+    words = len(_WORDY.findall(text))
+    return words == 0 or (words <= 4 and _MATH.search(text) is not None)
+
+
 CAPTION = re.compile(
     r"^(?:figure|fig\.?|table|tab\.|chart|exhibit|graph|photo|image|source|box)\s*"
     r"[\dIVXivx]+[a-z]?\s*[.:]?$",
@@ -452,8 +474,16 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
         if (
             body is not None
             and (starts_lower or _goes_on_over_a_page(body, block.page, text))
-            and not SENTENCE_END.search(body.text)
+            and not ends_sentence(body.text)
         ):
+            at = next(i for i in range(len(out) - 1, -1, -1) if out[i] is body)
+            between = out[at + 1 :]
+            if between and all(
+                isinstance(b, _Para) and b.note and b.page == block.page and _is_formula(b.text)
+                for b in between
+            ):  # display formulas the paragraph runs on past: they are part of it
+                body.text = join_lines([body.text, *(b.text.replace("\n", " ") for b in between)], vocabulary)
+                del out[at + 1 :]
             head, sep, last = body.text.rpartition("\n")  # (the last item of a list goes on)
             body.text = head + sep + join_lines([last, text], vocabulary)
             continue
