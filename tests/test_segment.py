@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from foresight.config import IngestSettings
+from foresight.ingest.layout import page_paragraphs
 from foresight.ingest.model import Block
 from foresight.ingest.running import running
 from foresight.ingest.segment import (
@@ -297,3 +298,29 @@ def test_a_paragraph_runs_on_past_its_display_formula_and_an_abbreviation() -> N
         " positive passage against all the negative ones.",
         blocks[4].text,
     ]
+
+
+def test_a_diagram_s_single_letters_are_no_heading_and_no_text() -> None:
+    """Labels of a diagram set apart ("Σ ϕ", "(a) (b)") are neither the section of the text
+    after them nor glued to it; a formula's part ("p + r .") is kept. In large type such labels
+    are no heading, while Chinese characters set apart ("目 录", a contents heading) are."""
+    blocks = [
+        Block("Basics of machine learning", kind="heading"),
+        Block("A program learns from experience when its performance improves with that experience."),
+        Block("Σ ϕ"),
+        Block("(a) (b)"),
+        Block("Neural networks are built from simple units that are combined into larger networks."),
+        Block("p + r ."),
+    ]
+    cut = segment(blocks, SETTINGS)
+    assert [(u.section, u.text) for u in cut.units] == [
+        ("Basics of machine learning", blocks[1].text),
+        ("Basics of machine learning", f"{blocks[4].text} p + r ."),
+    ]
+    body = [
+        (f"Line {i} of the body text runs on here.", 50.0, 300.0, 600.0 - 40 * i, 590.0 - 40 * i, 10.0)
+        for i in range(3)
+    ]
+    large = [(text, 50.0, 120.0, 720.0, 705.0, 15.0) for text in ("Σ ϕ", "目 录")]
+    kinds = [[p.kind for p in page_paragraphs([head, *body], 10.0)][0] for head in large]
+    assert kinds == ["paragraph", "heading"]

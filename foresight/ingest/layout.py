@@ -41,7 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from foresight.ingest.model import Line
-from foresight.ingest.segment import TERMINAL, count_letters
+from foresight.ingest.segment import TERMINAL, count_letters, symbols_only
 from foresight.ingest.tables import FORMULA, Rules, apart, edge_columns, is_prose, table_region, visual_rows
 
 # a line of a table of contents: leader dots (or a long gap) before a page number at its end
@@ -535,6 +535,7 @@ def page_paragraphs(
                 and chars <= 100
                 and not _STATEMENT_END.search(texts[-1])
                 and 2 * count_letters(" ".join(texts)) > chars - sum(t.count(" ") for t in texts)
+                and not symbols_only(" ".join(texts))
             ):
                 kind = "heading"
             elif len(texts) == 1 and _NUMBERED_CAPS.match(texts[0]) and texts[0].upper() == texts[0]:

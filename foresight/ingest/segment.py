@@ -35,6 +35,7 @@ LEADING_ABBREVIATION = re.compile(
     r"(?<!\w)(?:d\.\s?h|z\.\s?B|u\.\s?a|i\.\s?e|e\.\s?g|bzw|vgl|ggf|cf|vs|resp|viz|p\.\s?ex|c\.-à-d)\.$"
 )
 _MATH = re.compile(r"[=∑∫√±≤≥∈∉⊆⊂∀∃→⇒⇔∂∇×∪∩≠≈∼]")
+_OPERATOR = re.compile(r"[-+−*/<>]|" + _MATH.pattern)
 _WORDY = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -250,6 +251,15 @@ def _join_cleaned(lines: list[str], vocabulary: Set[str] = frozenset()) -> str:
     return "\n".join(out)
 
 
+_SYMBOLS_ONLY = re.compile(r"^\W*\w\W*(?:\s+\W*\w\W*)+$")
+
+
+def symbols_only(text: str) -> bool:
+    """Single letters or signs in a row ("Σ ϕ", "x y z"): a diagram's labels, no heading nor
+    text (Chinese or Japanese characters set apart, "目 录", are words)."""
+    return _SYMBOLS_ONLY.match(text) is not None and _CJK.search(text) is None
+
+
 def looks_like_heading(text: str) -> bool:
     words = text.split()
     return (
@@ -261,6 +271,7 @@ def looks_like_heading(text: str) -> bool:
         and "=" not in text  # a formula's line ("p_{ii}=0") is no heading
         and (text[0].isupper() or text[0].isdigit())
         and LETTER.search(text) is not None
+        and not symbols_only(text)
     )
 
 
@@ -280,7 +291,12 @@ def _goes_on_over_a_page(body: _Para, page: int | None, text: str) -> bool:
 
 def is_debris(text: str) -> bool:
     """Figure and table captions without text, lone numbers, stray symbols."""
-    return not TWO_LETTERS.search(text) or bool(CAPTION.match(text)) or bool(PAGE_NUMBER.match(text))
+    return (
+        not TWO_LETTERS.search(text)
+        or bool(CAPTION.match(text))
+        or bool(PAGE_NUMBER.match(text))
+        or (symbols_only(text) and _OPERATOR.search(text) is None)  # (a formula's part is kept)
+    )
 
 
 TABLE_UNIT_CHARS = 1000  # a table is cut into units of at most this many characters, by rows
