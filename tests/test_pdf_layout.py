@@ -1056,3 +1056,32 @@ def test_slide_deck_gives_a_unit_a_frame_under_its_title(tmp_path: Path) -> None
         ("What members expect", "- Wind farms need service vessels.\n- Fish farms move offshore."),
     ]
     assert [u["page"] for u in units] == [1, 4, 6]
+
+
+def test_a_heading_set_on_top_of_its_text_and_a_line_ending_in_typewriter_type(tmp_path: Path) -> None:
+    """A bold heading a size larger set right on top of its text (no gap between) is the
+    section of that text; a line of the text that ends in a program's name in smaller
+    typewriter type is still a line of the paragraph, not a note that cuts it."""
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 11.5)
+    pdf.text(50, 100, "About this report")
+    lines = [
+        ("The report follows the integrated reporting framework and covers", ""),
+        ("the financial year to March 2022. Its figures come from the", ""),
+        ("audited accounts; the data tables were produced with", "pandas"),
+        ("and checked by hand against the accounts before they were printed.", ""),
+    ]
+    for row, (text, code) in enumerate(lines):
+        y = 113 + 12 * row
+        pdf.set_font("Helvetica", size=10)
+        pdf.text(50, y, text)
+        if code:
+            width = pdf.get_string_width(text + " ")
+            pdf.set_font("Courier", size=8)
+            pdf.text(50 + width, y, code)
+    pdf.output(str(tmp_path / "report.pdf"))
+    units = [u for u in units_of(tmp_path / "report.pdf") if "text" in u]
+    assert [(u["section"], u["text"]) for u in units] == [
+        ("About this report", joined([f"{text} {code}".strip() for text, code in lines]))
+    ]

@@ -324,3 +324,21 @@ def test_a_diagram_s_single_letters_are_no_heading_and_no_text() -> None:
     large = [(text, 50.0, 120.0, 720.0, 705.0, 15.0) for text in ("Σ ϕ", "目 录")]
     kinds = [[p.kind for p in page_paragraphs([head, *body], 10.0)][0] for head in large]
     assert kinds == ["paragraph", "heading"]
+
+
+def test_a_label_waiting_for_text_stays_before_the_next_heading() -> None:
+    """Two short lines in a row make the first a label of the text that follows; when a heading
+    comes first, the label stays in its own place, not glued to the text under that heading."""
+    blocks = [
+        Block("Financial Capital"),
+        Block("Read the financial review"),
+        Block("See page 44 of this report", kind="note"),
+        Block("About this Report"),
+        Block("The report has been prepared in line with the integrated reporting framework of 2021."),
+    ]
+    cut = segment(blocks, SETTINGS)
+    assert [(u.section, u.text) for u in cut.units] == [
+        ("Read the financial review", "See page 44 of this report"),
+        ("Read the financial review", "Financial Capital"),
+        ("About this Report", blocks[4].text),
+    ]

@@ -290,6 +290,12 @@ def _split(block: _Block, lead: float, rtl: bool = False) -> list[list[Line]]:
             )
             or line[0][:1] in _BULLETS
             or _REFERENCE_ITEM.match(line[0]) is not None  # the next entry of a list of references
+            or (  # a heading set right on top of its text, in type a size larger
+                len(paras[-1]) == 1
+                and prev[5] >= 1.15 * line[5]
+                and prev[2] < line[2] - 2.0 * size  # (short of the line under it)
+                and TERMINAL.search(text_a) is None
+            )
         )
         if new:
             paras.append([line])

@@ -76,10 +76,8 @@ def _lines(textpage: int, text: str) -> tuple[list[Line], list[float]]:
     reading order (:func:`foresight.ingest.pdf_rtl.reading_order`); and the left edges of
     columns set a space apart, where lines were cut (:mod:`foresight.ingest.gutters`).
 
-    A line's left, top and bottom come from its first character's box and its right from its
-    last one's (two boxes a line, not one a character: a character's box costs a call into
-    pdfium); its type height is that of its last character, which is in the text's font where
-    the first may be a bullet of a symbol font.
+    A line's box comes from its first and last characters' (two calls into pdfium a line, not
+    one a character); its type height is mostly its last one's (see :func:`_line`).
     """
     lines: list[Line] = []
     add = lines.append
@@ -440,15 +438,17 @@ def _piece(
 
 def _line(text: str, left: float, top: float, bottom: float, rect: Any) -> Line:
     """A line from its first character's left, top and bottom and its last character's box
-    (``rect``), whose height is the line's type height (its first one's, when that is empty)."""
+    (``rect``); its type height is the last one's, or the first one's when that is a letter set
+    larger (the line ends in typewriter type, say) or the last box is empty."""
     height = rect.top - rect.bottom
+    height = top - bottom if height <= 0 or (text[:1].isalnum() and top - bottom > height) else height
     return (
         text if text.isprintable() else CONTROL.sub("", text),
         min(left, rect.left),
         max(rect.right, left),
         max(top, rect.top),
         min(bottom, rect.bottom),
-        height if height > 0 else top - bottom,
+        height,
     )
 
 

@@ -508,6 +508,9 @@ def _paragraphs(blocks: list[Block], settings: IngestSettings) -> list[_Para | _
                 # two short lines in a row are labels (a chart's, a key figure's), not headings:
                 # the first goes with the text that follows
                 pending = f"{pending} {out.pop().text}".strip()
+            elif pending:  # short text before a heading stays in its own section, as before a
+                out.append(_Para(pending, block.page, section))  # heading set large
+                pending = ""
             # (after headings that no unit has had yet, a path one deeper: none is lost)
             after_heading = out and isinstance(out[-1], _Heading) and section
             section = _deeper(section, text, out) if after_heading else text
