@@ -1085,3 +1085,25 @@ def test_a_heading_set_on_top_of_its_text_and_a_line_ending_in_typewriter_type(t
     assert [(u["section"], u["text"]) for u in units] == [
         ("About this report", joined([f"{text} {code}".strip() for text, code in lines]))
     ]
+
+
+def test_persian_words_set_with_narrow_spaces_keep_their_spaces(tmp_path: Path) -> None:
+    """Words of a right-to-left line placed one by one with spaces narrower than a typesetter of
+    English uses (XePersian's, a tenth of the glyphs' box): each space is kept, also after a
+    letter whose tail runs on under the next word (ر, و)."""
+    import matplotlib
+
+    font = Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+    words = ["در", "قسمت", "کتابنامه", "خواهند", "بود", "و", "فقط", "مراجع", "ارجاع", "داده", "شده"]
+    pdf = new_pdf()
+    pdf.add_font("dejavu", fname=str(font))
+    pdf.set_font("dejavu", size=11)
+    pdf.add_page()
+    right = 520.0
+    for word in words:  # right to left, each word's glyphs in visual order
+        drawn = word[::-1]
+        width = pdf.get_string_width(drawn)
+        pdf.text(right - width, 200, drawn)
+        right -= width + 1.2  # (a space of 1.2 pt: about a tenth of the glyphs' box, 12.8 pt)
+    pdf.output(str(tmp_path / "persian.pdf"))
+    assert texts(units_of(tmp_path / "persian.pdf")) == [" ".join(words)]

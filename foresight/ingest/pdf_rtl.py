@@ -16,7 +16,7 @@ from typing import Any
 
 from foresight.ingest.bidi import MIRROR, balanced, levels, logical, paired
 from foresight.ingest.layout import RTL_SCRIPT, Line
-from foresight.ingest.pdfium_calls import CONTROL, char_box, font_size, map_error, tight_box
+from foresight.ingest.pdfium_calls import CONTROL, char_box, char_origin, font_size, map_error, tight_box
 
 # the characters of a presentation form (an Arabic ligature, a Hebrew letter with its point),
 # which pdfium gives in reading order in place of the form
@@ -31,9 +31,11 @@ _WEAK = frozenset(("EN", "AN", "NSM", "CS", "ES", "ET", "BN"))
 # what pdfium turns the other way in text it reads right to left: what the bidirectional
 # algorithm does, and quotation marks
 _PDFIUM_MIRROR = MIRROR | {"“": "”", "”": "“", "‘": "’", "’": "‘"}
-# the least gap between two glyphs that is a space between words, in type heights (a space is
-# about a quarter of the height of a glyph's box; letters touch, or all but)
-_WORD_GAP = 0.15
+# the least gap between two glyphs that is a space between words, in type heights: letters
+# touch, or all but, and a space may be narrow (XePersian sets some at a tenth of a glyph box's
+# height); beside a bracket or a quotation mark, whose glyph has room on its side, more
+_WORD_GAP = 0.07
+_MARK_GAP = 0.15
 
 
 def mirrored_by_pdfium(line: str) -> list[bool]:
@@ -119,7 +121,8 @@ def reading_order(
       form, which it gives in order) stay together, in reading order, with spaces around them
       when the glyph's text has any;
     - a combining mark drawn as a glyph of its own goes with the letter it is drawn over;
-    - a space stands where a gap between two glyphs is wide enough (:data:`_WORD_GAP`), less
+    - a space stands where a gap between two glyphs is wide enough (:data:`_WORD_GAP`, beside
+      a bracket :data:`_MARK_GAP`), less
       what glyphs with ink that stand for no text fill of it (a kashida drawn to stretch a
       word, which pdfium gives no text; not a space's glyph without text); the spaces in
       pdfium's text are not used, as it puts some of those it makes up where a mark is drawn
@@ -160,7 +163,10 @@ def reading_order(
         elif char.isalnum() and char not in "٠۰" and _flat(handle, index, rect, tight):  # (zeros: dots)
             fillers.append((rect.left, rect.right))  # a kashida's stroke, mapped to a letter
         else:
-            pieces.append([char, rect.left, rect.right, index, rect.top - rect.bottom, rect.bottom, rect.top])
+            # (its left: where the pen stood, when the ink of a tail runs on left of it: ر, و)
+            char_origin(handle, index, *map(ctypes.byref, tight[:2]))
+            left = tight[0].value if rect.left < tight[0].value < rect.right else rect.left
+            pieces.append([char, left, rect.right, index, rect.top - rect.bottom, rect.bottom, rect.top])
         last = box
     glyphs = [p for p in pieces if not p[0].isspace()]
     if not glyphs:
@@ -183,9 +189,12 @@ def reading_order(
         chars = piece[0]
         if chars.isspace():
             continue
-        if before is not None and _open_gap(before[2], piece[1], fillers) >= _WORD_GAP * max(
-            before[4], piece[4]
-        ):
+        least = (
+            _WORD_GAP
+            if before is not None and before[0][-1:].isalnum() and chars[:1].isalnum()
+            else _MARK_GAP
+        )
+        if before is not None and _open_gap(before[2], piece[1], fillers) >= least * max(before[4], piece[4]):
             visual.append(" ")
         if len(chars) > 1 and chars != chars.strip():
             visual += [" ", chars.strip(), " "]
