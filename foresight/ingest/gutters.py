@@ -27,6 +27,7 @@ import pypdfium2.raw as pdfium_c
 
 from foresight.ingest.model import Line
 from foresight.ingest.pdfium_calls import char_box
+from foresight.ingest.tables import at_edge, edge_reach
 
 STARTS = 4  # lines or words starting at a position for it to be a column's edge, at least
 CROSSING = 4  # lines running across it with a word starting there, for a cut, at least
@@ -59,16 +60,11 @@ def _column_cuts(
     a column's edge (see the module's docstring); else none. A word after an item's label (a
     bullet, "1.1.", "a)"; a number that starts its row) starts the item's text, not a column (a
     list's hanging indent, a listing's line numbers)."""
-    near = [max(1.0, 0.15 * ln[5]) for ln in lines]
     at = [
-        next((offset for left, offset in words if abs(left - x) <= reach), None)
-        for words, reach in zip(starts, near, strict=True)
+        next((offset for left, offset in words if abs(left - x) <= edge_reach(line)), None)
+        for line, words in zip(lines, starts, strict=True)
     ]
-    starting = [
-        ln
-        for ln, offset, reach in zip(lines, at, near, strict=True)
-        if offset is not None or abs(ln[1] - x) <= reach
-    ]
+    starting = [ln for ln, offset in zip(lines, at, strict=True) if offset is not None or at_edge(ln, x)]
     if len(starting) < STARTS:
         return []
     top, bottom = max(ln[3] for ln in starting), min(ln[4] for ln in starting)
@@ -105,22 +101,23 @@ def _may_be_edge(textpage: Any, handle: Any, rect: Any, text: str, lines: list[L
     to the last that starts there, have a word starting at ``x`` often enough for it to be a
     column's edge: pdfium asked for the character at ``x`` in each, until too many run on
     within a word there (a paragraph's indent) for it to be one."""
-    near = [ln for ln in lines if abs(ln[1] - x) <= max(1.0, 0.15 * ln[5])]
+    near = [ln for ln in lines if at_edge(ln, x)]
     top, bottom = max(ln[3] for ln in near), min(ln[4] for ln in near)
     across = [
         ln for ln in lines if ln[1] < x - 1.0 and ln[2] > x + 1.0 and bottom <= (ln[3] + ln[4]) / 2 <= top
     ]
     found = within = 0
     ref = ctypes.byref(rect)
-    for k, (_, _, _, line_top, line_bottom, height) in enumerate(across):
+    for k, line in enumerate(across):
+        height, middle = line[5], (line[3] + line[4]) / 2
         index = pdfium_c.FPDFText_GetCharIndexAtPos(
-            textpage, x + 0.2 * height, (line_top + line_bottom) / 2, 0.2 * height, 0.2 * height
+            textpage, x + 0.2 * height, middle, 0.2 * height, 0.2 * height
         )
         if (
             0 < index < len(text)
             and text[index - 1] == " "
             and char_box(handle, index, ref)
-            and abs(rect.left - x) <= max(1.0, 0.15 * height)
+            and abs(rect.left - x) <= edge_reach(line)
         ):
             found += 1
         else:
@@ -168,7 +165,7 @@ def _clean_edge(x: float, lines: list[Line], narrow: float | None = None) -> boo
     start there, with several different first words (not a column of "yes" and "no"), no line
     runs across it beside them, and a column stands to its left (``narrow``: less than that far
     from it). A column of figures is no such column: it belongs to the table of its words."""
-    starting = [ln for ln in lines if abs(ln[1] - x) <= max(1.0, 0.15 * ln[5])]
+    starting = [ln for ln in lines if at_edge(ln, x)]
     if len(starting) < STARTS:
         return False
     top, bottom = max(ln[3] for ln in starting), min(ln[4] for ln in starting)

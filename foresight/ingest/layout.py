@@ -41,8 +41,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from foresight.ingest.model import Line
-from foresight.ingest.segment import TERMINAL, count_letters, symbols_only
-from foresight.ingest.tables import FORMULA, Rules, apart, edge_columns, is_prose, table_region, visual_rows
+from foresight.ingest.segment import FORMULA, TERMINAL, count_letters, symbols_only
+from foresight.ingest.tables import Rules, apart, at_edge, edge_columns, is_prose, row_parts, table_region
 
 # a line of a table of contents: leader dots (or a long gap) before a page number at its end
 _CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}[\s.]*\d{1,4}\s*$|…+[\s.…]*\d{1,4}\s*$")
@@ -94,7 +94,7 @@ def _rejoined(lines: list[Line], edges: Sequence[float] = ()) -> list[Line]:
     edge (``edges``) starts a column's line."""
     out: list[Line] = []
     for line in lines:
-        if out and not any(abs(line[1] - edge) <= max(1.0, 0.15 * line[5]) for edge in edges):
+        if out and not any(at_edge(line, edge) for edge in edges):
             text, x0, x1, top, bottom, height = out[-1]
             size = max(height, line[5])
             overlap = min(top, line[3]) - max(bottom, line[4])
@@ -410,14 +410,11 @@ def _grid_column(
     and cut into parts (a contest, an item) where a row is left empty."""
     if 2 * sum(is_prose(ln) for ln in lines) > len(lines):
         return page_paragraphs(lines, body, box, rules)
-    rows = visual_rows(lines)
-    pitches = sorted(a[0][4] - b[0][3] for a, b in zip(rows, rows[1:], strict=False))
-    usual = pitches[len(pitches) // 4] if pitches else 0.0
     texts: list[str] = []
-    for i, row in enumerate(rows):
-        if i and rows[i - 1][0][4] - row[0][3] > usual + 0.5 * body:
+    for part in row_parts(lines, body):
+        if texts:
             texts.append("")  # (an empty row between: the next part)
-        texts.append(" | ".join(ln[0] for ln in sorted(row, key=lambda ln: ln[1])))
+        texts += [" | ".join(ln[0] for ln in sorted(row, key=lambda ln: ln[1])) for row in part]
     return [Paragraph(texts, "table", body)]
 
 

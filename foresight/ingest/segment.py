@@ -34,7 +34,9 @@ SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]」』]*$")
 LEADING_ABBREVIATION = re.compile(
     r"(?<!\w)(?:d\.\s?h|z\.\s?B|u\.\s?a|i\.\s?e|e\.\s?g|bzw|vgl|ggf|cf|vs|resp|viz|p\.\s?ex|c\.-à-d)\.$"
 )
-_MATH = re.compile(r"[=∑∫√±≤≥∈∉⊆⊂∀∃→⇒⇔∂∇×∪∩≠≈∼]")
+_SIGNS = "=∑∫√±≤≥∈∀∃→⇒∂∇×"  # a formula's relations and operators
+FORMULA = re.compile(f"[{_SIGNS}]")
+_MATH = re.compile(f"[{_SIGNS}∉⊆⊂⇔∪∩≠≈∼]")  # (and set theory's, for a display formula)
 _OPERATOR = re.compile(r"[-+−*/<>]|" + _MATH.pattern)
 _WORDY = re.compile(r"[^\W\d_]{3,}")
 

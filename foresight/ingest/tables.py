@@ -17,13 +17,12 @@ import re
 from collections.abc import Sequence
 
 from foresight.ingest.model import Line
-from foresight.ingest.segment import LETTER, is_cjk, join_lines
+from foresight.ingest.segment import FORMULA, LETTER, is_cjk, join_lines
 
 # a rule: where it stands across (y of a horizontal one, x of a vertical one) and its extent along
 Rule = tuple[float, float, float]
 Rules = tuple[list[Rule], list[Rule]]  # the rules a page draws, horizontal and vertical
 
-FORMULA = re.compile(r"[=∑∫√±≤≥∈∀∃→⇒∂∇×]")
 _FIGURES = re.compile(r"^[-+−(]?[\d.,' %]+\)?$")  # a cell of figures: 1,234.5  -3.2%  (12)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -225,6 +224,17 @@ def table_region(
     return [ln for ln in lines if ln in above], cells, [ln for ln in lines if ln in below]
 
 
+def edge_reach(line: Line) -> float:
+    """How near a column's left edge a line's start is at it: a point, or 0.15 of its type
+    height when that is more."""
+    return max(1.0, 0.15 * line[5])
+
+
+def at_edge(line: Line, x: float) -> bool:
+    """Whether a line starts at ``x``, a column's left edge (:func:`edge_reach`)."""
+    return abs(line[1] - x) <= edge_reach(line)
+
+
 def edge_columns(
     lines: list[Line], edges: Sequence[float]
 ) -> tuple[list[Line], list[list[Line]], list[Line]] | None:
@@ -233,16 +243,13 @@ def edge_columns(
     highest line that starts at one of the edges down to the lowest, and on up and down over
     the rows with no line across an edge."""
 
-    def reach(line: Line) -> float:
-        return max(1.0, 0.15 * line[5])
-
     def across(row: list[Line]) -> bool:
-        return any(ln[1] < edge - reach(ln) and ln[2] > edge + reach(ln) for ln in row for edge in edges)
+        return any(
+            ln[1] < edge - edge_reach(ln) and ln[2] > edge + edge_reach(ln) for ln in row for edge in edges
+        )
 
     rows = visual_rows(lines)
-    starting = [
-        i for i, row in enumerate(rows) if any(abs(ln[1] - edge) <= reach(ln) for ln in row for edge in edges)
-    ]
+    starting = [i for i, row in enumerate(rows) if any(at_edge(ln, edge) for ln in row for edge in edges)]
     if not starting:
         return None
     first, last = starting[0], starting[-1]
@@ -253,21 +260,24 @@ def edge_columns(
     columns: list[list[Line]] = [[] for _ in range(len(edges) + 1)]
     for row in rows[first : last + 1]:
         for line in row:
-            columns[sum(line[1] >= edge - reach(line) for edge in edges)].append(line)
+            columns[sum(line[1] >= edge or at_edge(line, edge) for edge in edges)].append(line)
     above = [ln for row in rows[:first] for ln in row]
     below = [ln for row in rows[last + 1 :] for ln in row]
     return above, [c for c in columns if c], below
 
 
-def breaks_of(lines: list[Line], body: float) -> set[int]:
-    """Where a column's rows are broken by an empty row: the tops (whole points) of the rows
-    after such a gap."""
+def row_parts(lines: list[Line], body: float) -> list[list[list[Line]]]:
+    """A column's rows (:func:`visual_rows`) in parts, cut where an empty row stands between
+    two (a gap a half type height wider than the usual one)."""
     rows = visual_rows(lines)
     pitches = sorted(a[0][4] - b[0][3] for a, b in zip(rows, rows[1:], strict=False))
     usual = pitches[len(pitches) // 4] if pitches else 0.0
-    return {
-        round(b[0][3]) for a, b in zip(rows, rows[1:], strict=False) if a[0][4] - b[0][3] > usual + 0.5 * body
-    }
+    parts: list[list[list[Line]]] = []
+    for i, row in enumerate(rows):
+        if not i or rows[i - 1][0][4] - row[0][3] > usual + 0.5 * body:
+            parts.append([])
+        parts[-1].append(row)
+    return parts
 
 
 def apart(columns: list[list[Line]], body: float) -> bool:
@@ -275,7 +285,7 @@ def apart(columns: list[list[Line]], body: float) -> bool:
     rows apart from the next's at its own heights), not as one table's (whose empty rows, if
     any, run across all its columns): three breaks or more, half of all, are not in every
     column."""
-    breaks = [breaks_of(column, body) for column in columns]
+    breaks = [{round(part[0][0][3]) for part in row_parts(column, body)[1:]} for column in columns]
     every = set.intersection(*breaks) if breaks else set()
     seen = set.union(*breaks) if breaks else set()
     return len(seen - every) >= max(3, len(seen) / 2)
