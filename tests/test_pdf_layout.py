@@ -1107,3 +1107,47 @@ def test_persian_words_set_with_narrow_spaces_keep_their_spaces(tmp_path: Path) 
         right -= width + 1.2  # (a space of 1.2 pt: about a tenth of the glyphs' box, 12.8 pt)
     pdf.output(str(tmp_path / "persian.pdf"))
     assert texts(units_of(tmp_path / "persian.pdf")) == [" ".join(words)]
+
+
+def test_a_line_that_opens_with_a_bracket_and_ends_in_a_footnote_mark_stays_in_its_paragraph(
+    tmp_path: Path,
+) -> None:
+    """A line that opens with a bracket and ends in a footnote's raised mark is a line of its
+    paragraph in the paragraph's type, not small print cut out of it as a note."""
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.text(50, 100, "Cluster reports")
+    lines = [
+        "The index of each region is the share of its firms that take part in a joint",
+        "project with a university, as the regional office counts them each year for",
+        "(the office's own survey of the firms, not the national register)",
+        "and reports them in the spring.",
+    ]
+    for row, text in enumerate(lines):
+        pdf.set_font("Helvetica", size=10)
+        pdf.text(50, 130 + 12 * row, text)
+        if text.startswith("("):  # the mark comes right after its line, as a typesetter draws it
+            mark = 50 + pdf.get_string_width(text) + 0.5
+            pdf.set_font("Helvetica", size=6)
+            pdf.text(mark, 130 + 12 * row - 4, "2")
+    pdf.output(str(tmp_path / "index.pdf"))
+    assert texts(units_of(tmp_path / "index.pdf")) == [" ".join([*lines[:2], f"{lines[2]}2", lines[3]])]
+
+
+def test_a_root_sign_set_taller_than_its_line_leaves_the_line_in_its_paragraph() -> None:
+    """A line that the file gives in pieces, one of them a root sign set taller than the text
+    (as TeX sets one), is a line in the text's type: the paragraph it opens goes on with the
+    next line, which is not cut off as a paragraph of its own."""
+    lines = [
+        ("a) The index is I =", 122.2, 242.0, 661.8, 650.9, 10.9),
+        ("√", 245.0, 256.1, 663.4, 650.3, 13.1),
+        ("(s t) of each region's firms that take part in a joint", 256.0, 537.3, 661.8, 650.9, 10.9),
+        ("project with a university.", 137.3, 261.5, 647.6, 637.9, 9.6),
+    ]
+    paragraphs = page_paragraphs(lines, 9.6)
+    assert [(p.kind, p.lines) for p in paragraphs] == [
+        (
+            "paragraph",
+            ["a) The index is I = √(s t) of each region's firms that take part in a joint", lines[3][0]],
+        )
+    ]

@@ -107,11 +107,20 @@ def _rejoined(lines: list[Line], edges: Sequence[float] = ()) -> list[Line]:
                     max(x1, line[2]),
                     max(top, line[3]),
                     min(bottom, line[4]),
-                    max(height, line[5]),
+                    _joint_height(text, height, line[0], line[5]),
                 )
                 continue
         out.append(line)
     return out
+
+
+def _joint_height(text: str, height: float, other: str, other_height: float) -> float:
+    """The type height of a line joined from two pieces: the taller one's, unless that one is
+    a sign of less than two letters (a root sign, an integral, a drop capital), which does not
+    make its line a line in larger type."""
+    if other_height > height:
+        text, height, other_height = other, other_height, height
+    return height if count_letters(text) >= 2 else other_height
 
 
 _REFERENCE_LABEL = re.compile(r"^\[[^\]\s]{1,12}\]$")  # [12]  [Cop87]  [KMN+02]

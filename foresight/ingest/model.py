@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from foresight.ingest.layout import Paragraph
 
 # A visual line of a page: its text, left, right, top and bottom (y grows up the page), and the
 # height of its type (the box of one character of its text font: a stand-in for the font size
@@ -85,3 +88,28 @@ def is_placeholder_title(title: str) -> bool:
     """Whether a file's own title is no title: a file name ("10811.exe", "report.docx",
     "905_Precinct_NoOU"), a placeholder ("Untitled", "Microsoft Word - draft"), or no letters."""
     return _NOT_A_TITLE.match(" ".join(title.split())) is not None
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def pdf_title(metadata: str, first_pages: list[list[Paragraph]], lines: list[str]) -> str | None:
+    """The metadata title when it is plausible, else the first page's first heading
+    (``first_pages``: the paragraphs of each of the first two pages; ``lines``: all their
+    lines, running heads too, where a title often stands).
+
+    Not plausible: a file name ("10811.exe", "report.docx", "905_Precinct"), a placeholder
+    ("Untitled", "Microsoft Word - draft"), no letters, or, when the first page has a heading,
+    a title of which fewer than four words in five stand on the first two pages (a template's
+    title left in the file, the working title of a paper).
+    """
+    title = " ".join(metadata.split())
+    headings = [p for p in (first_pages or [[]])[0] if p.kind == "heading"]
+    if title and not is_placeholder_title(title):
+        words = [w.lower() for w in _TITLE_WORD.findall(title)]
+        page = {w.lower() for line in lines for w in _TITLE_WORD.findall(line)}
+        if not headings or not words or sum(w in page for w in words) >= 0.8 * len(words):
+            return title
+    if not headings:
+        return None
+    return " ".join(" ".join(headings[0].lines).split())[:200]

@@ -26,7 +26,7 @@ from foresight.ingest.layout import (
     page_paragraphs,
 )
 from foresight.ingest.ligatures import ODD_LETTER, mismapped_ligatures, unmapped_ligatures
-from foresight.ingest.model import Block, Document, is_placeholder_title
+from foresight.ingest.model import Block, Document, pdf_title
 from foresight.ingest.ocr import OcrPage, ocr_blocks, ocr_pages
 from foresight.ingest.pdf_pages import (
     DECK_RUNNING_SHARE,
@@ -436,12 +436,18 @@ def _piece(
     return _line(text, left, top, bottom, rect)
 
 
+_IN_TEXT = frozenset(",.;:()[]'\"‘’“”")  # signs that start a piece of a line of text
+
+
 def _line(text: str, left: float, top: float, bottom: float, rect: Any) -> Line:
     """A line from its first character's left, top and bottom and its last character's box
-    (``rect``); its type height is the last one's, or the first one's when that is a letter set
-    larger (the line ends in typewriter type, say) or the last box is empty."""
+    (``rect``); its type height is the last one's, or the first one's when that is a letter or
+    a comma, stop or bracket set larger (the line ends in typewriter type or in a footnote's
+    mark, say) or the last box is empty. (A bullet set larger is not the text's type.)"""
     height = rect.top - rect.bottom
-    height = top - bottom if height <= 0 or (text[:1].isalnum() and top - bottom > height) else height
+    first = text[:1]
+    if height <= 0 or (top - bottom > height and (first.isalnum() or first in _IN_TEXT)):
+        height = top - bottom
     return (
         text if text.isprintable() else CONTROL.sub("", text),
         min(left, rect.left),
@@ -572,28 +578,3 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
             date=pdf_date(meta.get("CreationDate") or ""),
         )
     ]
-
-
-_TITLE_WORD = re.compile(r"[^\W\d_]{3,}")
-
-
-def pdf_title(metadata: str, first_pages: list[list[Paragraph]], lines: list[str]) -> str | None:
-    """The metadata title when it is plausible, else the first page's first heading
-    (``first_pages``: the paragraphs of each of the first two pages; ``lines``: all their
-    lines, running heads too, where a title often stands).
-
-    Not plausible: a file name ("10811.exe", "report.docx", "905_Precinct"), a placeholder
-    ("Untitled", "Microsoft Word - draft"), no letters, or, when the first page has a heading,
-    a title of which fewer than four words in five stand on the first two pages (a template's
-    title left in the file, the working title of a paper).
-    """
-    title = " ".join(metadata.split())
-    headings = [p for p in (first_pages or [[]])[0] if p.kind == "heading"]
-    if title and not is_placeholder_title(title):
-        words = [w.lower() for w in _TITLE_WORD.findall(title)]
-        page = {w.lower() for line in lines for w in _TITLE_WORD.findall(line)}
-        if not headings or not words or sum(w in page for w in words) >= 0.8 * len(words):
-            return title
-    if not headings:
-        return None
-    return " ".join(" ".join(headings[0].lines).split())[:200]
