@@ -20,7 +20,9 @@ text of ``pdftotext -enc UTF-8 FILE -`` (poppler, which keeps column order):
   paragraph is cut at a column, page, footnote or figure, or its first line is lost;
 - running lines kept: units holding a running line. A running line is one that pdftotext puts
   among the first or last three lines of at least a quarter of the pages, or of the even or of
-  the odd pages (digits aside; two pages at least), with two words or more.
+  the odd pages (digits aside; two pages at least), with two words or more, and that the
+  body text (pdftotext's text less its running lines) does not hold as well: a report's
+  title repeated as its running head is also a phrase of its text.
 
 Chinese and Japanese text has no spaces between words: there every character counts as a word,
 so that a line joined without a space is not counted as a new word. A word of right-to-left
@@ -172,7 +174,11 @@ def measure(path: Path, show: bool = False) -> Measures:
     math = sum(bool(FORMULA.search(ln)) for ln in ref_lines) > 0.02 * max(1, len(ref_lines))
     floor = [c for c in re.split(r"\n\s*\n", full) if c.strip()]
     floor_mid = sum(c.lstrip()[:1].islower() for c in floor) / max(1, len(floor))
-    floor_running = sum(holds_running(c, keys) for c in floor)
+    # a running line whose words the body text holds too (a report's title as its running
+    # head, "Thyroid Carcinoma") is no sign of a head left in a unit that holds those words
+    flat_body = re.sub(r"\d+", "#", " ".join(reference.split()).lower())
+    leaked = [k for k in keys if k not in flat_body]
+    floor_running = sum(holds_running(c, leaked) for c in floor)
     if prepared.problem:
         return Measures(path.name, 0, 0, 0, 0, 0, 0, floor_mid, floor_running, math, prepared.problem)
     units = [u for _, cut in prepared.documents for u in cut.units]
@@ -193,7 +199,7 @@ def measure(path: Path, show: bool = False) -> Measures:
     raw_grams = grams(words(without_running(pdftotext(path, "-raw"), keys)))
     either = len(unit_grams & (ref_grams | raw_grams)) / len(unit_grams) if unit_grams else None
     starts = [u for u in units if u.text.lstrip()[:1].islower()]
-    leaks = [u for u in units if holds_running(u.text, keys)]
+    leaks = [u for u in units if holds_running(u.text, leaked)]
     if show:
         console = Console()
         console.rule(f"{path.name}: units starting mid-sentence")

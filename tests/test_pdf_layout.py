@@ -150,6 +150,33 @@ def test_running_heads_that_alternate_sides_are_dropped(tmp_path: Path) -> None:
     assert got == [body.format(n=n) for n in range(1, 7)]
 
 
+def test_a_long_copyright_footer_on_every_page_is_dropped(tmp_path: Path) -> None:
+    """A guideline's footer of a whole copyright notice in small type, longer than two lines
+    of body text, on every page: no unit holds it."""
+    footer = (
+        "Version 2.2020, 07/15/20 (c) 2020 Regional Cluster Network (RCN), All rights reserved. "
+        "RCN Guidelines and this illustration may not be reproduced in any form without the "
+        "express written permission of RCN."
+    )
+    assert len(footer) > 200
+    bodies = [
+        "The first step is a survey of which firms of the cluster test their products together.",
+        "Firms that share a test bench are asked how often they book it and for how long.",
+        "Where no bench is shared, the survey asks what keeps the firms from sharing one.",
+        "The answers are read against the programme's aims before the next funding round.",
+    ]
+    pdf = FPDF(unit="pt", format="A4", orientation="landscape")
+    pdf.set_auto_page_break(False)
+    for body in bodies:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=10)
+        pdf.text(60, 200, body)
+        pdf.set_font("Helvetica", size=5.5)
+        pdf.text(24, 580, footer)
+    pdf.output(str(tmp_path / "guideline.pdf"))
+    assert texts(units_of(tmp_path / "guideline.pdf")) == bodies
+
+
 def test_a_book_s_head_naming_the_section_beside_the_page_number_is_dropped(tmp_path: Path) -> None:
     # the head names the current section: too many different ones to repeat on a quarter of
     # the pages, but each shares its baseline with the page's number

@@ -35,7 +35,7 @@ def running(
 
     ``boxes`` gives each page's bottom and top. The lines looked at on a page are its top
     ``edge`` and bottom ``edge`` lines (by their place on the page, not by the order the file
-    gives them in) and any other line in the top or bottom eighth of the page, up to 200
+    gives them in) and any other line in the top or bottom eighth of the page, up to 400
     characters long. One is running when the same text, digits aside, is looked at on at
     least ``share`` of the pages (a quarter), or of the even or of the odd pages (heads that alternate
     sides; two pages at least), unless it stands in the top half of the first page in type larger
@@ -60,7 +60,7 @@ def running(
         ends = set(by_top[:edge] + by_top[-edge:])
         extremes.append(set(ends))  # where a page number stands
         ends |= {i for i in flat if page[i][4] >= high - zone or page[i][3] <= low + zone}
-        keyed.append({i: _key(page[i][0]) for i in ends if len(page[i][0]) <= 200})
+        keyed.append({i: _key(page[i][0]) for i in ends if len(page[i][0]) <= 400})
     running_keys: set[str] = set()
     distinct = [keys for keys, repeat in zip(keyed, repeats, strict=True) if not repeat]
     for group in (distinct, distinct[0::2], distinct[1::2]):
