@@ -1178,3 +1178,27 @@ def test_a_root_sign_set_taller_than_its_line_leaves_the_line_in_its_paragraph()
             ["a) The index is I = √(s t) of each region's firms that take part in a joint", lines[3][0]],
         )
     ]
+
+
+def test_letters_an_ocr_layer_sets_apart_are_read_as_whole_words(tmp_path: Path) -> None:
+    """An OCR layer over a scan sets each word's letters apart and its last letter on its own:
+    pdfium puts a space before that letter ("Chin a Ocea n Shippin g"). The words come out
+    whole, and the spaces between words stay."""
+    lines = [
+        "China Ocean Shipping Company Limited has its head office",
+        "in Beijing and a branch in the port of Tianjin.",
+    ]
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    for row, line in enumerate(lines):
+        x, y = 50.0, 100.0 + 16 * row
+        for word in line.split():
+            pdf.set_char_spacing(2)
+            pdf.text(x, y, word[:-1])
+            x += pdf.get_string_width(word[:-1])
+            pdf.set_char_spacing(0)
+            pdf.text(x, y, word[-1])
+            x += pdf.get_string_width(word[-1]) + 6
+    pdf.output(str(tmp_path / "scan.pdf"))
+    assert texts(units_of(tmp_path / "scan.pdf")) == [" ".join(lines)]

@@ -40,6 +40,7 @@ from foresight.ingest.pdf_rtl import mirrored_by_pdfium, reading_order
 from foresight.ingest.pdfium_calls import CONTROL, char_box, get_text
 from foresight.ingest.running import RUNNING_SHARE, running
 from foresight.ingest.segment import count_letters, table_blocks
+from foresight.ingest.spacing import rejoined_words
 from foresight.ingest.tables import Rules
 from foresight.ingest.textlayer import NO_TEXT_LAYER, text_layer_problem, unreadable_message
 
@@ -155,6 +156,8 @@ def _lines(textpage: int, text: str) -> tuple[list[Line], list[float]]:
                     elif _SPACING_ACCENT.search(stripped):
                         stripped = _accents_placed(handle, ref, rect, stripped, first)
                         box(handle, end, ref)
+                    else:  # (an OCR layer's letters set apart: "Ocea n")
+                        stripped = rejoined_words(handle, stripped, first)
                     if LINE_END_HYPHEN in stripped:
                         stripped = unmapped_ligatures(stripped)
                     if not stripped.isascii() and ODD_LETTER.search(stripped):
