@@ -376,6 +376,32 @@ def test_a_file_name_as_the_word_title_gives_way_to_the_first_heading(
     assert source["title"] == "Smart specialisation in the Baltic"
 
 
+def test_a_text_file_s_title_is_the_heading_it_opens_with(project: Project, tmp_path: Path) -> None:
+    """A plain text file or a Markdown file without front matter is titled by the heading it
+    opens with (a short first line standing apart, "# Title"), not by its file name; a file
+    that opens with text keeps its file name."""
+    (tmp_path / "notes_17.txt").write_text(
+        "Smart specialisation in the Baltic\n\nRegions that build on what their firms already do\n"
+        "well attract more investment than regions that start anew.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "post.md").write_text(
+        "# The internet of things in the port\n\nSensors on the cranes report every lift.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "2011-04-14_interview_cluster-manager.txt").write_text(
+        "We asked the cluster manager how the members share their test benches.\n\n"
+        "Most of them book the bench a week ahead.\n",
+        encoding="utf-8",
+    )
+    ingest(project, sorted(tmp_path.iterdir()))
+    assert sorted(s["title"] for s in corpus.list_sources(project)) == [
+        "Smart specialisation in the Baltic",
+        "The internet of things in the port",
+        "cluster manager",
+    ]
+
+
 def test_text_encoded_twice_reads_as_written(project: Project, tmp_path: Path) -> None:
     """UTF-8 read as Latin-1 and saved as UTF-8 again (a copy and paste through the wrong
     program): its runs are decoded once more; text that merely has accents is left alone."""

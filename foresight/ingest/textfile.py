@@ -101,10 +101,15 @@ def meta_date(value: object) -> dt.date | None:
 
 
 def _document(fmt: str, meta: dict[str, Any], blocks: list[Block]) -> Document:
+    """The document of a text file: its title the front matter's, else the heading it opens
+    with ("# Title" in Markdown, a short first line standing apart in plain text)."""
+    opening = blocks[0] if len(blocks) > 1 else None
+    if opening is not None and not (opening.kind == "heading" or looks_like_heading(opening.text)):
+        opening = None
     return Document(
         format=fmt,
         blocks=blocks,
-        title=str(meta["title"]) if meta.get("title") else None,
+        title=str(meta["title"]) if meta.get("title") else opening.text if opening else None,
         date=meta_date(meta.get("date")),
         author=str(meta["author"]) if meta.get("author") else None,
         language=str(meta["language"]) if meta.get("language") else None,
