@@ -1158,7 +1158,7 @@ def test_a_line_that_opens_with_a_bracket_and_ends_in_a_footnote_mark_stays_in_i
             pdf.set_font("Helvetica", size=6)
             pdf.text(mark, 130 + 12 * row - 4, "2")
     pdf.output(str(tmp_path / "index.pdf"))
-    assert texts(units_of(tmp_path / "index.pdf")) == [" ".join([*lines[:2], f"{lines[2]}2", lines[3]])]
+    assert texts(units_of(tmp_path / "index.pdf")) == [" ".join([*lines[:2], f"{lines[2]}²", lines[3]])]
 
 
 def test_a_root_sign_set_taller_than_its_line_leaves_the_line_in_its_paragraph() -> None:
@@ -1202,3 +1202,34 @@ def test_letters_an_ocr_layer_sets_apart_are_read_as_whole_words(tmp_path: Path)
             x += pdf.get_string_width(word[-1]) + 6
     pdf.output(str(tmp_path / "scan.pdf"))
     assert texts(units_of(tmp_path / "scan.pdf")) == [" ".join(lines)]
+
+
+def test_footnote_marks_set_raised_are_superscript_figures_and_a_subscript_stays(tmp_path: Path) -> None:
+    """A footnote's mark set raised right after a word, in the line or where the file starts
+    a line with it, is written as superscript figures ("practice²"), so that the word stays a
+    word; a figure set lower ("CO2") or on the line ("A4") stays as it is."""
+    parts = [
+        ("Firms share their test benches more often in practice", 0),
+        ("2", 4),
+        (" than the survey of 2019 suggests, and the CO", 0),
+        ("2", -2),
+        (" they save is counted", 0),
+    ]
+    pdf = new_pdf()
+    pdf.add_page()
+    x = 50.0
+    for text, rise in parts:
+        pdf.set_font("Helvetica", size=7 if rise else 10)
+        pdf.text(x, 100 - rise, text)
+        x += pdf.get_string_width(text)
+    pdf.set_font("Helvetica", size=10)
+    pdf.text(50, 112, "on sheets of A4 paper by the cluster's office in every member's own")
+    pdf.text(50, 124, "name for the whole of the year.")
+    pdf.set_font("Helvetica", size=7)
+    pdf.text(50 + pdf.get_string_width("name for the whole of the year.") * 10 / 7, 120, "12")
+    pdf.output(str(tmp_path / "marks.pdf"))
+    assert texts(units_of(tmp_path / "marks.pdf")) == [
+        "Firms share their test benches more often in practice² than the survey of 2019 suggests, "
+        "and the CO2 they save is counted on sheets of A4 paper by the cluster's office in every "
+        "member's own name for the whole of the year.¹²"
+    ]

@@ -146,3 +146,10 @@ def test_suggest_run_matches_each_ingested_unit_in_its_language(project: Project
     assert [s.reason for s in unit_view(project, units["fr"], "anna").suggestions] == [
         "keywords: vieillissement de la population"
     ]
+
+
+def test_a_keyword_with_a_footnote_mark_after_it_is_found() -> None:
+    """A footnote's mark right after a keyword, as a PDF gives it ("supply chain²", "smart
+    grids.¹²"), does not hide the keyword."""
+    texts = ["Firms rebuilt their supply chain² after the pandemic.", "Cities plan smart grids.¹²"]
+    assert found([("en", t) for t in texts]) == [{"SC"}, {"GRID"}]

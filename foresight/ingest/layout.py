@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from foresight.ingest.model import Line
+from foresight.ingest.model import SUPERSCRIPT, Line
 from foresight.ingest.segment import FORMULA, TERMINAL, count_letters, symbols_only
 from foresight.ingest.tables import Rules, apart, at_edge, edge_columns, is_prose, row_parts, table_region
 
@@ -101,8 +101,12 @@ def _rejoined(lines: list[Line], edges: Sequence[float] = ()) -> list[Line]:
             gap = line[1] - x1
             if overlap > 0.3 * min(height, line[5]) and -0.2 * size < gap < 0.8 * size:
                 joint = "" if gap < 0.1 * size else " "
+                piece = line[0]
+                raised = joint == "" and line[4] - bottom >= 0.25 * height
+                if raised and _MARK.match(piece) and _WORD_END.search(text):
+                    piece = piece.translate(SUPERSCRIPT)  # a footnote's mark set raised: "practice²"
                 out[-1] = (
-                    f"{line[0]}{joint}{text}" if mostly_rtl(text + line[0]) else f"{text}{joint}{line[0]}",
+                    f"{piece}{joint}{text}" if mostly_rtl(text + piece) else f"{text}{joint}{piece}",
                     x0,
                     max(x1, line[2]),
                     max(top, line[3]),
@@ -112,6 +116,10 @@ def _rejoined(lines: list[Line], edges: Sequence[float] = ()) -> list[Line]:
                 continue
         out.append(line)
     return out
+
+
+_MARK = re.compile(r"[.,;:]?\d{1,3}(?:[,–-]\d{1,3})*$")  # a footnote's mark: "2", ".12", "7,8"
+_WORD_END = re.compile(r"[^\W\d_][.,;:)’”]?$")
 
 
 def _joint_height(text: str, height: float, other: str, other_height: float) -> float:

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 # that also holds where the font size is 1 and a text matrix scales it).
 Line = tuple[str, float, float, float, float, float]
 
+# figures set raised (a footnote's mark, a unit's power) are written as superscript figures
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
 
 @dataclass
 class Block:

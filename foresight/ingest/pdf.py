@@ -40,7 +40,7 @@ from foresight.ingest.pdf_rtl import mirrored_by_pdfium, reading_order
 from foresight.ingest.pdfium_calls import CONTROL, char_box, get_text
 from foresight.ingest.running import RUNNING_SHARE, running
 from foresight.ingest.segment import count_letters, table_blocks
-from foresight.ingest.spacing import rejoined_words
+from foresight.ingest.spacing import raised_figures, rejoined_words
 from foresight.ingest.tables import Rules
 from foresight.ingest.textlayer import NO_TEXT_LAYER, text_layer_problem, unreadable_message
 
@@ -156,8 +156,8 @@ def _lines(textpage: int, text: str) -> tuple[list[Line], list[float]]:
                     elif _SPACING_ACCENT.search(stripped):
                         stripped = _accents_placed(handle, ref, rect, stripped, first)
                         box(handle, end, ref)
-                    else:  # (an OCR layer's letters set apart: "Ocea n")
-                        stripped = rejoined_words(handle, stripped, first)
+                    else:
+                        stripped = _in_words(handle, stripped, first)
                     if LINE_END_HYPHEN in stripped:
                         stripped = unmapped_ligatures(stripped)
                     if not stripped.isascii() and ODD_LETTER.search(stripped):
@@ -436,7 +436,13 @@ def _piece(
     char_box(handle, first, ref)
     left, top, bottom = rect.left, rect.top, rect.bottom
     char_box(handle, first + len(text) - 1, ref)
-    return _line(text, left, top, bottom, rect)
+    return _line(_in_words(handle, text, first), left, top, bottom, rect)
+
+
+def _in_words(handle: Any, text: str, first: int) -> str:
+    """A line's text (starting at character ``first``) with footnotes' marks as superscript
+    figures ("practice²") and an OCR layer's letters set apart read as words ("Ocea n")."""
+    return rejoined_words(handle, raised_figures(handle, text, first), first)
 
 
 _IN_TEXT = frozenset(",.;:()[]'\"‘’“”")  # signs that start a piece of a line of text

@@ -1,10 +1,14 @@
-"""Spaces that pdfium puts inside a word.
+"""Spaces that pdfium puts inside a word, and figures raised after a word.
 
 pdfium adds a space of its own where the next character is not where the last one's advance
 leaves the pen. Some text layers (an OCR program's, over a scan) set every letter at its own
 place, with wide letter spacing, and pdfium then puts a space before the last letter of
 nearly every word: "Chin a Ocea n Shippin g Compan y". Such a space is no wider than the gaps
 between the word's other letters; a space between words is wider by a space's width.
+
+A footnote's mark set raised right after a word ("practice2", "growth.12") is written as
+superscript figures ("practice²"), as are a unit's and a power's ("m²", "10⁶"): the word stays
+a word for the keyword rules and the models, and the text reads as printed.
 """
 
 from __future__ import annotations
@@ -15,9 +19,19 @@ from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
-from foresight.ingest.pdfium_calls import tight_box, untyped
+from foresight.ingest.model import SUPERSCRIPT
+from foresight.ingest.pdfium_calls import char_box, char_origin, tight_box, untyped
 
+get_unicode = untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
 is_generated = untyped(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
+
+# figures right after a letter (and a stop, a comma or a bracket): "practice2", "growth.12",
+# "uptake7,8", "trials12–14"
+_AFTER_LETTER = re.compile(r"(?<=[^\W\d_])([.,;:)’”]?)(\d{1,3}(?:[,–-]\d{1,3})*)(?!\d|\.\d)")
+
+# a footnote's mark that pdfium put at the start of a line: "8 Thyroid carcinoma"
+_LEADING_MARK = re.compile(r"(\d{1,3}(?:[,–-]\d{1,3})*)(?=[ ,]|$)")
+_WORD_END = re.compile(r"(?:[^\W\d_]|[.,;:)’”])\n$")  # a line that ends in a word, before the mark
 
 # a space before a word's last character: "Ocea n", "Lt d", "13858 8", "o f"
 _BEFORE_LAST = re.compile(r"(?<=\S) (?=\S(?: |$))")
@@ -56,3 +70,30 @@ def rejoined_words(handle: Any, text: str, first: int) -> str:
         if letters is not None and gap <= max(letters, 0) + height / 10:
             drop.add(at)
     return "".join(c for i, c in enumerate(text) if i not in drop) if drop else text
+
+
+def raised_figures(handle: Any, text: str, first: int) -> str:
+    """``text`` (a line starting at character ``first`` of the page) with the figures set
+    raised right after a letter as superscript figures: figures whose baseline stands above
+    the letter's by a fifth of its type's height or more ("CO2"'s figure is set lower, "A4"'s
+    and "[Cop87]"'s on the line). A mark that pdfium put at the start of the next line of its
+    text ("States." then "8 Thyroid") counts too. The text keeps its length."""
+    found = [(m.start(1) - 1, m.start(2), m.end(2)) for m in _AFTER_LETTER.finditer(text)]
+    if text[:1].isdigit() and first >= 3 and (lead := _LEADING_MARK.match(text)):
+        before = first - 3  # the last character of pdfium's line before, then "\r\n"
+        if _WORD_END.match(chr(get_unicode(handle, before)) + chr(get_unicode(handle, first - 1))):
+            found.append((before - first, 0, lead.end(1)))
+    if not found:
+        return text
+    x, y = ctypes.c_double(), ctypes.c_double()
+    rect = pdfium_c.FS_RECTF()
+    out = list(text)
+    for letter, start, end in found:
+        char_origin(handle, first + letter, ctypes.byref(x), ctypes.byref(y))
+        base, right = y.value, x.value
+        char_box(handle, first + letter, ctypes.byref(rect))
+        height = rect.top - rect.bottom
+        char_origin(handle, first + start, ctypes.byref(x), ctypes.byref(y))
+        if y.value - base >= 0.2 * height > 0 and x.value - right < 2 * height:
+            out[start:end] = text[start:end].translate(SUPERSCRIPT)
+    return "".join(out)

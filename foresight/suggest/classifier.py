@@ -51,6 +51,9 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 SHARED = "en"  # the language the shared model's features are chosen for
 MULTILINGUAL = "*"  # the key of the multilingual-embedding model among ``language_models_``
+# scikit-learn's words (two word characters or more), superscript figures apart: a footnote's
+# mark ("practice²") is no part of its word
+WORD_TOKEN = r"(?u)(?:(?![⁰¹²³⁴-⁹])\w){2,}"
 
 
 def learnable(labels: Sequence[set[str]], min_positive: int) -> list[str]:
@@ -91,7 +94,10 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def _words(self) -> tuple[str, Any]:
-        return ("words", TfidfVectorizer(sublinear_tf=True, max_features=self.max_features))
+        return (
+            "words",
+            TfidfVectorizer(sublinear_tf=True, max_features=self.max_features, token_pattern=WORD_TOKEN),
+        )
 
     def _fit_one(
         self, features: list[tuple[str, Any]], texts: list[str], labels: list[set[str]]
