@@ -108,6 +108,25 @@ def test_a_long_paragraph_is_cut_where_it_stands_and_a_bracket_opens_the_next_se
     assert all(c in paragraph for c in chunks)  # cut from the text: its line breaks kept
 
 
+def test_a_footnote_mark_after_a_full_stop_ends_the_sentence_and_stays_with_it() -> None:
+    """A long paragraph whose sentences end in footnotes' marks ("growth.²⁵⁷", "ablation.³,¹⁸")
+    is cut after the marks, each with the sentence it follows; a paragraph that ends in one
+    ends a sentence, so the next page's paragraph is not run into it."""
+    sentences = [
+        f"Cluster policy must change because industries converge across old boundaries {n}.{mark}"
+        for n, mark in zip(range(30), ["²⁵⁷", "³,¹⁸", "¹²–¹⁴", "⁴"] * 8, strict=False)
+    ]
+    paragraph = " ".join(sentences)
+    chunks = split_long(paragraph, 400)
+    assert len(chunks) > 1 and " ".join(chunks) == paragraph
+    assert all(any(c.endswith(s) for s in sentences) for c in chunks)
+    blocks = [
+        Block(" ".join(sentences[:3]), page=1, wrapped=True),
+        Block("Firms in the cluster expect growth in demand for shared labs.", page=2, wrapped=True),
+    ]
+    assert [u.text for u in segment(blocks, IngestSettings()).units] == [b.text for b in blocks]
+
+
 def test_short_debris_is_dropped_and_short_fragments_are_merged() -> None:
     blocks = [
         Block("Figure 2"),

@@ -27,8 +27,9 @@ from foresight.nlp import sentences
 BULLET = re.compile(
     r"^\s*(?:[•●▪▫◦○■□‣⁃∙·*–—➢➤►▶✓✔❖\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0e0\uf02d-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+"
 )
-TERMINAL = re.compile(r"[.!?:;…。！？：；][\"'”’)\]」』]*$")
-SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]」』]*$")
+_MARKS = "(?:[⁰¹²³⁴-⁹]+(?:[,–-][⁰¹²³⁴-⁹]+)*)?"  # a footnote's mark after the stop: ".²⁵⁷", ".³,¹⁸"
+TERMINAL = re.compile(rf"[.!?:;…。！？：；][\"'”’)\]」』]*{_MARKS}$")
+SENTENCE_END = re.compile(rf"[.!?…。！？][\"'”’)\]」』]*{_MARKS}$")
 # abbreviations that something always follows ("d. h." a formula, "e.g." an example): no
 # sentence ends at them
 LEADING_ABBREVIATION = re.compile(
@@ -72,7 +73,7 @@ _NOT_LETTERS = re.compile(r"[\W\d_]+")  # the complement of LETTER
 _NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
 TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 HYPHENS = "-\u2010\u2011"
-_TERMINAL_LAST = ".!?:;…。！？：；\"'”’)]」』"  # the characters a text TERMINAL matches can end with
+_TERMINAL_LAST = ".!?:;…。！？：；\"'”’)]」』⁰¹²³⁴⁵⁶⁷⁸⁹"  # what a text TERMINAL matches can end with
 
 
 def ends_like_a_sentence(text: str) -> bool:
