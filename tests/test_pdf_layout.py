@@ -1233,3 +1233,29 @@ def test_footnote_marks_set_raised_are_superscript_figures_and_a_subscript_stays
         "and the CO2 they save is counted on sheets of A4 paper by the cluster's office in every "
         "member's own name for the whole of the year.¹²"
     ]
+
+
+def test_a_heading_in_the_text_s_type_on_top_of_its_text_heads_it_and_a_list_stays_whole(
+    tmp_path: Path,
+) -> None:
+    """A heading in the same type as its text, set right on top of it, ends where the next
+    line's first word would have fitted: it is the section of the text, not its first words.
+    A run of short lines (a list of names) is not cut into headings."""
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    body = [
+        "The panel recommends a selective approach to postoperative treatment for firms that",
+        "join the cluster late. The three general functions of the programme are the training",
+        "of staff, shared testing and joint marketing abroad.",
+    ]
+    lines = ["Eligibility for the Programme", *body]
+    names = ["Members of the panel:", "Anna Berg", "Carl Dahl", "Eva Lund", "Olof Strand"]
+    for row, text in enumerate(lines + [""] + names):
+        pdf.text(50, 100 + 12 * row, text)
+    pdf.output(str(tmp_path / "guide.pdf"))
+    units = [u for u in units_of(tmp_path / "guide.pdf") if "text" in u]
+    assert [(u["section"], u["text"]) for u in units] == [
+        ("Eligibility for the Programme", " ".join(body)),
+        ("Eligibility for the Programme", " ".join(names)),
+    ]

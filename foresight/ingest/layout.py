@@ -313,12 +313,27 @@ def _split(block: _Block, lead: float, rtl: bool = False) -> list[list[Line]]:
                 and prev[2] < line[2] - 2.0 * size  # (short of the line under it)
                 and TERMINAL.search(text_a) is None
             )
+            or (len(paras[-1]) == 1 and not (hanging or in_list) and _broken_early(prev, line, right))
         )
         if new:
             paras.append([line])
         else:
             paras[-1].append(line)
     return paras
+
+
+def _broken_early(prev: Line, line: Line, right: float) -> bool:
+    """Whether a paragraph's first line ends where the next line's first word would have fitted
+    after it, before a line that starts in a capital and runs on to the column's edge: the text
+    broke there on purpose (a heading in the text's type, right on top of its text), not where
+    the column ran out. (Short lines one after the other are a list's.)"""
+    word = line[0].split(maxsplit=1)[0] if line[0].strip() else ""
+    if not word[:1].isupper() or prev[0].endswith(("-", ",")) or not prev[0].strip():
+        return False
+    if line[2] < right - 0.1 * (right - min(prev[1], line[1])):
+        return False
+    per_char = (prev[2] - prev[1]) / len(prev[0])
+    return prev[2] + 1.2 * (len(word) + 1) * per_char < right
 
 
 _BULLETS = frozenset("•●▪▫◦○■□‣⁃∙·➢➤►▶✓✔❖\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0e0\uf02d")
