@@ -447,3 +447,25 @@ def test_formula_in_a_web_page_without_tex_keeps_its_symbols(project: Project, t
     )
     ingest(project, [page])
     assert texts(project)[0].startswith("The cluster's members grew by a rate of r = 0.04 a year")
+
+
+def test_raised_figures_in_a_word_file_are_superscript_figures(project: Project, tmp_path: Path) -> None:
+    """Figures typed in a raised run (a footnote's mark, a power) are written as superscript
+    figures, in the text and in a table's cells, as a PDF's are; a lowered one ("CO2") stays."""
+    document = docx.Document()
+    paragraph = document.add_paragraph("The cluster's firms share their test benches more often in practice")
+    paragraph.add_run("2").font.superscript = True
+    paragraph.add_run(", and the CO")
+    paragraph.add_run("2").font.subscript = True
+    paragraph.add_run(" they save is counted by the regional office every year.")
+    cell = document.add_table(rows=1, cols=2).rows[0].cells
+    cell[0].paragraphs[0].add_run("Floor space in m")
+    cell[0].paragraphs[0].add_run("2").font.superscript = True
+    cell[1].text = "12,400"
+    document.save(str(tmp_path / "benches.docx"))
+    ingest(project, [tmp_path / "benches.docx"])
+    assert texts(project) == [
+        "The cluster's firms share their test benches more often in practice², and the CO2 they save "
+        "is counted by the regional office every year.",
+        "Floor space in m² | 12,400",
+    ]

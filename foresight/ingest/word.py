@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from lxml.etree import _Element
 
 from foresight.errors import InputError
-from foresight.ingest.model import Block, Document, is_placeholder_title
+from foresight.ingest.model import SUPERSCRIPT, Block, Document, is_placeholder_title
 from foresight.ingest.segment import SENTENCE_END, squeeze, table_blocks
 from foresight.ingest.zipped import READ_ERRORS, check_unpacked
 
@@ -33,6 +33,8 @@ W_P, W_TBL, W_TR, W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 W_SDT, W_SDT_CONTENT, W_CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 W_FLD_CHAR, W_INSTR_TEXT, W_FLD_SIMPLE = qn("w:fldChar"), qn("w:instrText"), qn("w:fldSimple")
 W_VAL = qn("w:val")
+W_R, W_HYPERLINK, W_VERT_ALIGN = qn("w:r"), qn("w:hyperlink"), qn("w:vertAlign")
+_MARK = re.compile(r"\d{1,3}(?:[,–-]\d{1,3})*")  # a footnote's mark, a power: "2", "7,8"
 
 # A cell holds prose when one of its paragraphs is a sentence of five words or more, or runs to
 # twelve words without one: in the handbook's tables, "Examination of the Debtor" (four words) is a
@@ -170,7 +172,7 @@ class _Body:
                 in_field = fields.read(child)
                 toc = contents or in_field or _is_contents_style(style)
                 numbered = p_pr is not None and p_pr.numPr is not None
-                out.append(_Paragraph(child.text, style, numbered, toc))
+                out.append(_Paragraph(_text(child), style, numbered, toc))
             elif child.tag == W_TBL:
                 out.append(child)
             elif child.tag == W_SDT:
@@ -244,6 +246,22 @@ class _Body:
         rows.clear()
 
 
+def _text(p: _Element) -> str:
+    """A paragraph's text, with the figures of a run set raised (a footnote's mark typed in,
+    a power: "m²") as superscript figures, as a PDF's are read."""
+    if next(p.iter(W_VERT_ALIGN), None) is None:
+        return p.text
+    parts = []
+    for element in p.iterchildren(W_R, W_HYPERLINK):
+        for run in [element] if element.tag == W_R else element.iterchildren(W_R):
+            text = run.text
+            align = run.find(f"{qn('w:rPr')}/{W_VERT_ALIGN}")
+            if align is not None and align.get(W_VAL) == "superscript" and _MARK.fullmatch(text):
+                text = text.translate(SUPERSCRIPT)
+            parts.append(text)
+    return "".join(parts)
+
+
 def _title(title: str, blocks: list[Block]) -> str | None:
     """The document's title from its properties when it is one, else its first heading."""
     if title.strip() and not is_placeholder_title(title):
@@ -285,7 +303,7 @@ def _continues_merge(tc: _Element) -> bool:
 
 def _cell_paragraphs(tc: _Element) -> list[str]:
     """The texts of a cell's own paragraphs (not those of tables nested in it), a line each."""
-    return [line.strip() for p in _children(tc, W_P) for line in p.text.splitlines() if line.strip()]
+    return [line.strip() for p in _children(tc, W_P) for line in _text(p).splitlines() if line.strip()]
 
 
 def _cell_text(tc: _Element) -> str:
