@@ -134,7 +134,8 @@ def _first(found: str | list[str]) -> str:
     return found if isinstance(found, str) else found[0] if found else ""
 
 
-_MARK_START = re.compile(r"[⁰¹²³⁴-⁹]+(?:[,–-][⁰¹²³⁴-⁹]+)*")
+RAISED_MARK = "[⁰¹²³⁴-⁹]+(?:[,–-][⁰¹²³⁴-⁹]+)*"  # a footnote's mark in superscript figures: "²⁵⁷", "³,¹⁸"
+_MARK_START = re.compile(RAISED_MARK)
 
 
 @cache

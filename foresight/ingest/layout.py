@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from foresight.ingest.model import SUPERSCRIPT, Line
+from foresight.ingest.model import MARK, SUPERSCRIPT, Line
 from foresight.ingest.segment import FORMULA, TERMINAL, count_letters, symbols_only
 from foresight.ingest.tables import Rules, apart, at_edge, edge_columns, is_prose, row_parts, table_region
 
@@ -118,7 +118,7 @@ def _rejoined(lines: list[Line], edges: Sequence[float] = ()) -> list[Line]:
     return out
 
 
-_MARK = re.compile(r"[.,;:]?\d{1,3}(?:[,–-]\d{1,3})*$")  # a footnote's mark: "2", ".12", "7,8"
+_MARK = re.compile(rf"[.,;:]?{MARK}$")  # a footnote's mark: "2", ".12", "7,8"
 _WORD_END = re.compile(r"[^\W\d_][.,;:)’”]?$")
 
 

@@ -17,6 +17,7 @@ Line = tuple[str, float, float, float, float, float]
 
 # figures set raised (a footnote's mark, a unit's power) are written as superscript figures
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+MARK = r"\d{1,3}(?:[,–-]\d{1,3})*"  # a footnote's mark in figures: "2", "7,8", "12–14"
 
 
 @dataclass

@@ -21,13 +21,13 @@ from typing import Any
 from foresight.config import IngestSettings
 from foresight.ingest.language import paragraph_language
 from foresight.ingest.model import Block, Segmented, UnitDraft
-from foresight.nlp import sentences
+from foresight.nlp import RAISED_MARK, sentences
 
 # bullets, also those of symbol fonts (Symbol and Wingdings glyphs in the private use area)
 BULLET = re.compile(
     r"^\s*(?:[•●▪▫◦○■□‣⁃∙·*–—➢➤►▶✓✔❖\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf06e\uf0e0\uf02d-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+"
 )
-_MARKS = "(?:[⁰¹²³⁴-⁹]+(?:[,–-][⁰¹²³⁴-⁹]+)*)?"  # a footnote's mark after the stop: ".²⁵⁷", ".³,¹⁸"
+_MARKS = f"(?:{RAISED_MARK})?"  # a footnote's mark after the stop: ".²⁵⁷", ".³,¹⁸"
 TERMINAL = re.compile(rf"[.!?:;…。！？：；][\"'”’)\]」』]*{_MARKS}$")
 SENTENCE_END = re.compile(rf"[.!?…。！？][\"'”’)\]」』]*{_MARKS}$")
 # abbreviations that something always follows ("d. h." a formula, "e.g." an example): no

@@ -19,7 +19,7 @@ from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
-from foresight.ingest.model import SUPERSCRIPT
+from foresight.ingest.model import MARK, SUPERSCRIPT
 from foresight.ingest.pdfium_calls import char_box, char_origin, tight_box, untyped
 
 get_unicode = untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
@@ -27,10 +27,10 @@ is_generated = untyped(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
 
 # figures right after a letter (and a stop, a comma or a bracket): "practice2", "growth.12",
 # "uptake7,8", "trials12–14"
-_AFTER_LETTER = re.compile(r"(?<=[^\W\d_])([.,;:)’”]?)(\d{1,3}(?:[,–-]\d{1,3})*)(?!\d|\.\d)")
+_AFTER_LETTER = re.compile(rf"(?<=[^\W\d_])([.,;:)’”]?)({MARK})(?!\d|\.\d)")
 
 # a footnote's mark that pdfium put at the start of a line: "8 Thyroid carcinoma"
-_LEADING_MARK = re.compile(r"(\d{1,3}(?:[,–-]\d{1,3})*)(?=[ ,]|$)")
+_LEADING_MARK = re.compile(rf"({MARK})(?=[ ,]|$)")
 _WORD_END = re.compile(r"(?:[^\W\d_]|[.,;:)’”])\n$")  # a line that ends in a word, before the mark
 
 # a space before a word's last character: "Ocea n", "Lt d", "13858 8", "o f"

@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from lxml.etree import _Element
 
 from foresight.errors import InputError
-from foresight.ingest.model import SUPERSCRIPT, Block, Document, is_placeholder_title
+from foresight.ingest.model import MARK, SUPERSCRIPT, Block, Document, is_placeholder_title
 from foresight.ingest.segment import SENTENCE_END, squeeze, table_blocks
 from foresight.ingest.zipped import READ_ERRORS, check_unpacked
 
@@ -34,7 +34,7 @@ W_SDT, W_SDT_CONTENT, W_CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:cust
 W_FLD_CHAR, W_INSTR_TEXT, W_FLD_SIMPLE = qn("w:fldChar"), qn("w:instrText"), qn("w:fldSimple")
 W_VAL = qn("w:val")
 W_R, W_HYPERLINK, W_VERT_ALIGN = qn("w:r"), qn("w:hyperlink"), qn("w:vertAlign")
-_MARK = re.compile(r"\d{1,3}(?:[,–-]\d{1,3})*")  # a footnote's mark, a power: "2", "7,8"
+_MARK = re.compile(MARK)  # a footnote's mark, a power: "2", "7,8"
 
 # A cell holds prose when one of its paragraphs is a sentence of five words or more, or runs to
 # twelve words without one: in the handbook's tables, "Examination of the Debtor" (four words) is a
