@@ -35,6 +35,7 @@ _WORD_END = re.compile(r"(?:[^\W\d_]|[.,;:)’”])\n$")  # a line that ends in 
 
 # a space before a word's last character: "Ocea n", "Lt d", "13858 8", "o f"
 _BEFORE_LAST = re.compile(r"(?<=\S) (?=\S(?: |$))")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def rejoined_words(handle: Any, text: str, first: int) -> str:
@@ -42,9 +43,10 @@ def rejoined_words(handle: Any, text: str, first: int) -> str:
     put between a word's letters: one it generated, before a word's last character, where the
     gap between the letters on either side is no wider than the gap between the two letters
     before it, and a tenth of the letters' height (in a word of two letters, than the gap
-    between two letters of the line's other words)."""
+    between two letters of the line's other words). A line set letter by letter is left as it
+    is: joining some of its letters would not make its words."""
     spots = [m.start() for m in _BEFORE_LAST.finditer(text)]
-    if not spots:
+    if not spots or _letter_by_letter(text):
         return text
     sides = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
     refs = [ctypes.byref(v) for v in sides]
@@ -70,6 +72,14 @@ def rejoined_words(handle: Any, text: str, first: int) -> str:
         if letters is not None and gap <= max(letters, 0) + height / 10:
             drop.add(at)
     return "".join(c for i, c in enumerate(text) if i not in drop) if drop else text
+
+
+def _letter_by_letter(text: str) -> bool:
+    """Whether a line is set letter by letter ("Add t a b l e o f c o n t e n t s", a listing's):
+    more than four in five of its runs of letters are single letters. (An OCR layer's split
+    words leave one in two: "Chin a Ocea n".)"""
+    runs = _LETTERS.findall(text)
+    return 5 * sum(len(r) == 1 for r in runs) > 4 * len(runs)
 
 
 def raised_figures(handle: Any, text: str, first: int) -> str:
