@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from spacy.lookups import Table
 
 DEFAULT = "en"  # the language of a text whose language is not known
+# figures set raised (a footnote's mark, a power), as the readers write them: "practice²", "m²"
+SUPERSCRIPT_FIGURES = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+# a footnote's mark in superscript figures: "²⁵⁷", "³,¹⁸", "¹²–¹⁴"
+RAISED_MARK = f"[{SUPERSCRIPT_FIGURES}]+(?:[,–-][{SUPERSCRIPT_FIGURES}]+)*"
 # codes a detector gives where spaCy has another: Norwegian is Bokmål in spaCy
 SPACY_CODE = {"no": "nb"}
 # abbreviations a blank pipeline's tokenizer lacks, written as one token so no sentence ends there
@@ -88,7 +92,7 @@ def blank(language: str | None) -> Language:
     from spacy.util import compile_suffix_regex
 
     nlp = spacy.blank(spacy_code(language))
-    suffixes = [*nlp.Defaults.suffixes, "[⁰¹²³⁴⁵⁶⁷⁸⁹]+"]
+    suffixes = [*nlp.Defaults.suffixes, f"[{SUPERSCRIPT_FIGURES}]+"]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     return nlp
 
@@ -134,7 +138,6 @@ def _first(found: str | list[str]) -> str:
     return found if isinstance(found, str) else found[0] if found else ""
 
 
-RAISED_MARK = "[⁰¹²³⁴-⁹]+(?:[,–-][⁰¹²³⁴-⁹]+)*"  # a footnote's mark in superscript figures: "²⁵⁷", "³,¹⁸"
 _MARK_START = re.compile(RAISED_MARK)
 
 

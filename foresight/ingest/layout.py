@@ -90,8 +90,10 @@ def _rejoined(lines: list[Line], edges: Sequence[float] = ()) -> list[Line]:
     """Lines the file gives in pieces put back together: a piece that follows the one before on
     its line (a superscript, a subscript, a formula's part, a word in another font) joins it,
     with a space when a gap stands between them; after it, or before it when the two are
-    mostly right-to-left script (read from the right). A piece that starts at a column's left
-    edge (``edges``) starts a column's line."""
+    mostly right-to-left script (read from the right). A footnote's mark that the file gives
+    as a piece of its own, set raised right after a word, joins it as superscript figures
+    (marks inside a piece are found as it is read: :mod:`foresight.ingest.spacing`). A piece
+    that starts at a column's left edge (``edges``) starts a column's line."""
     out: list[Line] = []
     for line in lines:
         if out and not any(at_edge(line, edge) for edge in edges):

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from foresight.nlp import SUPERSCRIPT_FIGURES
+
 if TYPE_CHECKING:
     from foresight.ingest.layout import Paragraph
 
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 Line = tuple[str, float, float, float, float, float]
 
 # figures set raised (a footnote's mark, a unit's power) are written as superscript figures
-SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_FIGURES)
 MARK = r"\d{1,3}(?:[,–-]\d{1,3})*"  # a footnote's mark in figures: "2", "7,8", "12–14"
 
 

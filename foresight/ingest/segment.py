@@ -21,7 +21,7 @@ from typing import Any
 from foresight.config import IngestSettings
 from foresight.ingest.language import paragraph_language
 from foresight.ingest.model import Block, Segmented, UnitDraft
-from foresight.nlp import RAISED_MARK, sentences
+from foresight.nlp import RAISED_MARK, SUPERSCRIPT_FIGURES, sentences
 
 # bullets, also those of symbol fonts (Symbol and Wingdings glyphs in the private use area)
 BULLET = re.compile(
@@ -73,7 +73,7 @@ _NOT_LETTERS = re.compile(r"[\W\d_]+")  # the complement of LETTER
 _NOT_ASCII_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
 TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 HYPHENS = "-\u2010\u2011"
-_TERMINAL_LAST = ".!?:;…。！？：；\"'”’)]」』⁰¹²³⁴⁵⁶⁷⁸⁹"  # what a text TERMINAL matches can end with
+_TERMINAL_LAST = ".!?:;…。！？：；\"'”’)]」』" + SUPERSCRIPT_FIGURES  # what TERMINAL can end with
 
 
 def ends_like_a_sentence(text: str) -> bool:

@@ -104,6 +104,6 @@ def raised_figures(handle: Any, text: str, first: int) -> str:
         char_box(handle, first + letter, ctypes.byref(rect))
         height = rect.top - rect.bottom
         char_origin(handle, first + start, ctypes.byref(x), ctypes.byref(y))
-        if y.value - base >= 0.2 * height > 0 and x.value - right < 2 * height:
+        if height > 0 and y.value - base >= 0.2 * height and x.value - right < 2 * height:
             out[start:end] = text[start:end].translate(SUPERSCRIPT)
     return "".join(out)

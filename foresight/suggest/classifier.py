@@ -49,11 +49,13 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
+from foresight.nlp import SUPERSCRIPT_FIGURES
+
 SHARED = "en"  # the language the shared model's features are chosen for
 MULTILINGUAL = "*"  # the key of the multilingual-embedding model among ``language_models_``
 # scikit-learn's words (two word characters or more), superscript figures apart: a footnote's
 # mark ("practice²") is no part of its word
-WORD_TOKEN = r"(?u)(?:(?![⁰¹²³⁴-⁹])\w){2,}"
+WORD_TOKEN = rf"(?u)(?:(?![{SUPERSCRIPT_FIGURES}])\w){{2,}}"
 
 
 def learnable(labels: Sequence[set[str]], min_positive: int) -> list[str]:
