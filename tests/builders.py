@@ -249,3 +249,17 @@ def survey_csv(path: Path) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(SURVEY_ROWS)
     return path
+
+
+def unit_texts(path: Path) -> list[str]:
+    """The texts of the units a file is cut into, each checked to be its span of the source's
+    text."""
+    from foresight.config import IngestSettings
+    from foresight.ingest.reading import prepare
+
+    prepared = prepare(str(path), IngestSettings())
+    assert not prepared.problem, prepared.problem
+    (_, cut), *_ = prepared.documents
+    for unit in cut.units:
+        assert cut.text[unit.start : unit.end] == unit.text
+    return [u.text for u in cut.units]

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from foresight.config import IngestSettings
 from foresight.ingest.layout import page_paragraphs
-from foresight.ingest.reading import prepare
+from tests.builders import unit_texts
 
 REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
 WIDTH = 26  # characters a column takes, the space before the next one included
@@ -58,15 +57,6 @@ def _page(columns: list[list[list[str]]]) -> tuple[list, list[float]]:
                 x = left if i == 0 else left + CHAR * (WIDTH - 1 - len(cell))
                 lines.append((cell, x, x + CHAR * len(cell), top, top - 6.4, 6.4))
     return sorted(lines, key=lambda ln: (-ln[3], ln[1])), edges
-
-
-def _units(path: Path) -> list[str]:
-    prepared = prepare(str(path), IngestSettings())
-    assert not prepared.problem, prepared.problem
-    (_, cut), *_ = prepared.documents
-    for unit in cut.units:
-        assert cut.text[unit.start : unit.end] == unit.text
-    return [u.text for u in cut.units]
 
 
 def _words(text: str) -> list[str]:
@@ -125,7 +115,7 @@ def test_a_fixed_width_report_is_read_column_by_column_item_by_item(tmp_path: Pa
                 pdf.text(30 + c * width, 70 + 10 * number, row)
     pdf.text(30, 90 + 10 * max(len(c) for c in columns), "END OF PRECINCT 0050003A        PRINTED 12/03/14")
     pdf.output(str(tmp_path / "report.pdf"))
-    got = [_words(text) for text in _units(tmp_path / "report.pdf")]
+    got = [_words(text) for text in unit_texts(tmp_path / "report.pdf")]
     want = [
         _words(" ".join(row if isinstance(row, str) else f"{row[0]} {row[1]}" for row in item))
         for items in ITEMS
@@ -136,13 +126,15 @@ def test_a_fixed_width_report_is_read_column_by_column_item_by_item(tmp_path: Pa
 
 @pytest.mark.skipif(not REALDOCS.is_dir(), reason="shared/realdocs is not beside the checkout")
 def test_real_results_bulletin_gives_one_unit_a_contest_in_column_order() -> None:
-    got = _units(REALDOCS / "election-bulletin-multicol.pdf")
+    got = unit_texts(REALDOCS / "election-bulletin-multicol.pdf")
     by_start = {text.split("\n")[0]: text for text in got}
     assert _words(by_start["STATE MEASURE 1"]) == _words("STATE MEASURE 1 YES 104 NO 214")
     assert _words(by_start["SHERIFF"]) == _words("SHERIFF JIM MCDONNELL 219 PAUL TANAKA 61")
     # the last contest of the first column keeps its candidates below the other columns' ends
     assert _words(by_start["36TH ASSEMBLY DIST"])[:4] == ["36TH", "ASSEMBLY", "DIST", "VOTER"]
     assert "TOM LACKEY" in by_start["36TH ASSEMBLY DIST"]
+    # a row's cells in the order they stand, though the file draws the party after the votes
+    assert by_start["GOVERNOR"].split("\n")[2:] == ["NEEL KASHKARI | REP | 247", "EDMUND G BROWN | DEM | 69"]
     # no unit mixes contests of two columns, and the first column is read before the second
     assert not any("GOVERNOR" in text and "SUPREME" in text for text in got)
     order = [text.split("\n")[0] for text in got]

@@ -1,7 +1,7 @@
 """Columns whose gutter is no wider than a space: where pdfium's lines run across them.
 
 pdfium joins the text of two columns that share a baseline into one line. Where the gap
-between them is wide, the line is cut at the gap (:func:`foresight.ingest.pdf._gap_starts`);
+between them is wide, the line is cut at the gap (:func:`foresight.ingest.gaps.gap_starts`);
 a results bulletin or a report printed in a fixed-width font sets its columns one space apart,
 so its rows run on across the page ("NO 142 NO 105 NO 216") and its columns mix.
 
@@ -27,7 +27,7 @@ import pypdfium2.raw as pdfium_c
 
 from foresight.ingest.model import Line
 from foresight.ingest.pdfium_calls import char_box
-from foresight.ingest.tables import at_edge, edge_reach
+from foresight.ingest.tables import at_edge, edge_reach, is_figures
 
 STARTS = 4  # lines or words starting at a position for it to be a column's edge, at least
 CROSSING = 4  # lines running across it with a word starting there, for a cut, at least
@@ -81,12 +81,15 @@ def _column_cuts(
                 return []
             else:
                 found.append(offset)
-    if len(found) < CROSSING or within > WITHIN_SHARE * (len(found) + within):
+    beside = _cut_beside(lines, x)
+    if len(found) + len(beside) < CROSSING or within > WITHIN_SHARE * (len(found) + within):
         return []
     # the words on either side differ from row to row: no phrase repeated ("STATE MEASURE 1",
     # "STATE MEASURE 2" in a fixed-width font)
     after = {text[i : text.find(" ", i) if " " in text[i : i + 64] else i + 64] for i in found}
     before = {text[max(text.rfind(" ", 0, i - 1), text.rfind("\n", 0, i - 1)) + 1 : i - 1] for i in found}
+    after |= {line[0].split(" ")[0] for line, _ in beside}
+    before |= {left[0].rsplit(" ")[-1] for _, left in beside}
     if min(len(after), len(before)) < 2:
         return []
     return found
@@ -94,6 +97,24 @@ def _column_cuts(
 
 def _same_row(a: Line, b: Line) -> bool:
     return a[4] <= (b[3] + b[4]) / 2 <= a[3]
+
+
+def _cut_beside(lines: list[Line], x: float) -> list[tuple[Line, Line]]:
+    """The lines starting at ``x`` that were already cut from a table's figures on their left,
+    no more than two type heights away (cells the file drew apart: "REP" and "247" of a row
+    "REP 247 NO 142"): each with those figures. Like a line running across ``x`` with a word
+    starting there, each shows a column starting at ``x``."""
+    pairs = []
+    for line in lines:
+        if at_edge(line, x):
+            left = [ln for ln in lines if x - 2 * line[5] <= ln[2] <= x and _same_row(ln, line)]
+            if (
+                left
+                and is_figures((near := max(left, key=lambda ln: ln[2]))[0])
+                and any(ln[2] <= near[1] and _same_row(ln, near) for ln in lines)
+            ):  # (figures that start their row are an item's number: "1.1 Options")
+                pairs.append((line, near))
+    return pairs
 
 
 def _may_be_edge(textpage: Any, handle: Any, rect: Any, text: str, lines: list[Line], x: float) -> bool:
@@ -124,7 +145,7 @@ def _may_be_edge(textpage: Any, handle: Any, rect: Any, text: str, lines: list[L
             within += 1
         if within > WITHIN_SHARE * (found + within + len(across) - k - 1):
             return False  # (too many within a word, whatever the lines left give)
-    return found >= CROSSING
+    return found + len(_cut_beside(lines, x)) >= CROSSING
 
 
 def gutter_cuts(

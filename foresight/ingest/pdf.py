@@ -15,6 +15,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foresight.errors import InputError
+from foresight.ingest.gaps import NUMBER, cut, gap_starts, wide_spaces
 from foresight.ingest.gutters import column_edges, gutter_cuts
 from foresight.ingest.layout import (
     RTL_SCRIPT,
@@ -35,6 +36,8 @@ from foresight.ingest.pdf_pages import (
     may_hold_table,
     page_rules,
     slide_blocks,
+    turn,
+    upright_matrix,
 )
 from foresight.ingest.pdf_rtl import mirrored_by_pdfium, reading_order
 from foresight.ingest.pdfium_calls import CONTROL, char_box, get_text
@@ -83,7 +86,7 @@ def _lines(textpage: int, text: str) -> tuple[list[Line], list[float]]:
     lines: list[Line] = []
     add = lines.append
     text = _aligned(textpage, text)
-    cuts = _gap_starts(textpage)
+    cuts, backs = gap_starts(textpage)
     # pdfium's C functions called directly, with one reused rectangle: a page has many lines
     rect = pdfium_c.FS_RECTF()
     box, ref = char_box, ctypes.byref(rect)
@@ -136,10 +139,14 @@ def _lines(textpage: int, text: str) -> tuple[list[Line], list[float]]:
                     offsets = []  # text of two columns (or table cells) on one line: cut at the gaps
                     if cuts and (at := bisect.bisect_right(cuts, first)) < len(cuts) and cuts[at] <= end:
                         offsets = [c - first for c in cuts[at:] if c <= end]
-                    if len(_NUMBER.findall(stripped)) >= 2:  # a table's row, maybe: its gaps, one by one
-                        offsets = sorted({*offsets, *_wide_spaces(handle, ref, rect, stripped, first)})
+                    # a table's row, maybe (two figures, or a figure and a cell drawn out of
+                    # order): its gaps, one by one
+                    if len(NUMBER.findall(stripped)) >= 2 or (
+                        backs and any(first < b <= end for b in backs) and NUMBER.search(stripped)
+                    ):
+                        offsets = sorted({*offsets, *wide_spaces(handle, ref, rect, stripped, first)})
                     if offsets:
-                        pieces = _cut(stripped, offsets)
+                        pieces = cut(stripped, offsets)
                         for offset, piece in pieces[:-1]:
                             add(_piece(handle, ref, rect, piece, first + offset, in_order))
                             firsts.append(first + offset)
@@ -215,30 +222,6 @@ def _aligned(textpage: int, text: str) -> str:
     for i in missing:
         chars.insert(i, "\x00")
     return "".join(chars)
-
-
-_SPACES = re.compile(" +")
-_LIST_MARK = re.compile(r"^(?:[^\w\s]{1,2}|\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)])?$")
-_NUMBER = re.compile(r"(?<!\S)[-+(]?\d[\d,.%)]*(?!\S)")
-
-
-def _wide_spaces(handle: Any, ref: Any, rect: Any, text: str, first: int) -> list[int]:
-    """Where text resumes after a space wider than the type is tall (a gap between a table's
-    cells that one text object of the file spans, so that pdfium's rectangles do not show it):
-    offsets into ``text``, from the boxes of the characters around each space."""
-    out = []
-    for run in _SPACES.finditer(text):
-        start, end = run.span()
-        if start == 0 or end == len(text):
-            continue
-        if RTL_SCRIPT.match(text[start - 1]) or RTL_SCRIPT.match(text[end]):
-            continue  # pdfium's order is not the page's there: the characters are not neighbours
-        char_box(handle, first + start - 1, ref)
-        right, height = rect.right, rect.top - rect.bottom
-        char_box(handle, first + end, ref)
-        if rect.left - right > max(height, rect.top - rect.bottom):
-            out.append(end)
-    return out
 
 
 def _widened(handle: Any, ref: Any, rect: Any, line: Line, middle: int) -> Line:
@@ -330,95 +313,17 @@ def _accents_placed(handle: Any, ref: Any, rect: Any, text: str, first: int) -> 
     return unicodedata.normalize("NFC", "".join(out))
 
 
-def _vertical_extent(page: Any) -> tuple[float, float]:
-    """A page's bottom and top, in the coordinates of its text (its media box)."""
+def _media_box(page: Any) -> tuple[float, float, float, float]:
+    """A page's left, bottom, right and top, in the coordinates of its text (its media box)."""
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     if pdfium_c.FPDFPage_GetMediaBox(page, left, bottom, right, top):
-        return min(bottom.value, top.value), max(bottom.value, top.value)
-    return 0.0, pdfium_c.FPDF_GetPageHeightF(page)
-
-
-_TYPE_SHARE = 0.6  # the height of tall letters' ink, in heights of a character's box (the font's)
-
-
-def _loose_height(textpage: int, index: int) -> float:
-    """The height of a character's box (from the font's ascent and descent)."""
-    rect = pdfium_c.FS_RECTF()
-    pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect)
-    return rect.top - rect.bottom
-
-
-def _gap_starts(textpage: int) -> list[int]:
-    """Where text resumes after a wide gap on its line: the first character after each gap
-    wider than the type is tall (the ink of the runs beside it, and the box of the character
-    after it) between two runs of text (pdfium's rectangles of text objects; with no other run
-    in it, for right-to-left text), sorted. pdfium
-    joins text of two columns or of table cells that share a baseline into one line with a
-    space; these are the places to cut such a line."""
-    count = pdfium_c.FPDFText_CountRects(textpage, 0, -1)
-    if count < 2:
-        return []
-    left, top, right, bottom = (ctypes.c_double() for _ in range(4))
-    refs = [ctypes.byref(v) for v in (left, top, right, bottom)]
-    get = pdfium_c.FPDFText_GetRect
-    rects = []
-    for i in range(count):
-        get(textpage, i, *refs)
-        rects.append((left.value, top.value, right.value, bottom.value))
-    cuts: list[int] = []
-    prev: tuple[float, float, float, float] | None = None
-    for rect in rects:
-        if prev is not None and rect[1] - rect[3] < 0.4 * (prev[1] - prev[3]):
-            # an accent, a dot or a minus drawn on its own is no run of text: what follows is
-            # judged against the run before it (which it widens when it sits beside it)
-            if rect[0] - prev[2] <= prev[1] - prev[3]:
-                prev = (prev[0], prev[1], max(prev[2], rect[2]), prev[3])
-            continue
-        if prev is not None:
-            height = max(prev[1] - prev[3], rect[1] - rect[3])
-            middle = (rect[1] + rect[3]) / 2
-            # (right-to-left text runs on to the left: its gap is before the run's right end)
-            leftwards = prev[0] - rect[2] > height
-            if prev[3] < middle < prev[1] and (rect[0] - prev[2] > height or leftwards):
-                x = rect[2] - 0.25 * height if leftwards else rect[0] + 0.25 * height
-                index = pdfium_c.FPDFText_GetCharIndexAtPos(textpage, x, middle, 0.25 * height, 0.25 * height)
-                gap = prev[0] - rect[2] if leftwards else rect[0] - prev[2]
-                # (the ink of a run without tall letters, Hebrew say, is short of the type's
-                # size: a space between its words may be wider)
-                lo, hi = (rect[2], prev[0]) if leftwards else (prev[2], rect[0])
-                # (a justified line of right-to-left script, whose words are long and few, is
-                # stretched at its spaces more than English is: a gap before such a word must be
-                # half as wide again as the type is high; one before a figure, in a table's
-                # row, need not)
-                after = chr(pdfium_c.FPDFText_GetUnicode(textpage, index))
-                share = 1.5 if RTL_SCRIPT.match(after) and after.isalpha() else _TYPE_SHARE
-                if (
-                    index > 0
-                    and gap > share * _loose_height(textpage, index)
-                    # (runs of right-to-left text and of numbers in it come in pdfium's order,
-                    # not the page's: the gap between two may hold a third, or a kashida)
-                    and not (
-                        leftwards
-                        and any(r[0] < hi and r[2] > lo and r[3] < prev[1] and r[1] > prev[3] for r in rects)
-                    )
-                ):
-                    cuts.append(index)
-        prev = rect
-    return sorted(cuts)
-
-
-def _cut(text: str, offsets: list[int]) -> list[tuple[int, str]]:
-    """``text`` cut at the word each offset falls in: each piece's offset and its text (without
-    the space that ended it)."""
-    pieces, start = [], 0
-    for offset in offsets:
-        offset = text.rfind(" ", start, offset) + 1  # a narrow first letter: found by its neighbour
-        # (a bullet or an item's number stays with its item's text)
-        if start < offset < len(text) and not _LIST_MARK.match(text[start:offset].strip()):
-            pieces.append((start, text[start:offset].rstrip()))
-            start = offset
-    pieces.append((start, text[start:]))
-    return pieces
+        return (
+            min(left.value, right.value),
+            min(bottom.value, top.value),
+            max(left.value, right.value),
+            max(bottom.value, top.value),
+        )
+    return 0.0, 0.0, pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)
 
 
 def _piece(
@@ -534,11 +439,21 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
                 texts.append(text)
                 if letters < 20:
                     letters += count_letters(text[:2000])
-                pages.append((found := _lines(textpage, text))[0])
-                edges.append(found[1])
-                boxes.append(_vertical_extent(page))
-                rules.append(page_rules(page) if may_hold_table(pages[-1]) else None)
-                sizes.append((pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)))
+                found, columns = _lines(textpage, text)
+                left, bottom, right, top = _media_box(page)
+                size = (pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page))
+                if matrix := upright_matrix(found, textpage, (left, bottom, right, top)):
+                    turn(page, matrix)  # text set on its side: read again, set upright
+                    pdfium_c.FPDFText_ClosePage(textpage)
+                    textpage = pdfium_c.FPDFText_LoadPage(page)
+                    texts[-1] = text = _page_text(textpage)
+                    found, columns = _lines(textpage, text)
+                    bottom, top, size = left, right, size[::-1]
+                pages.append(found)
+                edges.append(columns)
+                boxes.append((bottom, top))
+                rules.append(page_rules(page) if may_hold_table(found) else None)
+                sizes.append(size)
             finally:
                 pdfium_c.FPDFText_ClosePage(textpage)
                 pdfium_c.FPDF_ClosePage(page)

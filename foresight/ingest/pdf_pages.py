@@ -15,7 +15,7 @@ from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
-from foresight.ingest.layout import Paragraph
+from foresight.ingest.layout import Paragraph, is_vertical
 from foresight.ingest.model import Block, Line
 from foresight.ingest.segment import join_lines, table_blocks
 from foresight.ingest.tables import Rule, Rules
@@ -122,3 +122,47 @@ def built_up(blocks: list[Block]) -> list[Block]:
         if follows and not Counter(this.text.split()) - Counter(that.text.split()):
             drop.add(here)
     return [block for i, block in enumerate(blocks) if i not in drop]
+
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def upright_matrix(lines: list[Line], textpage: Any, box: tuple[float, float, float, float]) -> Matrix | None:
+    """The turn that sets upright a page whose text is mostly set on its side (a landscape page
+    turned by the file's /Rotate, or a table drawn turned on the page), so that it reads across,
+    lines top to bottom; None when most of its text reads across as it is. ``box``: the page's
+    left, bottom, right and top. (The page's few lines that read across come out on their side:
+    stamps, to be dropped.)"""
+    side = sum(len(ln[0]) for ln in lines if is_vertical(ln))
+    if 2 * side <= sum(len(ln[0]) for ln in lines):
+        return None
+    left, _, right, top = box
+    if _reads_down(textpage):  # (its top at the page's right): x' = top - y, y' = x
+        return (0.0, 1.0, -1.0, 0.0, top, 0.0)
+    return (0.0, -1.0, 1.0, 0.0, 0.0, left + right)  # x' = y, y' = left + right - x
+
+
+def turn(page: Any, matrix: Matrix) -> None:
+    """Every object of the page moved by ``matrix`` (pdfium's text of the page, loaded after,
+    is in the new frame)."""
+    for i in range(pdfium_c.FPDFPage_CountObjects(page)):
+        pdfium_c.FPDFPageObj_Transform(pdfium_c.FPDFPage_GetObject(page, i), *matrix)
+
+
+def _reads_down(textpage: Any) -> bool:
+    """Whether the first run of five letters set on its side on the page reads downwards."""
+    rect = pdfium_c.FS_RECTF()
+    ref = ctypes.byref(rect)
+    run: list[tuple[float, float]] = []
+    for i in range(pdfium_c.FPDFText_CountChars(textpage)):
+        if not chr(pdfium_c.FPDFText_GetUnicode(textpage, i)).isalpha():
+            run = []
+            continue
+        pdfium_c.FPDFText_GetLooseCharBox(textpage, i, ref)
+        run.append((rect.left, rect.top))
+        if len(run) == 5:
+            dy = run[-1][1] - run[0][1]
+            if abs(dy) > abs(run[-1][0] - run[0][0]):
+                return dy < 0
+            run = run[1:]
+    return True

@@ -254,13 +254,21 @@ def _join_cleaned(lines: list[str], vocabulary: Set[str] = frozenset()) -> str:
     return "\n".join(out)
 
 
-_SYMBOLS_ONLY = re.compile(r"^\W*\w\W*(?:\s+\W*\w\W*)+$")
+_LETTER_OR_DIGIT = re.compile(r"\w")
 
 
 def symbols_only(text: str) -> bool:
     """Single letters or signs in a row ("Σ ϕ", "x y z"): a diagram's labels, no heading nor
-    text (Chinese or Japanese characters set apart, "目 录", are words)."""
-    return _SYMBOLS_ONLY.match(text) is not None and _CJK.search(text) is None
+    text (Chinese or Japanese characters set apart, "目 录", are words). Two letters at least,
+    each with a space among the signs between it and the next."""
+    # (not one pattern of the whole text: on a long row of single letters a pattern's
+    # backtracking takes exponential time)
+    gaps = _LETTER_OR_DIGIT.split(text)
+    return (
+        len(gaps) >= 3
+        and all(any(c.isspace() for c in gap) for gap in gaps[1:-1])
+        and _CJK.search(text) is None
+    )
 
 
 def looks_like_heading(text: str) -> bool:

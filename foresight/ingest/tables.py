@@ -185,7 +185,7 @@ def table_region(
             not is_prose(ln)
             and any(
                 abs(ln[5] - t[5]) <= 0.1 * t[5]
-                and (abs(ln[1] - t[1]) <= 1 or (_FIGURES.match(ln[0]) and abs(ln[2] - t[2]) <= 1))
+                and (abs(ln[1] - t[1]) <= 1 or (is_figures(ln[0]) and abs(ln[2] - t[2]) <= 1))
                 for t in table
             )
             for ln in row
@@ -222,6 +222,11 @@ def table_region(
     above = {ln for row in rows[:first] for ln in row}
     below = {ln for row in rows[last + 1 :] for ln in row}
     return [ln for ln in lines if ln in above], cells, [ln for ln in lines if ln in below]
+
+
+def is_figures(text: str) -> bool:
+    """Whether a cell holds figures (1,234.5  -3.2%  (12)), and nothing else."""
+    return bool(_FIGURES.match(text)) and any(c.isdigit() for c in text)
 
 
 def edge_reach(line: Line) -> float:
