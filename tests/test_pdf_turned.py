@@ -1,6 +1,7 @@
 """Pages read as their reader sees them: text set on its side (a landscape page, a table turned
-on a portrait page) read upright, and a table's cells that the file draws out of order read
-across in the order they stand. The tests build the PDFs and assert the units a coder gets."""
+on a portrait page) read upright, a table's cells that the file draws out of order read across
+in the order they stand, and a table of contents left out whole. The tests build the PDFs and
+assert the units a coder gets."""
 
 from __future__ import annotations
 
@@ -101,3 +102,34 @@ def test_a_long_row_of_single_letters_is_told_apart_at_once() -> None:
     assert symbols_only("Σ | ϕ")
     assert not symbols_only("x | " * 40 + "word")
     assert not symbols_only("目 录")
+
+
+def test_a_table_of_contents_leaves_no_numbers_nor_wrapped_entries_behind(tmp_path: Path) -> None:
+    """A report's contents page (entry numbers set apart, leader dots, an entry wrapped on two
+    lines, a page number wrapped below its dots) gives no unit; the text after it is kept."""
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_font("Helvetica", size=10)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=16)
+    pdf.text(60, 80, "CONTENTS")
+    pdf.set_font("Helvetica", size=10)
+    entries = [
+        ("1", ["CONTEXT OF THE PROJECT " + "." * 40 + " 2"]),
+        ("1.1", ["INTERNATIONAL CONTEXT " + "." * 42 + " 2"]),
+        ("1.2", ["THE REQUEST FOR AN EXEMPTION CONCERNING THE", "PROTECTED SPECIES " + "." * 48 + " 7"]),
+        ("2", ["SUMMARY OF THE IMPACTS ON THE NATURAL " + "." * 20, "12"]),
+        ("2.1", ["LOCAL CONTEXT " + "." * 50 + " 14"]),
+    ]
+    y = 120
+    for number, lines in entries:
+        pdf.text(60, y, number)
+        for line in lines:
+            pdf.text(95, y, line)
+            y += 14
+        y += 6
+    pdf.add_page()
+    for row, line in enumerate(PARAGRAPHS[0]):
+        pdf.text(60, 100 + 13 * row, line)
+    pdf.output(str(tmp_path / "contents.pdf"))
+    assert unit_texts(tmp_path / "contents.pdf") == [" ".join(PARAGRAPHS[0])]

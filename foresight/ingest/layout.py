@@ -40,12 +40,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from foresight.ingest.contents import without_contents
 from foresight.ingest.model import MARK, SUPERSCRIPT, Line
 from foresight.ingest.segment import FORMULA, TERMINAL, count_letters, symbols_only
 from foresight.ingest.tables import Rules, apart, at_edge, edge_columns, is_prose, row_parts, table_region
 
-# a line of a table of contents: leader dots (or a long gap) before a page number at its end
-_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}[\s.]*\d{1,4}\s*$|…+[\s.…]*\d{1,4}\s*$")
 _CAPTION = re.compile(r"^(?:figure|fig\.|table|tableau|abbildung|abb\.|tabelle|chart|exhibit)\s*\d", re.I)
 # a section's number and its title in capitals: "VI. DISCUSSION", "2.3 RESULTS"
 _NUMBERED_CAPS = re.compile(r"^(?:[IVXLC]{1,6}|\d{1,2}(?:\.\d{1,2})*)\.?\s+\w[^\W\d]{2,}")
@@ -350,12 +349,6 @@ def _symbol_bullet(text: str) -> str:
     return f"•{text[1:]}" if text[:1] in _PRIVATE_BULLETS else text
 
 
-def _is_contents_entry(text: str) -> bool:
-    """A line of a table of contents: leader dots before a page number at its end (told by a
-    look for the dots first: the regular expression is slow on long lines)."""
-    return ("..." in text or ". . ." in text or "…" in text) and _CONTENTS_ENTRY.search(text) is not None
-
-
 CELL_CHARS = 40  # a block of a table's cell: at most this many characters, on one or two lines
 
 
@@ -526,7 +519,7 @@ def page_paragraphs(
     are all kept: a line at the page's edge that no other page repeats may be a table's head,
     a list's last entry or a one-page document's head, and :func:`running` tells the heads
     and footers that repeat."""
-    lines = _labels_joined(_rejoined([ln for ln in lines if not _is_contents_entry(ln[0])], edges))
+    lines = _labels_joined(_rejoined(without_contents(lines), edges))
     if box is not None:  # text drawn outside the page is not seen
         lines = [ln for ln in lines if ln[3] > box[0] and ln[4] < box[1]]
     if not lines:
