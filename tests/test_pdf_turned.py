@@ -48,15 +48,22 @@ def test_a_page_whose_text_is_set_on_its_side_is_read_upright(tmp_path: Path, an
 
 
 def _pdf_with_content(content: bytes) -> bytes:
-    """A one-page PDF (US letter) in Helvetica whose page draws ``content``."""
+    """A one-page PDF (US letter) whose page draws ``content``, with two fonts: /F1, Helvetica,
+    and /F2, whose one glyph (code 0) is an apostrophe drawn as a small mark set high, named
+    with no name that gives its Unicode and without a ToUnicode map (as some files' fonts are)."""
     stream = zlib.compress(content)
+    mark = b"250 0 100 450 150 700 d1 100 450 50 250 re f"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b" /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 250 700] /FontMatrix [0.001 0 0 0.001 0 0]"
+        b" /CharProcs << /g0 7 0 R >> /Encoding << /Type /Encoding /Differences [0 /g0] >>"
+        b" /FirstChar 0 /LastChar 0 /Widths [250] /Resources << >> >>",
+        b"<< /Length %d >>\nstream\n" % len(mark) + mark + b"\nendstream",
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -68,6 +75,24 @@ def _pdf_with_content(content: bytes) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def test_an_apostrophe_without_unicode_is_kept_between_its_letters(tmp_path: Path) -> None:
+    """Italian text whose apostrophes come from a font that gives them no Unicode: pdfium
+    leaves them out ("lImpresa", one word that no keyword finds); a mark set high between two
+    letters is an apostrophe, and the words stay apart ("l’Impresa")."""
+    lines = [
+        "In caso di decesso dell'Assicurato, l'Impresa di Assicurazione esegue",
+        "il pagamento entro trenta giorni dal ricevimento della documentazione",
+        "completa all'indirizzo indicato, con l'importo dovuto ai Beneficiari.",
+    ]
+    content = b""
+    for number, line in enumerate(lines):
+        parts = line.encode().split(b"'")
+        shown = b" /F2 10 Tf (\\000) Tj /F1 10 Tf ".join(b"(%s) Tj" % part for part in parts)
+        content += b"BT /F1 10 Tf 50 %d Td %s ET\n" % (700 - 13 * number, shown)
+    (tmp_path / "apostrophes.pdf").write_bytes(_pdf_with_content(content))
+    assert unit_texts(tmp_path / "apostrophes.pdf") == [" ".join(lines).replace("'", "’")]
 
 
 def test_table_cells_drawn_after_the_cell_right_of_them_are_read_in_their_place(tmp_path: Path) -> None:

@@ -221,7 +221,24 @@ def _aligned(textpage: int, text: str) -> str:
     chars = list(text)
     for i in missing:
         chars.insert(i, "\x00")
+    for i in missing:  # (an apostrophe without Unicode, "l’Impresa": kept, not left out)
+        between = 0 < i < count - 1 and chars[i - 1].isalpha() and chars[i + 1].isalpha()
+        if between and _raised_mark(textpage, i):
+            chars[i] = "’"
     return "".join(chars)
+
+
+def _raised_mark(textpage: int, index: int) -> bool:
+    """Whether a character is a small mark set high between its neighbours (an apostrophe's
+    place): narrower than half their height, and its bottom above the middle of theirs."""
+    boxes = []
+    for i in (index - 1, index, index + 1):
+        left, bottom, right, top = (ctypes.c_double() for _ in range(4))
+        pdfium_c.FPDFText_GetCharBox(textpage, i, left, right, bottom, top)
+        boxes.append((left.value, bottom.value, right.value, top.value))
+    (_, b0, _, t0), (x0, b1, x1, t1), (_, b2, _, t2) = boxes
+    height = max(t0 - b0, t2 - b2)
+    return height > 0 and x1 - x0 < 0.5 * height and b1 > max(b0, b2) + 0.45 * height and t1 > b1
 
 
 def _widened(handle: Any, ref: Any, rect: Any, line: Line, middle: int) -> Line:
@@ -442,7 +459,8 @@ def read_pdf(data: bytes, name: str, *, ocr: str | None = None) -> list[Document
                 found, columns = _lines(textpage, text)
                 left, bottom, right, top = _media_box(page)
                 size = (pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page))
-                if matrix := upright_matrix(found, textpage, (left, bottom, right, top)):
+                turned = pdfium_c.FPDFPage_GetRotation(page) % 2 == 1  # (shown turned a quarter)
+                if matrix := upright_matrix(found, textpage, (left, bottom, right, top), turned):
                     turn(page, matrix)  # text set on its side: read again, set upright
                     pdfium_c.FPDFText_ClosePage(textpage)
                     textpage = pdfium_c.FPDFText_LoadPage(page)

@@ -127,14 +127,18 @@ def built_up(blocks: list[Block]) -> list[Block]:
 Matrix = tuple[float, float, float, float, float, float]
 
 
-def upright_matrix(lines: list[Line], textpage: Any, box: tuple[float, float, float, float]) -> Matrix | None:
-    """The turn that sets upright a page whose text is mostly set on its side (a landscape page
-    turned by the file's /Rotate, or a table drawn turned on the page), so that it reads across,
-    lines top to bottom; None when most of its text reads across as it is. ``box``: the page's
+def upright_matrix(
+    lines: list[Line], textpage: Any, box: tuple[float, float, float, float], turned: bool
+) -> Matrix | None:
+    """The turn that sets upright a page whose text is set on its side, so that it reads across,
+    lines top to bottom; None for other pages. A page the file shows turned a quarter (its
+    /Rotate, ``turned``: a landscape page) is set upright when most of its characters are on
+    their side; another (a table drawn turned on a page of its own) when three quarters are, so
+    that a page's text across beside a large table turned is not lost. ``box``: the page's
     left, bottom, right and top. (The page's few lines that read across come out on their side:
     stamps, to be dropped.)"""
     side = sum(len(ln[0]) for ln in lines if is_vertical(ln))
-    if 2 * side <= sum(len(ln[0]) for ln in lines):
+    if (2 if turned else 4 / 3) * side <= sum(len(ln[0]) for ln in lines):
         return None
     left, _, right, top = box
     if _reads_down(textpage):  # (its top at the page's right): x' = top - y, y' = x
