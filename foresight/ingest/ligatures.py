@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from foresight.ingest.segment import RARE_WORD, word_frequency
+from foresight.ingest.hyphens import RARE_WORD, word_frequency
 
 _LIGATURES = ("fi", "fl", "ff", "ffi", "ffl", "ft", "st")
 _MARKED_WORD = re.compile(r"(\w*)\ufffe(\w*)")

@@ -345,9 +345,9 @@ def warm_up() -> None:
     """Load what cutting text needs (word frequencies, spaCy's sentencizer) once: forked workers
     then share it instead of each loading it. Idempotent; ``ingest`` calls it when it forks."""
     from foresight import nlp
-    from foresight.ingest import language, segment
+    from foresight.ingest import hyphens, language
 
-    segment._word_frequencies()
+    hyphens._word_frequencies()
     nlp.sentencizer()  # English; the pipelines of other languages load when first needed
     language._identifier()
 
